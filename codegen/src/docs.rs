@@ -1,0 +1,486 @@
+//! Model documentation (AWS writes it as HTML) turned into rustdoc Markdown.
+
+/// Converts the HTML of a `smithy.api#documentation` trait into Markdown that rustdoc
+/// renders without warnings: paragraphs, lists, code spans, links and emphasis are
+/// kept; unknown tags are dropped; brackets and angle brackets in text are escaped so
+/// that they are never read as intra-doc links or HTML.
+pub fn html_to_markdown(html: &str) -> String {
+    let mut out = Md::default();
+    let bytes = html.as_bytes();
+    let mut i = 0;
+    let mut text_start = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'<' {
+            if let Some(end) = html[i..].find('>') {
+                let tag = &html[i + 1..i + end];
+                if looks_like_tag(tag) {
+                    out.text(&html[text_start..i]);
+                    out.tag(tag);
+                    i += end + 1;
+                    text_start = i;
+                    continue;
+                }
+            }
+        }
+        i += 1;
+    }
+    out.text(&html[text_start..]);
+    out.finish()
+}
+
+fn looks_like_tag(tag: &str) -> bool {
+    let t = tag.trim_start_matches('/');
+    t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && !tag.contains('<')
+}
+
+#[derive(Default)]
+struct Md {
+    blocks: Vec<String>,
+    line: String,
+    code: usize,
+    pre: bool,
+    list_depth: usize,
+    link: Option<(String, usize)>,
+}
+
+impl Md {
+    fn text(&mut self, raw: &str) {
+        if raw.is_empty() {
+            return;
+        }
+        let decoded = decode_entities(raw);
+        if self.pre {
+            self.line.push_str(&decoded);
+            return;
+        }
+        if self.code > 0 {
+            let collapsed = collapse_ws(&decoded);
+            self.line.push_str(&collapsed.replace('`', "'"));
+            return;
+        }
+        let collapsed = collapse_ws(&decoded);
+        if self.line.is_empty() || self.line.ends_with(' ') || self.line.ends_with('\n') {
+            self.line.push_str(collapsed.trim_start());
+        } else {
+            self.line.push_str(&collapsed);
+        }
+        let _ = &self.link;
+    }
+
+    fn escape_text(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '[' | ']' | '*' | '_' | '\\' | '`' | '#' | '|' => {
+                    out.push('\\');
+                    out.push(c);
+                }
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '&' => out.push_str("&amp;"),
+                _ => out.push(c),
+            }
+        }
+        out
+    }
+
+    fn flush_block(&mut self) {
+        let text = std::mem::take(&mut self.line);
+        let text = text.trim();
+        if !text.is_empty() {
+            self.blocks.push(text.to_string());
+        }
+    }
+
+    fn tag(&mut self, tag: &str) {
+        let closing = tag.starts_with('/');
+        let name: String = tag
+            .trim_start_matches('/')
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        match (name.as_str(), closing) {
+            ("p" | "div" | "note" | "important" | "h1" | "h2" | "h3" | "h4" | "dl", _) => {
+                if self.list_depth == 0 {
+                    self.flush_block();
+                } else {
+                    self.line.push(' ');
+                }
+            }
+            ("br", _) => self.line.push_str("  \n"),
+            ("ul" | "ol", false) => {
+                if self.list_depth == 0 {
+                    self.flush_block();
+                }
+                self.list_depth += 1;
+            }
+            ("ul" | "ol", true) => {
+                self.list_depth = self.list_depth.saturating_sub(1);
+                self.end_item();
+                if self.list_depth == 0 {
+                    let items = std::mem::take(&mut self.line);
+                    let items = items.trim_end();
+                    if !items.is_empty() {
+                        self.blocks.push(items.to_string());
+                    }
+                }
+            }
+            ("li" | "dt" | "dd", false) => {
+                self.end_item();
+                let indent = "  ".repeat(self.list_depth.saturating_sub(1));
+                self.line.push_str(&format!("{indent}- "));
+            }
+            ("li" | "dt" | "dd", true) => self.end_item(),
+            ("code" | "tt" | "pre", false) if self.code == 0 && !self.pre => {
+                if name == "pre" {
+                    self.flush_block();
+                    self.pre = true;
+                    self.line.push_str("```text\n");
+                } else {
+                    if !self.line.is_empty() && !self.line.ends_with([' ', '\n', '(']) {
+                        self.line.push(' ');
+                    }
+                    self.line.push('`');
+                    self.code += 1;
+                }
+            }
+            ("code" | "tt", false) => self.code += 1,
+            ("code" | "tt", true) if self.code > 0 => {
+                self.code -= 1;
+                if self.code == 0 {
+                    if self.line.ends_with('`') {
+                        // An empty code span renders as two backticks; drop it.
+                        self.line.pop();
+                    } else {
+                        self.line.push('`');
+                    }
+                }
+            }
+            ("pre", true) if self.pre => {
+                self.pre = false;
+                if !self.line.ends_with('\n') {
+                    self.line.push('\n');
+                }
+                self.line.push_str("```");
+                self.flush_block();
+            }
+            ("b" | "strong", _) if self.code == 0 && !self.pre => self.line.push_str("**"),
+            ("i" | "em", _) if self.code == 0 && !self.pre => self.line.push('*'),
+            ("a", false) => {
+                let href = attr(tag, "href");
+                self.link = href.map(|h| (h, self.line.len()));
+                self.line.push('[');
+            }
+            ("a", true) => {
+                match self.link.take() {
+                    Some((href, _)) if href.starts_with("http") => {
+                        self.line.push_str(&format!("]({})", href.replace(')', "%29").replace(' ', "%20")));
+                    }
+                    _ => {
+                        // A link with nowhere to go: keep its text, drop the brackets.
+                        if let Some(pos) = self.line.rfind('[') {
+                            self.line.remove(pos);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn end_item(&mut self) {
+        while self.line.ends_with(' ') {
+            self.line.pop();
+        }
+        if !self.line.is_empty() && !self.line.ends_with('\n') {
+            self.line.push('\n');
+        }
+    }
+
+    fn finish(mut self) -> String {
+        if self.code > 0 {
+            self.line.push('`');
+        }
+        if self.pre {
+            self.line.push_str("\n```");
+        }
+        self.flush_block();
+        let mut out = self.blocks.join("\n\n");
+        // Unbalanced emphasis would run on; a lone `**` or `*` left from broken HTML is dropped.
+        if out.matches("**").count() % 2 == 1 {
+            out = out.replacen("**", "", 1);
+        }
+        out
+    }
+}
+
+fn attr(tag: &str, name: &str) -> Option<String> {
+    let lower = tag.to_ascii_lowercase();
+    let pos = lower.find(&format!("{name}="))?;
+    let rest = &tag[pos + name.len() + 1..];
+    let rest = rest.trim_start();
+    let (quote, rest) = match rest.chars().next()? {
+        q @ ('"' | '\'') => (q, &rest[1..]),
+        _ => (' ', rest),
+    };
+    let end = rest.find(quote).unwrap_or(rest.len());
+    Some(decode_entities(&rest[..end]))
+}
+
+fn collapse_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut ws = false;
+    for c in s.chars() {
+        if c.is_whitespace() {
+            if !ws {
+                out.push(' ');
+            }
+            ws = true;
+        } else {
+            out.push(c);
+            ws = false;
+        }
+    }
+    out
+}
+
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        rest = &rest[pos..];
+        let end = rest.find(';').filter(|e| *e <= 10);
+        let decoded = end.and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "amp" => Some('&'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                }
+                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            c.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Escapes plain text (not HTML) for rustdoc.
+pub fn escape_plain(s: &str) -> String {
+    Md::escape_text(s)
+}
+
+/// Turns documentation into rustdoc text safe for rustdoc's lints: text outside code
+/// spans is escaped, bare URLs are wrapped in `<>`.
+pub fn rustdoc(html: &str) -> String {
+    let md = html_to_markdown(html);
+    sanitize(&md)
+}
+
+/// Escapes what rustdoc would misread in converted Markdown, outside code spans,
+/// fenced blocks and link targets.
+fn sanitize(md: &str) -> String {
+    let mut out = String::with_capacity(md.len() + 16);
+    let mut in_fence = false;
+    for (n, line) in md.split('\n').enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        if line.starts_with("```") {
+            in_fence = !in_fence;
+            out.push_str(line);
+            continue;
+        }
+        if in_fence {
+            out.push_str(line);
+            continue;
+        }
+        out.push_str(&sanitize_line(line));
+    }
+    if in_fence {
+        out.push_str("\n```");
+    }
+    out
+}
+
+fn sanitize_line(line: &str) -> String {
+    // Markdown we produced ourselves: `code`, [text](url), **, *, list dashes. Escape
+    // everything else that rustdoc reads as markup.
+    let mut out = String::new();
+    let chars: Vec<char> = line.chars().collect();
+    let mut i = 0;
+    let mut in_code = false;
+    let indent = chars.iter().take_while(|c| **c == ' ').count();
+    if indent > 0 && !chars[indent..].starts_with(&['-', ' ']) {
+        i = indent;
+    }
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '`' {
+            in_code = !in_code;
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if in_code {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        // A link we produced: [text](http...)
+        if c == '[' {
+            if let Some(close) = find_link_end(&chars, i) {
+                let (text_end, url_end) = close;
+                out.push('[');
+                let text: String = chars[i + 1..text_end].iter().collect();
+                out.push_str(&escape_inline(&text));
+                out.push(']');
+                out.extend(&chars[text_end + 1..=url_end]);
+                i = url_end + 1;
+                continue;
+            }
+        }
+        if c == '*' {
+            out.push(c);
+            i += 1;
+            continue;
+        }
+        if (c == 'h') && starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") {
+            let mut j = i;
+            while j < chars.len() && !chars[j].is_whitespace() && chars[j] != ')' && chars[j] != '<' && chars[j] != '>' {
+                j += 1;
+            }
+            let mut url: String = chars[i..j].iter().collect();
+            let mut trailing = String::new();
+            while url.ends_with(['.', ',', ';', ':']) {
+                trailing.insert(0, url.pop().unwrap_or('.'));
+            }
+            out.push('<');
+            out.push_str(&url);
+            out.push('>');
+            out.push_str(&trailing);
+            i = j;
+            continue;
+        }
+        out.push_str(&escape_inline(&c.to_string()));
+        i += 1;
+    }
+    if in_code {
+        out.push('`');
+    }
+    out
+}
+
+fn starts_with(chars: &[char], i: usize, s: &str) -> bool {
+    let n = s.chars().count();
+    i + n <= chars.len() && chars[i..i + n].iter().copied().eq(s.chars())
+}
+
+fn find_link_end(chars: &[char], start: usize) -> Option<(usize, usize)> {
+    let mut depth = 0;
+    let mut j = start;
+    while j < chars.len() {
+        match chars[j] {
+            '[' => depth += 1,
+            ']' => {
+                depth -= 1;
+                if depth == 0 {
+                    break;
+                }
+            }
+            '`' => return None,
+            _ => {}
+        }
+        j += 1;
+    }
+    if j >= chars.len() || chars.get(j + 1) != Some(&'(') || !starts_with(chars, j + 2, "http") {
+        return None;
+    }
+    let mut k = j + 2;
+    while k < chars.len() && chars[k] != ')' {
+        if chars[k].is_whitespace() {
+            return None;
+        }
+        k += 1;
+    }
+    if k >= chars.len() {
+        return None;
+    }
+    Some((j, k))
+}
+
+fn escape_inline(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '[' | ']' | '\\' | '#' | '|' | '_' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rustdoc;
+
+    #[test]
+    fn paragraphs_code_and_links() {
+        let html = "<p>Lists the <code>FlowOperation</code> items.</p> <p>See <a href=\"https://docs.aws.amazon.com/x\">the guide</a>.</p>";
+        assert_eq!(
+            rustdoc(html),
+            "Lists the `FlowOperation` items.\n\nSee [the guide](https://docs.aws.amazon.com/x)."
+        );
+    }
+
+    #[test]
+    fn lists_become_markdown_lists() {
+        let html = "<p>Either:</p><ul><li><p>one</p></li><li>two</li></ul>";
+        assert_eq!(rustdoc(html), "Either:\n\n- one\n- two");
+    }
+
+    #[test]
+    fn brackets_angle_brackets_and_urls_are_escaped() {
+        assert_eq!(
+            rustdoc("Use [a-z] &lt;name&gt; at https://example.com."),
+            "Use \\[a-z\\] &lt;name&gt; at <https://example.com>."
+        );
+    }
+
+    #[test]
+    fn plain_text_and_broken_html_are_kept_readable() {
+        assert_eq!(rustdoc("Plain text."), "Plain text.");
+        assert_eq!(rustdoc("<p>Unclosed <code>code"), "Unclosed `code`");
+        assert_eq!(rustdoc("a < b"), "a &lt; b");
+        assert_eq!(rustdoc("snake_case"), "snake\\_case");
+    }
+}

@@ -1,0 +1,415 @@
+//! The client, its fluent builders, the operation descriptors and the error enums.
+
+use super::common::{doc, field_type, ident, rust_type};
+use crate::ir::{Operation, Service, Struct, Type, TypeDef, NamedKind};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn input_struct<'s>(service: &'s Service, op: &Operation) -> Option<&'s Struct> {
+    let name = op.input.as_ref()?;
+    service.types.iter().find_map(|t| match t {
+        TypeDef::Struct(s) if &s.name == name => Some(s),
+        _ => None,
+    })
+}
+
+/// Whether building the input can fail.
+pub fn input_build_fallible(s: &Struct) -> bool {
+    s.fields
+        .iter()
+        .any(|f| f.presence == crate::ir::Presence::Required && !f.idempotency_token)
+}
+
+/// The `operation` module: one descriptor type per operation.
+pub fn operation_module(service: &Service) -> TokenStream {
+    let ops = service.operations.iter().map(|op| {
+        let n = ident(&op.type_name);
+        let d = doc(&op.docs);
+        let wire = op.wire_name.as_str();
+        let e = format_ident!("{}Error", op.type_name);
+        let (input, serialize) = match &op.input {
+            Some(i) => {
+                let i2 = ident(i);
+                let ser = format_ident!("ser_{}", i);
+                (
+                    quote! { crate::types::#i2 },
+                    quote! {
+                        let mut w = ::awsjson_runtime::json::Writer::new();
+                        crate::codec::#ser(&mut w, input);
+                        w.finish()
+                    },
+                )
+            }
+            None => (quote! { () }, quote! { let () = input; b"{}".to_vec() }),
+        };
+        let (output, parse) = match &op.output {
+            Some(o) => {
+                let o2 = ident(o);
+                let de = format_ident!("de_{}", o);
+                (quote! { crate::types::#o2 }, quote! { ::awsjson_runtime::json::parse_body(body, crate::codec::#de) })
+            }
+            None => (quote! { () }, quote! { ::awsjson_runtime::json::parse_unit(body) }),
+        };
+        let retryable: Vec<&str> = op.errors.iter().filter(|e| e.retryable).map(|e| e.code.as_str()).collect();
+        let parse_error = format_ident!("error_{}", op.type_name);
+        let dep = super::common::deprecated(op.deprecated);
+        quote! {
+            #d
+            #dep
+            #[derive(Debug, Clone, Copy, Default)]
+            #[non_exhaustive]
+            pub struct #n;
+            impl ::awsjson_runtime::Operation for #n {
+                type Input = #input;
+                type Output = #output;
+                type Error = crate::error::#e;
+                const NAME: &'static str = #wire;
+                const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
+                fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {
+                    #serialize
+                }
+                fn parse(body: &[u8]) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+                    #parse
+                }
+                fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
+                    crate::codec::#parse_error(meta, body)
+                }
+            }
+        }
+    });
+    quote! {
+        //! One descriptor per operation: its name, input, output and error types, and
+        //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
+        #( #ops )*
+    }
+}
+
+/// The `error` module: one error enum per operation.
+pub fn error_module(service: &Service) -> TokenStream {
+    let enums = service.operations.iter().map(|op| {
+        let e = format_ident!("{}Error", op.type_name);
+        let doc_text = format!("The errors `{}` can return.", op.wire_name);
+        let variants = op.errors.iter().map(|err| {
+            let v = ident(&err.variant);
+            let t = ident(&err.type_name);
+            let d = doc(&err.docs);
+            quote! { #d #v(crate::types::#t), }
+        });
+        let meta_arms = op.errors.iter().map(|err| {
+            let v = ident(&err.variant);
+            quote! { Self::#v(e) => e.meta(), }
+        });
+        let display_arms = op.errors.iter().map(|err| {
+            let v = ident(&err.variant);
+            quote! { Self::#v(e) => ::std::fmt::Display::fmt(e, f), }
+        });
+        let source_arms = op.errors.iter().map(|err| {
+            let v = ident(&err.variant);
+            quote! { Self::#v(e) => ::std::option::Option::Some(e), }
+        });
+        let is_fns = op.errors.iter().map(|err| {
+            let v = ident(&err.variant);
+            let is = format_ident!("is_{}", crate::names::snake_case(&err.variant));
+            let d = format!("Whether this is the `{}` error.", err.code);
+            quote! {
+                #[doc = #d]
+                pub fn #is(&self) -> bool {
+                    ::std::matches!(self, Self::#v(_))
+                }
+            }
+        });
+        quote! {
+            #[doc = #doc_text]
+            #[derive(Debug)]
+            #[non_exhaustive]
+            pub enum #e {
+                #( #variants )*
+                /// An error this version of the client has no variant for; its code,
+                /// message, HTTP status and request id are kept.
+                Unhandled(::awsjson_runtime::Unhandled),
+            }
+            impl #e {
+                /// The code, message, HTTP status and request id the service sent.
+                pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+                    use ::awsjson_runtime::ProvideErrorMetadata as _;
+                    match self {
+                        #( #meta_arms )*
+                        Self::Unhandled(e) => e.meta(),
+                    }
+                }
+                /// The error code.
+                pub fn code(&self) -> ::std::option::Option<&str> {
+                    self.meta().code()
+                }
+                /// The error message.
+                pub fn message(&self) -> ::std::option::Option<&str> {
+                    self.meta().message()
+                }
+                #( #is_fns )*
+            }
+            impl ::awsjson_runtime::ProvideErrorMetadata for #e {
+                fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+                    #e::meta(self)
+                }
+            }
+            impl ::std::fmt::Display for #e {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    match self {
+                        #( #display_arms )*
+                        Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+                    }
+                }
+            }
+            impl ::std::error::Error for #e {
+                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                    match self {
+                        #( #source_arms )*
+                        Self::Unhandled(_) => ::std::option::Option::None,
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        //! Error types: one enum per operation, and the errors every call can end with.
+        pub use ::awsjson_runtime::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind, Unhandled};
+        #( #enums )*
+    }
+}
+
+fn setter_param(ty: &Type) -> TokenStream {
+    match ty {
+        Type::String => quote! { impl ::std::convert::Into<::std::string::String> },
+        Type::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. } => {
+            let t = rust_type(ty);
+            quote! { impl ::std::convert::Into<#t> }
+        }
+        _ => rust_type(ty),
+    }
+}
+
+fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
+    let fb = format_ident!("{}FluentBuilder", op.type_name);
+    let o = ident(&op.type_name);
+    let e = format_ident!("{}Error", op.type_name);
+    let doc_text = format!(
+        "A request to `{}`: set its members, then `send` it.\n\nMade by [`Client::{}`](crate::Client::{}).",
+        op.wire_name,
+        crate::names::unraw(&op.fn_name),
+        crate::names::unraw(&op.fn_name)
+    );
+    let output = match &op.output {
+        Some(out) => {
+            let out = ident(out);
+            quote! { crate::types::#out }
+        }
+        None => quote! { () },
+    };
+    let Some(input) = input_struct(service, op) else {
+        return quote! {
+            #[doc = #doc_text]
+            #[derive(Debug, Clone)]
+            pub struct #fb {
+                client: crate::Client,
+            }
+            impl #fb {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    Self { client }
+                }
+                /// Sends the request.
+                pub async fn send(self) -> ::std::result::Result<#output, ::awsjson_runtime::SdkError<crate::error::#e>> {
+                    self.client.call::<crate::operation::#o>(&()).await
+                }
+            }
+        };
+    };
+    let input_name = ident(&input.name);
+    let builder = format_ident!("{}Builder", input.name);
+    let setters = input.fields.iter().map(|f| {
+        let setter = ident(&f.setter);
+        let set = format_ident!("set_{}", crate::names::unraw(&f.setter));
+        let d = doc(&f.docs);
+        let t = field_type(&f.ty, f.boxed);
+        let dep = super::common::deprecated(f.deprecated);
+        let main = match &f.ty {
+            Type::List { member, sparse } => {
+                let p = if *sparse {
+                    let t = rust_type(member);
+                    quote! { ::std::option::Option<#t> }
+                } else {
+                    setter_param(member)
+                };
+                quote! {
+                    #d
+                    #[doc = ""]
+                    #[doc = " Appends one item; use the `set_` method to replace the whole list."]
+                    #dep
+                    pub fn #setter(mut self, input: #p) -> Self {
+                        self.inner = self.inner.#setter(input);
+                        self
+                    }
+                }
+            }
+            Type::Map { value, sparse } => {
+                let p = if *sparse {
+                    let t = rust_type(value);
+                    quote! { ::std::option::Option<#t> }
+                } else {
+                    setter_param(value)
+                };
+                quote! {
+                    #d
+                    #[doc = ""]
+                    #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
+                    #dep
+                    pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #p) -> Self {
+                        self.inner = self.inner.#setter(key, input);
+                        self
+                    }
+                }
+            }
+            ty => {
+                let p = setter_param(ty);
+                quote! {
+                    #d
+                    #dep
+                    pub fn #setter(mut self, input: #p) -> Self {
+                        self.inner = self.inner.#setter(input);
+                        self
+                    }
+                }
+            }
+        };
+        quote! {
+            #main
+            #d
+            #dep
+            pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
+                self.inner = self.inner.#set(input);
+                self
+            }
+        }
+    });
+    let build = if input_build_fallible(input) {
+        quote! {
+            self.inner.build().map_err(|e| ::awsjson_runtime::SdkError::Construction {
+                operation: <crate::operation::#o as ::awsjson_runtime::Operation>::NAME,
+                source: ::std::boxed::Box::new(e),
+            })?
+        }
+    } else {
+        quote! { self.inner.build() }
+    };
+    let allow = if input.fields.iter().any(|f| f.deprecated) {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #[doc = #doc_text]
+        #[derive(Debug, Clone)]
+        pub struct #fb {
+            client: crate::Client,
+            inner: crate::types::builders::#builder,
+        }
+        #allow
+        impl #fb {
+            pub(crate) fn new(client: crate::Client) -> Self {
+                Self { client, inner: ::std::default::Default::default() }
+            }
+            #( #setters )*
+            /// The input built so far.
+            pub fn as_input(&self) -> &crate::types::builders::#builder {
+                &self.inner
+            }
+            /// The client and the input builder, to drive the operation another way
+            /// (a paginator, for one).
+            pub fn into_parts(self) -> (crate::Client, crate::types::builders::#builder) {
+                (self.client, self.inner)
+            }
+            /// Checks the input (every required member set), then sends the request.
+            pub async fn send(self) -> ::std::result::Result<#output, ::awsjson_runtime::SdkError<crate::error::#e>> {
+                let input: crate::types::#input_name = #build;
+                self.client.call::<crate::operation::#o>(&input).await
+            }
+        }
+    }
+}
+
+/// The `client` module.
+pub fn client_module(service: &Service) -> TokenStream {
+    let target = service.target_prefix.as_str();
+    let content_type = service.protocol.content_type();
+    let signing = service.signing_name.as_str();
+    let prefix = service.endpoint_prefix.as_str();
+    let qc = service.query_compatible;
+    let env_name = crate::names::snake_case(&service.crate_name).to_ascii_uppercase();
+    let title = format!("A client for {}.", service.title);
+    let methods = service.operations.iter().map(|op| {
+        let f = ident(&op.fn_name);
+        let fb = format_ident!("{}FluentBuilder", op.type_name);
+        let d = doc(&op.docs);
+        let dep = super::common::deprecated(op.deprecated);
+        quote! {
+            #d
+            #dep
+            pub fn #f(&self) -> crate::client::fluent::#fb {
+                crate::client::fluent::#fb::new(self.clone())
+            }
+        }
+    });
+    let builders = service.operations.iter().map(|op| fluent_builder(service, op));
+    let example_doc = format!(
+        "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files)."
+    );
+    quote! {
+        //! The client and its per-operation request builders.
+        static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
+            target_prefix: #target,
+            content_type: #content_type,
+            signing_name: #signing,
+            endpoint_prefix: #prefix,
+            query_compatible: #qc,
+            env_name: #env_name,
+        };
+
+        #[doc = #title]
+        ///
+        /// Cheap to clone: clones share configuration and connections.
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: ::awsjson_runtime::Handle,
+        }
+
+        impl Client {
+            /// A client with this configuration.
+            pub fn from_conf(config: ::awsjson_runtime::Config) -> Self {
+                Self { handle: ::awsjson_runtime::Handle::new(&SERVICE, config) }
+            }
+            /// A client configured from the environment.
+            ///
+            #[doc = #example_doc]
+            pub fn from_env() -> Self {
+                Self::from_conf(Self::config_from_env().build())
+            }
+            /// A configuration builder filled from the environment, to adjust before use.
+            pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
+                ::awsjson_runtime::Config::from_env(#env_name)
+            }
+            /// The client's configuration.
+            pub fn config(&self) -> &::awsjson_runtime::Config {
+                self.handle.config()
+            }
+            /// Runs an operation with an input built elsewhere.
+            pub async fn call<O: ::awsjson_runtime::Operation>(&self, input: &O::Input) -> ::std::result::Result<O::Output, ::awsjson_runtime::SdkError<O::Error>> {
+                self.handle.invoke::<O>(input).await
+            }
+            #( #methods )*
+        }
+
+        /// The request builders [`Client`]'s methods return.
+        pub mod fluent {
+            #( #builders )*
+        }
+    }
+}

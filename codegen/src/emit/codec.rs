@@ -1,0 +1,450 @@
+//! The awsJson codec: a serializer per type reachable from an input, a deserializer
+//! per type reachable from an output or error, and per-operation error dispatch.
+
+use super::common::ident;
+use super::types::{default_expr, zero_expr};
+use crate::ir::{Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+fn ts_format(f: TimestampFormat) -> TokenStream {
+    match f {
+        TimestampFormat::EpochSeconds => quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds },
+        TimestampFormat::DateTime => quote! { ::awsjson_runtime::TimestampFormat::DateTime },
+        TimestampFormat::HttpDate => quote! { ::awsjson_runtime::TimestampFormat::HttpDate },
+    }
+}
+
+/// Writes the value that `expr` (a reference) points at.
+fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
+    match ty {
+        Type::String => quote! { w.string(#expr); },
+        Type::Bool => quote! { w.bool(*#expr); },
+        Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { w.i64(i64::from(*#expr)); },
+        Type::Float => quote! { w.f32(*#expr); },
+        Type::Double => quote! { w.f64(*#expr); },
+        Type::BigInteger | Type::BigDecimal => quote! { w.big_number(#expr); },
+        Type::Blob => quote! { w.blob(#expr); },
+        Type::Timestamp(f) => {
+            let f = ts_format(*f);
+            quote! { w.timestamp(#expr, #f); }
+        }
+        Type::Document => quote! { w.document(#expr); },
+        Type::List { member, sparse } => {
+            let item = format_ident!("item{}", depth);
+            let inner = ser_value(member, quote! { #item }, depth + 1);
+            let body = if *sparse {
+                quote! {
+                    match #item {
+                        ::std::option::Option::Some(#item) => { #inner }
+                        ::std::option::Option::None => w.null(),
+                    }
+                }
+            } else {
+                inner
+            };
+            quote! {
+                w.begin_array();
+                for #item in (#expr).iter() {
+                    #body
+                }
+                w.end_array();
+            }
+        }
+        Type::Map { value, sparse } => {
+            let key = format_ident!("key{}", depth);
+            let item = format_ident!("item{}", depth);
+            let inner = ser_value(value, quote! { #item }, depth + 1);
+            let body = if *sparse {
+                quote! {
+                    match #item {
+                        ::std::option::Option::Some(#item) => { #inner }
+                        ::std::option::Option::None => w.null(),
+                    }
+                }
+            } else {
+                inner
+            };
+            quote! {
+                w.begin_object();
+                for (#key, #item) in (#expr).iter() {
+                    w.key(#key);
+                    #body
+                }
+                w.end_object();
+            }
+        }
+        Type::Named { name, kind } => match kind {
+            NamedKind::Struct | NamedKind::Union => {
+                let f = format_ident!("ser_{}", name);
+                quote! { #f(w, #expr); }
+            }
+            NamedKind::Enum => quote! { w.string((#expr).as_str()); },
+            NamedKind::IntEnum => quote! { w.i64(i64::from((#expr).value())); },
+        },
+    }
+}
+
+/// An expression that reads one value of the type (`p` is the parser).
+fn de_value(ty: &Type, depth: usize) -> TokenStream {
+    match ty {
+        Type::String => quote! { p.string()? },
+        Type::Bool => quote! { p.bool()? },
+        Type::Byte => quote! { p.i8()? },
+        Type::Short => quote! { p.i16()? },
+        Type::Integer => quote! { p.i32()? },
+        Type::Long => quote! { p.i64()? },
+        Type::Float => quote! { p.f32()? },
+        Type::Double => quote! { p.f64()? },
+        Type::BigInteger | Type::BigDecimal => quote! { p.big_number()? },
+        Type::Blob => quote! { p.blob()? },
+        Type::Timestamp(f) => {
+            let f = ts_format(*f);
+            quote! { p.timestamp(#f)? }
+        }
+        Type::Document => quote! { p.document()? },
+        Type::List { member, sparse } => {
+            let v = format_ident!("list{}", depth);
+            let inner = de_value(member, depth + 1);
+            let on_null = if *sparse {
+                quote! { #v.push(::std::option::Option::None); }
+            } else {
+                quote! {}
+            };
+            let push = if *sparse {
+                quote! { #v.push(::std::option::Option::Some(#inner)); }
+            } else {
+                quote! { #v.push(#inner); }
+            };
+            quote! {
+                {
+                    let mut #v = ::std::vec::Vec::new();
+                    p.begin_array()?;
+                    while p.next_element()? {
+                        if p.null()? {
+                            #on_null
+                        } else {
+                            #push
+                        }
+                    }
+                    #v
+                }
+            }
+        }
+        Type::Map { value, sparse } => {
+            let m = format_ident!("map{}", depth);
+            let k = format_ident!("key{}", depth);
+            let inner = de_value(value, depth + 1);
+            let on_null = if *sparse {
+                quote! { #m.insert(#k, ::std::option::Option::None); }
+            } else {
+                quote! { let _ = #k; }
+            };
+            let insert = if *sparse {
+                quote! { #m.insert(#k, ::std::option::Option::Some(#inner)); }
+            } else {
+                quote! { #m.insert(#k, #inner); }
+            };
+            quote! {
+                {
+                    let mut #m = ::std::collections::HashMap::new();
+                    p.begin_object()?;
+                    while let ::std::option::Option::Some(#k) = p.next_key()? {
+                        let #k = #k.into_owned();
+                        if p.null()? {
+                            #on_null
+                        } else {
+                            #insert
+                        }
+                    }
+                    #m
+                }
+            }
+        }
+        Type::Named { name, kind } => {
+            let n = ident(name);
+            match kind {
+                NamedKind::Struct | NamedKind::Union => {
+                    let f = format_ident!("de_{}", name);
+                    quote! { #f(p)? }
+                }
+                NamedKind::Enum => quote! { crate::types::#n::from(&*p.str()?) },
+                NamedKind::IntEnum => quote! { crate::types::#n::from(p.i32()?) },
+            }
+        }
+    }
+}
+
+fn ser_struct(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let f = format_ident!("ser_{}", s.name);
+    let members = s.fields.iter().map(|field| {
+        let id = ident(&field.ident);
+        let wire = field.wire_name.as_str();
+        if field.presence == Presence::Optional {
+            let write = ser_value(&field.ty, quote! { value }, 0);
+            quote! {
+                if let ::std::option::Option::Some(value) = &v.#id {
+                    w.key(#wire);
+                    #write
+                }
+            }
+        } else {
+            let write = ser_value(&field.ty, quote! { &v.#id }, 0);
+            quote! {
+                w.key(#wire);
+                #write
+            }
+        }
+    });
+    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    let uses_v = !s.fields.is_empty();
+    let v = if uses_v { quote! { v } } else { quote! { _v } };
+    quote! {
+        #allow
+        pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, #v: &crate::types::#n) {
+            w.begin_object();
+            #( #members )*
+            w.end_object();
+        }
+    }
+}
+
+fn de_struct(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let f = format_ident!("de_{}", s.name);
+    let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
+    let vars = s.fields.iter().map(|field| {
+        let id = ident(&field.ident);
+        let t = super::common::field_type(&field.ty, field.boxed);
+        quote! { let mut #id: ::std::option::Option<#t> = ::std::option::Option::None; }
+    });
+    let arms = s.fields.iter().map(|field: &Field| {
+        let id = ident(&field.ident);
+        let wire = field.wire_name.as_str();
+        let read = de_value(&field.ty, 0);
+        let read = if field.boxed { quote! { ::std::boxed::Box::new(#read) } } else { read };
+        // Error messages come as `message` or `Message`, whatever the model says.
+        let pattern = if Some(&field.ident) == message_ident.as_ref() {
+            quote! { "message" | "Message" }
+        } else {
+            quote! { #wire }
+        };
+        quote! {
+            #pattern => {
+                if !p.null()? {
+                    #id = ::std::option::Option::Some(#read);
+                }
+            }
+        }
+    });
+    let inits = s.fields.iter().map(|field| {
+        let id = ident(&field.ident);
+        let value = match &field.presence {
+            Presence::Optional => return quote! { #id, },
+            Presence::Required => {
+                let z = zero_expr(&field.ty);
+                let z = if field.boxed { quote! { ::std::boxed::Box::new(#z) } } else { z };
+                if z.to_string().contains('?') {
+                    quote! { match #id { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #z } }
+                } else {
+                    quote! { #id.unwrap_or_else(|| #z) }
+                }
+            }
+            Presence::Default(d) => {
+                let z = default_expr(&field.ty, d);
+                let z = if field.boxed { quote! { ::std::boxed::Box::new(#z) } } else { z };
+                quote! { #id.unwrap_or_else(|| #z) }
+            }
+        };
+        quote! { #id: #value, }
+    });
+    let meta = if s.error.is_some() {
+        quote! { meta: ::std::default::Default::default(), }
+    } else {
+        quote! {}
+    };
+    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    let body = if s.fields.is_empty() {
+        quote! { p.skip()?; }
+    } else {
+        quote! {
+            p.begin_object()?;
+            while let ::std::option::Option::Some(key) = p.next_key()? {
+                match &*key {
+                    #( #arms )*
+                    _ => p.skip()?,
+                }
+            }
+        }
+    };
+    quote! {
+        #allow
+        pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
+            #( #vars )*
+            #body
+            ::std::result::Result::Ok(crate::types::#n {
+                #( #inits )*
+                #meta
+            })
+        }
+    }
+}
+
+fn ser_union(u: &Union) -> TokenStream {
+    let n = ident(&u.name);
+    let f = format_ident!("ser_{}", u.name);
+    let arms = u.variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let wire = v.wire_name.as_str();
+        match &v.ty {
+            Some(t) => {
+                let write = ser_value(t, quote! { value }, 0);
+                quote! {
+                    crate::types::#n::#id(value) => {
+                        w.key(#wire);
+                        #write
+                    }
+                }
+            }
+            None => quote! {
+                crate::types::#n::#id => {
+                    w.key(#wire);
+                    w.begin_object();
+                    w.end_object();
+                }
+            },
+        }
+    });
+    quote! {
+        pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, v: &crate::types::#n) {
+            w.begin_object();
+            match v {
+                #( #arms )*
+                crate::types::#n::Unknown => {}
+            }
+            w.end_object();
+        }
+    }
+}
+
+fn de_union(u: &Union) -> TokenStream {
+    let n = ident(&u.name);
+    let f = format_ident!("de_{}", u.name);
+    let arms = u.variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let wire = v.wire_name.as_str();
+        match &v.ty {
+            Some(t) => {
+                let read = de_value(t, 0);
+                let read = if v.boxed { quote! { ::std::boxed::Box::new(#read) } } else { read };
+                quote! { #wire => crate::types::#n::#id(#read), }
+            }
+            None => quote! {
+                #wire => {
+                    p.skip()?;
+                    crate::types::#n::#id
+                }
+            },
+        }
+    });
+    quote! {
+        pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
+            let mut out = ::std::option::Option::None;
+            p.begin_object()?;
+            while let ::std::option::Option::Some(key) = p.next_key()? {
+                if p.null()? || &*key == "__type" {
+                    if &*key == "__type" {
+                        p.skip()?;
+                    }
+                    continue;
+                }
+                let value = match &*key {
+                    #( #arms )*
+                    _ => {
+                        p.skip()?;
+                        crate::types::#n::Unknown
+                    }
+                };
+                if out.is_none() || value != crate::types::#n::Unknown {
+                    out = ::std::option::Option::Some(value);
+                }
+            }
+            ::std::result::Result::Ok(out.unwrap_or(crate::types::#n::Unknown))
+        }
+    }
+}
+
+fn error_dispatch(op: &Operation) -> TokenStream {
+    let f = format_ident!("error_{}", op.type_name);
+    let e = format_ident!("{}Error", op.type_name);
+    let arms = op.errors.iter().map(|err| {
+        let code = err.code.as_str();
+        let variant = ident(&err.variant);
+        let de = format_ident!("de_{}", err.type_name);
+        let pattern = match &err.query_code {
+            Some(q) if q != code => quote! { #code | #q },
+            _ => quote! { #code },
+        };
+        quote! {
+            #pattern => match ::awsjson_runtime::json::parse_body(body, #de) {
+                ::std::result::Result::Ok(mut error) => {
+                    error.meta = meta;
+                    crate::error::#e::#variant(error)
+                }
+                ::std::result::Result::Err(_) => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+            },
+        }
+    });
+    let body_arg = if op.errors.is_empty() { quote! { _body } } else { quote! { body } };
+    quote! {
+        pub(crate) fn #f(meta: ::awsjson_runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
+            match meta.code().unwrap_or_default() {
+                #( #arms )*
+                _ => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+            }
+        }
+    }
+}
+
+/// The private `codec` module.
+pub fn codec_module(service: &Service) -> TokenStream {
+    let mut items = Vec::new();
+    for t in &service.types {
+        match t {
+            TypeDef::Struct(s) => {
+                if s.codec.ser {
+                    items.push(ser_struct(s));
+                }
+                if s.codec.de {
+                    items.push(de_struct(s));
+                }
+            }
+            TypeDef::Union(u) => {
+                if u.codec.ser {
+                    items.push(ser_union(u));
+                }
+                if u.codec.de {
+                    items.push(de_union(u));
+                }
+            }
+            TypeDef::Enum(_) => {}
+        }
+    }
+    for op in &service.operations {
+        items.push(error_dispatch(op));
+    }
+    quote! {
+        //! Serializers and deserializers for the awsJson protocol.
+        #![allow(non_snake_case, unused_mut, clippy::match_single_binding, clippy::redundant_closure)]
+        #( #items )*
+    }
+}

@@ -1,0 +1,222 @@
+//! Emitters: one module per kind of item, each a function from IR to tokens; this
+//! module lays the files out and renders them with `prettyplease`.
+
+mod client;
+mod codec;
+pub mod common;
+mod paginators;
+mod types;
+
+use crate::error::{Error, Result};
+use crate::ir::Service;
+use crate::{Layout, Output};
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub use client::{client_module, error_module, operation_module};
+pub use codec::codec_module;
+pub use paginators::paginators_lib;
+pub use types::types_module;
+
+/// Prelude names, in the fully qualified form the emitters write and the short form
+/// a person would write. Longer paths come first.
+const PRELUDE_PATHS: &[(&str, &str)] = &[
+    (":: std :: option :: Option :: Some", "Some"),
+    (":: std :: option :: Option :: None", "None"),
+    (":: std :: option :: Option", "Option"),
+    (":: std :: result :: Result :: Ok", "Ok"),
+    (":: std :: result :: Result :: Err", "Err"),
+    (":: std :: result :: Result", "Result"),
+    (":: std :: string :: String", "String"),
+    (":: std :: vec :: Vec", "Vec"),
+    (":: std :: boxed :: Box", "Box"),
+    (":: std :: default :: Default", "Default"),
+    (":: std :: convert :: Into", "Into"),
+    (":: std :: convert :: From", "From"),
+    (":: std :: matches !", "matches !"),
+    (":: std :: write !", "write !"),
+];
+
+/// Whether generated code may use the short prelude names: only when no generated
+/// item is named like one of them.
+pub fn can_shorten(service: &Service) -> bool {
+    let taken: std::collections::BTreeSet<String> = service
+        .types
+        .iter()
+        .map(|t| t.name().to_string())
+        .chain(service.operations.iter().flat_map(|o| [o.type_name.clone(), format!("{}Error", o.type_name), format!("{}FluentBuilder", o.type_name), format!("{}Paginator", o.type_name)]))
+        .collect();
+    !PRELUDE_PATHS.iter().any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
+}
+
+/// Renders tokens as a Rust file with the generated-file header; with `short`, std
+/// prelude paths are written the way a person would.
+pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Result<String> {
+    let err = |e: syn::Error| Error::Render {
+        file: file.to_string(),
+        message: e.to_string(),
+    };
+    let parsed: syn::File = if short {
+        let mut text = tokens.to_string();
+        for (long, short) in PRELUDE_PATHS {
+            text = text.replace(long, short);
+        }
+        syn::parse_str(&text).map_err(err)?
+    } else {
+        syn::parse2(tokens).map_err(err)?
+    };
+    Ok(format!("{}{}", common::header(source), prettyplease::unparse(&parsed)))
+}
+
+fn lib_rs(service: &Service) -> TokenStream {
+    let docs = common::inner_doc(&service.docs);
+    let first_op = service.operations.first();
+    let usage = match first_op {
+        Some(op) => format!(
+            "\n\n# Usage\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {}::Client::from_env();\nlet request = client.{}();\n// Set the input's members on `request`, then:\nlet _output = request.send().await;\n# Ok(())\n# }}\n```",
+            service.lib_name,
+            crate::names::unraw(&op.fn_name)
+        ),
+        None => String::new(),
+    };
+    let intro = format!(
+        "A client for {} (API version {}), generated from its Smithy model. It speaks the {} protocol.{usage}",
+        service.title,
+        service.version,
+        match service.protocol {
+            crate::ir::Protocol::AwsJson10 => "awsJson1_0",
+            crate::ir::Protocol::AwsJson11 => "awsJson1_1",
+        }
+    );
+    let intro = common::inner_doc(&intro);
+    quote! {
+        #intro
+        #![doc = ""]
+        #docs
+        #![forbid(unsafe_code)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait, clippy::module_inception, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+
+        #[rustfmt::skip]
+        pub mod client;
+        #[rustfmt::skip]
+        mod codec;
+        #[rustfmt::skip]
+        pub mod error;
+        #[rustfmt::skip]
+        pub mod operation;
+        #[rustfmt::skip]
+        pub mod types;
+
+        pub use client::Client;
+        pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+
+        /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
+        pub mod primitives {
+            pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+        }
+
+        /// Configuration and the HTTP transport, for custom transports and tests.
+        pub mod config {
+            pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+            pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
+        }
+
+        #[doc(hidden)]
+        pub use ::awsjson_runtime as runtime;
+    }
+}
+
+fn cargo_toml(service: &Service, layout: &Layout) -> String {
+    format!(
+        r#"# This file is generated by `cargo xtask codegen`. Do not edit it by hand.
+[package]
+name = "{name}"
+version = "0.1.0"
+edition = "2021"
+rust-version = "1.80"
+description = "A client for {title}, generated from its Smithy model"
+license = "Apache-2.0"
+publish = false
+
+[features]
+default = ["rustls"]
+# The default HTTP transport over TLS (hyper + rustls).
+rustls = ["awsjson-runtime/rustls"]
+# The default HTTP transport, plain HTTP only.
+hyper = ["awsjson-runtime/hyper"]
+
+[dependencies]
+awsjson-runtime = {{ path = "{runtime}", default-features = false }}
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
+"#,
+        name = service.crate_name,
+        title = service.title.replace('"', "'"),
+        runtime = layout.runtime_path,
+    )
+}
+
+fn paginators_cargo_toml(service: &Service, layout: &Layout) -> String {
+    format!(
+        r#"# This file is generated by `cargo xtask codegen`. Do not edit it by hand.
+[package]
+name = "{name}-paginators"
+version = "0.1.0"
+edition = "2021"
+rust-version = "1.80"
+description = "Paginators for the {title} client"
+license = "Apache-2.0"
+publish = false
+
+[features]
+default = ["rustls"]
+rustls = ["{name}/rustls"]
+hyper = ["{name}/hyper"]
+
+[dependencies]
+{name} = {{ path = "../{name}", default-features = false }}
+awsjson-runtime = {{ path = "{runtime}", default-features = false }}
+futures-core = "0.3"
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
+futures-util = {{ version = "0.3", default-features = false }}
+"#,
+        name = service.crate_name,
+        title = service.title.replace('"', "'"),
+        runtime = layout.runtime_path,
+    )
+}
+
+/// Emits every file for a service: the client crate and the paginator crate.
+pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
+    let mut out = Output {
+        files: Default::default(),
+        warnings: service.warnings.clone(),
+    };
+    let c = &service.crate_name;
+    let source = format!("the Smithy model of `{}`", service.shape_id);
+    let src = |f: &str| format!("{c}/src/{f}");
+    let short = can_shorten(service);
+    out.files.insert(format!("{c}/Cargo.toml"), cargo_toml(service, layout));
+    out.files.insert(src("lib.rs"), render(&src("lib.rs"), &source, lib_rs(service), short)?);
+    out.files.insert(src("types.rs"), render(&src("types.rs"), &source, types_module(&service.types), short)?);
+    out.files.insert(src("error.rs"), render(&src("error.rs"), &source, error_module(service), short)?);
+    out.files.insert(src("operation.rs"), render(&src("operation.rs"), &source, operation_module(service), short)?);
+    out.files.insert(src("client.rs"), render(&src("client.rs"), &source, client_module(service), short)?);
+    out.files.insert(src("codec.rs"), render(&src("codec.rs"), &source, codec_module(service), short)?);
+    let p = format!("{c}-paginators");
+    out.files.insert(format!("{p}/Cargo.toml"), paginators_cargo_toml(service, layout));
+    let plib = format!("{p}/src/lib.rs");
+    out.files.insert(plib.clone(), render(&plib, &source, paginators_lib(service), short)?);
+    if layout.workspace {
+        out.files.insert(
+            "Cargo.toml".to_string(),
+            format!(
+                "# This file is generated by `cargo xtask codegen`. Do not edit it by hand.\n[workspace]\nresolver = \"2\"\nmembers = [\"{c}\", \"{p}\"]\n"
+            ),
+        );
+    }
+    Ok(out)
+}

@@ -1,0 +1,726 @@
+//! Structures with builders, unions and enums: the `types` module.
+
+use super::common::{deprecated, doc, field_type, ident, is_copy, rust_type};
+use crate::ir::{Enum, EnumValue, Field, NamedKind, Presence, Struct, Type, TypeDef, Union};
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// The `types` module: every named type, then the builders.
+pub fn types_module(types: &[TypeDef]) -> TokenStream {
+    let items = types.iter().map(|t| match t {
+        TypeDef::Struct(s) => struct_def(s),
+        TypeDef::Union(u) => union_def(u),
+        TypeDef::Enum(e) => enum_def(e),
+    });
+    let builders = types.iter().filter_map(|t| match t {
+        TypeDef::Struct(s) => Some(builder_def(s)),
+        _ => None,
+    });
+    quote! {
+        //! The structures, unions and enums of the service.
+        #( #items )*
+        /// Builders for the structures of this module.
+        pub mod builders {
+            #( #builders )*
+        }
+    }
+}
+
+/// The expression that fills a `Default` presence member.
+pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
+    match (ty, value) {
+        (Type::Bool, Value::Bool(b)) => quote! { #b },
+        (Type::Byte | Type::Short | Type::Integer | Type::Long, Value::Number(n)) => {
+            let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote! { #lit }
+        }
+        (Type::Float | Type::Double, Value::Number(n)) => {
+            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote! { #lit }
+        }
+        (Type::BigInteger | Type::BigDecimal, Value::Number(n)) => {
+            let text = n.to_string();
+            quote! { ::awsjson_runtime::Number::parse(#text).unwrap_or_else(|| ::awsjson_runtime::Number::from(0i64)) }
+        }
+        (Type::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
+        (Type::Blob, Value::String(s)) => quote! { ::awsjson_runtime::Blob::new(#s.as_bytes()) },
+        (Type::Timestamp(_), Value::Number(n)) => {
+            let text = n.to_string();
+            quote! { ::awsjson_runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(::awsjson_runtime::DateTime::UNIX_EPOCH) }
+        }
+        (Type::Timestamp(_), Value::String(s)) => quote! {
+            ::awsjson_runtime::DateTime::parse(#s, ::awsjson_runtime::TimestampFormat::DateTime).unwrap_or(::awsjson_runtime::DateTime::UNIX_EPOCH)
+        },
+        (Type::Document, v) => document_expr(v),
+        (Type::List { .. }, _) => quote! { ::std::vec::Vec::new() },
+        (Type::Map { .. }, _) => quote! { ::std::collections::HashMap::new() },
+        (Type::Named { name, kind: NamedKind::Enum }, Value::String(s)) => {
+            let n = ident(name);
+            quote! { crate::types::#n::from(#s) }
+        }
+        (Type::Named { name, kind: NamedKind::IntEnum }, Value::Number(n)) => {
+            let n2 = ident(name);
+            let lit = Literal::i32_unsuffixed(n.as_i64().and_then(|i| i32::try_from(i).ok()).unwrap_or_default());
+            quote! { crate::types::#n2::from(#lit) }
+        }
+        (ty, _) => zero_expr(ty),
+    }
+}
+
+fn document_expr(v: &Value) -> TokenStream {
+    match v {
+        Value::Null => quote! { ::awsjson_runtime::Document::Null },
+        Value::Bool(b) => quote! { ::awsjson_runtime::Document::Bool(#b) },
+        Value::Number(n) => {
+            let text = n.to_string();
+            quote! { ::awsjson_runtime::Number::parse(#text).map_or(::awsjson_runtime::Document::Null, ::awsjson_runtime::Document::Number) }
+        }
+        Value::String(s) => quote! { ::awsjson_runtime::Document::String(::std::string::String::from(#s)) },
+        Value::Array(_) => quote! { ::awsjson_runtime::Document::Array(::std::vec::Vec::new()) },
+        Value::Object(_) => quote! { ::awsjson_runtime::Document::Object(::std::collections::HashMap::new()) },
+    }
+}
+
+/// The zero value of a type: what a client fills in for a required member the
+/// service left out (Smithy's client error correction).
+pub fn zero_expr(ty: &Type) -> TokenStream {
+    match ty {
+        Type::Bool => quote! { false },
+        Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { 0 },
+        Type::Float | Type::Double => quote! { 0.0 },
+        Type::BigInteger | Type::BigDecimal => quote! { ::awsjson_runtime::Number::from(0i64) },
+        Type::String => quote! { ::std::string::String::new() },
+        Type::Blob => quote! { ::awsjson_runtime::Blob::default() },
+        Type::Timestamp(_) => quote! { ::awsjson_runtime::DateTime::UNIX_EPOCH },
+        Type::Document => quote! { ::awsjson_runtime::Document::Null },
+        Type::List { .. } => quote! { ::std::vec::Vec::new() },
+        Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
+        Type::Named { name, kind } => {
+            let n = ident(name);
+            match kind {
+                NamedKind::Enum => quote! { crate::types::#n::from("") },
+                NamedKind::IntEnum => quote! { crate::types::#n::from(0) },
+                NamedKind::Union => quote! { crate::types::#n::Unknown },
+                NamedKind::Struct => {
+                    let de = format_ident!("de_{}", name);
+                    quote! { crate::codec::#de(&mut ::awsjson_runtime::json::Parser::new(b"{}"))? }
+                }
+            }
+        }
+    }
+}
+
+fn is_redacted(f: &Field) -> bool {
+    f.sensitive
+}
+
+fn debug_impl(name: &syn::Ident, label: &str, fields: &[&Field], whole: bool, extra_meta: bool) -> Option<TokenStream> {
+    if !whole && !fields.iter().any(|f| is_redacted(f)) {
+        return None;
+    }
+    let body = if whole {
+        let text = format!("{label} {{ {REDACTED} }}");
+        quote! { f.write_str(#text) }
+    } else {
+        let entries = fields.iter().map(|f| {
+            let id = ident(&f.ident);
+            let n = crate::names::unraw(&f.ident).to_string();
+            if is_redacted(f) {
+                quote! { .field(#n, &#REDACTED) }
+            } else {
+                quote! { .field(#n, &self.#id) }
+            }
+        });
+        let meta = if extra_meta { quote! { .field("meta", &self.meta) } } else { quote! {} };
+        quote! { f.debug_struct(#label) #( #entries )* #meta .finish() }
+    };
+    Some(quote! {
+        impl ::std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                #body
+            }
+        }
+    })
+}
+
+fn struct_def(s: &Struct) -> TokenStream {
+    let Struct {
+        name,
+        shape_id: _,
+        docs,
+        fields,
+        error,
+        sensitive,
+        input: _,
+        codec: _,
+        deprecated: dep,
+        message_field,
+    } = s;
+    let n = ident(name);
+    let builder = format_ident!("{}Builder", name);
+    let doc_attr = doc(docs);
+    let dep = deprecated(*dep);
+    let field_defs = fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = field_type(&f.ty, f.boxed);
+        let d = doc(&f.docs);
+        let fd = deprecated(f.deprecated);
+        let t = if f.presence == Presence::Optional {
+            quote! { ::std::option::Option<#t> }
+        } else {
+            t
+        };
+        quote! { #d #fd pub #id: #t, }
+    });
+    let accessors = fields.iter().filter(|f| f.accessor).map(accessor);
+    let is_error = error.is_some();
+    let meta_field = if is_error {
+        quote! {
+            /// What the service said about the error: code, message, status, request id.
+            pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+        }
+    } else {
+        quote! {}
+    };
+    let field_refs: Vec<&Field> = fields.iter().collect();
+    let derive_debug = debug_impl(&n, name, &field_refs, *sensitive, is_error);
+    let derives = if derive_debug.is_some() {
+        quote! { #[derive(Clone, PartialEq)] }
+    } else {
+        quote! { #[derive(Clone, PartialEq, Debug)] }
+    };
+    let error_impls = if is_error {
+        let message = match message_field {
+            Some((f, true)) => {
+                let f = ident(f);
+                quote! { self.#f.as_deref().or(self.meta.message()) }
+            }
+            Some((f, false)) => {
+                let f = ident(f);
+                quote! { ::std::option::Option::Some(self.#f.as_str()) }
+            }
+            None => quote! { self.meta.message() },
+        };
+        let message_fn = quote! {
+            /// The error message, from the service.
+            pub fn message(&self) -> ::std::option::Option<&str> {
+                #message
+            }
+        };
+        quote! {
+            impl #n {
+                #message_fn
+                /// The error code, the status, the request id and the message, as the service sent them.
+                pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+                    &self.meta
+                }
+            }
+            impl ::awsjson_runtime::ProvideErrorMetadata for #n {
+                fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+                    &self.meta
+                }
+                fn message(&self) -> ::std::option::Option<&str> {
+                    #message
+                }
+            }
+            impl ::std::fmt::Display for #n {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#name)?;
+                    if let ::std::option::Option::Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+                        ::std::write!(f, ": {m}")?;
+                    }
+                    ::std::result::Result::Ok(())
+                }
+            }
+            impl ::std::error::Error for #n {}
+        }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #doc_attr
+        #dep
+        #derives
+        #[non_exhaustive]
+        pub struct #n {
+            #( #field_defs )*
+            #meta_field
+        }
+        impl #n {
+            /// A builder for this structure.
+            pub fn builder() -> crate::types::builders::#builder {
+                ::std::default::Default::default()
+            }
+            #( #accessors )*
+        }
+        #derive_debug
+        #error_impls
+    }
+}
+
+fn accessor(f: &Field) -> TokenStream {
+    let id = ident(&f.ident);
+    let d = doc(&f.docs);
+    let optional = f.presence == Presence::Optional;
+    let allow = if f.deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    let (ret, body) = match (&f.ty, optional, f.boxed) {
+        (Type::String, true, _) => (quote! { ::std::option::Option<&str> }, quote! { self.#id.as_deref() }),
+        (Type::String, false, _) => (quote! { &str }, quote! { &self.#id }),
+        (Type::List { member, sparse }, true, _) => {
+            let inner = rust_type(member);
+            let inner = if *sparse { quote! { ::std::option::Option<#inner> } } else { inner };
+            (quote! { &[#inner] }, quote! { self.#id.as_deref().unwrap_or_default() })
+        }
+        (Type::List { member, sparse }, false, _) => {
+            let inner = rust_type(member);
+            let inner = if *sparse { quote! { ::std::option::Option<#inner> } } else { inner };
+            (quote! { &[#inner] }, quote! { &self.#id })
+        }
+        (ty, true, true) => {
+            let t = rust_type(ty);
+            (quote! { ::std::option::Option<&#t> }, quote! { self.#id.as_deref() })
+        }
+        (ty, true, false) if is_copy(ty) => {
+            let t = rust_type(ty);
+            (quote! { ::std::option::Option<#t> }, quote! { self.#id })
+        }
+        (ty, true, false) => {
+            let t = rust_type(ty);
+            (quote! { ::std::option::Option<&#t> }, quote! { self.#id.as_ref() })
+        }
+        (ty, false, _) if is_copy(ty) => {
+            let t = rust_type(ty);
+            (quote! { #t }, quote! { self.#id })
+        }
+        (ty, false, _) => {
+            let t = rust_type(ty);
+            (quote! { &#t }, quote! { &self.#id })
+        }
+    };
+    quote! {
+        #d
+        #allow
+        pub fn #id(&self) -> #ret {
+            #body
+        }
+    }
+}
+
+/// What a builder setter takes, and how it turns it into the field's element.
+fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
+    match ty {
+        Type::String => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { input.into() }),
+        Type::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. } => {
+            let t = rust_type(ty);
+            (quote! { impl ::std::convert::Into<#t> }, quote! { input.into() })
+        }
+        _ => (rust_type(ty), quote! { input }),
+    }
+}
+
+fn builder_def(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let b = format_ident!("{}Builder", s.name);
+    let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
+    let fields = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = field_type(&f.ty, f.boxed);
+        quote! { pub(crate) #id: ::std::option::Option<#t>, }
+    });
+    let setters = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let setter = ident(&f.setter);
+        let set = format_ident!("set_{}", crate::names::unraw(&f.setter));
+        let get = format_ident!("get_{}", crate::names::unraw(&f.setter));
+        let t = field_type(&f.ty, f.boxed);
+        let d = doc(&f.docs);
+        let required = if matches!(f.presence, Presence::Required) {
+            quote! { #[doc = ""] #[doc = " Required."] }
+        } else {
+            quote! {}
+        };
+        let fd = deprecated(f.deprecated);
+        let main = match &f.ty {
+            Type::List { member, sparse } => {
+                let (param, conv) = setter_param(member);
+                let (param, conv) = if *sparse {
+                    let t = rust_type(member);
+                    (quote! { ::std::option::Option<#t> }, quote! { input })
+                } else {
+                    (param, conv)
+                };
+                quote! {
+                    #d
+                    #[doc = ""]
+                    #[doc = " Appends one item; use the `set_` method to replace the whole list."]
+                    #required
+                    #fd
+                    pub fn #setter(mut self, input: #param) -> Self {
+                        self.#id.get_or_insert_with(::std::vec::Vec::new).push(#conv);
+                        self
+                    }
+                }
+            }
+            Type::Map { value, sparse } => {
+                let (param, conv) = setter_param(value);
+                let (param, conv) = if *sparse {
+                    let t = rust_type(value);
+                    (quote! { ::std::option::Option<#t> }, quote! { input })
+                } else {
+                    (param, conv)
+                };
+                quote! {
+                    #d
+                    #[doc = ""]
+                    #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
+                    #required
+                    #fd
+                    pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #param) -> Self {
+                        self.#id.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), #conv);
+                        self
+                    }
+                }
+            }
+            ty => {
+                let (param, conv) = setter_param(ty);
+                let conv = if f.boxed { quote! { ::std::boxed::Box::new(#conv) } } else { conv };
+                quote! {
+                    #d
+                    #required
+                    #fd
+                    pub fn #setter(mut self, input: #param) -> Self {
+                        self.#id = ::std::option::Option::Some(#conv);
+                        self
+                    }
+                }
+            }
+        };
+        quote! {
+            #main
+            #d
+            #fd
+            pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
+                self.#id = input;
+                self
+            }
+            #d
+            #fd
+            pub fn #get(&self) -> &::std::option::Option<#t> {
+                &self.#id
+            }
+        }
+    });
+    let fallible = s
+        .fields
+        .iter()
+        .any(|f| f.presence == Presence::Required && !f.idempotency_token);
+    let name_lit = s.name.as_str();
+    let inits = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let wire = f.wire_name.as_str();
+        let value = match (&f.presence, f.idempotency_token) {
+            (Presence::Optional, true) => quote! { self.#id.or_else(|| ::std::option::Option::Some(::awsjson_runtime::idempotency_token())) },
+            (Presence::Optional, false) => quote! { self.#id },
+            (Presence::Required, true) => quote! { self.#id.unwrap_or_else(::awsjson_runtime::idempotency_token) },
+            (Presence::Required, false) => quote! {
+                self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?
+            },
+            (Presence::Default(v), _) => {
+                let d = default_expr(&f.ty, v);
+                let d = if f.boxed { quote! { ::std::boxed::Box::new(#d) } } else { d };
+                quote! { self.#id.unwrap_or_else(|| #d) }
+            }
+        };
+        quote! { #id: #value, }
+    });
+    let meta_init = if s.error.is_some() {
+        quote! { meta: ::std::default::Default::default(), }
+    } else {
+        quote! {}
+    };
+    let allow_dep = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    let build = if fallible {
+        quote! {
+            /// Builds the structure; fails naming the first required member left unset.
+            #allow_dep
+            pub fn build(self) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::BuildError> {
+                ::std::result::Result::Ok(crate::types::#n {
+                    #( #inits )*
+                    #meta_init
+                })
+            }
+        }
+    } else {
+        quote! {
+            /// Builds the structure.
+            #allow_dep
+            pub fn build(self) -> crate::types::#n {
+                crate::types::#n {
+                    #( #inits )*
+                    #meta_init
+                }
+            }
+        }
+    };
+    let field_refs: Vec<&Field> = s.fields.iter().collect();
+    let label = format!("{}Builder", s.name);
+    let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
+    let derives = if debug.is_some() {
+        quote! { #[derive(Clone, PartialEq, Default)] }
+    } else {
+        quote! { #[derive(Clone, PartialEq, Default, Debug)] }
+    };
+    let allow_dep_impl = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #[doc = #doc_text]
+        #derives
+        #[non_exhaustive]
+        pub struct #b {
+            #( #fields )*
+        }
+        #allow_dep_impl
+        impl #b {
+            #( #setters )*
+            #build
+        }
+        #debug
+    }
+}
+
+fn union_def(u: &Union) -> TokenStream {
+    let Union {
+        name,
+        docs,
+        variants,
+        sensitive,
+        codec: _,
+        deprecated: dep,
+    } = u;
+    let n = ident(name);
+    let d = doc(docs);
+    let dep = deprecated(*dep);
+    let vs = variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let vd = doc(&v.docs);
+        match &v.ty {
+            Some(t) => {
+                let t = field_type(t, v.boxed);
+                quote! { #vd #id(#t), }
+            }
+            None => quote! { #vd #id, },
+        }
+    });
+    let derives = if *sensitive {
+        quote! { #[derive(Clone, PartialEq)] }
+    } else {
+        quote! { #[derive(Clone, PartialEq, Debug)] }
+    };
+    let debug = if *sensitive {
+        let text = format!("{name}({REDACTED})");
+        quote! {
+            impl ::std::fmt::Debug for #n {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(#text)
+                }
+            }
+        }
+    } else {
+        quote! {}
+    };
+    let accessors = variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let is = format_ident!("is_{}", crate::names::snake_case(&v.ident));
+        let doc_is = format!("Whether this is the `{}` variant.", v.ident);
+        match &v.ty {
+            Some(_) => quote! {
+                #[doc = #doc_is]
+                pub fn #is(&self) -> bool {
+                    ::std::matches!(self, Self::#id(_))
+                }
+            },
+            None => quote! {
+                #[doc = #doc_is]
+                pub fn #is(&self) -> bool {
+                    ::std::matches!(self, Self::#id)
+                }
+            },
+        }
+    });
+    quote! {
+        #d
+        #dep
+        #derives
+        #[non_exhaustive]
+        pub enum #n {
+            #( #vs )*
+            /// A member this version of the client does not know. It cannot be sent.
+            Unknown,
+        }
+        impl #n {
+            #( #accessors )*
+            /// Whether the service sent a member this version of the client does not know.
+            pub fn is_unknown(&self) -> bool {
+                ::std::matches!(self, Self::Unknown)
+            }
+        }
+        #debug
+    }
+}
+
+fn enum_def(e: &Enum) -> TokenStream {
+    let Enum {
+        name,
+        docs,
+        int,
+        variants,
+        codec: _,
+        deprecated: dep,
+    } = e;
+    let n = ident(name);
+    let d = doc(docs);
+    let dep = deprecated(*dep);
+    let vs = variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let vd = doc(&v.docs);
+        let vdep = deprecated(v.deprecated);
+        quote! { #vd #vdep #id, }
+    });
+    let allow = if variants.iter().any(|v| v.deprecated) {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    if *int {
+        let to = variants.iter().map(|v| {
+            let id = ident(&v.ident);
+            let EnumValue::Int(val) = v.value else { return quote! {} };
+            quote! { Self::#id => #val, }
+        });
+        let from = variants.iter().map(|v| {
+            let id = ident(&v.ident);
+            let EnumValue::Int(val) = v.value else { return quote! {} };
+            quote! { #val => Self::#id, }
+        });
+        let values = variants.iter().filter_map(|v| match v.value {
+            EnumValue::Int(i) => Some(i),
+            EnumValue::Str(_) => None,
+        });
+        return quote! {
+            #d
+            #dep
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+            #[non_exhaustive]
+            pub enum #n {
+                #( #vs )*
+                /// A value this version of the client does not know.
+                Unknown(i32),
+            }
+            #allow
+            impl #n {
+                /// The value on the wire.
+                pub fn value(&self) -> i32 {
+                    match self {
+                        #( #to )*
+                        Self::Unknown(v) => *v,
+                    }
+                }
+                /// Every value this version of the client knows.
+                pub const fn values() -> &'static [i32] {
+                    &[#( #values ),*]
+                }
+            }
+            #allow
+            impl ::std::convert::From<i32> for #n {
+                fn from(v: i32) -> Self {
+                    match v {
+                        #( #from )*
+                        other => Self::Unknown(other),
+                    }
+                }
+            }
+        };
+    }
+    let to = variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let EnumValue::Str(val) = &v.value else { return quote! {} };
+        quote! { Self::#id => #val, }
+    });
+    let from = variants.iter().map(|v| {
+        let id = ident(&v.ident);
+        let EnumValue::Str(val) = &v.value else { return quote! {} };
+        quote! { #val => Self::#id, }
+    });
+    let values: Vec<&str> = variants
+        .iter()
+        .filter_map(|v| match &v.value {
+            EnumValue::Str(s) => Some(s.as_str()),
+            EnumValue::Int(_) => None,
+        })
+        .collect();
+    quote! {
+        #d
+        #dep
+        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+        #[non_exhaustive]
+        pub enum #n {
+            #( #vs )*
+            /// A value this version of the client does not know, kept as sent.
+            Unknown(::std::string::String),
+        }
+        #allow
+        impl #n {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #( #to )*
+                    Self::Unknown(v) => v.as_str(),
+                }
+            }
+            /// Every value this version of the client knows.
+            pub const fn values() -> &'static [&'static str] {
+                &[#( #values ),*]
+            }
+        }
+        #allow
+        impl ::std::convert::From<&str> for #n {
+            fn from(v: &str) -> Self {
+                match v {
+                    #( #from )*
+                    other => Self::Unknown(::std::string::String::from(other)),
+                }
+            }
+        }
+        impl ::std::convert::From<::std::string::String> for #n {
+            fn from(v: ::std::string::String) -> Self {
+                Self::from(v.as_str())
+            }
+        }
+        impl ::std::str::FromStr for #n {
+            type Err = ::std::convert::Infallible;
+            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
+                ::std::result::Result::Ok(Self::from(s))
+            }
+        }
+        impl ::std::convert::AsRef<str> for #n {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+        impl ::std::fmt::Display for #n {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}

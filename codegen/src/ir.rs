@@ -1,0 +1,333 @@
+//! The intermediate representation: one type per generated item, with Rust names and
+//! wire names side by side, so that emitters never see shape ids or re-derive a name.
+
+use serde_json::Value;
+
+/// A whole service, ready to emit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Service {
+    /// The service shape's id.
+    pub shape_id: String,
+    /// The service shape's name, used in `X-Amz-Target`.
+    pub target_prefix: String,
+    /// The package name of the generated crate (`network-firewall`).
+    pub crate_name: String,
+    /// The library name of the generated crate (`network_firewall`).
+    pub lib_name: String,
+    /// A human title (`AWS Network Firewall`).
+    pub title: String,
+    /// Rustdoc for the crate.
+    pub docs: String,
+    /// The wire protocol.
+    pub protocol: Protocol,
+    /// The SigV4 signing name.
+    pub signing_name: String,
+    /// The endpoint prefix (`network-firewall` in `network-firewall.us-east-1.amazonaws.com`).
+    pub endpoint_prefix: String,
+    /// The service's API version.
+    pub version: String,
+    /// Whether the service has `@awsQueryCompatible`.
+    pub query_compatible: bool,
+    /// The operations, by Rust name.
+    pub operations: Vec<Operation>,
+    /// Structures, unions and enums, by Rust name.
+    pub types: Vec<TypeDef>,
+    /// What was left out, and why.
+    pub warnings: Vec<String>,
+}
+
+/// The protocols the generator speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    /// `aws.protocols#awsJson1_0`
+    AwsJson10,
+    /// `aws.protocols#awsJson1_1`
+    AwsJson11,
+}
+
+impl Protocol {
+    /// The request and response `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            Protocol::AwsJson10 => "application/x-amz-json-1.0",
+            Protocol::AwsJson11 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
+/// One operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Operation {
+    /// The operation's name on the wire (`ListFlowOperations`).
+    pub wire_name: String,
+    /// The Rust type name (`ListFlowOperations`).
+    pub type_name: String,
+    /// The client method name (`list_flow_operations`).
+    pub fn_name: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// Whether the operation is deprecated.
+    pub deprecated: bool,
+    /// The input type name in `types`, or `None` for `smithy.api#Unit`.
+    pub input: Option<String>,
+    /// The output type name in `types`, or `None` for `smithy.api#Unit`.
+    pub output: Option<String>,
+    /// The modeled errors, operation errors first, then the service's.
+    pub errors: Vec<OperationError>,
+    /// Pagination, when the operation is paginated.
+    pub paginator: Option<Paginator>,
+}
+
+/// A modeled error of an operation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationError {
+    /// The code the service sends (the shape name).
+    pub code: String,
+    /// The code an awsQuery-compatible service sends, when it differs.
+    pub query_code: Option<String>,
+    /// The variant name in the operation's error enum.
+    pub variant: String,
+    /// The error structure's name in `types`.
+    pub type_name: String,
+    /// Whether the error is a server fault (`@error("server")`).
+    pub server: bool,
+    /// Whether the error is throttling or marked `@retryable`.
+    pub retryable: bool,
+    /// Rustdoc.
+    pub docs: String,
+}
+
+/// How a paginated operation is paged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Paginator {
+    /// The input member that carries the token.
+    pub input_token: PathStep,
+    /// The path to the output token.
+    pub output_token: Vec<PathStep>,
+    /// The path to the items, when modeled.
+    pub items: Option<Vec<PathStep>>,
+    /// The page-size input member, when modeled.
+    pub page_size: Option<PathStep>,
+}
+
+/// One member along a paginator path.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathStep {
+    /// The member's wire name.
+    pub wire_name: String,
+    /// The member's field name.
+    pub ident: String,
+    /// Whether the field is an `Option`.
+    pub optional: bool,
+    /// Whether the field is boxed.
+    pub boxed: bool,
+    /// The field's type.
+    pub ty: Type,
+}
+
+/// A named type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeDef {
+    /// A structure (error structures included).
+    Struct(Struct),
+    /// A union.
+    Union(Union),
+    /// A string or int enum.
+    Enum(Enum),
+}
+
+impl TypeDef {
+    /// The Rust name.
+    pub fn name(&self) -> &str {
+        match self {
+            TypeDef::Struct(s) => &s.name,
+            TypeDef::Union(u) => &u.name,
+            TypeDef::Enum(e) => &e.name,
+        }
+    }
+}
+
+/// Which directions of the codec a type needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Codec {
+    /// Reachable from an input: needs a serializer.
+    pub ser: bool,
+    /// Reachable from an output or error: needs a deserializer.
+    pub de: bool,
+}
+
+/// A structure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Struct {
+    /// The Rust name.
+    pub name: String,
+    /// The shape id.
+    pub shape_id: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// Members in model order.
+    pub fields: Vec<Field>,
+    /// `Some(server?)` for error structures.
+    pub error: Option<bool>,
+    /// Whether the whole structure is `@sensitive`.
+    pub sensitive: bool,
+    /// Whether the structure is an operation input (`@input` or used as one).
+    pub input: bool,
+    /// Codec directions.
+    pub codec: Codec,
+    /// Whether the shape is deprecated.
+    pub deprecated: bool,
+    /// For error structures: the string member that carries the message, and whether it
+    /// is optional.
+    pub message_field: Option<(String, bool)>,
+}
+
+/// Whether a member must be present.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Presence {
+    /// `Option<T>`.
+    Optional,
+    /// `T`; `build()` fails while it is unset.
+    Required,
+    /// `T`; `build()` fills in the default while it is unset.
+    Default(Value),
+}
+
+/// A structure member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Field {
+    /// The member name on the wire.
+    pub wire_name: String,
+    /// The field identifier, escaped (`r#type`).
+    pub ident: String,
+    /// The builder setter name (the field name, unless that is taken by a builder method).
+    pub setter: String,
+    /// Whether the structure gets an accessor method of the field's name.
+    pub accessor: bool,
+    /// Rustdoc.
+    pub docs: String,
+    /// The field's type.
+    pub ty: Type,
+    /// Optionality.
+    pub presence: Presence,
+    /// Whether `Debug` redacts it.
+    pub sensitive: bool,
+    /// Whether the field is boxed to break a recursive cycle.
+    pub boxed: bool,
+    /// Whether an unset value is filled with a fresh UUID.
+    pub idempotency_token: bool,
+    /// Whether the member is deprecated.
+    pub deprecated: bool,
+}
+
+/// The Rust type of a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Type {
+    Bool,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    BigInteger,
+    BigDecimal,
+    String,
+    Blob,
+    Timestamp(TimestampFormat),
+    Document,
+    List { member: Box<Type>, sparse: bool },
+    Map { value: Box<Type>, sparse: bool },
+    Named { name: String, kind: NamedKind },
+}
+
+/// The kind of a named type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum NamedKind {
+    Struct,
+    Union,
+    Enum,
+    IntEnum,
+}
+
+/// A timestamp's wire format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum TimestampFormat {
+    EpochSeconds,
+    DateTime,
+    HttpDate,
+}
+
+/// A union.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Union {
+    /// The Rust name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// The variants, in model order.
+    pub variants: Vec<Variant>,
+    /// Whether the whole union is `@sensitive`.
+    pub sensitive: bool,
+    /// Codec directions.
+    pub codec: Codec,
+    /// Whether the shape is deprecated.
+    pub deprecated: bool,
+}
+
+/// A union variant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variant {
+    /// The member name on the wire.
+    pub wire_name: String,
+    /// The variant identifier.
+    pub ident: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// The variant's value, `None` for `smithy.api#Unit`.
+    pub ty: Option<Type>,
+    /// Whether the value is boxed.
+    pub boxed: bool,
+}
+
+/// A string or int enum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Enum {
+    /// The Rust name.
+    pub name: String,
+    /// Rustdoc.
+    pub docs: String,
+    /// Whether it is an intEnum.
+    pub int: bool,
+    /// The known values.
+    pub variants: Vec<EnumVariant>,
+    /// Codec directions.
+    pub codec: Codec,
+    /// Whether the shape is deprecated.
+    pub deprecated: bool,
+}
+
+/// A known enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EnumVariant {
+    /// The variant identifier.
+    pub ident: String,
+    /// The value on the wire.
+    pub value: EnumValue,
+    /// Rustdoc.
+    pub docs: String,
+    /// Whether the value is deprecated.
+    pub deprecated: bool,
+}
+
+/// An enum value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EnumValue {
+    /// A string enum's value.
+    Str(String),
+    /// An intEnum's value.
+    Int(i32),
+}

@@ -1,0 +1,48 @@
+//! Turns Smithy 2.0 JSON AST models into Rust client crates for the awsJson1_0 and
+//! awsJson1_1 protocols.
+//!
+//! The pipeline: [`model::load`] reads the JSON AST (prelude, mixins and `apply`
+//! included), [`validate::validate`] checks it, [`lower::lower`] picks the service and
+//! operations and decides every Rust name, and the emitters in [`emit`] turn the
+//! [`ir`] into files, rendered with `prettyplease`.
+
+pub mod docs;
+pub mod emit;
+pub mod error;
+pub mod ir;
+pub mod lower;
+pub mod model;
+pub mod names;
+pub mod validate;
+
+pub use error::{Diagnostic, Error, Result};
+pub use lower::Options;
+
+use std::collections::BTreeMap;
+
+/// Generated files, by path relative to the output directory.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Output {
+    /// File contents by relative path (`network-firewall/src/lib.rs`).
+    pub files: BTreeMap<String, String>,
+    /// What was left out, and why.
+    pub warnings: Vec<String>,
+}
+
+/// Where the generated crates find the runtime crate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Layout {
+    /// The path dependency on `awsjson-runtime`, relative to a generated crate's
+    /// directory (or absolute).
+    pub runtime_path: String,
+    /// Whether to write a `Cargo.toml` workspace at the root of the output.
+    pub workspace: bool,
+}
+
+/// Reads a model and generates the client crate and paginator crate for it.
+pub fn generate(model_json: &[u8], options: &Options, layout: &Layout) -> Result<Output> {
+    let model = model::load(model_json)?;
+    validate::validate(&model)?;
+    let service = lower::lower(&model, options)?;
+    emit::emit(&service, layout)
+}

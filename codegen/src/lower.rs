@@ -1,0 +1,767 @@
+//! Lowering: picks the service and the operations asked for, walks their closure and
+//! turns shapes into the IR, with every Rust name decided here, once.
+
+use crate::docs::rustdoc;
+use crate::error::{Diagnostic, Error, Result};
+use crate::ir::*;
+use crate::model::{shape_name, Kind, Member, Model, Shape, Simple};
+use crate::names::{crate_name, field_ident, type_ident, unraw};
+use crate::validate::traits::*;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// What to generate.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The service shape id; needed only when the model has more than one service.
+    pub service: Option<String>,
+    /// Operation names (as in the model) to generate; every operation when `None`.
+    pub operations: Option<Vec<String>>,
+    /// Overrides the package name of the generated crate.
+    pub crate_name: Option<String>,
+}
+
+/// Methods of builders and types that a member's name must not take.
+const BUILDER_METHODS: &[&str] = &["build", "send", "customize", "into_parts", "input", "new", "default"];
+const TYPE_METHODS: &[&str] = &[
+    "builder", "clone", "fmt", "eq", "ne", "hash", "into", "from", "to_owned", "default",
+    "type_id", "borrow", "try_into", "try_from", "to_string",
+];
+/// Methods error structures have besides.
+const ERROR_METHODS: &[&str] = &["message", "code", "meta", "source", "description", "cause"];
+
+struct Lowerer<'m> {
+    model: &'m Model,
+    service: &'m Shape,
+    renames: BTreeMap<String, String>,
+    problems: Vec<Diagnostic>,
+    names: BTreeMap<String, String>,
+}
+
+fn docs_of(traits: &crate::model::Traits) -> String {
+    traits
+        .get(DOCUMENTATION)
+        .and_then(Value::as_str)
+        .map(rustdoc)
+        .unwrap_or_default()
+}
+
+fn or_default_doc(doc: String, fallback: impl FnOnce() -> String) -> String {
+    if doc.trim().is_empty() {
+        fallback()
+    } else {
+        doc
+    }
+}
+
+/// Finds the service to generate.
+fn pick_service<'m>(model: &'m Model, opts: &Options) -> Result<&'m Shape> {
+    let services: Vec<&Shape> = model
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, Kind::Service(_)))
+        .collect();
+    match &opts.service {
+        Some(id) => services
+            .iter()
+            .find(|s| &s.id == id || s.name() == id)
+            .copied()
+            .ok_or_else(|| {
+                Error::one(id.as_str(), "$.shapes", format!("no service `{id}` in the model"))
+            }),
+        None => match services.as_slice() {
+            [one] => Ok(one),
+            [] => Err(Error::one("", "$.shapes", "the model has no service shape")),
+            many => Err(Error::one(
+                "",
+                "$.shapes",
+                format!(
+                    "the model has {} services ({}); name one",
+                    many.len(),
+                    many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                ),
+            )),
+        },
+    }
+}
+
+/// The operations bound to a service, directly or through resources, in id order.
+pub fn service_operations(model: &Model, service: &Shape) -> Vec<String> {
+    let mut ops = BTreeSet::new();
+    let mut resources: Vec<String> = Vec::new();
+    if let Kind::Service(s) = &service.kind {
+        ops.extend(s.operations.iter().cloned());
+        resources.extend(s.resources.iter().cloned());
+    }
+    let mut seen = BTreeSet::new();
+    while let Some(r) = resources.pop() {
+        if !seen.insert(r.clone()) {
+            continue;
+        }
+        if let Some(Shape {
+            kind: Kind::Resource(res),
+            ..
+        }) = model.shapes.get(&r)
+        {
+            ops.extend(res.operations.iter().cloned());
+            resources.extend(res.resources.iter().cloned());
+        }
+    }
+    ops.into_iter().collect()
+}
+
+impl<'m> Lowerer<'m> {
+    fn shape(&self, id: &str) -> Option<&'m Shape> {
+        self.model.shapes.get(id)
+    }
+
+    fn problem(&mut self, subject: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) {
+        self.problems.push(Diagnostic::new(subject, path, msg));
+    }
+
+    fn renamed(&self, id: &str) -> String {
+        self.renames
+            .get(id)
+            .cloned()
+            .unwrap_or_else(|| shape_name(id).to_string())
+    }
+
+    fn is_named(shape: &Shape) -> bool {
+        match &shape.kind {
+            Kind::Structure { .. } | Kind::Union { .. } | Kind::Enum { .. } | Kind::IntEnum { .. } => {
+                shape.id != "smithy.api#Unit"
+            }
+            Kind::Simple(Simple::String) => shape.has(ENUM),
+            _ => false,
+        }
+    }
+
+    /// Walks every shape reachable from `id` through members.
+    fn walk(&self, id: &str, out: &mut BTreeSet<String>) {
+        let mut stack = vec![id.to_string()];
+        while let Some(id) = stack.pop() {
+            if !out.insert(id.clone()) {
+                continue;
+            }
+            if let Some(s) = self.shape(&id) {
+                for m in s.kind.members() {
+                    stack.push(m.target.clone());
+                }
+            }
+        }
+    }
+
+    fn timestamp_format(&self, member: &Member, target: &Shape) -> TimestampFormat {
+        let fmt = member
+            .traits
+            .get(TIMESTAMP_FORMAT)
+            .or_else(|| target.traits.get(TIMESTAMP_FORMAT))
+            .and_then(Value::as_str);
+        match fmt {
+            Some("date-time") => TimestampFormat::DateTime,
+            Some("http-date") => TimestampFormat::HttpDate,
+            _ => TimestampFormat::EpochSeconds,
+        }
+    }
+
+    fn ty(&self, member: &Member) -> Option<Type> {
+        let target = self.shape(&member.target)?;
+        Some(match &target.kind {
+            Kind::Simple(s) => match s {
+                Simple::Blob => Type::Blob,
+                Simple::Boolean => Type::Bool,
+                Simple::String if target.has(ENUM) => Type::Named {
+                    name: self.names.get(&target.id)?.clone(),
+                    kind: NamedKind::Enum,
+                },
+                Simple::String => Type::String,
+                Simple::Byte => Type::Byte,
+                Simple::Short => Type::Short,
+                Simple::Integer => Type::Integer,
+                Simple::Long => Type::Long,
+                Simple::Float => Type::Float,
+                Simple::Double => Type::Double,
+                Simple::BigInteger => Type::BigInteger,
+                Simple::BigDecimal => Type::BigDecimal,
+                Simple::Timestamp => Type::Timestamp(self.timestamp_format(member, target)),
+                Simple::Document => Type::Document,
+            },
+            Kind::List { member: inner } => Type::List {
+                member: Box::new(self.ty(inner)?),
+                sparse: target.has(SPARSE),
+            },
+            Kind::Map { value, .. } => Type::Map {
+                value: Box::new(self.ty(value)?),
+                sparse: target.has(SPARSE),
+            },
+            Kind::Structure { .. } => Type::Named {
+                name: self.names.get(&target.id)?.clone(),
+                kind: NamedKind::Struct,
+            },
+            Kind::Union { .. } => Type::Named {
+                name: self.names.get(&target.id)?.clone(),
+                kind: NamedKind::Union,
+            },
+            Kind::Enum { .. } => Type::Named {
+                name: self.names.get(&target.id)?.clone(),
+                kind: NamedKind::Enum,
+            },
+            Kind::IntEnum { .. } => Type::Named {
+                name: self.names.get(&target.id)?.clone(),
+                kind: NamedKind::IntEnum,
+            },
+            _ => return None,
+        })
+    }
+
+    /// Whether `from` reaches `to` through structure and union members alone (the
+    /// edges that need a `Box` to make a recursive type finite).
+    fn reaches_directly(&self, from: &str, to: &str) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from.to_string()];
+        while let Some(id) = stack.pop() {
+            if id == to {
+                return true;
+            }
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(s) = self.shape(&id) {
+                if matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. }) {
+                    for m in s.kind.members() {
+                        stack.push(m.target.clone());
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn lower_struct(&mut self, shape: &Shape, members: &[Member], name: &str, codec: Codec, input: bool) -> Struct {
+        let is_input = input || shape.has(INPUT);
+        let mut fields = Vec::new();
+        let mut taken: BTreeMap<String, String> = BTreeMap::new();
+        for m in members {
+            let subject = format!("{}${}", shape.id, m.name);
+            let Some(ty) = self.ty(m) else {
+                self.problem(&subject, &m.path, format!("target `{}` cannot be used as a member", m.target));
+                continue;
+            };
+            let target = self.shape(&m.target);
+            let ident = field_ident(&m.name);
+            let base = unraw(&ident).to_string();
+            let setter = if BUILDER_METHODS.contains(&base.as_str()) {
+                format!("{base}_value")
+            } else {
+                ident.clone()
+            };
+            for n in [base.clone(), format!("set_{}", unraw(&setter))] {
+                if let Some(prev) = taken.insert(n.clone(), m.name.clone()) {
+                    self.problem(
+                        &subject,
+                        &m.path,
+                        format!("member `{}` and member `{prev}` both become the Rust name `{n}`", m.name),
+                    );
+                }
+            }
+            let required = m.traits.contains_key(REQUIRED);
+            let default = match m.traits.get(DEFAULT) {
+                Some(Value::Null) | None => None,
+                Some(v) => Some(v.clone()),
+            };
+            let client_optional = m.traits.contains_key(CLIENT_OPTIONAL);
+            let presence = if client_optional {
+                Presence::Optional
+            } else if let Some(d) = default {
+                if is_input && !required {
+                    Presence::Optional
+                } else {
+                    Presence::Default(d)
+                }
+            } else if required {
+                Presence::Required
+            } else {
+                Presence::Optional
+            };
+            let boxed = matches!(ty, Type::Named { kind: NamedKind::Struct | NamedKind::Union, .. })
+                && self.reaches_directly(&m.target, &shape.id);
+            let sensitive = m.traits.contains_key(SENSITIVE) || target.is_some_and(|t| t.has(SENSITIVE));
+            let docs = or_default_doc(docs_of(&m.traits), || {
+                target
+                    .map(|t| docs_of(&t.traits))
+                    .filter(|d| !d.trim().is_empty())
+                    .unwrap_or_else(|| format!("The `{}` member.", m.name))
+            });
+            fields.push(Field {
+                wire_name: m.name.clone(),
+                accessor: !TYPE_METHODS.contains(&base.as_str())
+                    && !(shape.has(ERROR) && ERROR_METHODS.contains(&base.as_str())),
+                ident,
+                setter,
+                docs,
+                ty,
+                presence,
+                sensitive,
+                boxed,
+                idempotency_token: m.traits.contains_key(IDEMPOTENCY_TOKEN),
+                deprecated: m.traits.contains_key(DEPRECATED),
+            });
+        }
+        let error = shape
+            .traits
+            .get(ERROR)
+            .map(|v| v.as_str() == Some("server"));
+        let message_field = if error.is_some() {
+            fields
+                .iter()
+                .find(|f| f.wire_name.eq_ignore_ascii_case("message") && f.ty == Type::String)
+                .map(|f| (f.ident.clone(), f.presence == Presence::Optional))
+        } else {
+            None
+        };
+        Struct {
+            name: name.to_string(),
+            shape_id: shape.id.clone(),
+            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` structure.", shape.name())),
+            fields,
+            error,
+            sensitive: shape.has(SENSITIVE),
+            input: is_input,
+            codec,
+            deprecated: shape.has(DEPRECATED),
+            message_field,
+        }
+    }
+
+    fn lower_union(&mut self, shape: &Shape, members: &[Member], name: &str, codec: Codec) -> Union {
+        let mut variants = Vec::new();
+        let mut taken = BTreeMap::new();
+        for m in members {
+            let subject = format!("{}${}", shape.id, m.name);
+            let ident = type_ident(&m.name);
+            let ident = if ident == "Unknown" { "UnknownValue".to_string() } else { ident };
+            if let Some(prev) = taken.insert(ident.clone(), m.name.clone()) {
+                self.problem(&subject, &m.path, format!("members `{}` and `{prev}` both become the variant `{ident}`", m.name));
+            }
+            let ty = if m.target == "smithy.api#Unit" {
+                None
+            } else {
+                match self.ty(m) {
+                    Some(t) => Some(t),
+                    None => {
+                        self.problem(&subject, &m.path, format!("target `{}` cannot be used as a member", m.target));
+                        continue;
+                    }
+                }
+            };
+            let boxed = matches!(ty, Some(Type::Named { kind: NamedKind::Struct | NamedKind::Union, .. }))
+                && self.reaches_directly(&m.target, &shape.id);
+            variants.push(Variant {
+                wire_name: m.name.clone(),
+                ident,
+                docs: or_default_doc(docs_of(&m.traits), || format!("The `{}` member.", m.name)),
+                ty,
+                boxed,
+            });
+        }
+        Union {
+            name: name.to_string(),
+            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` union.", shape.name())),
+            variants,
+            sensitive: shape.has(SENSITIVE),
+            codec,
+            deprecated: shape.has(DEPRECATED),
+        }
+    }
+
+    fn lower_enum(&mut self, shape: &Shape, name: &str, codec: Codec) -> Enum {
+        let mut variants: Vec<EnumVariant> = Vec::new();
+        let mut int = false;
+        let mut explicit_names = true;
+        match &shape.kind {
+            Kind::Enum { members } | Kind::IntEnum { members } => {
+                int = matches!(shape.kind, Kind::IntEnum { .. });
+                for m in members {
+                    let value = match m.traits.get(ENUM_VALUE) {
+                        Some(Value::String(s)) => EnumValue::Str(s.clone()),
+                        Some(Value::Number(n)) => EnumValue::Int(n.as_i64().and_then(|i| i32::try_from(i).ok()).unwrap_or_default()),
+                        _ => EnumValue::Str(m.name.clone()),
+                    };
+                    variants.push(EnumVariant {
+                        ident: type_ident(&m.name),
+                        value,
+                        docs: or_default_doc(docs_of(&m.traits), || format!("The `{}` value.", m.name)),
+                        deprecated: m.traits.contains_key(DEPRECATED),
+                    });
+                }
+            }
+            _ => {
+                let items = shape.traits.get(ENUM).and_then(Value::as_array).cloned().unwrap_or_default();
+                for item in items {
+                    let value = item.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let given = item.get("name").and_then(Value::as_str);
+                    explicit_names &= given.is_some();
+                    let docs = item.get("documentation").and_then(Value::as_str).map(rustdoc).unwrap_or_default();
+                    variants.push(EnumVariant {
+                        ident: type_ident(given.unwrap_or(&value)),
+                        docs: or_default_doc(docs, || format!("The `{}` value.", crate::docs::escape_plain(&value).replace('`', "'"))),
+                        value: EnumValue::Str(value),
+                        deprecated: item.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                    });
+                }
+            }
+        }
+        // `Unknown` is the catch-all; a value of that name gets another.
+        let mut taken: BTreeMap<String, usize> = BTreeMap::new();
+        taken.insert("Unknown".to_string(), usize::MAX);
+        for i in 0..variants.len() {
+            let mut ident = variants[i].ident.clone();
+            if ident == "Unknown" {
+                ident = "UnknownValue".to_string();
+            }
+            if let Some(prev) = taken.get(&ident).copied() {
+                if explicit_names && int || explicit_names && matches!(shape.kind, Kind::Enum { .. }) {
+                    let prev_name = variants.get(prev).map(|v| format!("{:?}", v.value)).unwrap_or_default();
+                    self.problem(&shape.id, &shape.path, format!("enum values {:?} and {prev_name} both become the variant `{ident}`", variants[i].value));
+                }
+                // Names derived from values may clash (`a-b`, `a_b`): number them.
+                let mut n = 2;
+                while taken.contains_key(&format!("{ident}{n}")) {
+                    n += 1;
+                }
+                ident = format!("{ident}{n}");
+            }
+            taken.insert(ident.clone(), i);
+            variants[i].ident = ident;
+        }
+        Enum {
+            name: name.to_string(),
+            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` enum.", shape.name())),
+            int,
+            variants,
+            codec,
+            deprecated: shape.has(DEPRECATED),
+        }
+    }
+
+    /// Resolves a paginator path (`A.B.C`) from a structure; each step's shape id too.
+    fn resolve_path(&mut self, start: &str, path: &str, subject: &str, trait_path: &str, what: &str) -> Option<(Vec<PathStep>, String)> {
+        let mut steps = Vec::new();
+        let mut current = start.to_string();
+        let mut last_target = String::new();
+        for part in path.split('.') {
+            let shape = self.shape(&current)?;
+            let Kind::Structure { members } = &shape.kind else {
+                self.problem(subject, trait_path, format!("{what} `{path}`: `{current}` is not a structure, so `{part}` cannot be looked up in it"));
+                return None;
+            };
+            let Some(m) = members.iter().find(|m| m.name == part) else {
+                self.problem(subject, trait_path, format!("{what} `{path}`: `{current}` has no member `{part}`"));
+                return None;
+            };
+            let lowered = self.lower_struct(shape, std::slice::from_ref(m), "", Codec::default(), false);
+            let field = lowered.fields.into_iter().next()?;
+            steps.push(PathStep {
+                wire_name: m.name.clone(),
+                ident: field.ident,
+                optional: field.presence == Presence::Optional,
+                boxed: field.boxed,
+                ty: field.ty,
+            });
+            last_target = m.target.clone();
+            current = m.target.clone();
+        }
+        Some((steps, last_target))
+    }
+
+    fn paginator(&mut self, op: &Shape, input: &str, output: &str) -> Option<Paginator> {
+        let service_trait = self.service.traits.get(PAGINATED).and_then(Value::as_object);
+        let op_trait = op.traits.get(PAGINATED).and_then(Value::as_object)?;
+        let mut merged = serde_json::Map::new();
+        if let Some(s) = service_trait {
+            merged.extend(s.clone());
+        }
+        merged.extend(op_trait.clone());
+        let get = |k: &str| merged.get(k).and_then(Value::as_str).map(str::to_string);
+        let subject = format!("{} @{PAGINATED}", op.id);
+        let tp = format!("{}.traits[\"{PAGINATED}\"]", op.path);
+        let (Some(input_token), Some(output_token)) = (get("inputToken"), get("outputToken")) else {
+            self.problem(&subject, &tp, "`inputToken` and `outputToken` must be set (on the operation or the service)");
+            return None;
+        };
+        if input == "smithy.api#Unit" || output == "smithy.api#Unit" {
+            self.problem(&subject, &tp, "a paginated operation needs an input and an output structure");
+            return None;
+        }
+        let (mut it, it_target) = self.resolve_path(input, &input_token, &subject, &format!("{tp}.inputToken"), "inputToken")?;
+        if it.len() != 1 {
+            self.problem(&subject, format!("{tp}.inputToken"), format!("inputToken `{input_token}` must name a top-level input member"));
+            return None;
+        }
+        let token_ok = |s: &Shape| matches!(s.kind, Kind::Simple(Simple::String) | Kind::Map { .. });
+        if !self.shape(&it_target).is_some_and(token_ok) {
+            self.problem(&subject, format!("{tp}.inputToken"), format!("inputToken `{input_token}` must target a string or a map"));
+        }
+        let (ot, ot_target) = self.resolve_path(output, &output_token, &subject, &format!("{tp}.outputToken"), "outputToken")?;
+        if !self.shape(&ot_target).is_some_and(token_ok) {
+            self.problem(&subject, format!("{tp}.outputToken"), format!("outputToken `{output_token}` must target a string or a map"));
+        }
+        if it[0].ty != ot.last()?.ty {
+            self.problem(&subject, &tp, format!("inputToken `{input_token}` and outputToken `{output_token}` target different types"));
+        }
+        let items = match get("items") {
+            Some(items) => {
+                let (steps, target) = self.resolve_path(output, &items, &subject, &format!("{tp}.items"), "items")?;
+                if !self.shape(&target).is_some_and(|s| matches!(s.kind, Kind::List { .. } | Kind::Map { .. })) {
+                    self.problem(&subject, format!("{tp}.items"), format!("items `{items}` must target a list or a map"));
+                    return None;
+                }
+                Some(steps)
+            }
+            None => None,
+        };
+        let page_size = match get("pageSize") {
+            Some(ps) => {
+                let (mut steps, target) = self.resolve_path(input, &ps, &subject, &format!("{tp}.pageSize"), "pageSize")?;
+                if steps.len() != 1 || !self.shape(&target).is_some_and(|s| matches!(s.kind, Kind::Simple(Simple::Byte | Simple::Short | Simple::Integer | Simple::Long))) {
+                    self.problem(&subject, format!("{tp}.pageSize"), format!("pageSize `{ps}` must name a top-level integer input member"));
+                    return None;
+                }
+                steps.pop()
+            }
+            None => None,
+        };
+        Some(Paginator {
+            input_token: it.pop()?,
+            output_token: ot,
+            items,
+            page_size,
+        })
+    }
+
+    fn unsupported_reason(&self, op: &crate::model::Operation) -> Option<String> {
+        for (what, id) in [("input", &op.input), ("output", &op.output)] {
+            let shape = self.shape(id)?;
+            for m in shape.kind.members() {
+                if let Some(t) = self.shape(&m.target) {
+                    if t.has(STREAMING) {
+                        let kind = if matches!(t.kind, Kind::Union { .. }) { "an event stream" } else { "a streaming blob" };
+                        return Some(format!("its {what} member `{}` is {kind}, which awsJson clients do not support yet", m.name));
+                    }
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Lowers a validated model to the IR of one service.
+pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
+    let service = pick_service(model, opts)?;
+    let Kind::Service(svc) = &service.kind else {
+        return Err(Error::one(&service.id, &service.path, "not a service"));
+    };
+    let mut l = Lowerer {
+        model,
+        service,
+        renames: svc.rename.clone(),
+        problems: Vec::new(),
+        names: BTreeMap::new(),
+    };
+    let aws = service.traits.get(AWS_SERVICE);
+    let sdk_id = aws
+        .and_then(|a| a.get("sdkId"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| service.name().to_string());
+    let endpoint_prefix = aws
+        .and_then(|a| a.get("endpointPrefix"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| crate_name(&sdk_id));
+    let signing_name = service
+        .traits
+        .get(SIGV4)
+        .and_then(|s| s.get("name"))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| endpoint_prefix.clone());
+    let protocol = if service.has(AWS_JSON_1_0) {
+        Some(Protocol::AwsJson10)
+    } else if service.has(AWS_JSON_1_1) {
+        Some(Protocol::AwsJson11)
+    } else {
+        None
+    };
+    let package = opts.crate_name.clone().unwrap_or_else(|| crate_name(&sdk_id));
+
+    // The operations asked for.
+    let all_ops = service_operations(model, service);
+    let mut selected: Vec<String> = match &opts.operations {
+        None => all_ops.clone(),
+        Some(wanted) => {
+            let mut out = Vec::new();
+            for w in wanted {
+                match all_ops.iter().find(|o| shape_name(o) == w || *o == w) {
+                    Some(o) => out.push(o.clone()),
+                    None => l.problem(
+                        w.as_str(),
+                        format!("{}.operations", service.path),
+                        format!(
+                            "`{w}` is not an operation of `{}`; it has: {}",
+                            service.id,
+                            all_ops.iter().map(|o| shape_name(o)).collect::<Vec<_>>().join(", ")
+                        ),
+                    ),
+                }
+            }
+            out
+        }
+    };
+    selected.sort();
+    selected.dedup();
+    let mut warnings = Vec::new();
+    let mut ops: Vec<&Shape> = Vec::new();
+    for id in &selected {
+        let Some(shape) = model.shapes.get(id) else { continue };
+        let Kind::Operation(op) = &shape.kind else { continue };
+        if protocol.is_none() {
+            warnings.push(format!(
+                "{id}: left out: the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1)",
+                service.id
+            ));
+            continue;
+        }
+        if let Some(reason) = l.unsupported_reason(op) {
+            warnings.push(format!("{id}: left out: {reason}"));
+            continue;
+        }
+        ops.push(shape);
+    }
+
+    // The closure, with the directions each type is used in.
+    let mut ser_set = BTreeSet::new();
+    let mut de_set = BTreeSet::new();
+    let mut input_structs = BTreeSet::new();
+    for op in &ops {
+        if let Kind::Operation(o) = &op.kind {
+            l.walk(&o.input, &mut ser_set);
+            input_structs.insert(o.input.clone());
+            l.walk(&o.output, &mut de_set);
+            for e in o.errors.iter().chain(&svc.errors) {
+                l.walk(e, &mut de_set);
+            }
+        }
+    }
+    let all: BTreeSet<String> = ser_set.union(&de_set).cloned().collect();
+    let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    for id in &all {
+        let Some(shape) = model.shapes.get(id) else { continue };
+        if !Lowerer::is_named(shape) {
+            continue;
+        }
+        let name = type_ident(&l.renamed(id));
+        if let Some(prev) = by_name.insert(name.clone(), id.clone()) {
+            l.problem(
+                id.as_str(),
+                &shape.path,
+                format!("`{id}` and `{prev}` both become the Rust type `{name}`; add a `rename` to the service"),
+            );
+        }
+        l.names.insert(id.clone(), name);
+    }
+
+    // Types, in name order.
+    let mut types = Vec::new();
+    for (name, id) in &by_name {
+        let Some(shape) = model.shapes.get(id) else { continue };
+        let codec = Codec {
+            ser: ser_set.contains(id),
+            de: de_set.contains(id),
+        };
+        let def = match &shape.kind {
+            Kind::Structure { members } => TypeDef::Struct(l.lower_struct(shape, members, name, codec, input_structs.contains(id))),
+            Kind::Union { members } => TypeDef::Union(l.lower_union(shape, members, name, codec)),
+            _ => TypeDef::Enum(l.lower_enum(shape, name, codec)),
+        };
+        types.push(def);
+    }
+
+    // Operations, in name order.
+    let mut operations = Vec::new();
+    let mut op_names: BTreeMap<String, String> = BTreeMap::new();
+    for shape in &ops {
+        let Kind::Operation(o) = &shape.kind else { continue };
+        let type_name = type_ident(&l.renamed(&shape.id));
+        let fn_name = field_ident(&l.renamed(&shape.id));
+        if let Some(prev) = op_names.insert(type_name.clone(), shape.id.clone()) {
+            l.problem(shape.id.as_str(), &shape.path, format!("operations `{}` and `{prev}` both become `{type_name}`", shape.id));
+        }
+        let mut errors = Vec::new();
+        let mut seen = BTreeSet::new();
+        for e in o.errors.iter().chain(&svc.errors) {
+            if !seen.insert(e.clone()) {
+                continue;
+            }
+            let Some(es) = model.shapes.get(e) else { continue };
+            let type_name = l.names.get(e).cloned().unwrap_or_default();
+            let variant = if type_name == "Unhandled" { "UnhandledError".to_string() } else { type_name.clone() };
+            let server = es.traits.get(ERROR).and_then(Value::as_str) == Some("server");
+            errors.push(OperationError {
+                code: shape_name(e).to_string(),
+                query_code: es
+                    .traits
+                    .get(QUERY_ERROR)
+                    .and_then(|q| q.get("code"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string),
+                variant,
+                type_name,
+                server,
+                retryable: es.has(RETRYABLE),
+                docs: or_default_doc(docs_of(&es.traits), || format!("The `{}` error.", es.name())),
+            });
+        }
+        errors.sort_by(|a, b| a.variant.cmp(&b.variant));
+        let paginator = if shape.has(PAGINATED) { l.paginator(shape, &o.input, &o.output) } else { None };
+        let named = |id: &str| if id == "smithy.api#Unit" { None } else { l.names.get(id).cloned() };
+        operations.push(Operation {
+            wire_name: shape.name().to_string(),
+            type_name,
+            fn_name,
+            docs: or_default_doc(docs_of(&shape.traits), || format!("Calls `{}`.", shape.name())),
+            deprecated: shape.has(DEPRECATED),
+            input: named(&o.input),
+            output: named(&o.output),
+            errors,
+            paginator,
+        });
+    }
+    operations.sort_by(|a, b| a.type_name.cmp(&b.type_name));
+
+    if !l.problems.is_empty() {
+        return Err(Error::Invalid(l.problems));
+    }
+    let title = service
+        .traits
+        .get(TITLE)
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .unwrap_or_else(|| sdk_id.clone());
+    Ok(Service {
+        shape_id: service.id.clone(),
+        target_prefix: service.name().to_string(),
+        lib_name: package.replace('-', "_"),
+        crate_name: package,
+        docs: or_default_doc(docs_of(&service.traits), || format!("A client for {title}.")),
+        title,
+        protocol: protocol.unwrap_or(Protocol::AwsJson10),
+        signing_name,
+        endpoint_prefix,
+        version: svc.version.clone().unwrap_or_default(),
+        query_compatible: service.has(QUERY_COMPATIBLE),
+        operations,
+        types,
+        warnings,
+    })
+}

@@ -1,0 +1,298 @@
+//! Rust names for model names: word splitting that knows AWS's acronyms, casing, and
+//! keyword escaping. Every identifier the emitters write comes from here.
+
+/// Words that are spelled with odd casing but are one word (`IPv6`, `MiB`, `TTL`).
+const COMPLETE_WORDS: &[&str] = &["ipv4", "ipv6", "sigv4", "mib", "gib", "kib", "tib", "ttl"];
+
+/// Splits a model name into words: `DBInstanceARNs` gives `DB`, `Instance`, `ARNs`.
+pub fn split_words(name: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    for segment in name.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let chars: Vec<char> = segment.chars().collect();
+        let n = chars.len();
+        let mut i = 0;
+        while i < n {
+            if let Some(len) = complete_word_at(&chars, i) {
+                words.push(chars[i..i + len].iter().collect());
+                i += len;
+                continue;
+            }
+            let c = chars[i];
+            let start = i;
+            if c.is_ascii_uppercase() {
+                let mut j = i;
+                while j < n && chars[j].is_ascii_uppercase() {
+                    j += 1;
+                }
+                let run = j - i;
+                if j < n && chars[j].is_ascii_lowercase() {
+                    let mut k = j;
+                    while k < n && chars[k].is_ascii_lowercase() {
+                        k += 1;
+                    }
+                    if run == 1 {
+                        i = k;
+                    } else if k - j == 1 && chars[j] == 's' {
+                        // A plural acronym: `ARNs`, `IDs`.
+                        i = k;
+                    } else {
+                        // `DBInstance`: the last capital starts the next word.
+                        words.push(chars[start..j - 1].iter().collect());
+                        i = j - 1;
+                        continue;
+                    }
+                } else {
+                    i = j;
+                }
+            } else if c.is_ascii_lowercase() {
+                while i < n && chars[i].is_ascii_lowercase() {
+                    i += 1;
+                }
+            } else {
+                // Digits join the word before them (`Ec2`, `S3`, `Base64`).
+                while i < n && chars[i].is_ascii_digit() {
+                    i += 1;
+                }
+                if let Some(last) = words.last_mut() {
+                    if start > 0 && chars[start - 1].is_ascii_alphanumeric() {
+                        last.extend(&chars[start..i]);
+                        continue;
+                    }
+                }
+                words.push(chars[start..i].iter().collect());
+                continue;
+            }
+            let mut word: String = chars[start..i].iter().collect();
+            while i < n && chars[i].is_ascii_digit() {
+                word.push(chars[i]);
+                i += 1;
+            }
+            words.push(word);
+        }
+    }
+    words
+}
+
+fn complete_word_at(chars: &[char], i: usize) -> Option<usize> {
+    for w in COMPLETE_WORDS {
+        let len = w.len();
+        if i + len > chars.len() {
+            continue;
+        }
+        let candidate: String = chars[i..i + len].iter().collect();
+        if !candidate.eq_ignore_ascii_case(w) {
+            continue;
+        }
+        // The word must end at a boundary: not followed by a lowercase letter.
+        if chars.get(i + len).is_some_and(|c| c.is_ascii_lowercase()) {
+            continue;
+        }
+        // And `Ttl` inside `Subtitle` is no word: it must start a word.
+        if i > 0 && chars[i - 1].is_ascii_lowercase() && chars[i].is_ascii_lowercase() {
+            continue;
+        }
+        return Some(len);
+    }
+    None
+}
+
+/// `snake_case` of a model name, not yet escaped.
+pub fn snake_case(name: &str) -> String {
+    let words = split_words(name);
+    let mut out = words
+        .iter()
+        .map(|w| w.to_ascii_lowercase())
+        .collect::<Vec<_>>()
+        .join("_");
+    if out.is_empty() {
+        out.push_str("value");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// `CamelCase` of a model name, not yet escaped.
+pub fn camel_case(name: &str) -> String {
+    let mut out = String::new();
+    for w in split_words(name) {
+        let mut chars = w.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars.map(|c| c.to_ascii_lowercase()));
+        }
+    }
+    if out.is_empty() {
+        out.push_str("Value");
+    }
+    if out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert(0, 'V');
+    }
+    out
+}
+
+/// Every Rust keyword, strict, reserved and weak-but-troublesome.
+const KEYWORDS: &[&str] = &[
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
+    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
+    "move", "mut", "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
+    "true", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do",
+    "final", "macro", "override", "priv", "typeof", "unsized", "virtual", "yield", "try",
+    "union",
+];
+
+/// Keywords that cannot be raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "crate", "super", "_"];
+
+/// Whether `s` is a Rust keyword.
+pub fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// A field, function or module identifier (snake_case, escaped), as source text.
+/// `type` gives `r#type`; `self`, `crate` and `super` give `self_`, `crate_`, `super_`.
+pub fn field_ident(name: &str) -> String {
+    escape(snake_case(name))
+}
+
+/// Escapes a snake_case identifier that may be a keyword.
+pub fn escape(s: String) -> String {
+    if NOT_RAW.contains(&s.as_str()) {
+        format!("{s}_")
+    } else if is_keyword(&s) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// A type or variant identifier (CamelCase). `Self` gives `SelfValue`.
+pub fn type_ident(name: &str) -> String {
+    let c = camel_case(name);
+    if c == "Self" {
+        "SelfValue".to_string()
+    } else {
+        c
+    }
+}
+
+/// The name of a field without a raw prefix, for building other names from it
+/// (`set_type`, not `set_r#type`).
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// A crate (package) name from a service's sdkId or name: `Network Firewall` gives
+/// `network-firewall`.
+pub fn crate_name(sdk_id: &str) -> String {
+    let cleaned: String = sdk_id
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { ' ' })
+        .collect();
+    let name = cleaned.split_whitespace().collect::<Vec<_>>().join("-");
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        format!("service-{name}")
+    } else {
+        name
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn acronyms_split_the_way_aws_users_expect() {
+        let cases = [
+            ("FirewallArn", "firewall_arn"),
+            ("FirewallARN", "firewall_arn"),
+            ("NotificationARNs", "notification_arns"),
+            ("DBInstanceIdentifier", "db_instance_identifier"),
+            ("DBInstance", "db_instance"),
+            ("IPv6Address", "ipv6_address"),
+            ("Ipv6CidrBlock", "ipv6_cidr_block"),
+            ("EnableIPv4", "enable_ipv4"),
+            ("TTL", "ttl"),
+            ("TimeToLive", "time_to_live"),
+            ("DefaultTTL", "default_ttl"),
+            ("SizeInMiB", "size_in_mib"),
+            ("ListFlowOperations", "list_flow_operations"),
+            ("MaxResults", "max_results"),
+            ("S3Bucket", "s3_bucket"),
+            ("Ec2InstanceId", "ec2_instance_id"),
+            ("KMSKeyId", "kms_key_id"),
+            ("HTTPSettings", "http_settings"),
+            ("SSEDescription", "sse_description"),
+            ("ResourceIDs", "resource_ids"),
+            ("already_snake", "already_snake"),
+            ("camelCase", "camel_case"),
+            ("FLOW_FLUSH", "flow_flush"),
+            ("us-east-1", "us_east_1"),
+            ("Base64Encoded", "base64_encoded"),
+            ("SigV4Auth", "sigv4_auth"),
+            ("Subtitle", "subtitle"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(snake_case(input), expected, "snake_case({input})");
+        }
+    }
+
+    #[test]
+    fn camel_case_follows_the_same_words() {
+        let cases = [
+            ("FLOW_FLUSH", "FlowFlush"),
+            ("COMPLETED_WITH_ERRORS", "CompletedWithErrors"),
+            ("DBInstance", "DbInstance"),
+            ("IPv6", "Ipv6"),
+            ("ListFlowOperationsRequest", "ListFlowOperationsRequest"),
+            ("m5.large", "M5Large"),
+            ("1m", "V1m"),
+            ("us-east-1", "UsEast1"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(camel_case(input), expected, "camel_case({input})");
+        }
+    }
+
+    #[test]
+    fn every_keyword_is_escaped() {
+        for kw in KEYWORDS {
+            let escaped = escape(kw.to_string());
+            assert_ne!(&escaped, kw);
+            if NOT_RAW.contains(kw) {
+                assert_eq!(escaped, format!("{kw}_"));
+            } else {
+                assert_eq!(escaped, format!("r#{kw}"));
+            }
+            // Every escaped form must be something syn accepts as an identifier.
+            assert!(
+                syn::parse_str::<syn::Ident>(&escaped).is_ok(),
+                "{escaped} is not an identifier"
+            );
+        }
+        assert_eq!(field_ident("Type"), "r#type");
+        assert_eq!(field_ident("Self"), "self_");
+        assert_eq!(field_ident("crate"), "crate_");
+        assert_eq!(field_ident("Super"), "super_");
+        assert_eq!(type_ident("Self"), "SelfValue");
+        assert_eq!(type_ident("self"), "SelfValue");
+        assert_eq!(unraw("r#type"), "type");
+    }
+
+    #[test]
+    fn leading_digits_and_empty_names_become_identifiers() {
+        assert_eq!(snake_case("2FA"), "_2fa");
+        assert_eq!(camel_case("2FA"), "V2fa");
+        assert_eq!(snake_case("--"), "value");
+        assert_eq!(camel_case(""), "Value");
+    }
+
+    #[test]
+    fn crate_names_come_from_the_sdk_id() {
+        assert_eq!(crate_name("Network Firewall"), "network-firewall");
+        assert_eq!(crate_name("DynamoDB"), "dynamodb");
+        assert_eq!(crate_name("Secrets Manager"), "secrets-manager");
+        assert_eq!(crate_name("Backup Gateway"), "backup-gateway");
+    }
+}

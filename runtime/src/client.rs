@@ -1,0 +1,423 @@
+//! The call path shared by every generated operation: serialize, sign, send, retry,
+//! then parse the response or the error.
+
+use crate::config::Config;
+use crate::error::{ErrorMetadata, SdkError, TransportError, TransportErrorKind};
+use crate::json::{JsonError, Parser};
+use crate::transport::Transport;
+use bytes::Bytes;
+use std::fmt;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+/// What a generated crate says about its service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServiceMeta {
+    /// The service shape's name, the prefix of `X-Amz-Target`.
+    pub target_prefix: &'static str,
+    /// The protocol's content type.
+    pub content_type: &'static str,
+    /// The SigV4 signing name.
+    pub signing_name: &'static str,
+    /// The endpoint prefix of the regional endpoint.
+    pub endpoint_prefix: &'static str,
+    /// Whether the service is `@awsQueryCompatible`.
+    pub query_compatible: bool,
+    /// The suffix of the service-specific `AWS_ENDPOINT_URL_<SERVICE>` variable.
+    pub env_name: &'static str,
+}
+
+/// One operation, as the generated crate describes it to the call path.
+pub trait Operation {
+    /// The input.
+    type Input: Send + Sync;
+    /// The output.
+    type Output;
+    /// The operation's error enum.
+    type Error;
+    /// The operation's name on the wire.
+    const NAME: &'static str;
+    /// Error codes the model marks `@retryable`.
+    const RETRYABLE: &'static [&'static str] = &[];
+    /// Serializes the input to the request body.
+    fn serialize(input: &Self::Input) -> Vec<u8>;
+    /// Parses a successful response body.
+    fn parse(body: &[u8]) -> Result<Self::Output, JsonError>;
+    /// Turns an error response into the operation's error.
+    fn parse_error(meta: ErrorMetadata, body: &[u8]) -> Self::Error;
+}
+
+struct Inner {
+    config: Config,
+    meta: &'static ServiceMeta,
+    transport: Option<Arc<dyn Transport>>,
+    endpoint: Option<String>,
+}
+
+/// The shared state of a client: configuration and transport. Cheap to clone.
+#[derive(Clone)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+impl fmt::Debug for Handle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Handle")
+            .field("service", &self.inner.meta.target_prefix)
+            .field("config", &self.inner.config)
+            .finish()
+    }
+}
+
+/// Error codes that mean "slow down" and are always retried.
+const THROTTLING: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+
+/// Error codes of transient failures, retried too.
+const TRANSIENT: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"];
+
+impl Handle {
+    /// A handle for a service with a configuration. The default transport is used
+    /// when the configuration has none and the `hyper` feature is on.
+    pub fn new(meta: &'static ServiceMeta, config: Config) -> Self {
+        let transport = config.transport.clone().or_else(|| default_transport(&config));
+        let endpoint = match (&config.endpoint_url, &config.region) {
+            (Some(url), _) => Some(url.trim_end_matches('/').to_string()),
+            (None, Some(region)) => {
+                let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
+                Some(format!("https://{}.{region}.{suffix}", meta.endpoint_prefix))
+            }
+            (None, None) => None,
+        };
+        Handle {
+            inner: Arc::new(Inner {
+                config,
+                meta,
+                transport,
+                endpoint,
+            }),
+        }
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The endpoint requests go to (without the trailing `/`).
+    pub fn endpoint(&self) -> Option<&str> {
+        self.inner.endpoint.as_deref()
+    }
+
+    fn request(&self, operation: &str, body: &Bytes, attempt: u32, invocation: &str) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+        let inner = &*self.inner;
+        let endpoint = inner.endpoint.as_deref().ok_or(
+            "no region is configured (set AWS_REGION, or call `region` on the config builder) and no endpoint URL",
+        )?;
+        let region = inner.config.region.as_deref().unwrap_or("us-east-1");
+        let credentials = inner.config.credentials.as_ref().ok_or(
+            "no credentials are configured (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use a profile, or call `credentials` on the config builder)",
+        )?;
+        let uri: http::Uri = format!("{endpoint}/")
+            .parse()
+            .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
+        let host = uri
+            .authority()
+            .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
+            .as_str()
+            .to_string();
+        let mut builder = http::Request::builder()
+            .method(http::Method::POST)
+            .uri(uri)
+            .header(http::header::HOST, host)
+            .header(http::header::CONTENT_TYPE, inner.meta.content_type)
+            .header("x-amz-target", format!("{}.{operation}", inner.meta.target_prefix))
+            .header(http::header::CONTENT_LENGTH, body.len())
+            .header(http::header::USER_AGENT, concat!("awsjson-runtime/", env!("CARGO_PKG_VERSION")))
+            .header("amz-sdk-invocation-id", invocation)
+            .header(
+                "amz-sdk-request",
+                format!("attempt={attempt}; max={}", inner.config.retry.max_attempts()),
+            );
+        if inner.meta.query_compatible {
+            builder = builder.header("x-amzn-query-mode", "true");
+        }
+        let mut request = builder.body(body.clone())?;
+        crate::sign::sign_request(&mut request, credentials, region, inner.meta.signing_name, SystemTime::now())?;
+        Ok(request)
+    }
+
+    async fn attempt(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+        let Some(transport) = self.inner.transport.as_ref() else {
+            return Err(TransportError::new(
+                TransportErrorKind::Other,
+                "no transport: enable the `hyper` or `rustls` feature, or set one with `transport` on the config builder",
+            ));
+        };
+        match self.inner.config.timeouts.attempt_timeout() {
+            Some(limit) => match tokio::time::timeout(limit, transport.send(request)).await {
+                Ok(r) => r,
+                Err(_) => Err(TransportError::timeout()),
+            },
+            None => transport.send(request).await,
+        }
+    }
+
+    /// Runs one operation: serialize, sign, send (retrying what is retryable), parse.
+    pub async fn invoke<O: Operation>(&self, input: &O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        let body = Bytes::from(O::serialize(input));
+        let invocation = uuid::Uuid::new_v4().to_string();
+        let retry = &self.inner.config.retry;
+        let mut attempt = 1;
+        loop {
+            let request = self
+                .request(O::NAME, &body, attempt, &invocation)
+                .map_err(|source| SdkError::Construction { operation: O::NAME, source })?;
+            let retryable_failure = match self.attempt(request).await {
+                Err(e) => {
+                    let retryable = matches!(e.kind(), TransportErrorKind::Io | TransportErrorKind::Timeout);
+                    if !retryable || attempt >= retry.max_attempts() {
+                        return Err(SdkError::Dispatch { operation: O::NAME, source: e });
+                    }
+                    true
+                }
+                Ok(response) => {
+                    let status = response.status().as_u16();
+                    if (200..300).contains(&status) {
+                        return parse_output::<O>(&response);
+                    }
+                    let meta = error_metadata(&response, self.inner.meta.query_compatible);
+                    let retryable = is_retryable(status, meta.as_ref().ok().and_then(ErrorMetadata::code), O::RETRYABLE);
+                    if !retryable || attempt >= retry.max_attempts() {
+                        return Err(match meta {
+                            Ok(meta) => SdkError::Service {
+                                operation: O::NAME,
+                                error: O::parse_error(meta.clone(), response.body()),
+                                meta,
+                            },
+                            Err(source) => SdkError::Response {
+                                operation: O::NAME,
+                                status,
+                                request_id: request_id(response.headers()),
+                                source,
+                            },
+                        });
+                    }
+                    true
+                }
+            };
+            debug_assert!(retryable_failure);
+            tokio::time::sleep(retry.backoff(attempt)).await;
+            attempt += 1;
+        }
+    }
+}
+
+fn parse_output<O: Operation>(response: &http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {
+    O::parse(response.body()).map_err(|e| SdkError::Response {
+        operation: O::NAME,
+        status: response.status().as_u16(),
+        request_id: request_id(response.headers()),
+        source: Box::new(BodyError {
+            what: "response",
+            inner: e,
+            snippet: snippet(response.body()),
+        }),
+    })
+}
+
+fn is_retryable(status: u16, code: Option<&str>, modeled: &[&str]) -> bool {
+    if matches!(status, 429 | 500 | 502 | 503 | 504) {
+        return true;
+    }
+    code.is_some_and(|c| THROTTLING.contains(&c) || TRANSIENT.contains(&c) || modeled.contains(&c))
+}
+
+/// A body that could not be parsed.
+#[derive(Debug)]
+struct BodyError {
+    what: &'static str,
+    inner: JsonError,
+    snippet: String,
+}
+
+impl fmt::Display for BodyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "the {} body is not the JSON expected ({})", self.what, self.inner)?;
+        if !self.snippet.is_empty() {
+            write!(f, "; it starts: {}", self.snippet)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for BodyError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&self.inner)
+    }
+}
+
+fn snippet(body: &[u8]) -> String {
+    let text = String::from_utf8_lossy(&body[..body.len().min(80)]);
+    let mut s: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    if body.len() > 80 {
+        s.push('…');
+    }
+    s.trim().to_string()
+}
+
+fn request_id(headers: &http::HeaderMap) -> Option<String> {
+    ["x-amzn-requestid", "x-amz-request-id"]
+        .iter()
+        .find_map(|h| headers.get(*h))
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+/// Sanitizes an error code as awsJson says: the text before the first `:`, then the
+/// text after the first `#`.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let after_hash = before_colon.split_once('#').map_or(before_colon, |(_, n)| n);
+    after_hash.trim()
+}
+
+/// Reads the code, message and request id of an error response. Errors if the code
+/// cannot be found because the body is not JSON.
+pub fn error_metadata(
+    response: &http::Response<Bytes>,
+    query_compatible: bool,
+) -> Result<ErrorMetadata, Box<dyn std::error::Error + Send + Sync>> {
+    let headers = response.headers();
+    let status = response.status().as_u16();
+    let header_code = headers
+        .get("x-amzn-errortype")
+        .and_then(|v| v.to_str().ok())
+        .map(sanitize_error_code)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string);
+    let body = response.body();
+    let mut body_code = None;
+    let mut body_type = None;
+    let mut message = None;
+    let parsed: Result<(), JsonError> = (|| {
+        let mut p = Parser::new(body);
+        if p.is_blank() {
+            return Ok(());
+        }
+        p.begin_object()?;
+        while let Some(k) = p.next_key()? {
+            match &*k {
+                "code" | "Code" if body_code.is_none() && !p.null()? => body_code = Some(p.string()?),
+                "__type" if !p.null()? => body_type = Some(p.string()?),
+                "message" | "Message" | "errorMessage" if message.is_none() && !p.null()? => {
+                    message = Some(p.string()?)
+                }
+                _ => p.skip()?,
+            }
+        }
+        p.finish()
+    })();
+    let mut code = header_code.or_else(|| {
+        body_code
+            .as_deref()
+            .or(body_type.as_deref())
+            .map(sanitize_error_code)
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+    });
+    if query_compatible {
+        if let Some(q) = headers.get("x-amzn-query-error").and_then(|v| v.to_str().ok()) {
+            if let Some(c) = q.split(';').next().filter(|c| !c.is_empty()) {
+                code = Some(c.to_string());
+            }
+        }
+    }
+    if let Err(e) = parsed {
+        if code.is_none() {
+            return Err(Box::new(BodyError {
+                what: "error response",
+                inner: e,
+                snippet: snippet(body),
+            }));
+        }
+        message = None;
+    }
+    Ok(ErrorMetadata {
+        code,
+        message,
+        status,
+        request_id: request_id(headers),
+    })
+}
+
+#[cfg(feature = "hyper")]
+fn default_transport(config: &Config) -> Option<Arc<dyn Transport>> {
+    Some(Arc::new(crate::transport::HyperTransport::new(config.timeouts.connect_timeout())))
+}
+
+#[cfg(not(feature = "hyper"))]
+fn default_transport(_config: &Config) -> Option<Arc<dyn Transport>> {
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
+        let mut b = http::Response::builder().status(status);
+        for (k, v) in headers {
+            b = b.header(*k, *v);
+        }
+        b.body(Bytes::from(body.to_string())).unwrap()
+    }
+
+    #[test]
+    fn codes_are_sanitized() {
+        for raw in ["FooError", "ns#FooError", "ns#FooError:http://internal.amazon.com/x", "FooError:http://x", "aws.protocoltests.restjson#FooError:x#y"] {
+            assert_eq!(sanitize_error_code(raw), "FooError", "{raw}");
+        }
+    }
+
+    #[test]
+    fn header_then_code_then_type() {
+        let m = error_metadata(&response(400, &[("x-amzn-errortype", "ns#Header:uri")], r#"{"code":"Body","__type":"Type"}"#), false).unwrap();
+        assert_eq!(m.code(), Some("Header"));
+        let m = error_metadata(&response(400, &[], r#"{"__type":"ns#Type","code":"Body"}"#), false).unwrap();
+        assert_eq!(m.code(), Some("Body"));
+        let m = error_metadata(&response(400, &[], r#"{"__type":"ns#Type","message":"hi"}"#), false).unwrap();
+        assert_eq!((m.code(), m.message()), (Some("Type"), Some("hi")));
+        let m = error_metadata(&response(400, &[], r#"{"Message":"nested","Error":{"__type":"Nested"}}"#), false).unwrap();
+        assert_eq!(m.code(), None);
+    }
+
+    #[test]
+    fn query_compatible_header_overrides() {
+        let r = response(400, &[("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")], r#"{"__type":"QueueDoesNotExist"}"#);
+        assert_eq!(error_metadata(&r, true).unwrap().code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+        assert_eq!(error_metadata(&r, false).unwrap().code(), Some("QueueDoesNotExist"));
+    }
+
+    #[test]
+    fn html_error_pages_are_reported_not_parsed() {
+        let r = response(500, &[("x-amzn-requestid", "rid")], "<html><body>Internal Server Error</body></html>");
+        let e = error_metadata(&r, false).unwrap_err();
+        assert!(e.to_string().contains("not the JSON expected"), "{e}");
+        assert!(e.to_string().contains("<html>"), "{e}");
+    }
+}

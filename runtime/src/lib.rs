@@ -1,0 +1,25 @@
+//! The runtime of clients generated from Smithy models for the awsJson1_0 and
+//! awsJson1_1 protocols: a fast JSON reader and writer, the Smithy value types
+//! (timestamps, blobs, documents, big numbers), configuration from the AWS
+//! environment, SigV4 signing, retries, timeouts and the HTTP transport.
+//!
+//! Generated crates re-export what their users need; this crate is not meant to be
+//! used on its own.
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod json;
+pub mod sign;
+pub mod transport;
+pub mod types;
+
+pub use client::{Handle, Operation, ServiceMeta};
+pub use config::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind, Unhandled};
+pub use types::{Blob, DateTime, Document, Number, TimestampFormat};
+
+/// A fresh random token for `@idempotencyToken` members the caller left unset.
+pub fn idempotency_token() -> String {
+    uuid::Uuid::new_v4().to_string()
+}

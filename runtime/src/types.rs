@@ -1,0 +1,616 @@
+//! Value types of the Smithy data model that Rust's standard library lacks.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// How a timestamp is written on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch as a JSON number, with millisecond precision.
+    EpochSeconds,
+    /// RFC 3339 (`1985-04-12T23:20:50.52Z`).
+    DateTime,
+    /// RFC 7231 IMF-fixdate (`Tue, 29 Apr 2014 18:30:38 GMT`).
+    HttpDate,
+}
+
+impl fmt::Display for TimestampFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimestampFormat::EpochSeconds => "epoch-seconds",
+            TimestampFormat::DateTime => "date-time",
+            TimestampFormat::HttpDate => "http-date",
+        })
+    }
+}
+
+/// An instant in time, exact to the nanosecond: seconds since the Unix epoch and a
+/// non-negative sub-second part.
+///
+/// Wire values are parsed exactly from their decimal text, so `1.700000037123E9`
+/// is 1700000037 s and 123 ms, not a float's approximation of it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DateTime {
+    secs: i64,
+    nanos: u32,
+}
+
+const NANOS_PER_SEC: u32 = 1_000_000_000;
+
+impl DateTime {
+    /// The Unix epoch.
+    pub const UNIX_EPOCH: DateTime = DateTime { secs: 0, nanos: 0 };
+
+    /// Whole seconds since the epoch.
+    pub fn from_secs(secs: i64) -> Self {
+        DateTime { secs, nanos: 0 }
+    }
+
+    /// Seconds since the epoch and nanoseconds past that second (values of a billion
+    /// or more carry into the seconds).
+    pub fn from_secs_and_nanos(secs: i64, nanos: u32) -> Self {
+        let carry = i64::from(nanos / NANOS_PER_SEC);
+        DateTime {
+            secs: secs.saturating_add(carry),
+            nanos: nanos % NANOS_PER_SEC,
+        }
+    }
+
+    /// Milliseconds since the epoch.
+    pub fn from_millis(millis: i64) -> Self {
+        let secs = millis.div_euclid(1000);
+        let ms = millis.rem_euclid(1000) as u32;
+        DateTime {
+            secs,
+            nanos: ms * 1_000_000,
+        }
+    }
+
+    /// Seconds since the epoch, rounded towards negative infinity.
+    pub fn secs(&self) -> i64 {
+        self.secs
+    }
+
+    /// Nanoseconds past [`DateTime::secs`].
+    pub fn subsec_nanos(&self) -> u32 {
+        self.nanos
+    }
+
+    /// Milliseconds since the epoch (sub-millisecond digits are dropped).
+    pub fn to_millis(&self) -> i64 {
+        self.secs
+            .saturating_mul(1000)
+            .saturating_add(i64::from(self.nanos / 1_000_000))
+    }
+
+    /// Seconds since the epoch as a float (inexact for large values).
+    pub fn as_secs_f64(&self) -> f64 {
+        self.secs as f64 + f64::from(self.nanos) / 1e9
+    }
+
+    /// Parses epoch seconds written as a JSON number (`1700000037`, `1.700000037123E9`,
+    /// `-1.5`) exactly. Digits past the nanosecond are dropped.
+    pub fn from_epoch_seconds_str(text: &str) -> Option<Self> {
+        let (neg, rest) = match text.strip_prefix('-') {
+            Some(r) => (true, r),
+            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        };
+        let (mantissa, exp) = match rest.find(['e', 'E']) {
+            Some(i) => (&rest[..i], rest[i + 1..].parse::<i32>().ok()?),
+            None => (rest, 0),
+        };
+        let (int_part, frac_part) = match mantissa.find('.') {
+            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
+            None => (mantissa, ""),
+        };
+        if int_part.is_empty() && frac_part.is_empty() {
+            return None;
+        }
+        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        // All digits, without leading zeros, and how many of them come before the point.
+        let all = format!("{int_part}{frac_part}");
+        let digits = all.trim_start_matches('0');
+        let leading = (all.len() - digits.len()) as i64;
+        let point = int_part.len() as i64 + i64::from(exp) - leading;
+        if digits.is_empty() {
+            return Some(DateTime::UNIX_EPOCH);
+        }
+        let (whole, frac): (String, String) = if point <= 0 {
+            (String::new(), format!("{}{}", "0".repeat(usize::try_from(-point).ok()?.min(20)), digits))
+        } else if point as usize >= digits.len() {
+            if point > 30 {
+                return None;
+            }
+            (format!("{digits}{}", "0".repeat(point as usize - digits.len())), String::new())
+        } else {
+            (digits[..point as usize].to_string(), digits[point as usize..].to_string())
+        };
+        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let mut nanos: u32 = 0;
+        for (i, d) in frac.bytes().take(9).enumerate() {
+            nanos += u32::from(d - b'0') * 10u32.pow(8 - i as u32);
+        }
+        if neg {
+            if nanos == 0 {
+                Some(DateTime { secs: -whole, nanos: 0 })
+            } else {
+                Some(DateTime {
+                    secs: -whole - 1,
+                    nanos: NANOS_PER_SEC - nanos,
+                })
+            }
+        } else {
+            Some(DateTime { secs: whole, nanos })
+        }
+    }
+
+    /// Epoch seconds with millisecond precision, as awsJson sends them: `1700000037`
+    /// or `1700000037.123`.
+    pub fn epoch_seconds_string(&self) -> String {
+        let millis = i128::from(self.secs) * 1000 + i128::from(self.nanos / 1_000_000);
+        let neg = millis < 0;
+        let abs = millis.unsigned_abs();
+        let (s, ms) = (abs / 1000, abs % 1000);
+        let sign = if neg { "-" } else { "" };
+        if ms == 0 {
+            format!("{sign}{s}")
+        } else {
+            let frac = format!("{ms:03}");
+            format!("{sign}{s}.{}", frac.trim_end_matches('0'))
+        }
+    }
+
+    /// Parses a timestamp string in the given format.
+    pub fn parse(s: &str, format: TimestampFormat) -> Option<Self> {
+        match format {
+            TimestampFormat::EpochSeconds => Self::from_epoch_seconds_str(s),
+            TimestampFormat::DateTime => parse_rfc3339(s),
+            TimestampFormat::HttpDate => parse_http_date(s),
+        }
+    }
+
+    /// Formats in the given format (`epoch-seconds` as its decimal text).
+    pub fn format(&self, format: TimestampFormat) -> String {
+        match format {
+            TimestampFormat::EpochSeconds => self.epoch_seconds_string(),
+            TimestampFormat::DateTime => self.to_rfc3339(),
+            TimestampFormat::HttpDate => self.to_http_date(),
+        }
+    }
+
+    /// RFC 3339 in UTC, with as many fractional digits as needed (none for whole seconds).
+    pub fn to_rfc3339(&self) -> String {
+        let (y, mo, d, h, mi, s) = civil(self.secs);
+        let mut out = format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
+        if self.nanos != 0 {
+            let frac = format!("{:09}", self.nanos);
+            out.push('.');
+            out.push_str(frac.trim_end_matches('0'));
+        }
+        out.push('Z');
+        out
+    }
+
+    /// RFC 7231 IMF-fixdate.
+    pub fn to_http_date(&self) -> String {
+        const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+        let (y, mo, d, h, mi, s) = civil(self.secs);
+        let weekday = DAYS[self.secs.div_euclid(86_400).rem_euclid(7) as usize];
+        format!(
+            "{weekday}, {d:02} {} {y:04} {h:02}:{mi:02}:{s:02} GMT",
+            MONTHS[(mo - 1) as usize]
+        )
+    }
+}
+
+const MONTHS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+fn days_from_civil(y: i64, m: u32, d: u32) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let m = i64::from(m);
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+fn civil(secs: i64) -> (i64, u32, u32, u32, u32, u32) {
+    let days = secs.div_euclid(86_400);
+    let rem = secs.rem_euclid(86_400);
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (
+        y,
+        m,
+        d,
+        (rem / 3600) as u32,
+        (rem % 3600 / 60) as u32,
+        (rem % 60) as u32,
+    )
+}
+
+fn num(s: &str) -> Option<u32> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn from_parts(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> Option<DateTime> {
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&mo) || d == 0 || d > dim[(mo - 1) as usize] || h > 23 || mi > 59 || s > 60 {
+        return None;
+    }
+    let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s.min(59));
+    Some(DateTime { secs, nanos })
+}
+
+fn frac_nanos(f: &str) -> Option<u32> {
+    if f.is_empty() || !f.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut n = 0u32;
+    for (i, d) in f.bytes().take(9).enumerate() {
+        n += u32::from(d - b'0') * 10u32.pow(8 - i as u32);
+    }
+    Some(n)
+}
+
+fn parse_rfc3339(s: &str) -> Option<DateTime> {
+    let s = s.trim();
+    if s.len() < 20 || !s.is_ascii() {
+        return None;
+    }
+    let (date, rest) = s.split_at(10);
+    let mut dp = date.split('-');
+    let y: i64 = i64::from(num(dp.next()?)?);
+    let mo = num(dp.next()?)?;
+    let d = num(dp.next()?)?;
+    if !matches!(rest.as_bytes()[0], b'T' | b't' | b' ') {
+        return None;
+    }
+    let rest = &rest[1..];
+    let (h, mi, sec) = (num(rest.get(0..2)?)?, num(rest.get(3..5)?)?, num(rest.get(6..8)?)?);
+    if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" {
+        return None;
+    }
+    let mut tail = &rest[8..];
+    let mut nanos = 0;
+    if let Some(f) = tail.strip_prefix('.') {
+        let end = f.find(|c: char| !c.is_ascii_digit()).unwrap_or(f.len());
+        nanos = frac_nanos(&f[..end])?;
+        tail = &f[end..];
+    }
+    let offset: i64 = match tail {
+        "Z" | "z" => 0,
+        t if t.len() == 6 && (t.starts_with('+') || t.starts_with('-')) && &t[3..4] == ":" => {
+            let oh = i64::from(num(&t[1..3])?);
+            let om = i64::from(num(&t[4..6])?);
+            let v = oh * 3600 + om * 60;
+            if t.starts_with('-') {
+                -v
+            } else {
+                v
+            }
+        }
+        _ => return None,
+    };
+    let t = from_parts(y, mo, d, h, mi, sec, nanos)?;
+    Some(DateTime {
+        secs: t.secs - offset,
+        nanos,
+    })
+}
+
+fn parse_http_date(s: &str) -> Option<DateTime> {
+    // IMF-fixdate: `Tue, 29 Apr 2014 18:30:38 GMT`, optionally with fractional seconds.
+    let s = s.trim();
+    let (_, rest) = s.split_once(", ")?;
+    let mut parts = rest.split(' ');
+    let d = num(parts.next()?)?;
+    let mon = parts.next()?;
+    let mo = MONTHS.iter().position(|m| m.eq_ignore_ascii_case(mon))? as u32 + 1;
+    let y = i64::from(num(parts.next()?)?);
+    let time = parts.next()?;
+    if parts.next()? != "GMT" || parts.next().is_some() {
+        return None;
+    }
+    let (hms, frac) = match time.split_once('.') {
+        Some((a, b)) => (a, frac_nanos(b)?),
+        None => (time, 0),
+    };
+    let mut t = hms.split(':');
+    let (h, mi, sec) = (num(t.next()?)?, num(t.next()?)?, num(t.next()?)?);
+    if t.next().is_some() {
+        return None;
+    }
+    from_parts(y, mo, d, h, mi, sec, frac)
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_rfc3339())
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(t: SystemTime) -> Self {
+        match t.duration_since(UNIX_EPOCH) {
+            Ok(d) => DateTime::from_secs_and_nanos(
+                i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+                d.subsec_nanos(),
+            ),
+            Err(e) => {
+                let d = e.duration();
+                let secs = -i64::try_from(d.as_secs()).unwrap_or(i64::MAX);
+                if d.subsec_nanos() == 0 {
+                    DateTime::from_secs(secs)
+                } else {
+                    DateTime {
+                        secs: secs - 1,
+                        nanos: NANOS_PER_SEC - d.subsec_nanos(),
+                    }
+                }
+            }
+        }
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(t: DateTime) -> Self {
+        if t.secs >= 0 {
+            UNIX_EPOCH + Duration::new(t.secs as u64, t.nanos)
+        } else {
+            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs()) + Duration::from_nanos(u64::from(t.nanos))
+        }
+    }
+}
+
+#[cfg(feature = "time")]
+impl From<DateTime> for time::OffsetDateTime {
+    fn from(t: DateTime) -> Self {
+        let n = i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos);
+        time::OffsetDateTime::from_unix_timestamp_nanos(n).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+    }
+}
+
+#[cfg(feature = "time")]
+impl From<time::OffsetDateTime> for DateTime {
+    fn from(t: time::OffsetDateTime) -> Self {
+        DateTime::from_secs_and_nanos(t.unix_timestamp(), t.nanosecond())
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl From<DateTime> for chrono::DateTime<chrono::Utc> {
+    fn from(t: DateTime) -> Self {
+        chrono::DateTime::from_timestamp(t.secs, t.nanos).unwrap_or_default()
+    }
+}
+
+#[cfg(feature = "chrono")]
+impl From<chrono::DateTime<chrono::Utc>> for DateTime {
+    fn from(t: chrono::DateTime<chrono::Utc>) -> Self {
+        DateTime::from_secs_and_nanos(t.timestamp(), t.timestamp_subsec_nanos())
+    }
+}
+
+/// Binary data.
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+pub struct Blob(Vec<u8>);
+
+impl Blob {
+    /// Wraps bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Blob(bytes.into())
+    }
+
+    /// The bytes.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(v: Vec<u8>) -> Self {
+        Blob(v)
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(v: &[u8]) -> Self {
+        Blob(v.to_vec())
+    }
+}
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+/// A number kept as its exact decimal text (for `bigInteger`, `bigDecimal` and
+/// numbers inside documents).
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Number(String);
+
+impl Number {
+    /// From JSON number text; the caller vouches it is one.
+    pub(crate) fn from_text(s: &str) -> Self {
+        Number(s.to_string())
+    }
+
+    /// Parses decimal text (`-12`, `3.5e10`); `None` if it is not a JSON number.
+    pub fn parse(s: &str) -> Option<Self> {
+        let mut p = crate::json::Parser::new(s.as_bytes());
+        let n = p.big_number().ok()?;
+        p.finish().ok()?;
+        Some(n)
+    }
+
+    /// The exact text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// As an `i64`, if it is an integer in range.
+    pub fn as_i64(&self) -> Option<i64> {
+        self.0.parse().ok()
+    }
+
+    /// As an `f64` (possibly rounded).
+    pub fn as_f64(&self) -> f64 {
+        self.0.parse().unwrap_or(f64::NAN)
+    }
+}
+
+impl fmt::Debug for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Display for Number {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<i64> for Number {
+    fn from(v: i64) -> Self {
+        Number(v.to_string())
+    }
+}
+
+impl From<u64> for Number {
+    fn from(v: u64) -> Self {
+        Number(v.to_string())
+    }
+}
+
+impl From<i32> for Number {
+    fn from(v: i32) -> Self {
+        Number(v.to_string())
+    }
+}
+
+/// An untyped JSON-like value (`document` shapes).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Document {
+    /// `null`.
+    #[default]
+    Null,
+    /// A boolean.
+    Bool(bool),
+    /// A number.
+    Number(Number),
+    /// A string.
+    String(String),
+    /// A list of documents.
+    Array(Vec<Document>),
+    /// A map of documents.
+    Object(HashMap<String, Document>),
+}
+
+impl From<&str> for Document {
+    fn from(s: &str) -> Self {
+        Document::String(s.to_string())
+    }
+}
+
+impl From<String> for Document {
+    fn from(s: String) -> Self {
+        Document::String(s)
+    }
+}
+
+impl From<bool> for Document {
+    fn from(b: bool) -> Self {
+        Document::Bool(b)
+    }
+}
+
+impl From<i64> for Document {
+    fn from(n: i64) -> Self {
+        Document::Number(Number::from(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_seconds_parse_exactly() {
+        let t = DateTime::from_epoch_seconds_str("1.700000037123E9").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
+        assert_eq!(t.epoch_seconds_string(), "1700000037.123");
+        let t = DateTime::from_epoch_seconds_str("1700000000").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_000, 0));
+        assert_eq!(t.epoch_seconds_string(), "1700000000");
+        let t = DateTime::from_epoch_seconds_str("1.7E9").unwrap();
+        assert_eq!(t.secs(), 1_700_000_000);
+        let t = DateTime::from_epoch_seconds_str("-1.5").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (-2, 500_000_000));
+        assert_eq!(t.epoch_seconds_string(), "-1.5");
+        let t = DateTime::from_epoch_seconds_str("0.001").unwrap();
+        assert_eq!(t.subsec_nanos(), 1_000_000);
+        let t = DateTime::from_epoch_seconds_str("123456789E-3").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (123_456, 789_000_000));
+        let t = DateTime::from_epoch_seconds_str("0.5e1").unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (5, 0));
+        assert!(DateTime::from_epoch_seconds_str("1e400").is_none());
+        assert!(DateTime::from_epoch_seconds_str("abc").is_none());
+        assert!(DateTime::from_epoch_seconds_str("").is_none());
+    }
+
+    #[test]
+    fn rfc3339_and_http_dates_round_trip() {
+        let t = DateTime::parse("2023-11-14T22:13:57.123Z", TimestampFormat::DateTime).unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
+        assert_eq!(t.to_rfc3339(), "2023-11-14T22:13:57.123Z");
+        let o = DateTime::parse("2023-11-15T00:13:57.123+02:00", TimestampFormat::DateTime).unwrap();
+        assert_eq!(o, t);
+        let h = DateTime::from_secs(1_700_000_037);
+        assert_eq!(h.to_http_date(), "Tue, 14 Nov 2023 22:13:57 GMT");
+        assert_eq!(DateTime::parse(&h.to_http_date(), TimestampFormat::HttpDate), Some(h));
+        assert!(DateTime::parse("2023-02-30T00:00:00Z", TimestampFormat::DateTime).is_none());
+        assert_eq!(DateTime::from_secs(-1).to_rfc3339(), "1969-12-31T23:59:59Z");
+    }
+
+    #[test]
+    fn system_time_conversions_keep_nanos() {
+        let t = DateTime::from_secs_and_nanos(1_700_000_037, 123_000_000);
+        let st: SystemTime = t.into();
+        assert_eq!(DateTime::from(st), t);
+        let before = DateTime::from_secs_and_nanos(-10, 5);
+        let st: SystemTime = before.into();
+        assert_eq!(DateTime::from(st), before);
+    }
+}
