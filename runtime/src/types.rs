@@ -30,7 +30,7 @@ impl fmt::Display for TimestampFormat {
 ///
 /// Wire values are parsed exactly from their decimal text, so `1.700000037123E9`
 /// is 1700000037 s and 123 ms, not a float's approximation of it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct DateTime {
     secs: i64,
     nanos: u32,

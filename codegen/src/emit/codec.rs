@@ -15,24 +15,85 @@ fn ts_format(f: TimestampFormat) -> TokenStream {
     }
 }
 
-/// Writes the value that `expr` (a reference) points at.
-fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
+/// A value to write: a reference to it, or a place (a field) holding it.
+#[derive(Clone)]
+enum Val {
+    Ref(TokenStream),
+    Place(TokenStream),
+}
+
+impl Val {
+    /// The value itself, for `Copy` types.
+    fn copied(&self) -> TokenStream {
+        match self {
+            Val::Ref(e) => quote! { *#e },
+            Val::Place(e) => quote! { #e },
+        }
+    }
+
+    /// A reference to the value.
+    fn by_ref(&self) -> TokenStream {
+        match self {
+            Val::Ref(e) => quote! { #e },
+            Val::Place(e) => quote! { &#e },
+        }
+    }
+
+    /// The value as a method receiver.
+    fn recv(&self) -> TokenStream {
+        match self {
+            Val::Ref(e) | Val::Place(e) => quote! { #e },
+        }
+    }
+}
+
+/// Writes a value.
+fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
     match ty {
-        Type::String => quote! { w.string(#expr); },
-        Type::Bool => quote! { w.bool(*#expr); },
-        Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { w.i64(i64::from(*#expr)); },
-        Type::Float => quote! { w.f32(*#expr); },
-        Type::Double => quote! { w.f64(*#expr); },
-        Type::BigInteger | Type::BigDecimal => quote! { w.big_number(#expr); },
-        Type::Blob => quote! { w.blob(#expr); },
+        Type::String => {
+            let e = v.by_ref();
+            quote! { w.string(#e); }
+        }
+        Type::Bool => {
+            let e = v.copied();
+            quote! { w.bool(#e); }
+        }
+        Type::Long => {
+            let e = v.copied();
+            quote! { w.i64(#e); }
+        }
+        Type::Byte | Type::Short | Type::Integer => {
+            let e = v.copied();
+            quote! { w.i64(i64::from(#e)); }
+        }
+        Type::Float => {
+            let e = v.copied();
+            quote! { w.f32(#e); }
+        }
+        Type::Double => {
+            let e = v.copied();
+            quote! { w.f64(#e); }
+        }
+        Type::BigInteger | Type::BigDecimal => {
+            let e = v.by_ref();
+            quote! { w.big_number(#e); }
+        }
+        Type::Blob => {
+            let e = v.by_ref();
+            quote! { w.blob(#e); }
+        }
         Type::Timestamp(f) => {
             let f = ts_format(*f);
-            quote! { w.timestamp(#expr, #f); }
+            let e = v.by_ref();
+            quote! { w.timestamp(#e, #f); }
         }
-        Type::Document => quote! { w.document(#expr); },
+        Type::Document => {
+            let e = v.by_ref();
+            quote! { w.document(#e); }
+        }
         Type::List { member, sparse } => {
             let item = format_ident!("item{}", depth);
-            let inner = ser_value(member, quote! { #item }, depth + 1);
+            let inner = ser_value(member, Val::Ref(quote! { #item }), depth + 1);
             let body = if *sparse {
                 quote! {
                     match #item {
@@ -43,9 +104,10 @@ fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
             } else {
                 inner
             };
+            let e = v.recv();
             quote! {
                 w.begin_array();
-                for #item in (#expr).iter() {
+                for #item in #e.iter() {
                     #body
                 }
                 w.end_array();
@@ -54,7 +116,7 @@ fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
         Type::Map { value, sparse } => {
             let key = format_ident!("key{}", depth);
             let item = format_ident!("item{}", depth);
-            let inner = ser_value(value, quote! { #item }, depth + 1);
+            let inner = ser_value(value, Val::Ref(quote! { #item }), depth + 1);
             let body = if *sparse {
                 quote! {
                     match #item {
@@ -65,9 +127,10 @@ fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
             } else {
                 inner
             };
+            let e = v.recv();
             quote! {
                 w.begin_object();
-                for (#key, #item) in (#expr).iter() {
+                for (#key, #item) in #e.iter() {
                     w.key(#key);
                     #body
                 }
@@ -77,11 +140,50 @@ fn ser_value(ty: &Type, expr: TokenStream, depth: usize) -> TokenStream {
         Type::Named { name, kind } => match kind {
             NamedKind::Struct | NamedKind::Union => {
                 let f = format_ident!("ser_{}", name);
-                quote! { #f(w, #expr); }
+                let e = v.by_ref();
+                quote! { #f(w, #e); }
             }
-            NamedKind::Enum => quote! { w.string((#expr).as_str()); },
-            NamedKind::IntEnum => quote! { w.i64(i64::from((#expr).value())); },
+            NamedKind::Enum => {
+                let e = v.recv();
+                quote! { w.string(#e.as_str()); }
+            }
+            NamedKind::IntEnum => {
+                let e = v.recv();
+                quote! { w.i64(i64::from(#e.value())); }
+            }
         },
+    }
+}
+
+/// `opt` (an `Option`) with `value` in place of `None`, in the form clippy likes.
+pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
+    let text = value.to_string();
+    const DEFAULTS: &[&str] = &[
+        "false",
+        "0",
+        "0.0",
+        ":: std :: string :: String :: new ()",
+        ":: std :: vec :: Vec :: new ()",
+        ":: std :: collections :: HashMap :: new ()",
+        ":: awsjson_runtime :: Blob :: default ()",
+        ":: awsjson_runtime :: DateTime :: UNIX_EPOCH",
+        ":: awsjson_runtime :: Document :: Null",
+    ];
+    let literal = text == "true" || text.parse::<f64>().is_ok();
+    if boxed {
+        if text.contains('?') {
+            quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => ::std::boxed::Box::new(#value) } }
+        } else {
+            quote! { #opt.unwrap_or_else(|| ::std::boxed::Box::new(#value)) }
+        }
+    } else if DEFAULTS.contains(&text.as_str()) {
+        quote! { #opt.unwrap_or_default() }
+    } else if literal {
+        quote! { #opt.unwrap_or(#value) }
+    } else if text.contains('?') {
+        quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #value } }
+    } else {
+        quote! { #opt.unwrap_or_else(|| #value) }
     }
 }
 
@@ -182,7 +284,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
         let id = ident(&field.ident);
         let wire = field.wire_name.as_str();
         if field.presence == Presence::Optional {
-            let write = ser_value(&field.ty, quote! { value }, 0);
+            let write = ser_value(&field.ty, Val::Ref(quote! { value }), 0);
             quote! {
                 if let ::std::option::Option::Some(value) = &v.#id {
                     w.key(#wire);
@@ -190,7 +292,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
                 }
             }
         } else {
-            let write = ser_value(&field.ty, quote! { &v.#id }, 0);
+            let write = ser_value(&field.ty, Val::Place(quote! { v.#id }), 0);
             quote! {
                 w.key(#wire);
                 #write
@@ -218,13 +320,14 @@ fn de_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let f = format_ident!("de_{}", s.name);
     let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
+    let local = |field: &Field| format_ident!("field_{}", crate::names::unraw(&field.ident));
     let vars = s.fields.iter().map(|field| {
-        let id = ident(&field.ident);
+        let id = local(field);
         let t = super::common::field_type(&field.ty, field.boxed);
         quote! { let mut #id: ::std::option::Option<#t> = ::std::option::Option::None; }
     });
     let arms = s.fields.iter().map(|field: &Field| {
-        let id = ident(&field.ident);
+        let id = local(field);
         let wire = field.wire_name.as_str();
         let read = de_value(&field.ty, 0);
         let read = if field.boxed { quote! { ::std::boxed::Box::new(#read) } } else { read };
@@ -243,25 +346,14 @@ fn de_struct(s: &Struct) -> TokenStream {
         }
     });
     let inits = s.fields.iter().map(|field| {
-        let id = ident(&field.ident);
+        let name = ident(&field.ident);
+        let id = local(field);
         let value = match &field.presence {
-            Presence::Optional => return quote! { #id, },
-            Presence::Required => {
-                let z = zero_expr(&field.ty);
-                let z = if field.boxed { quote! { ::std::boxed::Box::new(#z) } } else { z };
-                if z.to_string().contains('?') {
-                    quote! { match #id { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #z } }
-                } else {
-                    quote! { #id.unwrap_or_else(|| #z) }
-                }
-            }
-            Presence::Default(d) => {
-                let z = default_expr(&field.ty, d);
-                let z = if field.boxed { quote! { ::std::boxed::Box::new(#z) } } else { z };
-                quote! { #id.unwrap_or_else(|| #z) }
-            }
+            Presence::Optional => quote! { #id },
+            Presence::Required => fill(quote! { #id }, zero_expr(&field.ty), field.boxed),
+            Presence::Default(d) => fill(quote! { #id }, default_expr(&field.ty, d), field.boxed),
         };
-        quote! { #id: #value, }
+        quote! { #name: #value, }
     });
     let meta = if s.error.is_some() {
         quote! { meta: ::std::default::Default::default(), }
@@ -307,7 +399,7 @@ fn ser_union(u: &Union) -> TokenStream {
         let wire = v.wire_name.as_str();
         match &v.ty {
             Some(t) => {
-                let write = ser_value(t, quote! { value }, 0);
+                let write = ser_value(t, Val::Ref(quote! { value }), 0);
                 quote! {
                     crate::types::#n::#id(value) => {
                         w.key(#wire);

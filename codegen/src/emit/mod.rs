@@ -2,7 +2,7 @@
 //! module lays the files out and renders them with `prettyplease`.
 
 mod client;
-mod codec;
+pub mod codec;
 pub mod common;
 mod paginators;
 mod types;

@@ -428,11 +428,7 @@ fn builder_def(s: &Struct) -> TokenStream {
             (Presence::Required, false) => quote! {
                 self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?
             },
-            (Presence::Default(v), _) => {
-                let d = default_expr(&f.ty, v);
-                let d = if f.boxed { quote! { ::std::boxed::Box::new(#d) } } else { d };
-                quote! { self.#id.unwrap_or_else(|| #d) }
-            }
+            (Presence::Default(v), _) => super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), f.boxed),
         };
         quote! { #id: #value, }
     });

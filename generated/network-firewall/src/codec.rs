@@ -11,35 +11,35 @@
 pub(crate) fn de_FlowOperationMetadata(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::FlowOperationMetadata, ::awsjson_runtime::json::JsonError> {
-    let mut flow_operation_id: Option<String> = None;
-    let mut flow_operation_type: Option<crate::types::FlowOperationType> = None;
-    let mut flow_request_timestamp: Option<::awsjson_runtime::DateTime> = None;
-    let mut flow_operation_status: Option<crate::types::FlowOperationStatus> = None;
+    let mut field_flow_operation_id: Option<String> = None;
+    let mut field_flow_operation_type: Option<crate::types::FlowOperationType> = None;
+    let mut field_flow_request_timestamp: Option<::awsjson_runtime::DateTime> = None;
+    let mut field_flow_operation_status: Option<crate::types::FlowOperationStatus> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "FlowOperationId" => {
                 if !p.null()? {
-                    flow_operation_id = Some(p.string()?);
+                    field_flow_operation_id = Some(p.string()?);
                 }
             }
             "FlowOperationType" => {
                 if !p.null()? {
-                    flow_operation_type = Some(
+                    field_flow_operation_type = Some(
                         crate::types::FlowOperationType::from(&*p.str()?),
                     );
                 }
             }
             "FlowRequestTimestamp" => {
                 if !p.null()? {
-                    flow_request_timestamp = Some(
+                    field_flow_request_timestamp = Some(
                         p.timestamp(::awsjson_runtime::TimestampFormat::EpochSeconds)?,
                     );
                 }
             }
             "FlowOperationStatus" => {
                 if !p.null()? {
-                    flow_operation_status = Some(
+                    field_flow_operation_status = Some(
                         crate::types::FlowOperationStatus::from(&*p.str()?),
                     );
                 }
@@ -48,49 +48,49 @@ pub(crate) fn de_FlowOperationMetadata(
         }
     }
     Ok(crate::types::FlowOperationMetadata {
-        flow_operation_id,
-        flow_operation_type,
-        flow_request_timestamp,
-        flow_operation_status,
+        flow_operation_id: field_flow_operation_id,
+        flow_operation_type: field_flow_operation_type,
+        flow_request_timestamp: field_flow_request_timestamp,
+        flow_operation_status: field_flow_operation_status,
     })
 }
 pub(crate) fn de_InternalServerError(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::InternalServerError, ::awsjson_runtime::json::JsonError> {
-    let mut message: Option<String> = None;
+    let mut field_message: Option<String> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "message" | "Message" => {
                 if !p.null()? {
-                    message = Some(p.string()?);
+                    field_message = Some(p.string()?);
                 }
             }
             _ => p.skip()?,
         }
     }
     Ok(crate::types::InternalServerError {
-        message,
+        message: field_message,
         meta: Default::default(),
     })
 }
 pub(crate) fn de_InvalidRequestException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::json::JsonError> {
-    let mut message: Option<String> = None;
+    let mut field_message: Option<String> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "message" | "Message" => {
                 if !p.null()? {
-                    message = Some(p.string()?);
+                    field_message = Some(p.string()?);
                 }
             }
             _ => p.skip()?,
         }
     }
     Ok(crate::types::InvalidRequestException {
-        message,
+        message: field_message,
         meta: Default::default(),
     })
 }
@@ -107,7 +107,7 @@ pub(crate) fn ser_ListFlowOperationsRequest(
     }
     if let Some(value) = &v.flow_operation_type {
         w.key("FlowOperationType");
-        w.string((value).as_str());
+        w.string(value.as_str());
     }
     if let Some(value) = &v.next_token {
         w.key("NextToken");
@@ -125,14 +125,14 @@ pub(crate) fn de_ListFlowOperationsResponse(
     crate::types::ListFlowOperationsResponse,
     ::awsjson_runtime::json::JsonError,
 > {
-    let mut flow_operations: Option<Vec<crate::types::FlowOperationMetadata>> = None;
-    let mut next_token: Option<String> = None;
+    let mut field_flow_operations: Option<Vec<crate::types::FlowOperationMetadata>> = None;
+    let mut field_next_token: Option<String> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "FlowOperations" => {
                 if !p.null()? {
-                    flow_operations = Some({
+                    field_flow_operations = Some({
                         let mut list0 = Vec::new();
                         p.begin_array()?;
                         while p.next_element()? {
@@ -146,15 +146,15 @@ pub(crate) fn de_ListFlowOperationsResponse(
             }
             "NextToken" => {
                 if !p.null()? {
-                    next_token = Some(p.string()?);
+                    field_next_token = Some(p.string()?);
                 }
             }
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ListFlowOperationsResponse {
-        flow_operations,
-        next_token,
+        flow_operations: field_flow_operations,
+        next_token: field_next_token,
     })
 }
 pub(crate) fn de_ResourceNotFoundException(
@@ -163,40 +163,40 @@ pub(crate) fn de_ResourceNotFoundException(
     crate::types::ResourceNotFoundException,
     ::awsjson_runtime::json::JsonError,
 > {
-    let mut message: Option<String> = None;
+    let mut field_message: Option<String> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "message" | "Message" => {
                 if !p.null()? {
-                    message = Some(p.string()?);
+                    field_message = Some(p.string()?);
                 }
             }
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ResourceNotFoundException {
-        message,
+        message: field_message,
         meta: Default::default(),
     })
 }
 pub(crate) fn de_ThrottlingException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::json::JsonError> {
-    let mut message: Option<String> = None;
+    let mut field_message: Option<String> = None;
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "message" | "Message" => {
                 if !p.null()? {
-                    message = Some(p.string()?);
+                    field_message = Some(p.string()?);
                 }
             }
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ThrottlingException {
-        message,
+        message: field_message,
         meta: Default::default(),
     })
 }
