@@ -10,6 +10,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod json;
+pub mod paginate;
 pub mod sign;
 pub mod transport;
 pub mod types;

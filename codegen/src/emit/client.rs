@@ -77,10 +77,12 @@ pub fn operation_module(service: &Service) -> TokenStream {
             }
         }
     });
+    let paginated = service.operations.iter().map(super::paginators::paginated_impl);
     quote! {
         //! One descriptor per operation: its name, input, output and error types, and
         //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
         #( #ops )*
+        #( #paginated )*
     }
 }
 
@@ -89,6 +91,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     let enums = service.operations.iter().map(|op| {
         let e = format_ident!("{}Error", op.type_name);
         let doc_text = format!("The errors `{}` can return.", op.wire_name);
+        let doc_text_attr = super::common::doc(&doc_text);
         let variants = op.errors.iter().map(|err| {
             let v = ident(&err.variant);
             let t = ident(&err.type_name);
@@ -111,15 +114,16 @@ pub fn error_module(service: &Service) -> TokenStream {
             let v = ident(&err.variant);
             let is = format_ident!("is_{}", crate::names::snake_case(&err.variant));
             let d = format!("Whether this is the `{}` error.", err.code);
+            let d_attr = super::common::doc(&d);
             quote! {
-                #[doc = #d]
+                #d_attr
                 pub fn #is(&self) -> bool {
                     ::std::matches!(self, Self::#v(_))
                 }
             }
         });
         quote! {
-            #[doc = #doc_text]
+            #doc_text_attr
             #[derive(Debug)]
             #[non_exhaustive]
             pub enum #e {
@@ -198,6 +202,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         crate::names::unraw(&op.fn_name),
         crate::names::unraw(&op.fn_name)
     );
+    let doc_text_attr = super::common::doc(&doc_text);
     let output = match &op.output {
         Some(out) => {
             let out = ident(out);
@@ -207,7 +212,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     };
     let Some(input) = input_struct(service, op) else {
         return quote! {
-            #[doc = #doc_text]
+            #doc_text_attr
             #[derive(Debug, Clone)]
             pub struct #fb {
                 client: crate::Client,
@@ -306,7 +311,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         quote! {}
     };
     quote! {
-        #[doc = #doc_text]
+        #doc_text_attr
         #[derive(Debug, Clone)]
         pub struct #fb {
             client: crate::Client,
@@ -345,6 +350,7 @@ pub fn client_module(service: &Service) -> TokenStream {
     let qc = service.query_compatible;
     let env_name = crate::names::snake_case(&service.crate_name).to_ascii_uppercase();
     let title = format!("A client for {}.", service.title);
+    let title_attr = super::common::doc(&title);
     let methods = service.operations.iter().map(|op| {
         let f = ident(&op.fn_name);
         let fb = format_ident!("{}FluentBuilder", op.type_name);
@@ -362,6 +368,7 @@ pub fn client_module(service: &Service) -> TokenStream {
     let example_doc = format!(
         "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files)."
     );
+    let example_doc_attr = super::common::doc(&example_doc);
     quote! {
         //! The client and its per-operation request builders.
         static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
@@ -373,7 +380,7 @@ pub fn client_module(service: &Service) -> TokenStream {
             env_name: #env_name,
         };
 
-        #[doc = #title]
+        #title_attr
         ///
         /// Cheap to clone: clones share configuration and connections.
         #[derive(Debug, Clone)]
@@ -388,13 +395,18 @@ pub fn client_module(service: &Service) -> TokenStream {
             }
             /// A client configured from the environment.
             ///
-            #[doc = #example_doc]
+            #example_doc_attr
             pub fn from_env() -> Self {
                 Self::from_conf(Self::config_from_env().build())
             }
             /// A configuration builder filled from the environment, to adjust before use.
             pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
                 ::awsjson_runtime::Config::from_env(#env_name)
+            }
+            /// The shared call path, for paginators.
+            #[doc(hidden)]
+            pub fn handle(&self) -> &::awsjson_runtime::Handle {
+                &self.handle
             }
             /// The client's configuration.
             pub fn config(&self) -> &::awsjson_runtime::Config {

@@ -141,7 +141,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
             NamedKind::Struct | NamedKind::Union => {
                 let f = format_ident!("ser_{}", name);
                 let e = v.by_ref();
-                quote! { #f(w, #e); }
+                quote! { crate::codec::#f(w, #e); }
             }
             NamedKind::Enum => {
                 let e = v.recv();
@@ -153,6 +153,16 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
             }
         },
     }
+}
+
+/// Writes the value a reference points at (for the token codec).
+pub fn ser_value_ref(ty: &Type, expr: TokenStream) -> TokenStream {
+    ser_value(ty, Val::Ref(expr), 0)
+}
+
+/// Reads a value (for the token codec).
+pub fn de_value_pub(ty: &Type) -> TokenStream {
+    de_value(ty, 0)
 }
 
 /// `opt` (an `Option`) with `value` in place of `None`, in the form clippy likes.
@@ -268,7 +278,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
             match kind {
                 NamedKind::Struct | NamedKind::Union => {
                     let f = format_ident!("de_{}", name);
-                    quote! { #f(p)? }
+                    quote! { crate::codec::#f(p)? }
                 }
                 NamedKind::Enum => quote! { crate::types::#n::from(&*p.str()?) },
                 NamedKind::IntEnum => quote! { crate::types::#n::from(p.i32()?) },

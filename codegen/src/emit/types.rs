@@ -325,6 +325,7 @@ fn builder_def(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let b = format_ident!("{}Builder", s.name);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
+    let doc_text_attr = super::common::doc(&doc_text);
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_type(&f.ty, f.boxed);
@@ -479,7 +480,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         quote! {}
     };
     quote! {
-        #[doc = #doc_text]
+        #doc_text_attr
         #derives
         #[non_exhaustive]
         pub struct #b {
@@ -538,15 +539,16 @@ fn union_def(u: &Union) -> TokenStream {
         let id = ident(&v.ident);
         let is = format_ident!("is_{}", crate::names::snake_case(&v.ident));
         let doc_is = format!("Whether this is the `{}` variant.", v.ident);
+        let doc_is_attr = super::common::doc(&doc_is);
         match &v.ty {
             Some(_) => quote! {
-                #[doc = #doc_is]
+                #doc_is_attr
                 pub fn #is(&self) -> bool {
                     ::std::matches!(self, Self::#id(_))
                 }
             },
             None => quote! {
-                #[doc = #doc_is]
+                #doc_is_attr
                 pub fn #is(&self) -> bool {
                     ::std::matches!(self, Self::#id)
                 }

@@ -10,7 +10,7 @@ static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta 
     query_compatible: false,
     env_name: "NETWORK_FIREWALL",
 };
-///A client for AWS Network Firewall.
+/// A client for AWS Network Firewall.
 ///
 /// Cheap to clone: clones share configuration and connections.
 #[derive(Debug, Clone)]
@@ -26,15 +26,20 @@ impl Client {
     }
     /// A client configured from the environment.
     ///
-    /**Reads the region, credentials and endpoint from the standard AWS environment
-(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,
-`AWS_ENDPOINT_URL_NETWORK_FIREWALL`, the shared config and credentials files).*/
+    /// Reads the region, credentials and endpoint from the standard AWS environment
+    /// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,
+    /// `AWS_ENDPOINT_URL_NETWORK_FIREWALL`, the shared config and credentials files).
     pub fn from_env() -> Self {
         Self::from_conf(Self::config_from_env().build())
     }
     /// A configuration builder filled from the environment, to adjust before use.
     pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
         ::awsjson_runtime::Config::from_env("NETWORK_FIREWALL")
+    }
+    /// The shared call path, for paginators.
+    #[doc(hidden)]
+    pub fn handle(&self) -> &::awsjson_runtime::Handle {
+        &self.handle
     }
     /// The client's configuration.
     pub fn config(&self) -> &::awsjson_runtime::Config {
@@ -58,9 +63,9 @@ impl Client {
 }
 /// The request builders [`Client`]'s methods return.
 pub mod fluent {
-    /**A request to `ListFlowOperations`: set its members, then `send` it.
-
-Made by [`Client::list_flow_operations`](crate::Client::list_flow_operations).*/
+    /// A request to `ListFlowOperations`: set its members, then `send` it.
+    ///
+    /// Made by [`Client::list_flow_operations`](crate::Client::list_flow_operations).
     #[derive(Debug, Clone)]
     pub struct ListFlowOperationsFluentBuilder {
         client: crate::Client,

@@ -137,7 +137,7 @@ pub(crate) fn de_ListFlowOperationsResponse(
                         p.begin_array()?;
                         while p.next_element()? {
                             if p.null()? {} else {
-                                list0.push(de_FlowOperationMetadata(p)?);
+                                list0.push(crate::codec::de_FlowOperationMetadata(p)?);
                             }
                         }
                         list0

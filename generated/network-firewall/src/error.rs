@@ -6,7 +6,7 @@ pub use ::awsjson_runtime::{
     BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError,
     TransportErrorKind, Unhandled,
 };
-///The errors `ListFlowOperations` can return.
+/// The errors `ListFlowOperations` can return.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ListFlowOperationsError {
@@ -42,19 +42,19 @@ impl ListFlowOperationsError {
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
-    ///Whether this is the `InternalServerError` error.
+    /// Whether this is the `InternalServerError` error.
     pub fn is_internal_server_error(&self) -> bool {
         matches!(self, Self::InternalServerError(_))
     }
-    ///Whether this is the `InvalidRequestException` error.
+    /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
         matches!(self, Self::InvalidRequestException(_))
     }
-    ///Whether this is the `ResourceNotFoundException` error.
+    /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
-    ///Whether this is the `ThrottlingException` error.
+    /// Whether this is the `ThrottlingException` error.
     pub fn is_throttling_exception(&self) -> bool {
         matches!(self, Self::ThrottlingException(_))
     }

@@ -30,3 +30,46 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
         crate::codec::error_ListFlowOperations(meta, body)
     }
 }
+impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
+    type Token = String;
+    type Item = crate::types::FlowOperationMetadata;
+    fn input_token(input: &Self::Input) -> Option<Self::Token> {
+        input.next_token.clone()
+    }
+    fn set_input_token(input: &mut Self::Input, token: Option<Self::Token>) {
+        input.next_token = token;
+    }
+    fn set_page_size(input: &mut Self::Input, size: i64) {
+        input.max_results = Some(
+            i32::try_from(size).unwrap_or(if size < 0 { i32::MIN } else { i32::MAX }),
+        );
+    }
+    fn output_token(output: &Self::Output) -> Option<Self::Token> {
+        let v = output;
+        let v = v.next_token.as_ref()?;
+        if v.is_empty() { None } else { Some(v.clone()) }
+    }
+    fn take_items(output: &mut Self::Output) -> Vec<Self::Item> {
+        let v = output;
+        v.flow_operations.take().unwrap_or_default()
+    }
+    fn encode_token(token: &Self::Token) -> String {
+        let mut writer = ::awsjson_runtime::json::Writer::new();
+        let w = &mut writer;
+        w.string(token);
+        String::from_utf8(writer.finish()).unwrap_or_default()
+    }
+    fn decode_token(json: &str) -> Option<Self::Token> {
+        ::awsjson_runtime::json::parse_body(
+                json.as_bytes(),
+                |p| {
+                    let token = p.string()?;
+                    Ok(token)
+                },
+            )
+            .ok()
+    }
+    fn raw_token(token: &str) -> Option<Self::Token> {
+        Some(String::from(token))
+    }
+}

@@ -393,7 +393,7 @@ impl ::std::fmt::Display for ThrottlingException {
 impl ::std::error::Error for ThrottlingException {}
 /// Builders for the structures of this module.
 pub mod builders {
-    ///A builder for [`FlowOperationMetadata`](crate::types::FlowOperationMetadata).
+    /// A builder for [`FlowOperationMetadata`](crate::types::FlowOperationMetadata).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct FlowOperationMetadataBuilder {
@@ -493,7 +493,7 @@ pub mod builders {
             }
         }
     }
-    ///A builder for [`InternalServerError`](crate::types::InternalServerError).
+    /// A builder for [`InternalServerError`](crate::types::InternalServerError).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct InternalServerErrorBuilder {
@@ -522,7 +522,7 @@ pub mod builders {
             }
         }
     }
-    ///A builder for [`InvalidRequestException`](crate::types::InvalidRequestException).
+    /// A builder for [`InvalidRequestException`](crate::types::InvalidRequestException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct InvalidRequestExceptionBuilder {
@@ -551,7 +551,7 @@ pub mod builders {
             }
         }
     }
-    ///A builder for [`ListFlowOperationsRequest`](crate::types::ListFlowOperationsRequest).
+    /// A builder for [`ListFlowOperationsRequest`](crate::types::ListFlowOperationsRequest).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ListFlowOperationsRequestBuilder {
@@ -663,7 +663,7 @@ pub mod builders {
             })
         }
     }
-    ///A builder for [`ListFlowOperationsResponse`](crate::types::ListFlowOperationsResponse).
+    /// A builder for [`ListFlowOperationsResponse`](crate::types::ListFlowOperationsResponse).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ListFlowOperationsResponseBuilder {
@@ -717,7 +717,7 @@ pub mod builders {
             }
         }
     }
-    ///A builder for [`ResourceNotFoundException`](crate::types::ResourceNotFoundException).
+    /// A builder for [`ResourceNotFoundException`](crate::types::ResourceNotFoundException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ResourceNotFoundExceptionBuilder {
@@ -746,7 +746,7 @@ pub mod builders {
             }
         }
     }
-    ///A builder for [`ThrottlingException`](crate::types::ThrottlingException).
+    /// A builder for [`ThrottlingException`](crate::types::ThrottlingException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ThrottlingExceptionBuilder {
