@@ -65,24 +65,6 @@ impl Md {
         } else {
             self.line.push_str(&collapsed);
         }
-        let _ = &self.link;
-    }
-
-    fn escape_text(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            match c {
-                '[' | ']' | '*' | '_' | '\\' | '`' | '#' | '|' => {
-                    out.push('\\');
-                    out.push(c);
-                }
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '&' => out.push_str("&amp;"),
-                _ => out.push(c),
-            }
-        }
-        out
     }
 
     fn flush_block(&mut self) {
@@ -105,7 +87,7 @@ impl Md {
             ("p" | "div" | "note" | "important" | "h1" | "h2" | "h3" | "h4" | "dl", _) => {
                 if self.list_depth == 0 {
                     self.flush_block();
-                } else {
+                } else if !self.line.ends_with([' ', '\n']) {
                     self.line.push(' ');
                 }
             }
@@ -286,11 +268,6 @@ fn decode_entities(s: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Escapes plain text (not HTML) for rustdoc.
-pub fn escape_plain(s: &str) -> String {
-    Md::escape_text(s)
 }
 
 /// Turns documentation into rustdoc text safe for rustdoc's lints: text outside code

@@ -262,6 +262,7 @@ impl<'m> Lowerer<'m> {
                         &m.path,
                         format!("member `{}` and member `{prev}` both become the Rust name `{n}`", m.name),
                     );
+                    break;
                 }
             }
             let required = m.traits.contains_key(REQUIRED);
@@ -404,7 +405,7 @@ impl<'m> Lowerer<'m> {
                     let docs = item.get("documentation").and_then(Value::as_str).map(rustdoc).unwrap_or_default();
                     variants.push(EnumVariant {
                         ident: type_ident(given.unwrap_or(&value)),
-                        docs: or_default_doc(docs, || format!("The `{}` value.", crate::docs::escape_plain(&value).replace('`', "'"))),
+                        docs: or_default_doc(docs, || format!("The `{}` value.", value.replace('`', "'"))),
                         value: EnumValue::Str(value),
                         deprecated: item.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
                     });
@@ -655,6 +656,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     }
     let all: BTreeSet<String> = ser_set.union(&de_set).cloned().collect();
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
+    let mut named: Vec<(String, String)> = Vec::new();
     for id in &all {
         let Some(shape) = model.shapes.get(id) else { continue };
         if !Lowerer::is_named(shape) {
@@ -668,12 +670,14 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 format!("`{id}` and `{prev}` both become the Rust type `{name}`; add a `rename` to the service"),
             );
         }
-        l.names.insert(id.clone(), name);
+        l.names.insert(id.clone(), name.clone());
+        named.push((name, id.clone()));
     }
+    named.sort();
 
     // Types, in name order.
     let mut types = Vec::new();
-    for (name, id) in &by_name {
+    for (name, id) in &named {
         let Some(shape) = model.shapes.get(id) else { continue };
         let codec = Codec {
             ser: ser_set.contains(id),

@@ -59,6 +59,10 @@ pub fn split_words(name: &str) -> Vec<String> {
                         continue;
                     }
                 }
+                // A word that starts with digits keeps the lowercase letters after them (`1m`).
+                while i < n && chars[i].is_ascii_lowercase() {
+                    i += 1;
+                }
                 words.push(chars[start..i].iter().collect());
                 continue;
             }
@@ -282,8 +286,9 @@ mod tests {
 
     #[test]
     fn leading_digits_and_empty_names_become_identifiers() {
-        assert_eq!(snake_case("2FA"), "_2fa");
-        assert_eq!(camel_case("2FA"), "V2fa");
+        assert_eq!(snake_case("2FA"), "_2_fa");
+        assert_eq!(camel_case("2FA"), "V2Fa");
+        assert_eq!(snake_case("1m"), "_1m");
         assert_eq!(snake_case("--"), "value");
         assert_eq!(camel_case(""), "Value");
     }

@@ -218,7 +218,7 @@ impl<'m> Checker<'m> {
             self.problem(
                 subject,
                 path,
-                format!("{v} is not a valid default for `{}`, a {}", target.id, target.kind.type_name()),
+                format!("{v} is not a valid default for `{}` ({})", target.id, target.kind.type_name()),
             );
         }
     }

@@ -603,15 +603,17 @@ fn enum_def(e: &Enum) -> TokenStream {
         let to = variants.iter().map(|v| {
             let id = ident(&v.ident);
             let EnumValue::Int(val) = v.value else { return quote! {} };
+            let val = Literal::i32_unsuffixed(val);
             quote! { Self::#id => #val, }
         });
         let from = variants.iter().map(|v| {
             let id = ident(&v.ident);
             let EnumValue::Int(val) = v.value else { return quote! {} };
+            let val = Literal::i32_unsuffixed(val);
             quote! { #val => Self::#id, }
         });
         let values = variants.iter().filter_map(|v| match v.value {
-            EnumValue::Int(i) => Some(i),
+            EnumValue::Int(i) => Some(Literal::i32_unsuffixed(i)),
             EnumValue::Str(_) => None,
         });
         return quote! {
