@@ -187,11 +187,12 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
         let page_size = p.page_size.as_ref().map(|ps| {
             let t = rust_type(&ps.ty);
             let d = format!("Sets `{}`, the page size, on every request.", ps.wire_name);
+            let widened = if ps.ty == Type::Long { quote! { size } } else { quote! { i64::from(size) } };
             let d_attr = super::common::doc(&d);
             quote! {
                 #d_attr
                 pub fn page_size(self, size: #t) -> Self {
-                    Self(self.0.page_size(i64::from(size)))
+                    Self(self.0.page_size(#widened))
                 }
             }
         });

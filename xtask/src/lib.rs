@@ -1,0 +1,358 @@
+//! The library behind `cargo xtask`: the project's own commands.
+//!
+//! - `cargo xtask codegen` regenerates `generated/` from `model/`.
+//! - `cargo xtask codegen --check` writes nothing and fails if `generated/` is stale.
+//! - `cargo xtask codegen --model FILE [--operations A,B] [--service ID] --out DIR`
+//!   generates the crates of any model into DIR.
+
+use codegen::{Layout, Options, Output};
+use std::collections::BTreeSet;
+use std::path::{Component, Path, PathBuf};
+
+/// Folders inside a generated crate that people write, not the generator.
+const HAND_WRITTEN: &[&str] = &["examples", "tests", "benches"];
+
+/// The repository root.
+pub fn repo_root() -> PathBuf {
+    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    here.parent().map(Path::to_path_buf).unwrap_or(here)
+}
+
+pub(crate) const USAGE: &str = "usage:
+  cargo xtask codegen [--check]
+      regenerate generated/ from model/ (--check: write nothing, fail if stale)
+  cargo xtask codegen --model FILE [--operations A,B] [--service ID] [--crate-name NAME] --out DIR [--check]
+      generate the client and paginator crates of any Smithy JSON AST model into DIR";
+
+
+struct Args {
+    check: bool,
+    model: Option<PathBuf>,
+    out: Option<PathBuf>,
+    options: Options,
+}
+
+fn parse_args(args: &[String]) -> Result<Args, String> {
+    let mut it = args.iter();
+    match it.next().map(String::as_str) {
+        Some("codegen") => {}
+        Some("-h" | "--help") | None => return Err(USAGE.to_string()),
+        Some(other) => return Err(format!("unknown command `{other}`\n{USAGE}")),
+    }
+    let mut a = Args {
+        check: false,
+        model: None,
+        out: None,
+        options: Options::default(),
+    };
+    while let Some(arg) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("`{name}` needs a value\n{USAGE}"))
+        };
+        match arg.as_str() {
+            "--check" => a.check = true,
+            "--model" => a.model = Some(PathBuf::from(value("--model")?)),
+            "--out" => a.out = Some(PathBuf::from(value("--out")?)),
+            "--service" => a.options.service = Some(value("--service")?),
+            "--crate-name" => a.options.crate_name = Some(value("--crate-name")?),
+            "--operations" => {
+                let ops: Vec<String> = value("--operations")?
+                    .split(',')
+                    .map(|s| s.trim().to_string())
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                if ops.is_empty() {
+                    return Err("`--operations` needs at least one operation name".into());
+                }
+                a.options.operations = Some(ops);
+            }
+            "-h" | "--help" => return Err(USAGE.to_string()),
+            other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
+        }
+    }
+    if a.model.is_some() != a.out.is_some() {
+        return Err(format!("`--model` and `--out` go together\n{USAGE}"));
+    }
+    Ok(a)
+}
+
+/// Runs `cargo xtask` with these arguments.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let a = parse_args(args)?;
+    let root = repo_root();
+    let (models, out_dir, workspace) = match (&a.model, &a.out) {
+        (Some(m), Some(o)) => (vec![m.clone()], o.clone(), true),
+        _ => (model_files(&root.join("model"))?, root.join("generated"), false),
+    };
+    let runtime = root.join("runtime");
+    let output = generate(&models, &a.options, &out_dir, &runtime, workspace)?;
+    for w in &output.warnings {
+        eprintln!("warning: {w}");
+    }
+    let fix = if a.model.is_some() {
+        "rerun the same command without --check".to_string()
+    } else {
+        "run `cargo xtask codegen`".to_string()
+    };
+    let problems = compare(&out_dir, &output)?;
+    if a.check {
+        if problems.is_empty() {
+            eprintln!("{} is up to date ({} files)", out_dir.display(), output.files.len());
+            return Ok(());
+        }
+        let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
+        return Err(format!(
+            "{} is stale:\n{}\n{fix} to regenerate it",
+            out_dir.display(),
+            list.join("\n")
+        ));
+    }
+    write(&out_dir, &output)?;
+    eprintln!(
+        "generated {} files into {}{}",
+        output.files.len(),
+        out_dir.display(),
+        if problems.is_empty() { " (no changes)" } else { "" }
+    );
+    Ok(())
+}
+
+/// The `.json` files of a model folder, sorted.
+pub fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!("no .json model in {}", dir.display()));
+    }
+    Ok(files)
+}
+
+/// Reads the model files (merging several into one model) and generates.
+pub fn generate(models: &[PathBuf], options: &Options, out_dir: &Path, runtime: &Path, workspace: bool) -> Result<Output, String> {
+    let mut merged: Option<serde_json_merge::Doc> = None;
+    for path in models {
+        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let doc = serde_json_merge::Doc { path: path.clone(), bytes };
+        merged = Some(match merged {
+            None => doc,
+            Some(prev) => serde_json_merge::merge(prev, doc)?,
+        });
+    }
+    let doc = merged.ok_or("no model given")?;
+    let runtime_path = relative_path(&out_dir.join("crate"), runtime);
+    let layout = Layout {
+        runtime_path,
+        workspace,
+    };
+    codegen::generate(&doc.bytes, options, &layout).map_err(|e| format!("{}: {e}", doc.path.display()))
+}
+
+/// Merging several model files: their `shapes` are combined.
+mod serde_json_merge {
+    use std::path::PathBuf;
+
+    pub struct Doc {
+        pub path: PathBuf,
+        pub bytes: Vec<u8>,
+    }
+
+    pub fn merge(a: Doc, b: Doc) -> Result<Doc, String> {
+        codegen::model::merge_documents(&a.bytes, &b.bytes)
+            .map(|bytes| Doc {
+                path: a.path.with_file_name("(model files)"),
+                bytes,
+            })
+            .map_err(|e| format!("{} + {}: {e}", a.path.display(), b.path.display()))
+    }
+}
+
+fn absolute(p: &Path) -> PathBuf {
+    let p = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    };
+    let mut out = PathBuf::new();
+    for c in p.components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// `to` relative to `from` (both made absolute), with `/` separators.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from = absolute(from);
+    let to = absolute(to);
+    let f: Vec<_> = from.components().collect();
+    let t: Vec<_> = to.components().collect();
+    let common = f.iter().zip(&t).take_while(|(a, b)| a == b).count();
+    if common <= 1 {
+        return to.display().to_string();
+    }
+    let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
+    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.join("/")
+}
+
+/// Whether a file under the output directory belongs to the generator.
+fn is_managed(rel: &str, crates: &BTreeSet<String>) -> bool {
+    let mut parts = rel.split('/');
+    let first = parts.next().unwrap_or_default();
+    match parts.next() {
+        None => rel == "Cargo.toml",
+        Some(second) => !(crates.contains(first) && HAND_WRITTEN.contains(&second)),
+    }
+}
+
+fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        let name = e.file_name();
+        if name == "target" || name.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        if p.is_dir() {
+            walk(&p, base, out);
+        } else if let Ok(rel) = p.strip_prefix(base) {
+            out.push(rel.to_string_lossy().replace('\\', "/"));
+        }
+    }
+}
+
+/// Every difference between what is on disk and what would be written.
+pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
+    let crates: BTreeSet<String> = output
+        .files
+        .keys()
+        .filter_map(|k| k.split_once('/').map(|(c, _)| c.to_string()))
+        .collect();
+    let mut problems = Vec::new();
+    for (rel, content) in &output.files {
+        match std::fs::read_to_string(out_dir.join(rel)) {
+            Ok(existing) if &existing == content => {}
+            Ok(_) => problems.push(format!("stale: {rel}")),
+            Err(_) => problems.push(format!("missing: {rel}")),
+        }
+    }
+    let mut on_disk = Vec::new();
+    walk(out_dir, out_dir, &mut on_disk);
+    on_disk.sort();
+    for rel in on_disk {
+        if !output.files.contains_key(&rel) && is_managed(&rel, &crates) {
+            problems.push(format!("extra: {rel}"));
+        }
+    }
+    Ok(problems)
+}
+
+/// Writes every file (only those that changed) and removes generated files that
+/// should no longer exist. Everything was generated in memory first, so a bad model
+/// writes nothing.
+pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
+    let crates: BTreeSet<String> = output
+        .files
+        .keys()
+        .filter_map(|k| k.split_once('/').map(|(c, _)| c.to_string()))
+        .collect();
+    // Stage every file beside its destination first, then rename them all into place.
+    let mut staged = Vec::new();
+    for (rel, content) in &output.files {
+        let dest = out_dir.join(rel);
+        if std::fs::read_to_string(&dest).is_ok_and(|e| &e == content) {
+            continue;
+        }
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+        }
+        let tmp = dest.with_extension("xtask-tmp");
+        if let Err(e) = std::fs::write(&tmp, content) {
+            for (t, _) in &staged {
+                let _ = std::fs::remove_file(t);
+            }
+            let _ = std::fs::remove_file(&tmp);
+            return Err(format!("cannot write {}: {e}", tmp.display()));
+        }
+        staged.push((tmp, dest));
+    }
+    for (tmp, dest) in staged {
+        std::fs::rename(&tmp, &dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    }
+    let mut on_disk = Vec::new();
+    walk(out_dir, out_dir, &mut on_disk);
+    for rel in on_disk {
+        if !output.files.contains_key(&rel) && is_managed(&rel, &crates) {
+            let p = out_dir.join(&rel);
+            std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Generates the crates of several models side by side in `dir`, under one workspace
+/// (`Cargo.toml` at `dir`), each model's crates named after its file.
+pub fn generate_workspace(models: &[PathBuf], dir: &Path) -> Result<Vec<String>, String> {
+    let runtime = repo_root().join("runtime");
+    let mut members = Vec::new();
+    let mut warnings = Vec::new();
+    for model in models {
+        let stem = model
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let name = format!("m-{}", codegen::names::crate_name(&stem));
+        let options = Options {
+            crate_name: Some(name.clone()),
+            ..Options::default()
+        };
+        let out_dir = dir.join(&name);
+        let output = generate(std::slice::from_ref(model), &options, &out_dir, &runtime, false)?;
+        warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", model.display())));
+        write(&out_dir, &output)?;
+        members.push(format!("\"{name}/{name}\""));
+        members.push(format!("\"{name}/{name}-paginators\""));
+    }
+    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
+    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write the workspace: {e}"))?;
+    Ok(warnings)
+}
+
+/// Runs clippy (warnings denied) and rustdoc (warnings denied) over a workspace of
+/// generated crates, with its own target directory under the repository's.
+pub fn check_builds(dir: &Path) -> Result<(), String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let target = repo_root().join("target").join("generated-check");
+    let manifest = dir.join("Cargo.toml");
+    let runs: [(&str, &[&str]); 2] = [
+        ("clippy", &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]),
+        ("doc", &["doc", "--workspace", "--no-deps", "--quiet"]),
+    ];
+    for (what, args) in runs {
+        let status = std::process::Command::new(&cargo)
+            .args(args.iter().take(1))
+            .arg("--manifest-path")
+            .arg(&manifest)
+            .args(args.iter().skip(1))
+            .env("CARGO_TARGET_DIR", &target)
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .env_remove("RUSTFLAGS")
+            .status()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        if !status.success() {
+            return Err(format!("cargo {what} failed on {}", manifest.display()));
+        }
+    }
+    Ok(())
+}

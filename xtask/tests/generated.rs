@@ -1,0 +1,113 @@
+//! The generated crates are fresh, and what the generator writes builds: for the
+//! focused test models always, and for every model in `$SMITHY_MODELS` when it is set.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = xtask::repo_root().join("target").join("xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn xtask(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+}
+
+#[test]
+fn generated_is_fresh() {
+    let out = xtask(&["codegen", "--check"]);
+    assert!(
+        out.status.success(),
+        "generated/ is stale: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn check_names_stale_missing_and_extra_files_and_the_fix() {
+    let dir = scratch("check");
+    let model = xtask::repo_root().join("model").join("network-firewall.json");
+    let (m, d) = (model.to_str().unwrap(), dir.to_str().unwrap());
+    let out = xtask(&["codegen", "--model", m, "--out", d, "--check"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing: network-firewall/src/lib.rs"), "{err}");
+    assert!(err.contains("rerun the same command without --check"), "{err}");
+
+    assert!(xtask(&["codegen", "--model", m, "--out", d]).status.success());
+    assert!(xtask(&["codegen", "--model", m, "--out", d, "--check"]).status.success());
+
+    std::fs::write(dir.join("network-firewall/src/types.rs"), "// edited").unwrap();
+    std::fs::write(dir.join("network-firewall/src/stray.rs"), "// not generated").unwrap();
+    std::fs::create_dir_all(dir.join("network-firewall/examples")).unwrap();
+    std::fs::write(dir.join("network-firewall/examples/mine.rs"), "fn main() {}").unwrap();
+    let out = xtask(&["codegen", "--model", m, "--out", d, "--check"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("stale: network-firewall/src/types.rs"), "{err}");
+    assert!(err.contains("extra: network-firewall/src/stray.rs"), "{err}");
+    assert!(!err.contains("examples/mine.rs"), "hand-written examples are not the generator's: {err}");
+
+    assert!(xtask(&["codegen", "--model", m, "--out", d]).status.success());
+    assert!(!dir.join("network-firewall/src/stray.rs").exists());
+    assert!(dir.join("network-firewall/examples/mine.rs").exists());
+}
+
+#[test]
+fn a_bad_model_writes_nothing_and_says_why() {
+    let dir = scratch("bad-model");
+    let model = xtask::repo_root().join("codegen/tests/invalid/dangling_target.json");
+    let out = xtask(&["codegen", "--model", model.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: "), "{err}");
+    assert!(err.contains("ex#In$Name: target `ex#Missing` is not a shape"), "{err}");
+    assert!(!err.contains("Invalid(") && !err.contains("Diagnostic {"), "not a Debug dump: {err}");
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "files were written");
+}
+
+#[test]
+fn wrong_arguments_are_explained() {
+    let out = xtask(&["codegen", "--model"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--model` needs a value"));
+    let out = xtask(&["codegen", "--out", "/tmp/x"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("`--model` and `--out` go together"));
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn test_models_generate_code_that_builds_clean() {
+    let models = json_files(&xtask::repo_root().join("codegen/tests/models"));
+    let dir = scratch("test-models");
+    xtask::generate_workspace(&models, &dir).unwrap();
+    xtask::check_builds(&dir).unwrap();
+}
+
+#[test]
+fn every_official_model_generates_and_builds_clean() {
+    let Some(folder) = std::env::var_os("SMITHY_MODELS") else {
+        eprintln!("SMITHY_MODELS is not set: skipping the official models");
+        return;
+    };
+    let models = json_files(Path::new(&folder));
+    assert!(!models.is_empty(), "no models in {}", Path::new(&folder).display());
+    let dir = scratch("official-models");
+    let warnings = xtask::generate_workspace(&models, &dir).unwrap();
+    for w in &warnings {
+        eprintln!("warning: {w}");
+    }
+    xtask::check_builds(&dir).unwrap();
+}
