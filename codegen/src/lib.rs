@@ -37,6 +37,9 @@ pub struct Layout {
     pub runtime_path: String,
     /// Whether to write a `Cargo.toml` workspace at the root of the output.
     pub workspace: bool,
+    /// Whether the crates get the dev-dependencies of this repository's hand-written
+    /// tests (the runtime's test server, proptest).
+    pub test_deps: bool,
 }
 
 /// Reads a model and generates the client crate and paginator crate for it.

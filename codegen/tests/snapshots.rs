@@ -8,6 +8,7 @@ fn layout() -> Layout {
     Layout {
         runtime_path: "../../runtime".to_string(),
         workspace: false,
+        test_deps: false,
     }
 }
 

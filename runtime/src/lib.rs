@@ -12,6 +12,8 @@ pub mod error;
 pub mod json;
 pub mod paginate;
 pub mod sign;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 pub mod transport;
 pub mod types;
 

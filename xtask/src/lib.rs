@@ -87,7 +87,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         _ => (model_files(&root.join("model"))?, root.join("generated"), false),
     };
     let runtime = root.join("runtime");
-    let output = generate(&models, &a.options, &out_dir, &runtime, workspace)?;
+    let output = generate(&models, &a.options, &out_dir, &runtime, workspace, a.model.is_none())?;
     for w in &output.warnings {
         eprintln!("warning: {w}");
     }
@@ -134,7 +134,14 @@ pub fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
 }
 
 /// Reads the model files (merging several into one model) and generates.
-pub fn generate(models: &[PathBuf], options: &Options, out_dir: &Path, runtime: &Path, workspace: bool) -> Result<Output, String> {
+pub fn generate(
+    models: &[PathBuf],
+    options: &Options,
+    out_dir: &Path,
+    runtime: &Path,
+    workspace: bool,
+    test_deps: bool,
+) -> Result<Output, String> {
     let mut merged: Option<serde_json_merge::Doc> = None;
     for path in models {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
@@ -149,6 +156,7 @@ pub fn generate(models: &[PathBuf], options: &Options, out_dir: &Path, runtime: 
     let layout = Layout {
         runtime_path,
         workspace,
+        test_deps,
     };
     codegen::generate(&doc.bytes, options, &layout).map_err(|e| format!("{}: {e}", doc.path.display()))
 }
@@ -318,7 +326,7 @@ pub fn generate_workspace(models: &[PathBuf], dir: &Path) -> Result<Vec<String>,
             ..Options::default()
         };
         let out_dir = dir.join(&name);
-        let output = generate(std::slice::from_ref(model), &options, &out_dir, &runtime, false)?;
+        let output = generate(std::slice::from_ref(model), &options, &out_dir, &runtime, false, false)?;
         warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", model.display())));
         write(&out_dir, &output)?;
         members.push(format!("\"{name}/{name}\""));

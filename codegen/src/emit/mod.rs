@@ -150,11 +150,23 @@ awsjson-runtime = {{ path = "{runtime}", default-features = false }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
-"#,
+{test_deps}"#,
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
+        test_deps = test_deps(layout),
     )
+}
+
+fn test_deps(layout: &Layout) -> String {
+    if layout.test_deps {
+        format!(
+            "awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\nproptest = \"1\"\n",
+            layout.runtime_path
+        )
+    } else {
+        String::new()
+    }
 }
 
 fn paginators_cargo_toml(service: &Service, layout: &Layout) -> String {
@@ -182,10 +194,11 @@ futures-core = "0.3"
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
 futures-util = {{ version = "0.3", default-features = false }}
-"#,
+{test_deps}"#,
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
+        test_deps = test_deps(layout),
     )
 }
 

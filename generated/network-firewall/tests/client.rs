@@ -1,0 +1,303 @@
+//! The generated client against an HTTP server on 127.0.0.1 that checks every
+//! request (SigV4 included) and serves canned responses, errors, throttling and
+//! broken bodies. Hand-written; not generated.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use awsjson_runtime::test_util::{Reply, TestServer};
+use awsjson_runtime::json::Parser;
+use awsjson_runtime::{Document, Operation, SdkError};
+use network_firewall::error::ListFlowOperationsError;
+use network_firewall::operation::ListFlowOperations;
+use network_firewall::types::{FlowOperationStatus, FlowOperationType};
+use network_firewall::Client;
+use std::time::Duration;
+
+const SIGNING: &str = "network-firewall";
+const ARN: &str = "arn:aws:network-firewall:us-east-1:123456789012:firewall/bench-firewall";
+
+fn fixture(name: &str) -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(name);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+fn doc(bytes: &[u8]) -> Document {
+    let mut p = Parser::new(bytes);
+    let d = p.document().unwrap();
+    p.finish().unwrap();
+    d
+}
+
+async fn server(replies: Vec<Reply>) -> (TestServer, Client) {
+    let server = TestServer::scripted(replies, SIGNING).await;
+    let client = Client::from_conf(server.config());
+    (server, client)
+}
+
+#[tokio::test]
+async fn the_request_matches_the_official_sdk() {
+    let (server, client) = server(vec![Reply::json(200, "{}")]).await;
+    client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .availability_zone("us-east-1a")
+        .flow_operation_type(FlowOperationType::FlowCapture)
+        .next_token("token-abc/123+=")
+        .max_results(50)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    let r = &requests[0];
+    let captured = String::from_utf8(fixture("request_all_fields.txt")).unwrap();
+    let (head, body) = captured.split_once("\n\n").unwrap();
+    let head: Vec<&str> = head.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(head[0], "POST https://network-firewall.us-east-1.amazonaws.com/");
+    assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
+    for line in &head[1..] {
+        let (k, v) = line.split_once(": ").unwrap();
+        assert_eq!(r.header(k), Some(v), "header {k}");
+    }
+    assert_eq!(r.body_text(), body, "the body, byte for byte");
+    assert_eq!(doc(&r.body), doc(&fixture("request_all_fields.json")));
+    r.signature_valid.clone().unwrap();
+    assert_eq!(r.header("x-amz-security-token"), Some("session-token"));
+}
+
+#[tokio::test]
+async fn only_set_members_are_sent_and_required_ones_are_enforced() {
+    let (server, client) = server(vec![Reply::json(200, "")]).await;
+    let out = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    assert!(out.flow_operations().is_empty() && out.next_token().is_none());
+    assert_eq!(server.requests()[0].body_text(), format!("{{\"FirewallArn\":\"{ARN}\"}}"));
+
+    let err = client.list_flow_operations().max_results(5).send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Construction { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        "ListFlowOperations: the request could not be built: `FirewallArn` of `ListFlowOperationsRequest` is required but was not set"
+    );
+    assert_eq!(server.requests().len(), 1, "nothing was sent");
+}
+
+#[tokio::test]
+async fn the_fixture_responses_parse_to_their_values() {
+    for (name, n) in [("list_flow_operations_1.json", 1), ("list_flow_operations_100.json", 100), ("list_flow_operations_1000.json", 1000)] {
+        let out = ListFlowOperations::parse(&fixture(name)).unwrap();
+        let ops = out.flow_operations();
+        assert_eq!(ops.len(), n, "{name}");
+        assert!(out.next_token().is_none());
+        for (i, op) in ops.iter().enumerate() {
+            let ty = if i % 2 == 0 { FlowOperationType::FlowFlush } else { FlowOperationType::FlowCapture };
+            assert_eq!(op.flow_operation_type(), Some(&ty));
+            let status = [
+                FlowOperationStatus::Completed,
+                FlowOperationStatus::InProgress,
+                FlowOperationStatus::Failed,
+                FlowOperationStatus::CompletedWithErrors,
+            ][i % 4]
+                .clone();
+            assert_eq!(op.flow_operation_status(), Some(&status));
+            assert_eq!(op.flow_operation_id().map(str::len), Some(36));
+            assert!(op.flow_request_timestamp().is_some());
+        }
+    }
+    let one = ListFlowOperations::parse(&fixture("list_flow_operations_1.json")).unwrap();
+    let op = &one.flow_operations()[0];
+    assert_eq!(op.flow_operation_id(), Some("00000000-0000-4000-8000-000000000000"));
+    assert_eq!(op.flow_request_timestamp().unwrap().secs(), 1_700_000_000);
+
+    // The exponent form AWS sends is exact, not a float's approximation.
+    let body = br#"{"FlowOperations":[{"FlowRequestTimestamp":1.700000037123E9}]}"#;
+    let t = ListFlowOperations::parse(body).unwrap().flow_operations()[0].flow_request_timestamp().unwrap();
+    assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
+    let st: std::time::SystemTime = t.into();
+    assert_eq!(st.duration_since(std::time::UNIX_EPOCH).unwrap(), Duration::new(1_700_000_037, 123_000_000));
+}
+
+#[test]
+fn responses_are_read_leniently_where_the_protocol_says() {
+    let body = br#"{"Unknown":{"deep":[1,2,{"x":null}]},"FlowOperations":[{"FlowOperationType":"FLOW_SOMETHING_NEW","FlowOperationStatus":null,"Extra":true}],"NextToken":null}"#;
+    let out = ListFlowOperations::parse(body).unwrap();
+    let op = &out.flow_operations()[0];
+    assert_eq!(op.flow_operation_type(), Some(&FlowOperationType::Unknown("FLOW_SOMETHING_NEW".into())));
+    assert_eq!(op.flow_operation_type().unwrap().as_str(), "FLOW_SOMETHING_NEW");
+    assert_eq!(op.flow_operation_status(), None);
+    assert!(out.next_token().is_none());
+    assert!(ListFlowOperations::parse(b"").unwrap().flow_operations().is_empty());
+    assert!(ListFlowOperations::parse(b"  {}  ").unwrap().flow_operations().is_empty());
+}
+
+async fn error_of(reply: Reply) -> (SdkError<ListFlowOperationsError>, usize) {
+    let (server, client) = server(vec![reply]).await;
+    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    (err, server.requests().len())
+}
+
+#[tokio::test]
+async fn error_codes_come_from_the_header_then_code_then_type() {
+    let (err, _) = error_of(
+        Reply::json(400, r#"{"code":"InvalidRequestException","__type":"ThrottlingException","message":"from body"}"#)
+            .header("x-amzn-errortype", "ResourceNotFoundException:http://internal.amazon.com/coral/com.amazon.coral.service/")
+            .header("x-amzn-requestid", "req-1"),
+    )
+    .await;
+    let e = err.as_service_error().unwrap();
+    assert!(e.is_resource_not_found_exception(), "{e:?}");
+    assert_eq!(e.message(), Some("from body"));
+    assert_eq!(e.meta().request_id(), Some("req-1"));
+    assert_eq!(e.meta().status(), 400);
+
+    let (err, _) = error_of(Reply::json(400, r#"{"__type":"com.amazonaws.networkfirewall#ThrottlingException","code":"InvalidRequestException","Message":"bad"}"#)).await;
+    let e = err.into_service_error().unwrap();
+    assert!(e.is_invalid_request_exception(), "code wins over __type: {e:?}");
+    assert_eq!(e.message(), Some("bad"));
+
+    let (err, _) = error_of(Reply::json(404, r#"{"__type":"aws.protocoltests#ResourceNotFoundException:http://x","Message":"no such firewall"}"#)).await;
+    let e = err.into_service_error().unwrap();
+    let ListFlowOperationsError::ResourceNotFoundException(inner) = &e else { panic!("{e:?}") };
+    assert_eq!(inner.message(), Some("no such firewall"));
+}
+
+#[tokio::test]
+async fn unknown_codes_keep_code_message_status_and_request_id() {
+    let (err, attempts) = error_of(
+        Reply::json(403, r#"{"__type":"AccessDeniedException","message":"not allowed","Error":{"__type":"Nested"}}"#)
+            .header("x-amzn-requestid", "rid-9"),
+    )
+    .await;
+    assert_eq!(attempts, 1, "a 403 is not retried");
+    let text = err.to_string();
+    assert_eq!(text, "ListFlowOperations failed: AccessDeniedException: not allowed (HTTP 403, request id rid-9)");
+    let ListFlowOperationsError::Unhandled(u) = err.into_service_error().unwrap() else { panic!() };
+    use awsjson_runtime::ProvideErrorMetadata as _;
+    assert_eq!((u.code(), u.message(), u.meta().status(), u.meta().request_id()), (Some("AccessDeniedException"), Some("not allowed"), 403, Some("rid-9")));
+}
+
+#[tokio::test]
+async fn broken_bodies_are_errors_that_keep_the_status() {
+    let (err, attempts) = error_of(Reply::json(500, "<html><body><h1>500 Internal Server Error</h1></body></html>").header("x-amzn-requestid", "r5")).await;
+    assert_eq!(attempts, 3, "a 500 is retried");
+    assert_eq!(err.status(), Some(500));
+    let text = err.to_string();
+    assert!(text.contains("HTTP 500") && text.contains("request id r5") && text.contains("not the JSON expected") && text.contains("<html>"), "{text}");
+
+    let (err, attempts) = error_of(Reply::json(200, r#"{"FlowOperations":[{"FlowOperationId":"abc"#)).await;
+    assert_eq!(attempts, 1);
+    assert!(matches!(err, SdkError::Response { status: 200, .. }), "{err:?}");
+    assert!(err.to_string().contains("not the JSON expected"), "{err}");
+
+    let (err, _) = error_of(Reply::json(200, r#"{"FlowOperations":"not a list"}"#)).await;
+    assert!(matches!(err, SdkError::Response { .. }), "{err:?}");
+}
+
+#[tokio::test]
+async fn throttling_and_server_errors_are_retried_then_succeed() {
+    let throttle = Reply::json(400, r#"{"__type":"ThrottlingException","message":"slow down"}"#);
+    let (server, client) = server(vec![
+        throttle.clone(),
+        Reply::json(503, "Service Unavailable"),
+        Reply::json(200, r#"{"FlowOperations":[{"FlowOperationId":"x"}]}"#),
+    ])
+    .await;
+    let out = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    assert_eq!(out.flow_operations().len(), 1);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3);
+    assert!(requests.iter().all(|r| r.signature_valid.is_ok()));
+    assert_eq!(requests[2].header("amz-sdk-request"), Some("attempt=3; max=3"));
+    let ids: Vec<_> = requests.iter().map(|r| r.header("amz-sdk-invocation-id").unwrap().to_string()).collect();
+    assert!(ids.windows(2).all(|w| w[0] == w[1]), "one invocation id across attempts");
+
+    let (err, attempts) = error_of(throttle).await;
+    assert_eq!(attempts, 3, "gives up after the configured attempts");
+    assert!(err.into_service_error().unwrap().is_throttling_exception());
+
+    let (err, attempts) = error_of(Reply::json(400, r#"{"__type":"InvalidRequestException"}"#)).await;
+    assert_eq!(attempts, 1, "other 4xx are not retried");
+    assert!(err.into_service_error().unwrap().is_invalid_request_exception());
+}
+
+#[tokio::test]
+async fn transport_failures_and_timeouts_are_retried_and_reported() {
+    let (server, client) = server(vec![Reply::hang_up(), Reply::json(200, "{}")]).await;
+    client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    assert_eq!(server.requests().len(), 2);
+
+    let server = TestServer::scripted(vec![Reply::json(200, "{}").delayed(Duration::from_millis(500))], SIGNING).await;
+    let config = server
+        .config()
+        .to_builder()
+        .timeout_config(network_firewall::TimeoutConfig::default().with_attempt_timeout(Some(Duration::from_millis(50))))
+        .retry_config(network_firewall::RetryConfig::disabled())
+        .build();
+    let err = Client::from_conf(config).list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    assert!(matches!(err, SdkError::Dispatch { .. }), "{err:?}");
+    assert_eq!(err.to_string(), "ListFlowOperations: the request timed out");
+
+    let config = network_firewall::Config::builder()
+        .region("us-east-1")
+        .credentials(TestServer::credentials())
+        .endpoint_url("http://127.0.0.1:9")
+        .retry_config(network_firewall::RetryConfig::disabled())
+        .build();
+    let err = Client::from_conf(config).list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("ListFlowOperations: the connection failed: "), "the cause chain is shown: {text}");
+}
+
+#[tokio::test]
+async fn missing_configuration_is_explained_before_sending() {
+    let client = Client::from_conf(network_firewall::Config::builder().build());
+    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    assert!(err.to_string().contains("no region is configured"), "{err}");
+    let client = Client::from_conf(network_firewall::Config::builder().region("eu-west-1").build());
+    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    assert!(err.to_string().contains("no credentials are configured"), "{err}");
+}
+
+#[test]
+fn the_default_endpoint_comes_from_the_model() {
+    let config = network_firewall::Config::builder().region("eu-west-3").build();
+    let client = Client::from_conf(config);
+    assert_eq!(client.handle().endpoint(), Some("https://network-firewall.eu-west-3.amazonaws.com"));
+}
+
+mod arbitrary_bodies {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_bytes_as_a_response_are_an_error_or_a_value_never_a_panic(body in proptest::collection::vec(any::<u8>(), 0..256)) {
+            let _ = ListFlowOperations::parse(&body);
+            let meta = awsjson_runtime::ErrorMetadata::new(Some("ResourceNotFoundException".into()), None, 400, None);
+            let _ = ListFlowOperations::parse_error(meta, &body);
+        }
+
+        #[test]
+        fn json_like_bytes_never_panic(body in "[\\[\\]{}\",:0-9a-zA-Z.eE+\\- nultrfs\\\\]{0,200}") {
+            let _ = ListFlowOperations::parse(body.as_bytes());
+            let prefixed = format!("{{\"FlowOperations\":[{body}");
+            let _ = ListFlowOperations::parse(prefixed.as_bytes());
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_signature_check_catches_a_wrong_secret_or_region() {
+    let server = TestServer::scripted(vec![Reply::json(200, "{}")], SIGNING).await;
+    let wrong_secret = server
+        .config()
+        .to_builder()
+        .credentials(awsjson_runtime::Credentials::new(awsjson_runtime::test_util::ACCESS_KEY_ID, "not-the-secret", None))
+        .build();
+    Client::from_conf(wrong_secret).list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    let wrong_region = server.config().to_builder().region("eu-west-1").build();
+    Client::from_conf(wrong_region).list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    let requests = server.requests();
+    assert!(requests[0].signature_valid.as_ref().unwrap_err().contains("signature mismatch"));
+    assert!(requests[1].signature_valid.as_ref().unwrap_err().contains("credential scope"));
+}
