@@ -65,7 +65,7 @@ async fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eout!(
+            eprintln!(
                 "error: {e}\nusage: list_flow_operations --firewall-arn ARN [--page-size N] [--max-items N] [--starting-token T]"
             );
             return ExitCode::from(2);
@@ -93,7 +93,7 @@ async fn main() -> ExitCode {
                 op.flow_request_timestamp().map_or_else(|| "-".to_string(), |t| t.to_rfc3339()),
             ),
             Err(e) => {
-                eout!("error: {e}");
+                eprintln!("error: {e}");
                 return ExitCode::FAILURE;
             }
         }

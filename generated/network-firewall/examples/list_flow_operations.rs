@@ -67,7 +67,7 @@ async fn main() -> ExitCode {
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => {
-            eout!("error: {e}\nusage: list_flow_operations --firewall-arn ARN [--max-results N] [--next-token T]");
+            eprintln!("error: {e}\nusage: list_flow_operations --firewall-arn ARN [--max-results N] [--next-token T]");
             return ExitCode::from(2);
         }
     };
@@ -90,7 +90,7 @@ async fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eout!("error: {e}");
+            eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
