@@ -50,6 +50,18 @@ impl std::error::Error for JsonError {}
 
 type Result<T> = std::result::Result<T, JsonError>;
 
+/// Whether any of eight bytes is `"`, `\\` or a control character.
+#[inline]
+fn has_special(w: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
+    let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
+    let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
+    (quote | backslash | control) != 0
+}
+
 /// A pull parser over one JSON document.
 #[derive(Debug)]
 pub struct Parser<'a> {
@@ -199,6 +211,15 @@ impl<'a> Parser<'a> {
         let start = self.pos;
         let b = self.b;
         let mut i = start;
+        // Skip eight plain bytes at a time.
+        while let Some(chunk) = b.get(i..i + 8) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            if has_special(u64::from_le_bytes(word)) {
+                break;
+            }
+            i += 8;
+        }
         while i < b.len() {
             let c = b[i];
             if c == b'"' {
@@ -759,6 +780,23 @@ mod tests {
         let deep = "[".repeat(100_000);
         let err = Parser::new(deep.as_bytes()).skip().unwrap_err();
         assert!(err.message().contains("nested too deeply"));
+    }
+
+    #[test]
+    fn strings_with_escapes_anywhere_decode() {
+        // Escapes, quotes and control characters at every offset around the 8-byte scan.
+        for len in 0..40 {
+            for at in 0..=len {
+                for (raw, decoded) in [("\\\"", "\""), ("\\n", "\n"), ("\\u00e9", "é"), ("é", "é"), ("\\\\", "\\")] {
+                    let text = format!("{}{raw}{}", "a".repeat(at), "b".repeat(len - at));
+                    let want = format!("{}{decoded}{}", "a".repeat(at), "b".repeat(len - at));
+                    let json = format!("\"{text}\"");
+                    assert_eq!(Parser::new(json.as_bytes()).string().unwrap(), want, "{json}");
+                }
+                let bad = format!("\"{}\u{1}{}\"", "a".repeat(at), "b".repeat(len - at));
+                assert!(Parser::new(bad.as_bytes()).string().is_err(), "control character at {at}");
+            }
+        }
     }
 
     #[test]

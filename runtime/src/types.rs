@@ -92,58 +92,77 @@ impl DateTime {
     /// Parses epoch seconds written as a JSON number (`1700000037`, `1.700000037123E9`,
     /// `-1.5`) exactly. Digits past the nanosecond are dropped.
     pub fn from_epoch_seconds_str(text: &str) -> Option<Self> {
-        let (neg, rest) = match text.strip_prefix('-') {
-            Some(r) => (true, r),
-            None => (false, text.strip_prefix('+').unwrap_or(text)),
+        let bytes = text.as_bytes();
+        let (neg, mut i) = match bytes.first() {
+            Some(b'-') => (true, 1),
+            Some(b'+') => (false, 1),
+            _ => (false, 0),
         };
-        let (mantissa, exp) = match rest.find(['e', 'E']) {
-            Some(i) => (&rest[..i], rest[i + 1..].parse::<i32>().ok()?),
-            None => (rest, 0),
-        };
-        let (int_part, frac_part) = match mantissa.find('.') {
-            Some(i) => (&mantissa[..i], &mantissa[i + 1..]),
-            None => (mantissa, ""),
-        };
-        if int_part.is_empty() && frac_part.is_empty() {
+        // The digits as one integer (exact: extra digits past 36 are dropped, and
+        // counted in the exponent), and the power of ten to scale it by.
+        let mut mantissa: u128 = 0;
+        let mut scale: i64 = 0;
+        let mut digits = 0;
+        let mut seen_digit = false;
+        let mut in_fraction = false;
+        while let Some(&c) = bytes.get(i) {
+            match c {
+                b'0'..=b'9' => {
+                    seen_digit = true;
+                    if digits < 36 {
+                        mantissa = mantissa * 10 + u128::from(c - b'0');
+                        if mantissa != 0 {
+                            digits += 1;
+                        }
+                        if in_fraction {
+                            scale -= 1;
+                        }
+                    } else if !in_fraction {
+                        scale += 1;
+                    }
+                }
+                b'.' if !in_fraction => in_fraction = true,
+                b'e' | b'E' => break,
+                _ => return None,
+            }
+            i += 1;
+        }
+        if !seen_digit {
             return None;
         }
-        if !int_part.bytes().chain(frac_part.bytes()).all(|b| b.is_ascii_digit()) {
-            return None;
+        if i < bytes.len() {
+            let exp: i64 = text[i + 1..].parse().ok()?;
+            scale = scale.checked_add(exp)?;
         }
-        // All digits, without leading zeros, and how many of them come before the point.
-        let all = format!("{int_part}{frac_part}");
-        let digits = all.trim_start_matches('0');
-        let leading = (all.len() - digits.len()) as i64;
-        let point = int_part.len() as i64 + i64::from(exp) - leading;
-        if digits.is_empty() {
-            return Some(DateTime::UNIX_EPOCH);
-        }
-        let (whole, frac): (String, String) = if point <= 0 {
-            (String::new(), format!("{}{}", "0".repeat(usize::try_from(-point).ok()?.min(20)), digits))
-        } else if point as usize >= digits.len() {
-            if point > 30 {
+        let (secs, nanos): (u128, u128) = if mantissa == 0 {
+            (0, 0)
+        } else if scale >= 0 {
+            if scale > 30 {
                 return None;
             }
-            (format!("{digits}{}", "0".repeat(point as usize - digits.len())), String::new())
+            (mantissa.checked_mul(10u128.pow(scale as u32))?, 0)
         } else {
-            (digits[..point as usize].to_string(), digits[point as usize..].to_string())
-        };
-        let whole: i64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
-        let mut nanos: u32 = 0;
-        for (i, d) in frac.bytes().take(9).enumerate() {
-            nanos += u32::from(d - b'0') * 10u32.pow(8 - i as u32);
-        }
-        if neg {
-            if nanos == 0 {
-                Some(DateTime { secs: -whole, nanos: 0 })
+            let d = (-scale) as u32;
+            if d > 38 {
+                (0, 0)
             } else {
-                Some(DateTime {
-                    secs: -whole - 1,
-                    nanos: NANOS_PER_SEC - nanos,
-                })
+                let div = 10u128.pow(d);
+                let rem = mantissa % div;
+                let nanos = if d >= 9 { rem / 10u128.pow(d - 9) } else { rem * 10u128.pow(9 - d) };
+                (mantissa / div, nanos)
             }
+        };
+        let secs = i64::try_from(secs).ok()?;
+        let nanos = nanos as u32;
+        if neg && nanos != 0 {
+            Some(DateTime {
+                secs: -secs - 1,
+                nanos: NANOS_PER_SEC - nanos,
+            })
+        } else if neg {
+            Some(DateTime { secs: -secs, nanos: 0 })
         } else {
-            Some(DateTime { secs: whole, nanos })
+            Some(DateTime { secs, nanos })
         }
     }
 

@@ -194,11 +194,12 @@ futures-core = "0.3"
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
 futures-util = {{ version = "0.3", default-features = false }}
-{test_deps}"#,
+{bench_deps}{test_deps}"#,
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
         test_deps = test_deps(layout),
+        bench_deps = if layout.test_deps { "bytes = \"1\"\nhttp = \"1\"\n" } else { "" },
     )
 }
 
