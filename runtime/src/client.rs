@@ -178,53 +178,88 @@ impl Handle {
     }
 
     /// Runs one operation: serialize, sign, send (retrying what is retryable), parse.
+    ///
+    /// Only serializing and parsing depend on the operation; the rest is
+    /// [`Handle::send`], compiled once for all operations.
     pub async fn invoke<O: Operation>(&self, input: &O::Input) -> Result<O::Output, SdkError<O::Error>> {
-        let body = Bytes::from(O::serialize(input));
+        let body = O::serialize(input);
+        match self.send(O::NAME, body, O::RETRYABLE).await {
+            Ok(response) => parse_output::<O>(&response),
+            Err(Failure::Construction(source)) => Err(SdkError::Construction { operation: O::NAME, source }),
+            Err(Failure::Dispatch(source)) => Err(SdkError::Dispatch { operation: O::NAME, source }),
+            Err(Failure::Response { status, request_id, source }) => Err(SdkError::Response {
+                operation: O::NAME,
+                status,
+                request_id,
+                source,
+            }),
+            Err(Failure::Service { meta, body }) => Err(SdkError::Service {
+                operation: O::NAME,
+                error: O::parse_error(meta.clone(), &body),
+                meta,
+            }),
+        }
+    }
+
+    /// Sends a request body for an operation, retrying what is retryable, and returns
+    /// the successful response.
+    async fn send(&self, operation: &'static str, body: Vec<u8>, retryable_codes: &'static [&'static str]) -> Result<http::Response<Bytes>, Failure> {
+        let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         loop {
             let request = self
-                .request(O::NAME, &body, attempt, &invocation)
-                .map_err(|source| SdkError::Construction { operation: O::NAME, source })?;
-            let retryable_failure = match self.attempt(request).await {
+                .request(operation, &body, attempt, &invocation)
+                .map_err(Failure::Construction)?;
+            match self.attempt(request).await {
                 Err(e) => {
                     let retryable = matches!(e.kind(), TransportErrorKind::Io | TransportErrorKind::Timeout);
                     if !retryable || attempt >= retry.max_attempts() {
-                        return Err(SdkError::Dispatch { operation: O::NAME, source: e });
+                        return Err(Failure::Dispatch(e));
                     }
-                    true
                 }
                 Ok(response) => {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
-                        return parse_output::<O>(&response);
+                        return Ok(response);
                     }
                     let meta = error_metadata(&response, self.inner.meta.query_compatible);
-                    let retryable = is_retryable(status, meta.as_ref().ok().and_then(ErrorMetadata::code), O::RETRYABLE);
+                    let retryable = is_retryable(status, meta.as_ref().ok().and_then(ErrorMetadata::code), retryable_codes);
                     if !retryable || attempt >= retry.max_attempts() {
                         return Err(match meta {
-                            Ok(meta) => SdkError::Service {
-                                operation: O::NAME,
-                                error: O::parse_error(meta.clone(), response.body()),
+                            Ok(meta) => Failure::Service {
                                 meta,
+                                body: response.into_body(),
                             },
-                            Err(source) => SdkError::Response {
-                                operation: O::NAME,
+                            Err(source) => Failure::Response {
                                 status,
                                 request_id: request_id(response.headers()),
                                 source,
                             },
                         });
                     }
-                    true
                 }
-            };
-            debug_assert!(retryable_failure);
+            }
             tokio::time::sleep(retry.backoff(attempt)).await;
             attempt += 1;
         }
     }
+}
+
+/// How a call failed, before the operation's types are involved.
+enum Failure {
+    Construction(Box<dyn std::error::Error + Send + Sync>),
+    Dispatch(TransportError),
+    Response {
+        status: u16,
+        request_id: Option<String>,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    Service {
+        meta: ErrorMetadata,
+        body: Bytes,
+    },
 }
 
 fn parse_output<O: Operation>(response: &http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {

@@ -249,6 +249,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     #[doc = ""]
                     #[doc = " Appends one item; use the `set_` method to replace the whole list."]
                     #dep
+                    #[inline]
                     pub fn #setter(mut self, input: #p) -> Self {
                         self.inner = self.inner.#setter(input);
                         self
@@ -267,6 +268,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     #[doc = ""]
                     #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
                     #dep
+                    #[inline]
                     pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #p) -> Self {
                         self.inner = self.inner.#setter(key, input);
                         self
@@ -278,6 +280,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                 quote! {
                     #d
                     #dep
+                    #[inline]
                     pub fn #setter(mut self, input: #p) -> Self {
                         self.inner = self.inner.#setter(input);
                         self
@@ -289,6 +292,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             #main
             #d
             #dep
+            #[inline]
             pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
                 self.inner = self.inner.#set(input);
                 self

@@ -251,6 +251,7 @@ fn struct_def(s: &Struct) -> TokenStream {
         }
         impl #n {
             /// A builder for this structure.
+            #[inline]
             pub fn builder() -> crate::types::builders::#builder {
                 ::std::default::Default::default()
             }
@@ -303,6 +304,7 @@ fn accessor(f: &Field) -> TokenStream {
     quote! {
         #d
         #allow
+        #[inline]
         pub fn #id(&self) -> #ret {
             #body
         }
@@ -359,6 +361,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #[doc = " Appends one item; use the `set_` method to replace the whole list."]
                     #required
                     #fd
+                    #[inline]
                     pub fn #setter(mut self, input: #param) -> Self {
                         self.#id.get_or_insert_with(::std::vec::Vec::new).push(#conv);
                         self
@@ -379,6 +382,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
                     #required
                     #fd
+                    #[inline]
                     pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #param) -> Self {
                         self.#id.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), #conv);
                         self
@@ -392,6 +396,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #d
                     #required
                     #fd
+                    #[inline]
                     pub fn #setter(mut self, input: #param) -> Self {
                         self.#id = ::std::option::Option::Some(#conv);
                         self
@@ -403,12 +408,14 @@ fn builder_def(s: &Struct) -> TokenStream {
             #main
             #d
             #fd
+            #[inline]
             pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
                 self.#id = input;
                 self
             }
             #d
             #fd
+            #[inline]
             pub fn #get(&self) -> &::std::option::Option<#t> {
                 &self.#id
             }

@@ -79,26 +79,31 @@ pub mod fluent {
             }
         }
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
+        #[inline]
         pub fn firewall_arn(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.firewall_arn(input);
             self
         }
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
+        #[inline]
         pub fn set_firewall_arn(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_firewall_arn(input);
             self
         }
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+        #[inline]
         pub fn availability_zone(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.availability_zone(input);
             self
         }
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+        #[inline]
         pub fn set_availability_zone(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_availability_zone(input);
             self
         }
         /// Only list flow operations of this type. When it is left out, every type is listed.
+        #[inline]
         pub fn flow_operation_type(
             mut self,
             input: impl Into<crate::types::FlowOperationType>,
@@ -107,6 +112,7 @@ pub mod fluent {
             self
         }
         /// Only list flow operations of this type. When it is left out, every type is listed.
+        #[inline]
         pub fn set_flow_operation_type(
             mut self,
             input: Option<crate::types::FlowOperationType>,
@@ -115,21 +121,25 @@ pub mod fluent {
             self
         }
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+        #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.next_token(input);
             self
         }
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
         }
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+        #[inline]
         pub fn max_results(mut self, input: i32) -> Self {
             self.inner = self.inner.max_results(input);
             self
         }
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self

@@ -17,22 +17,27 @@ pub struct FlowOperationMetadata {
 }
 impl FlowOperationMetadata {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::FlowOperationMetadataBuilder {
         Default::default()
     }
     /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
+    #[inline]
     pub fn flow_operation_id(&self) -> Option<&str> {
         self.flow_operation_id.as_deref()
     }
     /// What kind of flow operation this is.
+    #[inline]
     pub fn flow_operation_type(&self) -> Option<&crate::types::FlowOperationType> {
         self.flow_operation_type.as_ref()
     }
     /// When the firewall's Suricata engine found the flows that the operation acts on.
+    #[inline]
     pub fn flow_request_timestamp(&self) -> Option<::awsjson_runtime::DateTime> {
         self.flow_request_timestamp
     }
     /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
+    #[inline]
     pub fn flow_operation_status(&self) -> Option<&crate::types::FlowOperationStatus> {
         self.flow_operation_status.as_ref()
     }
@@ -166,6 +171,7 @@ pub struct InternalServerError {
 }
 impl InternalServerError {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::InternalServerErrorBuilder {
         Default::default()
     }
@@ -209,6 +215,7 @@ pub struct InvalidRequestException {
 }
 impl InvalidRequestException {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::InvalidRequestExceptionBuilder {
         Default::default()
     }
@@ -258,26 +265,32 @@ pub struct ListFlowOperationsRequest {
 }
 impl ListFlowOperationsRequest {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::ListFlowOperationsRequestBuilder {
         Default::default()
     }
     /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
+    #[inline]
     pub fn firewall_arn(&self) -> &str {
         &self.firewall_arn
     }
     /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+    #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_deref()
     }
     /// Only list flow operations of this type. When it is left out, every type is listed.
+    #[inline]
     pub fn flow_operation_type(&self) -> Option<&crate::types::FlowOperationType> {
         self.flow_operation_type.as_ref()
     }
     /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+    #[inline]
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+    #[inline]
     pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
@@ -293,14 +306,17 @@ pub struct ListFlowOperationsResponse {
 }
 impl ListFlowOperationsResponse {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::ListFlowOperationsResponseBuilder {
         Default::default()
     }
     /// The flow operations of this page, each described by its metadata.
+    #[inline]
     pub fn flow_operations(&self) -> &[crate::types::FlowOperationMetadata] {
         self.flow_operations.as_deref().unwrap_or_default()
     }
     /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
+    #[inline]
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
@@ -316,6 +332,7 @@ pub struct ResourceNotFoundException {
 }
 impl ResourceNotFoundException {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::ResourceNotFoundExceptionBuilder {
         Default::default()
     }
@@ -359,6 +376,7 @@ pub struct ThrottlingException {
 }
 impl ThrottlingException {
     /// A builder for this structure.
+    #[inline]
     pub fn builder() -> crate::types::builders::ThrottlingExceptionBuilder {
         Default::default()
     }
@@ -404,20 +422,24 @@ pub mod builders {
     }
     impl FlowOperationMetadataBuilder {
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
+        #[inline]
         pub fn flow_operation_id(mut self, input: impl Into<String>) -> Self {
             self.flow_operation_id = Some(input.into());
             self
         }
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
+        #[inline]
         pub fn set_flow_operation_id(mut self, input: Option<String>) -> Self {
             self.flow_operation_id = input;
             self
         }
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
+        #[inline]
         pub fn get_flow_operation_id(&self) -> &Option<String> {
             &self.flow_operation_id
         }
         /// What kind of flow operation this is.
+        #[inline]
         pub fn flow_operation_type(
             mut self,
             input: impl Into<crate::types::FlowOperationType>,
@@ -426,6 +448,7 @@ pub mod builders {
             self
         }
         /// What kind of flow operation this is.
+        #[inline]
         pub fn set_flow_operation_type(
             mut self,
             input: Option<crate::types::FlowOperationType>,
@@ -434,12 +457,14 @@ pub mod builders {
             self
         }
         /// What kind of flow operation this is.
+        #[inline]
         pub fn get_flow_operation_type(
             &self,
         ) -> &Option<crate::types::FlowOperationType> {
             &self.flow_operation_type
         }
         /// When the firewall's Suricata engine found the flows that the operation acts on.
+        #[inline]
         pub fn flow_request_timestamp(
             mut self,
             input: ::awsjson_runtime::DateTime,
@@ -448,6 +473,7 @@ pub mod builders {
             self
         }
         /// When the firewall's Suricata engine found the flows that the operation acts on.
+        #[inline]
         pub fn set_flow_request_timestamp(
             mut self,
             input: Option<::awsjson_runtime::DateTime>,
@@ -456,12 +482,14 @@ pub mod builders {
             self
         }
         /// When the firewall's Suricata engine found the flows that the operation acts on.
+        #[inline]
         pub fn get_flow_request_timestamp(
             &self,
         ) -> &Option<::awsjson_runtime::DateTime> {
             &self.flow_request_timestamp
         }
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
+        #[inline]
         pub fn flow_operation_status(
             mut self,
             input: impl Into<crate::types::FlowOperationStatus>,
@@ -470,6 +498,7 @@ pub mod builders {
             self
         }
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
+        #[inline]
         pub fn set_flow_operation_status(
             mut self,
             input: Option<crate::types::FlowOperationStatus>,
@@ -478,6 +507,7 @@ pub mod builders {
             self
         }
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
+        #[inline]
         pub fn get_flow_operation_status(
             &self,
         ) -> &Option<crate::types::FlowOperationStatus> {
@@ -501,16 +531,19 @@ pub mod builders {
     }
     impl InternalServerErrorBuilder {
         /// What went wrong, in words.
+        #[inline]
         pub fn message(mut self, input: impl Into<String>) -> Self {
             self.message = Some(input.into());
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
@@ -530,16 +563,19 @@ pub mod builders {
     }
     impl InvalidRequestExceptionBuilder {
         /// What went wrong, in words.
+        #[inline]
         pub fn message(mut self, input: impl Into<String>) -> Self {
             self.message = Some(input.into());
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
@@ -565,34 +601,41 @@ pub mod builders {
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         ///
         /// Required.
+        #[inline]
         pub fn firewall_arn(mut self, input: impl Into<String>) -> Self {
             self.firewall_arn = Some(input.into());
             self
         }
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
+        #[inline]
         pub fn set_firewall_arn(mut self, input: Option<String>) -> Self {
             self.firewall_arn = input;
             self
         }
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
+        #[inline]
         pub fn get_firewall_arn(&self) -> &Option<String> {
             &self.firewall_arn
         }
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+        #[inline]
         pub fn availability_zone(mut self, input: impl Into<String>) -> Self {
             self.availability_zone = Some(input.into());
             self
         }
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+        #[inline]
         pub fn set_availability_zone(mut self, input: Option<String>) -> Self {
             self.availability_zone = input;
             self
         }
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
+        #[inline]
         pub fn get_availability_zone(&self) -> &Option<String> {
             &self.availability_zone
         }
         /// Only list flow operations of this type. When it is left out, every type is listed.
+        #[inline]
         pub fn flow_operation_type(
             mut self,
             input: impl Into<crate::types::FlowOperationType>,
@@ -601,6 +644,7 @@ pub mod builders {
             self
         }
         /// Only list flow operations of this type. When it is left out, every type is listed.
+        #[inline]
         pub fn set_flow_operation_type(
             mut self,
             input: Option<crate::types::FlowOperationType>,
@@ -609,36 +653,43 @@ pub mod builders {
             self
         }
         /// Only list flow operations of this type. When it is left out, every type is listed.
+        #[inline]
         pub fn get_flow_operation_type(
             &self,
         ) -> &Option<crate::types::FlowOperationType> {
             &self.flow_operation_type
         }
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+        #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.next_token = Some(input.into());
             self
         }
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
+        #[inline]
         pub fn get_next_token(&self) -> &Option<String> {
             &self.next_token
         }
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+        #[inline]
         pub fn max_results(mut self, input: i32) -> Self {
             self.max_results = Some(input);
             self
         }
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+        #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
+        #[inline]
         pub fn get_max_results(&self) -> &Option<i32> {
             &self.max_results
         }
@@ -674,6 +725,7 @@ pub mod builders {
         /// The flow operations of this page, each described by its metadata.
         ///
         /// Appends one item; use the `set_` method to replace the whole list.
+        #[inline]
         pub fn flow_operations(
             mut self,
             input: crate::types::FlowOperationMetadata,
@@ -682,6 +734,7 @@ pub mod builders {
             self
         }
         /// The flow operations of this page, each described by its metadata.
+        #[inline]
         pub fn set_flow_operations(
             mut self,
             input: Option<Vec<crate::types::FlowOperationMetadata>>,
@@ -690,22 +743,26 @@ pub mod builders {
             self
         }
         /// The flow operations of this page, each described by its metadata.
+        #[inline]
         pub fn get_flow_operations(
             &self,
         ) -> &Option<Vec<crate::types::FlowOperationMetadata>> {
             &self.flow_operations
         }
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
+        #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.next_token = Some(input.into());
             self
         }
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
+        #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
+        #[inline]
         pub fn get_next_token(&self) -> &Option<String> {
             &self.next_token
         }
@@ -725,16 +782,19 @@ pub mod builders {
     }
     impl ResourceNotFoundExceptionBuilder {
         /// What went wrong, in words.
+        #[inline]
         pub fn message(mut self, input: impl Into<String>) -> Self {
             self.message = Some(input.into());
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
@@ -754,16 +814,19 @@ pub mod builders {
     }
     impl ThrottlingExceptionBuilder {
         /// What went wrong, in words.
+        #[inline]
         pub fn message(mut self, input: impl Into<String>) -> Self {
             self.message = Some(input.into());
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
         /// What went wrong, in words.
+        #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
