@@ -5,6 +5,8 @@
 //! - `cargo xtask codegen --model FILE [--operations A,B] [--service ID] --out DIR`
 //!   generates the crates of any model into DIR.
 
+mod tasks;
+
 use codegen::{Layout, Options, Output};
 use std::collections::BTreeSet;
 use std::path::{Component, Path, PathBuf};
@@ -19,6 +21,12 @@ pub fn repo_root() -> PathBuf {
 }
 
 pub(crate) const USAGE: &str = "usage:
+  cargo xtask test
+      run the whole test suite: the workspace's tests, then the client generated from
+      the official Network Firewall model against moto (when ../shared/models and
+      python3 are there; moto is installed into target/moto-venv)
+  cargo xtask bench
+      print benchmark figures as `name value unit` lines
   cargo xtask codegen [--check]
       regenerate generated/ from model/ (--check: write nothing, fail if stale)
   cargo xtask codegen --model FILE [--operations A,B] [--service ID] [--crate-name NAME] --out DIR [--check]
@@ -80,6 +88,11 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
 
 /// Runs `cargo xtask` with these arguments.
 pub fn run(args: &[String]) -> Result<(), String> {
+    match args.first().map(String::as_str) {
+        Some("test") if args.len() == 1 => return crate::tasks::test(),
+        Some("bench") if args.len() == 1 => return crate::tasks::bench(),
+        _ => {}
+    }
     let a = parse_args(args)?;
     let root = repo_root();
     let (models, out_dir, workspace) = match (&a.model, &a.out) {

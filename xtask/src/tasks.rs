@@ -1,0 +1,212 @@
+//! `cargo xtask test` and `cargo xtask bench`.
+
+use crate::repo_root;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string()))
+}
+
+fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
+    let status = cmd.status().map_err(|e| format!("cannot run {what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
+/// `../shared/models` beside the checkout, if it is there.
+fn shared_models() -> Option<PathBuf> {
+    let dir = repo_root().parent()?.join("shared").join("models");
+    dir.is_dir().then_some(dir)
+}
+
+const MOTO_OPERATIONS: &str =
+    "CreateFirewall,DescribeFirewall,ListFirewalls,DescribeLoggingConfiguration,UpdateLoggingConfiguration";
+
+/// The whole test suite.
+pub fn test() -> Result<(), String> {
+    let root = repo_root();
+    let mut cmd = cargo();
+    cmd.current_dir(&root).args(["test", "--workspace", "--all-targets"]);
+    if std::env::var_os("CI").is_some() {
+        cmd.env("INSTA_UPDATE", "no");
+    }
+    run(&mut cmd, "cargo test")?;
+    let mut cmd = cargo();
+    cmd.current_dir(&root).args(["test", "--workspace", "--doc"]);
+    run(&mut cmd, "cargo test --doc")?;
+    moto()
+}
+
+fn python() -> Option<String> {
+    ["python3", "python"].into_iter().map(str::to_string).find(|p| {
+        Command::new(p)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
+}
+
+/// Installs moto into a virtual environment under target/, once.
+fn moto_server(python: &str) -> Result<PathBuf, String> {
+    let venv = repo_root().join("target").join("moto-venv");
+    let bin = venv.join(if cfg!(windows) { "Scripts" } else { "bin" });
+    let server = bin.join("moto_server");
+    if server.exists() {
+        return Ok(server);
+    }
+    eprintln!("installing moto into {}", venv.display());
+    run(Command::new(python).args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
+    run(
+        Command::new(bin.join("python"))
+            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "moto[server]>=5.1,<6"]),
+        "pip install moto[server]",
+    )?;
+    if server.exists() {
+        Ok(server)
+    } else {
+        Err(format!("moto was installed but {} is missing", server.display()))
+    }
+}
+
+/// The client generated from the official model, against moto.
+fn moto() -> Result<(), String> {
+    let Some(models) = shared_models() else {
+        eprintln!("skipping the moto test: ../shared/models is not there");
+        return Ok(());
+    };
+    let Some(python) = python() else {
+        eprintln!("skipping the moto test: no python3 on this machine");
+        return Ok(());
+    };
+    let root = repo_root();
+    let server = moto_server(&python)?;
+    let model = models.join("network-firewall-2020-11-12.json");
+    let out = root.join("target").join("moto").join("gen");
+    crate::run(&[
+        "codegen".to_string(),
+        "--model".to_string(),
+        model.display().to_string(),
+        "--operations".to_string(),
+        MOTO_OPERATIONS.to_string(),
+        "--out".to_string(),
+        out.display().to_string(),
+    ])?;
+    let mut cmd = cargo();
+    cmd.current_dir(&root)
+        .args(["test", "--manifest-path", "xtask/moto-test/Cargo.toml"])
+        .env("CARGO_TARGET_DIR", root.join("target"))
+        .env("MOTO_SERVER", &server);
+    run(&mut cmd, "the moto test")
+}
+
+fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<f64, String> {
+    let start = Instant::now();
+    f().map_err(|e| format!("{what}: {e}"))?;
+    Ok(start.elapsed().as_secs_f64())
+}
+
+/// Benchmark figures, one `name value unit` line each.
+pub fn bench() -> Result<(), String> {
+    let root = repo_root();
+    // The call path and the paginator.
+    run(
+        cargo().current_dir(&root).args([
+            "run",
+            "--quiet",
+            "--release",
+            "-p",
+            "network-firewall-paginators",
+            "--example",
+            "bench",
+        ]),
+        "the call-path benchmark",
+    )?;
+    let Some(models) = shared_models() else {
+        eprintln!("skipping the code generation benchmarks: ../shared/models is not there");
+        return Ok(());
+    };
+    // Code generation, in process, every model (best of three).
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&models)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let scratch = root.join("target").join("bench");
+    let mut total = 0.0;
+    for file in &files {
+        let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
+        let layout = codegen::Layout {
+            runtime_path: "../runtime".into(),
+            workspace: true,
+            test_deps: false,
+        };
+        let mut best = f64::MAX;
+        for _ in 0..3 {
+            let t = timed("codegen", || {
+                codegen::generate(&bytes, &codegen::Options::default(), &layout)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })?;
+            best = best.min(t);
+        }
+        total += best;
+        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        println!("codegen_{} {:.1} ms", stem.replace('-', "_"), best * 1000.0);
+    }
+    println!("codegen_all_models {:.1} ms", total * 1000.0);
+    // A clean release build of the whole official Network Firewall service, TLS off.
+    let out = scratch.join("network-firewall");
+    let _ = std::fs::remove_dir_all(&out);
+    let model = models.join("network-firewall-2020-11-12.json");
+    let generate = timed("cargo xtask codegen", || {
+        crate::run(&[
+            "codegen".to_string(),
+            "--model".to_string(),
+            model.display().to_string(),
+            "--out".to_string(),
+            out.display().to_string(),
+        ])
+    })?;
+    println!("xtask_codegen_network_firewall {:.2} s", generate);
+    let target = scratch.join("target");
+    let _ = std::fs::remove_dir_all(&target);
+    // Fetch first, so the build time counts compiling only.
+    run(
+        cargo().args(["fetch", "--manifest-path"]).arg(out.join("Cargo.toml")),
+        "cargo fetch",
+    )?;
+    let build = timed("cargo build", || {
+        run(
+            cargo()
+                .args(["build", "--quiet", "--release", "--no-default-features", "-p", "network-firewall", "--manifest-path"])
+                .arg(out.join("Cargo.toml"))
+                .env("CARGO_TARGET_DIR", &target),
+            "cargo build --release",
+        )
+    })?;
+    println!("build_release_network_firewall_no_tls {build:.1} s");
+    let lib = out.join("network-firewall").join("src").join("lib.rs");
+    touch(&lib)?;
+    let crate_only = timed("cargo build", || {
+        run(
+            cargo()
+                .args(["build", "--quiet", "--release", "--no-default-features", "-p", "network-firewall", "--manifest-path"])
+                .arg(out.join("Cargo.toml"))
+                .env("CARGO_TARGET_DIR", &target),
+            "cargo build --release",
+        )
+    })?;
+    println!("build_release_network_firewall_crate_only {crate_only:.1} s");
+    Ok(())
+}
+
+fn touch(path: &Path) -> Result<(), String> {
+    let text = std::fs::read(path).map_err(|e| e.to_string())?;
+    std::fs::write(path, text).map_err(|e| e.to_string())
+}
