@@ -30,8 +30,7 @@ pub fn html_to_markdown(html: &str) -> String {
 
 fn looks_like_tag(tag: &str) -> bool {
     let t = tag.trim_start_matches('/');
-    t.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && !tag.contains('<')
+    t.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) && !tag.contains('<')
 }
 
 #[derive(Default)]
@@ -158,7 +157,10 @@ impl Md {
             ("a", true) => {
                 match self.link.take() {
                     Some((href, _)) if href.starts_with("http") => {
-                        self.line.push_str(&format!("]({})", href.replace(')', "%29").replace(' ', "%20")));
+                        self.line.push_str(&format!(
+                            "]({})",
+                            href.replace(')', "%29").replace(' ', "%20")
+                        ));
                     }
                     _ => {
                         // A link with nowhere to go: keep its text, drop the brackets.
@@ -248,7 +250,9 @@ fn decode_entities(s: &str) -> String {
                 "apos" => Some('\''),
                 "nbsp" => Some(' '),
                 _ if name.starts_with("#x") || name.starts_with("#X") => {
-                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                    u32::from_str_radix(&name[2..], 16)
+                        .ok()
+                        .and_then(char::from_u32)
                 }
                 _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
                 _ => None,
@@ -347,7 +351,12 @@ fn sanitize_line(line: &str) -> String {
         }
         if (c == 'h') && starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") {
             let mut j = i;
-            while j < chars.len() && !chars[j].is_whitespace() && chars[j] != ')' && chars[j] != '<' && chars[j] != '>' {
+            while j < chars.len()
+                && !chars[j].is_whitespace()
+                && chars[j] != ')'
+                && chars[j] != '<'
+                && chars[j] != '>'
+            {
                 j += 1;
             }
             let mut url: String = chars[i..j].iter().collect();

@@ -22,10 +22,31 @@ pub struct Options {
 }
 
 /// Methods of builders and types that a member's name must not take.
-const BUILDER_METHODS: &[&str] = &["build", "send", "customize", "into_parts", "input", "new", "default"];
+const BUILDER_METHODS: &[&str] = &[
+    "build",
+    "send",
+    "customize",
+    "into_parts",
+    "input",
+    "new",
+    "default",
+];
 const TYPE_METHODS: &[&str] = &[
-    "builder", "clone", "fmt", "eq", "ne", "hash", "into", "from", "to_owned", "default",
-    "type_id", "borrow", "try_into", "try_from", "to_string",
+    "builder",
+    "clone",
+    "fmt",
+    "eq",
+    "ne",
+    "hash",
+    "into",
+    "from",
+    "to_owned",
+    "default",
+    "type_id",
+    "borrow",
+    "try_into",
+    "try_from",
+    "to_string",
 ];
 /// Methods error structures have besides.
 const ERROR_METHODS: &[&str] = &["message", "code", "meta", "source", "description", "cause"];
@@ -67,7 +88,11 @@ fn pick_service<'m>(model: &'m Model, opts: &Options) -> Result<&'m Shape> {
             .find(|s| &s.id == id || s.name() == id)
             .copied()
             .ok_or_else(|| {
-                Error::one(id.as_str(), "$.shapes", format!("no service `{id}` in the model"))
+                Error::one(
+                    id.as_str(),
+                    "$.shapes",
+                    format!("no service `{id}` in the model"),
+                )
             }),
         None => match services.as_slice() {
             [one] => Ok(one),
@@ -78,7 +103,10 @@ fn pick_service<'m>(model: &'m Model, opts: &Options) -> Result<&'m Shape> {
                 format!(
                     "the model has {} services ({}); name one",
                     many.len(),
-                    many.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                    many.iter()
+                        .map(|s| s.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             )),
         },
@@ -115,7 +143,12 @@ impl<'m> Lowerer<'m> {
         self.model.shapes.get(id)
     }
 
-    fn problem(&mut self, subject: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) {
+    fn problem(
+        &mut self,
+        subject: impl Into<String>,
+        path: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
         self.problems.push(Diagnostic::new(subject, path, msg));
     }
 
@@ -128,9 +161,10 @@ impl<'m> Lowerer<'m> {
 
     fn is_named(shape: &Shape) -> bool {
         match &shape.kind {
-            Kind::Structure { .. } | Kind::Union { .. } | Kind::Enum { .. } | Kind::IntEnum { .. } => {
-                shape.id != "smithy.api#Unit"
-            }
+            Kind::Structure { .. }
+            | Kind::Union { .. }
+            | Kind::Enum { .. }
+            | Kind::IntEnum { .. } => shape.id != "smithy.api#Unit",
             Kind::Simple(Simple::String) => shape.has(ENUM),
             _ => false,
         }
@@ -237,14 +271,25 @@ impl<'m> Lowerer<'m> {
         false
     }
 
-    fn lower_struct(&mut self, shape: &Shape, members: &[Member], name: &str, codec: Codec, input: bool) -> Struct {
+    fn lower_struct(
+        &mut self,
+        shape: &Shape,
+        members: &[Member],
+        name: &str,
+        codec: Codec,
+        input: bool,
+    ) -> Struct {
         let is_input = input || shape.has(INPUT);
         let mut fields = Vec::new();
         let mut taken: BTreeMap<String, String> = BTreeMap::new();
         for m in members {
             let subject = format!("{}${}", shape.id, m.name);
             let Some(ty) = self.ty(m) else {
-                self.problem(&subject, &m.path, format!("target `{}` cannot be used as a member", m.target));
+                self.problem(
+                    &subject,
+                    &m.path,
+                    format!("target `{}` cannot be used as a member", m.target),
+                );
                 continue;
             };
             let target = self.shape(&m.target);
@@ -260,7 +305,10 @@ impl<'m> Lowerer<'m> {
                     self.problem(
                         &subject,
                         &m.path,
-                        format!("member `{}` and member `{prev}` both become the Rust name `{n}`", m.name),
+                        format!(
+                            "member `{}` and member `{prev}` both become the Rust name `{n}`",
+                            m.name
+                        ),
                     );
                     break;
                 }
@@ -284,9 +332,15 @@ impl<'m> Lowerer<'m> {
             } else {
                 Presence::Optional
             };
-            let boxed = matches!(ty, Type::Named { kind: NamedKind::Struct | NamedKind::Union, .. })
-                && self.reaches_directly(&m.target, &shape.id);
-            let sensitive = m.traits.contains_key(SENSITIVE) || target.is_some_and(|t| t.has(SENSITIVE));
+            let boxed = matches!(
+                ty,
+                Type::Named {
+                    kind: NamedKind::Struct | NamedKind::Union,
+                    ..
+                }
+            ) && self.reaches_directly(&m.target, &shape.id);
+            let sensitive =
+                m.traits.contains_key(SENSITIVE) || target.is_some_and(|t| t.has(SENSITIVE));
             let docs = or_default_doc(docs_of(&m.traits), || {
                 target
                     .map(|t| docs_of(&t.traits))
@@ -295,8 +349,8 @@ impl<'m> Lowerer<'m> {
             });
             fields.push(Field {
                 wire_name: m.name.clone(),
-                accessor: !TYPE_METHODS.contains(&base.as_str())
-                    && !(shape.has(ERROR) && ERROR_METHODS.contains(&base.as_str())),
+                accessor: !(TYPE_METHODS.contains(&base.as_str())
+                    || shape.has(ERROR) && ERROR_METHODS.contains(&base.as_str())),
                 ident,
                 setter,
                 docs,
@@ -323,7 +377,9 @@ impl<'m> Lowerer<'m> {
         Struct {
             name: name.to_string(),
             shape_id: shape.id.clone(),
-            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` structure.", shape.name())),
+            docs: or_default_doc(docs_of(&shape.traits), || {
+                format!("The `{}` structure.", shape.name())
+            }),
             fields,
             error,
             sensitive: shape.has(SENSITIVE),
@@ -334,15 +390,32 @@ impl<'m> Lowerer<'m> {
         }
     }
 
-    fn lower_union(&mut self, shape: &Shape, members: &[Member], name: &str, codec: Codec) -> Union {
+    fn lower_union(
+        &mut self,
+        shape: &Shape,
+        members: &[Member],
+        name: &str,
+        codec: Codec,
+    ) -> Union {
         let mut variants = Vec::new();
         let mut taken = BTreeMap::new();
         for m in members {
             let subject = format!("{}${}", shape.id, m.name);
             let ident = type_ident(&m.name);
-            let ident = if ident == "Unknown" { "UnknownValue".to_string() } else { ident };
+            let ident = if ident == "Unknown" {
+                "UnknownValue".to_string()
+            } else {
+                ident
+            };
             if let Some(prev) = taken.insert(ident.clone(), m.name.clone()) {
-                self.problem(&subject, &m.path, format!("members `{}` and `{prev}` both become the variant `{ident}`", m.name));
+                self.problem(
+                    &subject,
+                    &m.path,
+                    format!(
+                        "members `{}` and `{prev}` both become the variant `{ident}`",
+                        m.name
+                    ),
+                );
             }
             let ty = if m.target == "smithy.api#Unit" {
                 None
@@ -350,13 +423,22 @@ impl<'m> Lowerer<'m> {
                 match self.ty(m) {
                     Some(t) => Some(t),
                     None => {
-                        self.problem(&subject, &m.path, format!("target `{}` cannot be used as a member", m.target));
+                        self.problem(
+                            &subject,
+                            &m.path,
+                            format!("target `{}` cannot be used as a member", m.target),
+                        );
                         continue;
                     }
                 }
             };
-            let boxed = matches!(ty, Some(Type::Named { kind: NamedKind::Struct | NamedKind::Union, .. }))
-                && self.reaches_directly(&m.target, &shape.id);
+            let boxed = matches!(
+                ty,
+                Some(Type::Named {
+                    kind: NamedKind::Struct | NamedKind::Union,
+                    ..
+                })
+            ) && self.reaches_directly(&m.target, &shape.id);
             variants.push(Variant {
                 wire_name: m.name.clone(),
                 ident,
@@ -367,7 +449,9 @@ impl<'m> Lowerer<'m> {
         }
         Union {
             name: name.to_string(),
-            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` union.", shape.name())),
+            docs: or_default_doc(docs_of(&shape.traits), || {
+                format!("The `{}` union.", shape.name())
+            }),
             variants,
             sensitive: shape.has(SENSITIVE),
             codec,
@@ -385,29 +469,53 @@ impl<'m> Lowerer<'m> {
                 for m in members {
                     let value = match m.traits.get(ENUM_VALUE) {
                         Some(Value::String(s)) => EnumValue::Str(s.clone()),
-                        Some(Value::Number(n)) => EnumValue::Int(n.as_i64().and_then(|i| i32::try_from(i).ok()).unwrap_or_default()),
+                        Some(Value::Number(n)) => EnumValue::Int(
+                            n.as_i64()
+                                .and_then(|i| i32::try_from(i).ok())
+                                .unwrap_or_default(),
+                        ),
                         _ => EnumValue::Str(m.name.clone()),
                     };
                     variants.push(EnumVariant {
                         ident: type_ident(&m.name),
                         value,
-                        docs: or_default_doc(docs_of(&m.traits), || format!("The `{}` value.", m.name)),
+                        docs: or_default_doc(docs_of(&m.traits), || {
+                            format!("The `{}` value.", m.name)
+                        }),
                         deprecated: m.traits.contains_key(DEPRECATED),
                     });
                 }
             }
             _ => {
-                let items = shape.traits.get(ENUM).and_then(Value::as_array).cloned().unwrap_or_default();
+                let items = shape
+                    .traits
+                    .get(ENUM)
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 for item in items {
-                    let value = item.get("value").and_then(Value::as_str).unwrap_or_default().to_string();
+                    let value = item
+                        .get("value")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
                     let given = item.get("name").and_then(Value::as_str);
                     explicit_names &= given.is_some();
-                    let docs = item.get("documentation").and_then(Value::as_str).map(rustdoc).unwrap_or_default();
+                    let docs = item
+                        .get("documentation")
+                        .and_then(Value::as_str)
+                        .map(rustdoc)
+                        .unwrap_or_default();
                     variants.push(EnumVariant {
                         ident: type_ident(given.unwrap_or(&value)),
-                        docs: or_default_doc(docs, || format!("The `{}` value.", value.replace('`', "'"))),
+                        docs: or_default_doc(docs, || {
+                            format!("The `{}` value.", value.replace('`', "'"))
+                        }),
                         value: EnumValue::Str(value),
-                        deprecated: item.get("deprecated").and_then(Value::as_bool).unwrap_or(false),
+                        deprecated: item
+                            .get("deprecated")
+                            .and_then(Value::as_bool)
+                            .unwrap_or(false),
                     });
                 }
             }
@@ -421,9 +529,19 @@ impl<'m> Lowerer<'m> {
                 ident = "UnknownValue".to_string();
             }
             if let Some(prev) = taken.get(&ident).copied() {
-                if explicit_names && int || explicit_names && matches!(shape.kind, Kind::Enum { .. }) {
-                    let prev_name = variants.get(prev).map(|v| format!("{:?}", v.value)).unwrap_or_default();
-                    self.problem(&shape.id, &shape.path, format!("enum values {:?} and {prev_name} both become the variant `{ident}`", variants[i].value));
+                if explicit_names {
+                    let prev_name = variants
+                        .get(prev)
+                        .map(|v| format!("{:?}", v.value))
+                        .unwrap_or_default();
+                    self.problem(
+                        &shape.id,
+                        &shape.path,
+                        format!(
+                            "enum values {:?} and {prev_name} both become the variant `{ident}`",
+                            variants[i].value
+                        ),
+                    );
                 }
                 // Names derived from values may clash (`a-b`, `a_b`): number them.
                 let mut n = 2;
@@ -437,7 +555,9 @@ impl<'m> Lowerer<'m> {
         }
         Enum {
             name: name.to_string(),
-            docs: or_default_doc(docs_of(&shape.traits), || format!("The `{}` enum.", shape.name())),
+            docs: or_default_doc(docs_of(&shape.traits), || {
+                format!("The `{}` enum.", shape.name())
+            }),
             int,
             variants,
             codec,
@@ -446,7 +566,14 @@ impl<'m> Lowerer<'m> {
     }
 
     /// Resolves a paginator path (`A.B.C`) from a structure; each step's shape id too.
-    fn resolve_path(&mut self, start: &str, path: &str, subject: &str, trait_path: &str, what: &str) -> Option<(Vec<PathStep>, String)> {
+    fn resolve_path(
+        &mut self,
+        start: &str,
+        path: &str,
+        subject: &str,
+        trait_path: &str,
+        what: &str,
+    ) -> Option<(Vec<PathStep>, String)> {
         let mut steps = Vec::new();
         let mut current = start.to_string();
         let mut last_target = String::new();
@@ -457,10 +584,15 @@ impl<'m> Lowerer<'m> {
                 return None;
             };
             let Some(m) = members.iter().find(|m| m.name == part) else {
-                self.problem(subject, trait_path, format!("{what} `{path}`: `{current}` has no member `{part}`"));
+                self.problem(
+                    subject,
+                    trait_path,
+                    format!("{what} `{path}`: `{current}` has no member `{part}`"),
+                );
                 return None;
             };
-            let lowered = self.lower_struct(shape, std::slice::from_ref(m), "", Codec::default(), false);
+            let lowered =
+                self.lower_struct(shape, std::slice::from_ref(m), "", Codec::default(), false);
             let field = lowered.fields.into_iter().next()?;
             steps.push(PathStep {
                 wire_name: m.name.clone(),
@@ -476,7 +608,11 @@ impl<'m> Lowerer<'m> {
     }
 
     fn paginator(&mut self, op: &Shape, input: &str, output: &str) -> Option<Paginator> {
-        let service_trait = self.service.traits.get(PAGINATED).and_then(Value::as_object);
+        let service_trait = self
+            .service
+            .traits
+            .get(PAGINATED)
+            .and_then(Value::as_object);
         let op_trait = op.traits.get(PAGINATED).and_then(Value::as_object)?;
         let mut merged = serde_json::Map::new();
         if let Some(s) = service_trait {
@@ -486,35 +622,77 @@ impl<'m> Lowerer<'m> {
         let get = |k: &str| merged.get(k).and_then(Value::as_str).map(str::to_string);
         let subject = format!("{} @{PAGINATED}", op.id);
         let tp = format!("{}.traits[\"{PAGINATED}\"]", op.path);
-        let (Some(input_token), Some(output_token)) = (get("inputToken"), get("outputToken")) else {
-            self.problem(&subject, &tp, "`inputToken` and `outputToken` must be set (on the operation or the service)");
+        let (Some(input_token), Some(output_token)) = (get("inputToken"), get("outputToken"))
+        else {
+            self.problem(
+                &subject,
+                &tp,
+                "`inputToken` and `outputToken` must be set (on the operation or the service)",
+            );
             return None;
         };
         if input == "smithy.api#Unit" || output == "smithy.api#Unit" {
-            self.problem(&subject, &tp, "a paginated operation needs an input and an output structure");
+            self.problem(
+                &subject,
+                &tp,
+                "a paginated operation needs an input and an output structure",
+            );
             return None;
         }
-        let (mut it, it_target) = self.resolve_path(input, &input_token, &subject, &format!("{tp}.inputToken"), "inputToken")?;
+        let (mut it, it_target) = self.resolve_path(
+            input,
+            &input_token,
+            &subject,
+            &format!("{tp}.inputToken"),
+            "inputToken",
+        )?;
         if it.len() != 1 {
-            self.problem(&subject, format!("{tp}.inputToken"), format!("inputToken `{input_token}` must name a top-level input member"));
+            self.problem(
+                &subject,
+                format!("{tp}.inputToken"),
+                format!("inputToken `{input_token}` must name a top-level input member"),
+            );
             return None;
         }
-        let token_ok = |s: &Shape| matches!(s.kind, Kind::Simple(Simple::String) | Kind::Map { .. });
+        let token_ok =
+            |s: &Shape| matches!(s.kind, Kind::Simple(Simple::String) | Kind::Map { .. });
         if !self.shape(&it_target).is_some_and(token_ok) {
-            self.problem(&subject, format!("{tp}.inputToken"), format!("inputToken `{input_token}` must target a string or a map"));
+            self.problem(
+                &subject,
+                format!("{tp}.inputToken"),
+                format!("inputToken `{input_token}` must target a string or a map"),
+            );
         }
-        let (ot, ot_target) = self.resolve_path(output, &output_token, &subject, &format!("{tp}.outputToken"), "outputToken")?;
+        let (ot, ot_target) = self.resolve_path(
+            output,
+            &output_token,
+            &subject,
+            &format!("{tp}.outputToken"),
+            "outputToken",
+        )?;
         if !self.shape(&ot_target).is_some_and(token_ok) {
-            self.problem(&subject, format!("{tp}.outputToken"), format!("outputToken `{output_token}` must target a string or a map"));
+            self.problem(
+                &subject,
+                format!("{tp}.outputToken"),
+                format!("outputToken `{output_token}` must target a string or a map"),
+            );
         }
         if it[0].ty != ot.last()?.ty {
             self.problem(&subject, &tp, format!("inputToken `{input_token}` and outputToken `{output_token}` target different types"));
         }
         let items = match get("items") {
             Some(items) => {
-                let (steps, target) = self.resolve_path(output, &items, &subject, &format!("{tp}.items"), "items")?;
-                if !self.shape(&target).is_some_and(|s| matches!(s.kind, Kind::List { .. } | Kind::Map { .. })) {
-                    self.problem(&subject, format!("{tp}.items"), format!("items `{items}` must target a list or a map"));
+                let (steps, target) =
+                    self.resolve_path(output, &items, &subject, &format!("{tp}.items"), "items")?;
+                if !self
+                    .shape(&target)
+                    .is_some_and(|s| matches!(s.kind, Kind::List { .. } | Kind::Map { .. }))
+                {
+                    self.problem(
+                        &subject,
+                        format!("{tp}.items"),
+                        format!("items `{items}` must target a list or a map"),
+                    );
                     return None;
                 }
                 Some(steps)
@@ -523,9 +701,23 @@ impl<'m> Lowerer<'m> {
         };
         let page_size = match get("pageSize") {
             Some(ps) => {
-                let (mut steps, target) = self.resolve_path(input, &ps, &subject, &format!("{tp}.pageSize"), "pageSize")?;
-                if steps.len() != 1 || !self.shape(&target).is_some_and(|s| matches!(s.kind, Kind::Simple(Simple::Byte | Simple::Short | Simple::Integer | Simple::Long))) {
-                    self.problem(&subject, format!("{tp}.pageSize"), format!("pageSize `{ps}` must name a top-level integer input member"));
+                let (mut steps, target) =
+                    self.resolve_path(input, &ps, &subject, &format!("{tp}.pageSize"), "pageSize")?;
+                if steps.len() != 1
+                    || !self.shape(&target).is_some_and(|s| {
+                        matches!(
+                            s.kind,
+                            Kind::Simple(
+                                Simple::Byte | Simple::Short | Simple::Integer | Simple::Long
+                            )
+                        )
+                    })
+                {
+                    self.problem(
+                        &subject,
+                        format!("{tp}.pageSize"),
+                        format!("pageSize `{ps}` must name a top-level integer input member"),
+                    );
                     return None;
                 }
                 steps.pop()
@@ -546,7 +738,11 @@ impl<'m> Lowerer<'m> {
             for m in shape.kind.members() {
                 if let Some(t) = self.shape(&m.target) {
                     if t.has(STREAMING) {
-                        let kind = if matches!(t.kind, Kind::Union { .. }) { "an event stream" } else { "a streaming blob" };
+                        let kind = if matches!(t.kind, Kind::Union { .. }) {
+                            "an event stream"
+                        } else {
+                            "a streaming blob"
+                        };
                         return Some(format!("its {what} member `{}` is {kind}, which awsJson clients do not support yet", m.name));
                     }
                 }
@@ -594,7 +790,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     } else {
         None
     };
-    let package = opts.crate_name.clone().unwrap_or_else(|| crate_name(&sdk_id));
+    let package = opts
+        .crate_name
+        .clone()
+        .unwrap_or_else(|| crate_name(&sdk_id));
 
     // The operations asked for.
     let all_ops = service_operations(model, service);
@@ -611,7 +810,11 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                         format!(
                             "`{w}` is not an operation of `{}`; it has: {}",
                             service.id,
-                            all_ops.iter().map(|o| shape_name(o)).collect::<Vec<_>>().join(", ")
+                            all_ops
+                                .iter()
+                                .map(|o| shape_name(o))
+                                .collect::<Vec<_>>()
+                                .join(", ")
                         ),
                     ),
                 }
@@ -624,8 +827,12 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     let mut warnings = Vec::new();
     let mut ops: Vec<&Shape> = Vec::new();
     for id in &selected {
-        let Some(shape) = model.shapes.get(id) else { continue };
-        let Kind::Operation(op) = &shape.kind else { continue };
+        let Some(shape) = model.shapes.get(id) else {
+            continue;
+        };
+        let Kind::Operation(op) = &shape.kind else {
+            continue;
+        };
         if protocol.is_none() {
             warnings.push(format!(
                 "{id}: left out: the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1)",
@@ -658,7 +865,9 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     let mut by_name: BTreeMap<String, String> = BTreeMap::new();
     let mut named: Vec<(String, String)> = Vec::new();
     for id in &all {
-        let Some(shape) = model.shapes.get(id) else { continue };
+        let Some(shape) = model.shapes.get(id) else {
+            continue;
+        };
         if !Lowerer::is_named(shape) {
             continue;
         }
@@ -678,13 +887,21 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     // Types, in name order.
     let mut types = Vec::new();
     for (name, id) in &named {
-        let Some(shape) = model.shapes.get(id) else { continue };
+        let Some(shape) = model.shapes.get(id) else {
+            continue;
+        };
         let codec = Codec {
             ser: ser_set.contains(id),
             de: de_set.contains(id),
         };
         let def = match &shape.kind {
-            Kind::Structure { members } => TypeDef::Struct(l.lower_struct(shape, members, name, codec, input_structs.contains(id))),
+            Kind::Structure { members } => TypeDef::Struct(l.lower_struct(
+                shape,
+                members,
+                name,
+                codec,
+                input_structs.contains(id),
+            )),
             Kind::Union { members } => TypeDef::Union(l.lower_union(shape, members, name, codec)),
             _ => TypeDef::Enum(l.lower_enum(shape, name, codec)),
         };
@@ -695,11 +912,20 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     let mut operations = Vec::new();
     let mut op_names: BTreeMap<String, String> = BTreeMap::new();
     for shape in &ops {
-        let Kind::Operation(o) = &shape.kind else { continue };
+        let Kind::Operation(o) = &shape.kind else {
+            continue;
+        };
         let type_name = type_ident(&l.renamed(&shape.id));
         let fn_name = field_ident(&l.renamed(&shape.id));
         if let Some(prev) = op_names.insert(type_name.clone(), shape.id.clone()) {
-            l.problem(shape.id.as_str(), &shape.path, format!("operations `{}` and `{prev}` both become `{type_name}`", shape.id));
+            l.problem(
+                shape.id.as_str(),
+                &shape.path,
+                format!(
+                    "operations `{}` and `{prev}` both become `{type_name}`",
+                    shape.id
+                ),
+            );
         }
         let mut errors = Vec::new();
         let mut seen = BTreeSet::new();
@@ -707,9 +933,15 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             if !seen.insert(e.clone()) {
                 continue;
             }
-            let Some(es) = model.shapes.get(e) else { continue };
+            let Some(es) = model.shapes.get(e) else {
+                continue;
+            };
             let type_name = l.names.get(e).cloned().unwrap_or_default();
-            let variant = if type_name == "Unhandled" { "UnhandledError".to_string() } else { type_name.clone() };
+            let variant = if type_name == "Unhandled" {
+                "UnhandledError".to_string()
+            } else {
+                type_name.clone()
+            };
             let server = es.traits.get(ERROR).and_then(Value::as_str) == Some("server");
             errors.push(OperationError {
                 code: shape_name(e).to_string(),
@@ -723,17 +955,31 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 type_name,
                 server,
                 retryable: es.has(RETRYABLE),
-                docs: or_default_doc(docs_of(&es.traits), || format!("The `{}` error.", es.name())),
+                docs: or_default_doc(docs_of(&es.traits), || {
+                    format!("The `{}` error.", es.name())
+                }),
             });
         }
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));
-        let paginator = if shape.has(PAGINATED) { l.paginator(shape, &o.input, &o.output) } else { None };
-        let named = |id: &str| if id == "smithy.api#Unit" { None } else { l.names.get(id).cloned() };
+        let paginator = if shape.has(PAGINATED) {
+            l.paginator(shape, &o.input, &o.output)
+        } else {
+            None
+        };
+        let named = |id: &str| {
+            if id == "smithy.api#Unit" {
+                None
+            } else {
+                l.names.get(id).cloned()
+            }
+        };
         operations.push(Operation {
             wire_name: shape.name().to_string(),
             type_name,
             fn_name,
-            docs: or_default_doc(docs_of(&shape.traits), || format!("Calls `{}`.", shape.name())),
+            docs: or_default_doc(docs_of(&shape.traits), || {
+                format!("Calls `{}`.", shape.name())
+            }),
             deprecated: shape.has(DEPRECATED),
             input: named(&o.input),
             output: named(&o.output),
@@ -757,7 +1003,9 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         target_prefix: service.name().to_string(),
         lib_name: package.replace('-', "_"),
         crate_name: package,
-        docs: or_default_doc(docs_of(&service.traits), || format!("A client for {title}.")),
+        docs: or_default_doc(docs_of(&service.traits), || {
+            format!("A client for {title}.")
+        }),
         title,
         protocol: protocol.unwrap_or(Protocol::AwsJson10),
         signing_name,

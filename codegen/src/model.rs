@@ -436,7 +436,8 @@ impl Reader {
                     Some(v) => self.target(v, id, &json_key(path, "output"), "`output`")?,
                     None => format!("{PRELUDE}#Unit"),
                 };
-                let errors = self.targets(o.get("errors"), id, &json_key(path, "errors"), "`errors`");
+                let errors =
+                    self.targets(o.get("errors"), id, &json_key(path, "errors"), "`errors`");
                 Kind::Operation(Operation {
                     input,
                     output,
@@ -453,8 +454,7 @@ impl Reader {
                     let rpath = json_key(path, "rename");
                     if let Some(r) = self.object(r, id, &rpath, "`rename`") {
                         for (k, v) in r {
-                            if let Some(v) = self.string(v, id, &json_key(&rpath, k), "a rename")
-                            {
+                            if let Some(v) = self.string(v, id, &json_key(&rpath, k), "a rename") {
                                 rename.insert(k.clone(), v);
                             }
                         }
@@ -474,7 +474,12 @@ impl Reader {
                         &json_key(path, "resources"),
                         "`resources`",
                     ),
-                    errors: self.targets(o.get("errors"), id, &json_key(path, "errors"), "`errors`"),
+                    errors: self.targets(
+                        o.get("errors"),
+                        id,
+                        &json_key(path, "errors"),
+                        "`errors`",
+                    ),
                     rename,
                 })
             }
@@ -592,7 +597,12 @@ pub fn load(bytes: &[u8]) -> Result<Model> {
     let root: Value = serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
         line: e.line(),
         column: e.column(),
-        message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+        message: e
+            .to_string()
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_string(),
     })?;
     load_value(&root)
 }
@@ -615,7 +625,10 @@ pub fn load_value(root: &Value) -> Result<Model> {
         Some(other) => r.problem(
             "",
             "$.smithy",
-            format!("`smithy` must be a version string, found {}", kind_of(other)),
+            format!(
+                "`smithy` must be a version string, found {}",
+                kind_of(other)
+            ),
         ),
         None => r.problem("", "$", "the model has no `smithy` version"),
     }
@@ -649,7 +662,11 @@ pub fn load_value(root: &Value) -> Result<Model> {
                 continue;
             }
             if id.starts_with("smithy.api#") {
-                r.problem(id, &path, "shapes in the `smithy.api` prelude namespace cannot be redefined");
+                r.problem(
+                    id,
+                    &path,
+                    "shapes in the `smithy.api` prelude namespace cannot be redefined",
+                );
                 continue;
             }
             if let Some((shape, m)) = r.shape(id, v, &path) {
@@ -664,7 +681,14 @@ pub fn load_value(root: &Value) -> Result<Model> {
     let mut done: BTreeMap<String, bool> = BTreeMap::new();
     let ids: Vec<String> = mixins.keys().cloned().collect();
     for id in ids {
-        apply_mixins(&id, &mixins, &mut shapes, &mut done, &mut r, &mut Vec::new());
+        apply_mixins(
+            &id,
+            &mixins,
+            &mut shapes,
+            &mut done,
+            &mut r,
+            &mut Vec::new(),
+        );
     }
     for (id, traits, path) in applies {
         let (shape_id, member) = match id.split_once('$') {
@@ -672,7 +696,11 @@ pub fn load_value(root: &Value) -> Result<Model> {
             None => (id.clone(), None),
         };
         let Some(shape) = shapes.get_mut(&shape_id) else {
-            r.problem(&id, &path, format!("`apply` targets `{shape_id}`, which is not in the model"));
+            r.problem(
+                &id,
+                &path,
+                format!("`apply` targets `{shape_id}`, which is not in the model"),
+            );
             continue;
         };
         match member {
@@ -711,7 +739,11 @@ fn apply_mixins(
     };
     if stack.iter().any(|s| s == id) {
         let path = shapes.get(id).map(|s| s.path.clone()).unwrap_or_default();
-        r.problem(id, &json_key(&path, "mixins"), format!("mixins form a cycle: {} -> {id}", stack.join(" -> ")));
+        r.problem(
+            id,
+            &json_key(&path, "mixins"),
+            format!("mixins form a cycle: {} -> {id}", stack.join(" -> ")),
+        );
         done.insert(id.to_string(), false);
         return;
     }
@@ -783,7 +815,12 @@ pub fn merge_documents(a: &[u8], b: &[u8]) -> Result<Vec<u8>> {
         serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
             line: e.line(),
             column: e.column(),
-            message: e.to_string().split(" at line ").next().unwrap_or_default().to_string(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
         })
     };
     let mut a = parse(a)?;
@@ -803,7 +840,11 @@ pub fn merge_documents(a: &[u8], b: &[u8]) -> Result<Vec<u8>> {
     for (id, shape) in b_shapes {
         match shapes.get(&id) {
             Some(existing) if existing != &shape => {
-                return Err(Error::one(&id, json_key("$.shapes", &id), "defined differently in two model files"));
+                return Err(Error::one(
+                    &id,
+                    json_key("$.shapes", &id),
+                    "defined differently in two model files",
+                ));
             }
             _ => {
                 shapes.insert(id, shape);

@@ -46,57 +46,107 @@ fn trait_path(path: &str, t: &str) -> String {
 }
 
 impl<'m> Checker<'m> {
-    fn problem(&mut self, subject: impl Into<String>, path: impl Into<String>, msg: impl Into<String>) {
+    fn problem(
+        &mut self,
+        subject: impl Into<String>,
+        path: impl Into<String>,
+        msg: impl Into<String>,
+    ) {
         self.problems.push(Diagnostic::new(subject, path, msg));
     }
 
-    fn expect_target(&mut self, subject: &str, path: &str, target: &str, what: &str) -> Option<&'m Shape> {
+    fn expect_target(
+        &mut self,
+        subject: &str,
+        path: &str,
+        target: &str,
+        what: &str,
+    ) -> Option<&'m Shape> {
         let model: &'m Model = self.model;
         match model.shapes.get(target) {
             Some(s) => Some(s),
             None => {
-                self.problem(subject, path, format!("{what} `{target}` is not a shape in the model or the prelude"));
+                self.problem(
+                    subject,
+                    path,
+                    format!("{what} `{target}` is not a shape in the model or the prelude"),
+                );
                 None
             }
         }
     }
 
-    fn check_traits(&mut self, subject: &str, path: &str, traits: &crate::model::Traits, target: Option<&Shape>, owner: &Shape) {
+    fn check_traits(
+        &mut self,
+        subject: &str,
+        path: &str,
+        traits: &crate::model::Traits,
+        target: Option<&Shape>,
+        owner: &Shape,
+    ) {
         for (t, v) in traits {
             let tp = trait_path(path, t);
             let subject_t = format!("{subject} @{t}");
             let bad = |what: &str| format!("must be {what}, found {}", describe(v));
             match t.as_str() {
-                DOCUMENTATION | TITLE => {
-                    if !v.is_string() {
-                        self.problem(&subject_t, &tp, bad("a string"));
-                    }
+                DOCUMENTATION | TITLE if !v.is_string() => {
+                    self.problem(&subject_t, &tp, bad("a string"));
                 }
-                REQUIRED | CLIENT_OPTIONAL | INPUT | SENSITIVE | SPARSE | IDEMPOTENCY_TOKEN | MIXIN
-                | QUERY_COMPATIBLE | AWS_JSON_1_0 | AWS_JSON_1_1 | STREAMING => {
-                    if !v.is_object() {
-                        self.problem(&subject_t, &tp, bad("an object (`{}` for an annotation trait)"));
-                    }
+                REQUIRED | CLIENT_OPTIONAL | INPUT | SENSITIVE | SPARSE | IDEMPOTENCY_TOKEN
+                | MIXIN | QUERY_COMPATIBLE | AWS_JSON_1_0 | AWS_JSON_1_1 | STREAMING
+                    if !v.is_object() =>
+                {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        bad("an object (`{}` for an annotation trait)"),
+                    );
                 }
                 ERROR => {
                     if !matches!(v.as_str(), Some("client" | "server")) {
-                        self.problem(&subject_t, &tp, format!("must be \"client\" or \"server\", found {v}"));
+                        self.problem(
+                            &subject_t,
+                            &tp,
+                            format!("must be \"client\" or \"server\", found {v}"),
+                        );
                     }
                     if !matches!(owner.kind, Kind::Structure { .. }) {
-                        self.problem(&subject_t, &tp, "the error trait only applies to structures");
+                        self.problem(
+                            &subject_t,
+                            &tp,
+                            "the error trait only applies to structures",
+                        );
                     }
                 }
-                TIMESTAMP_FORMAT => {
-                    if !matches!(v.as_str(), Some("date-time" | "http-date" | "epoch-seconds")) {
-                        self.problem(&subject_t, &tp, format!("must be \"date-time\", \"http-date\" or \"epoch-seconds\", found {v}"));
-                    }
+                TIMESTAMP_FORMAT
+                    if !matches!(
+                        v.as_str(),
+                        Some("date-time" | "http-date" | "epoch-seconds")
+                    ) =>
+                {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        format!(
+                            "must be \"date-time\", \"http-date\" or \"epoch-seconds\", found {v}"
+                        ),
+                    );
                 }
                 ENUM_VALUE => match &owner.kind {
-                    Kind::Enum { .. } if !v.as_str().is_some_and(|s| !s.is_empty()) => {
-                        self.problem(&subject_t, &tp, bad("a non-empty string for an enum member"))
-                    }
-                    Kind::IntEnum { .. } if !v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) => {
-                        self.problem(&subject_t, &tp, bad("a 32-bit integer for an intEnum member"))
+                    Kind::Enum { .. } if !v.as_str().is_some_and(|s| !s.is_empty()) => self
+                        .problem(
+                            &subject_t,
+                            &tp,
+                            bad("a non-empty string for an enum member"),
+                        ),
+                    Kind::IntEnum { .. }
+                        if !v.as_i64().is_some_and(|i| i32::try_from(i).is_ok()) =>
+                    {
+                        self.problem(
+                            &subject_t,
+                            &tp,
+                            bad("a 32-bit integer for an intEnum member"),
+                        )
                     }
                     _ => {}
                 },
@@ -104,10 +154,21 @@ impl<'m> Checker<'m> {
                 PAGINATED => match v.as_object() {
                     Some(o) => {
                         for (k, x) in o {
-                            if !matches!(k.as_str(), "inputToken" | "outputToken" | "items" | "pageSize") {
-                                self.problem(&subject_t, format!("{tp}.{k}"), format!("`{k}` is not a property of the paginated trait"));
+                            if !matches!(
+                                k.as_str(),
+                                "inputToken" | "outputToken" | "items" | "pageSize"
+                            ) {
+                                self.problem(
+                                    &subject_t,
+                                    format!("{tp}.{k}"),
+                                    format!("`{k}` is not a property of the paginated trait"),
+                                );
                             } else if !x.is_string() {
-                                self.problem(&subject_t, format!("{tp}.{k}"), format!("`{k}` must be a string, found {}", describe(x)));
+                                self.problem(
+                                    &subject_t,
+                                    format!("{tp}.{k}"),
+                                    format!("`{k}` must be a string, found {}", describe(x)),
+                                );
                             }
                         }
                     }
@@ -118,7 +179,11 @@ impl<'m> Checker<'m> {
                         for key in ["sdkId", "endpointPrefix"] {
                             if let Some(x) = o.get(key) {
                                 if !x.is_string() {
-                                    self.problem(&subject_t, format!("{tp}.{key}"), format!("`{key}` must be a string, found {}", describe(x)));
+                                    self.problem(
+                                        &subject_t,
+                                        format!("{tp}.{key}"),
+                                        format!("`{key}` must be a string, found {}", describe(x)),
+                                    );
                                 }
                             }
                         }
@@ -128,15 +193,19 @@ impl<'m> Checker<'m> {
                     }
                     None => self.problem(&subject_t, &tp, bad("an object")),
                 },
-                SIGV4 => {
-                    if !v.get("name").is_some_and(|n| n.as_str().is_some_and(|s| !s.is_empty())) {
-                        self.problem(&subject_t, &tp, "must be an object with a non-empty string `name`");
-                    }
+                SIGV4
+                    if !v
+                        .get("name")
+                        .is_some_and(|n| n.as_str().is_some_and(|s| !s.is_empty())) =>
+                {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        "must be an object with a non-empty string `name`",
+                    );
                 }
-                QUERY_ERROR => {
-                    if !v.get("code").is_some_and(Value::is_string) {
-                        self.problem(&subject_t, &tp, "must be an object with a string `code`");
-                    }
+                QUERY_ERROR if !v.get("code").is_some_and(Value::is_string) => {
+                    self.problem(&subject_t, &tp, "must be an object with a string `code`");
                 }
                 DEFAULT => {
                     if let Some(target) = target {
@@ -147,16 +216,18 @@ impl<'m> Checker<'m> {
                     Some(o) => {
                         for (k, x) in o {
                             if !matches!(k.as_str(), "min" | "max") || !x.is_number() {
-                                self.problem(&subject_t, format!("{tp}.{k}"), "only numeric `min` and `max` are allowed");
+                                self.problem(
+                                    &subject_t,
+                                    format!("{tp}.{k}"),
+                                    "only numeric `min` and `max` are allowed",
+                                );
                             }
                         }
                     }
                     None => self.problem(&subject_t, &tp, bad("an object")),
                 },
-                "smithy.api#pattern" => {
-                    if !v.is_string() {
-                        self.problem(&subject_t, &tp, bad("a string"));
-                    }
+                "smithy.api#pattern" if !v.is_string() => {
+                    self.problem(&subject_t, &tp, bad("a string"));
                 }
                 _ => {}
             }
@@ -165,7 +236,11 @@ impl<'m> Checker<'m> {
 
     fn check_enum_trait(&mut self, subject: &str, path: &str, v: &Value) {
         let Some(items) = v.as_array() else {
-            self.problem(subject, path, format!("must be a list of enum definitions, found {}", describe(v)));
+            self.problem(
+                subject,
+                path,
+                format!("must be a list of enum definitions, found {}", describe(v)),
+            );
             return;
         };
         if items.is_empty() {
@@ -173,22 +248,32 @@ impl<'m> Checker<'m> {
         }
         let named = items.iter().filter(|i| i.get("name").is_some()).count();
         if named != 0 && named != items.len() {
-            self.problem(subject, path, "if one enum definition has a `name`, all must");
+            self.problem(
+                subject,
+                path,
+                "if one enum definition has a `name`, all must",
+            );
         }
         let mut values = std::collections::BTreeSet::new();
         for (i, item) in items.iter().enumerate() {
             let ip = format!("{path}[{i}]");
             match item.get("value").and_then(Value::as_str) {
-                Some(value) => {
-                    if !values.insert(value.to_string()) {
-                        self.problem(subject, &ip, format!("value `{value}` is listed twice"));
-                    }
+                Some(value) if !values.insert(value.to_string()) => {
+                    self.problem(subject, &ip, format!("value `{value}` is listed twice"));
                 }
+                Some(_) => {}
                 None => self.problem(subject, &ip, "each enum definition needs a string `value`"),
             }
             if let Some(name) = item.get("name") {
-                if !name.as_str().is_some_and(|n| crate::model::is_shape_id(&format!("a#{n}"))) {
-                    self.problem(subject, format!("{ip}.name"), format!("`name` must be an identifier, found {name}"));
+                if !name
+                    .as_str()
+                    .is_some_and(|n| crate::model::is_shape_id(&format!("a#{n}")))
+                {
+                    self.problem(
+                        subject,
+                        format!("{ip}.name"),
+                        format!("`name` must be an identifier, found {name}"),
+                    );
                 }
             }
         }
@@ -203,11 +288,18 @@ impl<'m> Checker<'m> {
             (Kind::Simple(Simple::Document), _) => true,
             (
                 Kind::Simple(
-                    Simple::Byte | Simple::Short | Simple::Integer | Simple::Long | Simple::BigInteger,
+                    Simple::Byte
+                    | Simple::Short
+                    | Simple::Integer
+                    | Simple::Long
+                    | Simple::BigInteger,
                 ),
                 Value::Number(n),
             ) => n.is_i64() || n.is_u64(),
-            (Kind::Simple(Simple::Float | Simple::Double | Simple::BigDecimal), Value::Number(_)) => true,
+            (
+                Kind::Simple(Simple::Float | Simple::Double | Simple::BigDecimal),
+                Value::Number(_),
+            ) => true,
             (Kind::Enum { .. }, Value::String(_)) => true,
             (Kind::IntEnum { .. }, Value::Number(n)) => n.is_i64(),
             (Kind::List { .. }, Value::Array(a)) => a.is_empty(),
@@ -218,7 +310,11 @@ impl<'m> Checker<'m> {
             self.problem(
                 subject,
                 path,
-                format!("{v} is not a valid default for `{}` ({})", target.id, target.kind.type_name()),
+                format!(
+                    "{v} is not a valid default for `{}` ({})",
+                    target.id,
+                    target.kind.type_name()
+                ),
             );
         }
     }
@@ -231,25 +327,56 @@ impl<'m> Checker<'m> {
             Kind::List { .. } | Kind::Map { .. } | Kind::Structure { .. } | Kind::Union { .. } => {
                 for m in shape.kind.members() {
                     let subject = format!("{}${}", shape.id, m.name);
-                    let target = self.expect_target(&subject, &format!("{}.target", m.path), &m.target, "target");
+                    let target = self.expect_target(
+                        &subject,
+                        &format!("{}.target", m.path),
+                        &m.target,
+                        "target",
+                    );
                     self.check_traits(&subject, &m.path, &m.traits, target, shape);
                     if let Some(t) = target {
-                        if matches!(t.kind, Kind::Service(_) | Kind::Resource(_) | Kind::Operation(_)) {
-                            self.problem(&subject, format!("{}.target", m.path), format!("a member cannot target the {} `{}`", t.kind.type_name(), t.id));
+                        if matches!(
+                            t.kind,
+                            Kind::Service(_) | Kind::Resource(_) | Kind::Operation(_)
+                        ) {
+                            self.problem(
+                                &subject,
+                                format!("{}.target", m.path),
+                                format!(
+                                    "a member cannot target the {} `{}`",
+                                    t.kind.type_name(),
+                                    t.id
+                                ),
+                            );
                         }
                         if t.has(MIXIN) {
-                            self.problem(&subject, format!("{}.target", m.path), format!("a member cannot target the mixin `{}`", t.id));
+                            self.problem(
+                                &subject,
+                                format!("{}.target", m.path),
+                                format!("a member cannot target the mixin `{}`", t.id),
+                            );
                         }
                     }
                 }
                 if let Kind::Map { key, .. } = &shape.kind {
                     if let Some(k) = model.shapes.get(&key.target) {
                         if !matches!(k.kind, Kind::Simple(Simple::String) | Kind::Enum { .. }) {
-                            self.problem(format!("{}$key", shape.id), format!("{}.target", key.path), format!("a map key must target a string, not the {} `{}`", k.kind.type_name(), k.id));
+                            self.problem(
+                                format!("{}$key", shape.id),
+                                format!("{}.target", key.path),
+                                format!(
+                                    "a map key must target a string, not the {} `{}`",
+                                    k.kind.type_name(),
+                                    k.id
+                                ),
+                            );
                         }
                     }
                 }
-                if matches!(shape.kind, Kind::Union { .. }) && shape.kind.members().is_empty() && !shape.has(MIXIN) {
+                if matches!(shape.kind, Kind::Union { .. })
+                    && shape.kind.members().is_empty()
+                    && !shape.has(MIXIN)
+                {
                     self.problem(&shape.id, &shape.path, "a union needs at least one member");
                 }
             }
@@ -258,19 +385,34 @@ impl<'m> Checker<'m> {
                 for m in members {
                     let subject = format!("{}${}", shape.id, m.name);
                     if m.target != "smithy.api#Unit" {
-                        self.problem(&subject, format!("{}.target", m.path), format!("enum members must target `smithy.api#Unit`, not `{}`", m.target));
+                        self.problem(
+                            &subject,
+                            format!("{}.target", m.path),
+                            format!(
+                                "enum members must target `smithy.api#Unit`, not `{}`",
+                                m.target
+                            ),
+                        );
                     }
                     self.check_traits(&subject, &m.path, &m.traits, None, shape);
                     let value = match m.traits.get(ENUM_VALUE) {
                         Some(v) => v.to_string(),
                         None if matches!(shape.kind, Kind::IntEnum { .. }) => {
-                            self.problem(&subject, &m.path, "intEnum members need an `smithy.api#enumValue`");
+                            self.problem(
+                                &subject,
+                                &m.path,
+                                "intEnum members need an `smithy.api#enumValue`",
+                            );
                             continue;
                         }
                         None => Value::String(m.name.clone()).to_string(),
                     };
                     if let Some(prev) = values.insert(value.clone(), m.name.clone()) {
-                        self.problem(&subject, &m.path, format!("value {value} is also the value of `{prev}`"));
+                        self.problem(
+                            &subject,
+                            &m.path,
+                            format!("value {value} is also the value of `{prev}`"),
+                        );
                     }
                 }
                 if members.is_empty() && !shape.has(MIXIN) {
@@ -279,42 +421,88 @@ impl<'m> Checker<'m> {
             }
             Kind::Operation(op) => {
                 for (what, t) in [("input", &op.input), ("output", &op.output)] {
-                    if let Some(s) = self.expect_target(&shape.id, &format!("{}.{what}", shape.path), t, what) {
+                    if let Some(s) =
+                        self.expect_target(&shape.id, &format!("{}.{what}", shape.path), t, what)
+                    {
                         if !matches!(s.kind, Kind::Structure { .. }) {
-                            self.problem(&shape.id, format!("{}.{what}.target", shape.path), format!("the {what} must be a structure, not the {} `{}`", s.kind.type_name(), s.id));
+                            self.problem(
+                                &shape.id,
+                                format!("{}.{what}.target", shape.path),
+                                format!(
+                                    "the {what} must be a structure, not the {} `{}`",
+                                    s.kind.type_name(),
+                                    s.id
+                                ),
+                            );
                         }
                     }
                 }
                 for (i, e) in op.errors.iter().enumerate() {
-                    self.check_error_ref(&shape.id, &format!("{}.errors[{i}].target", shape.path), e);
+                    self.check_error_ref(
+                        &shape.id,
+                        &format!("{}.errors[{i}].target", shape.path),
+                        e,
+                    );
                 }
             }
             Kind::Service(svc) => {
                 for (i, o) in svc.operations.iter().enumerate() {
-                    self.check_binding(&shape.id, &format!("{}.operations[{i}].target", shape.path), o, "operation");
+                    self.check_binding(
+                        &shape.id,
+                        &format!("{}.operations[{i}].target", shape.path),
+                        o,
+                        "operation",
+                    );
                 }
                 for (i, r) in svc.resources.iter().enumerate() {
-                    self.check_binding(&shape.id, &format!("{}.resources[{i}].target", shape.path), r, "resource");
+                    self.check_binding(
+                        &shape.id,
+                        &format!("{}.resources[{i}].target", shape.path),
+                        r,
+                        "resource",
+                    );
                 }
                 for (i, e) in svc.errors.iter().enumerate() {
-                    self.check_error_ref(&shape.id, &format!("{}.errors[{i}].target", shape.path), e);
+                    self.check_error_ref(
+                        &shape.id,
+                        &format!("{}.errors[{i}].target", shape.path),
+                        e,
+                    );
                 }
                 for (from, to) in &svc.rename {
                     let path = format!("{}.rename[{}]", shape.path, Value::String(from.clone()));
                     if !model.shapes.contains_key(from) {
-                        self.problem(&shape.id, &path, format!("renames `{from}`, which is not in the model"));
+                        self.problem(
+                            &shape.id,
+                            &path,
+                            format!("renames `{from}`, which is not in the model"),
+                        );
                     }
                     if !crate::model::is_shape_id(&format!("a#{to}")) {
-                        self.problem(&shape.id, &path, format!("`{to}` is not a valid shape name"));
+                        self.problem(
+                            &shape.id,
+                            &path,
+                            format!("`{to}` is not a valid shape name"),
+                        );
                     }
                 }
             }
             Kind::Resource(res) => {
                 for o in &res.operations {
-                    self.check_binding(&shape.id, &format!("{}.operations", shape.path), o, "operation");
+                    self.check_binding(
+                        &shape.id,
+                        &format!("{}.operations", shape.path),
+                        o,
+                        "operation",
+                    );
                 }
                 for r in &res.resources {
-                    self.check_binding(&shape.id, &format!("{}.resources", shape.path), r, "resource");
+                    self.check_binding(
+                        &shape.id,
+                        &format!("{}.resources", shape.path),
+                        r,
+                        "resource",
+                    );
                 }
             }
         }
@@ -323,7 +511,11 @@ impl<'m> Checker<'m> {
     fn check_binding(&mut self, subject: &str, path: &str, target: &str, want: &str) {
         if let Some(s) = self.expect_target(subject, path, target, want) {
             if s.kind.type_name() != want {
-                self.problem(subject, path, format!("`{target}` is a {}, not an {want}", s.kind.type_name()));
+                self.problem(
+                    subject,
+                    path,
+                    format!("`{target}` is a {}, not an {want}", s.kind.type_name()),
+                );
             }
         }
     }

@@ -49,18 +49,31 @@ fn generation_is_deterministic() {
 
 #[test]
 fn unknown_operations_are_named() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/errors.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/models/errors.json"
+    ))
+    .unwrap();
     let options = Options {
         operations: Some(vec!["DoIt".into(), "Nope".into()]),
         ..Options::default()
     };
-    let err = generate(&bytes, &options, &layout()).unwrap_err().to_string();
-    assert!(err.contains("`Nope` is not an operation of `example.errors#Errors`; it has: DoIt"), "{err}");
+    let err = generate(&bytes, &options, &layout())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`Nope` is not an operation of `example.errors#Errors`; it has: DoIt"),
+        "{err}"
+    );
 }
 
 #[test]
 fn selecting_operations_keeps_only_their_closure() {
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/pagination.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/models/pagination.json"
+    ))
+    .unwrap();
     let options = Options {
         operations: Some(vec!["GetFile".into()]),
         ..Options::default()
@@ -75,7 +88,11 @@ fn selecting_operations_keeps_only_their_closure() {
 #[test]
 fn hostile_input_never_panics() {
     // Truncations and byte flips of a valid model: each must give Ok or an error.
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models/shapes.json")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/models/shapes.json"
+    ))
+    .unwrap();
     for cut in (0..bytes.len()).step_by(97) {
         let _ = generate(&bytes[..cut], &Options::default(), &layout());
     }

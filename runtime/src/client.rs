@@ -88,18 +88,34 @@ const THROTTLING: &[&str] = &[
 ];
 
 /// Error codes of transient failures, retried too.
-const TRANSIENT: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError", "InternalFailure", "ServiceUnavailable"];
+const TRANSIENT: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "InternalError",
+    "InternalFailure",
+    "ServiceUnavailable",
+];
 
 impl Handle {
     /// A handle for a service with a configuration. The default transport is used
     /// when the configuration has none and the `hyper` feature is on.
     pub fn new(meta: &'static ServiceMeta, config: Config) -> Self {
-        let transport = config.transport.clone().or_else(|| default_transport(&config));
+        let transport = config
+            .transport
+            .clone()
+            .or_else(|| default_transport(&config));
         let endpoint = match (&config.endpoint_url, &config.region) {
             (Some(url), _) => Some(url.trim_end_matches('/').to_string()),
             (None, Some(region)) => {
-                let suffix = if region.starts_with("cn-") { "amazonaws.com.cn" } else { "amazonaws.com" };
-                Some(format!("https://{}.{region}.{suffix}", meta.endpoint_prefix))
+                let suffix = if region.starts_with("cn-") {
+                    "amazonaws.com.cn"
+                } else {
+                    "amazonaws.com"
+                };
+                Some(format!(
+                    "https://{}.{region}.{suffix}",
+                    meta.endpoint_prefix
+                ))
             }
             (None, None) => None,
         };
@@ -123,7 +139,13 @@ impl Handle {
         self.inner.endpoint.as_deref()
     }
 
-    fn request(&self, operation: &str, body: &Bytes, attempt: u32, invocation: &str) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+    fn request(
+        &self,
+        operation: &str,
+        body: &Bytes,
+        attempt: u32,
+        invocation: &str,
+    ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         let inner = &*self.inner;
         let endpoint = inner.endpoint.as_deref().ok_or(
             "no region is configured (set AWS_REGION, or call `region` on the config builder) and no endpoint URL",
@@ -145,23 +167,41 @@ impl Handle {
             .uri(uri)
             .header(http::header::HOST, host)
             .header(http::header::CONTENT_TYPE, inner.meta.content_type)
-            .header("x-amz-target", format!("{}.{operation}", inner.meta.target_prefix))
+            .header(
+                "x-amz-target",
+                format!("{}.{operation}", inner.meta.target_prefix),
+            )
             .header(http::header::CONTENT_LENGTH, body.len())
-            .header(http::header::USER_AGENT, concat!("awsjson-runtime/", env!("CARGO_PKG_VERSION")))
+            .header(
+                http::header::USER_AGENT,
+                concat!("awsjson-runtime/", env!("CARGO_PKG_VERSION")),
+            )
             .header("amz-sdk-invocation-id", invocation)
             .header(
                 "amz-sdk-request",
-                format!("attempt={attempt}; max={}", inner.config.retry.max_attempts()),
+                format!(
+                    "attempt={attempt}; max={}",
+                    inner.config.retry.max_attempts()
+                ),
             );
         if inner.meta.query_compatible {
             builder = builder.header("x-amzn-query-mode", "true");
         }
         let mut request = builder.body(body.clone())?;
-        crate::sign::sign_request(&mut request, credentials, region, inner.meta.signing_name, SystemTime::now())?;
+        crate::sign::sign_request(
+            &mut request,
+            credentials,
+            region,
+            inner.meta.signing_name,
+            SystemTime::now(),
+        )?;
         Ok(request)
     }
 
-    async fn attempt(&self, request: http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError> {
+    async fn attempt(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> Result<http::Response<Bytes>, TransportError> {
         let Some(transport) = self.inner.transport.as_ref() else {
             return Err(TransportError::new(
                 TransportErrorKind::Other,
@@ -181,13 +221,26 @@ impl Handle {
     ///
     /// Only serializing and parsing depend on the operation; the rest is
     /// [`Handle::send`], compiled once for all operations.
-    pub async fn invoke<O: Operation>(&self, input: &O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    pub async fn invoke<O: Operation>(
+        &self,
+        input: &O::Input,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let body = O::serialize(input);
         match self.send(O::NAME, body, O::RETRYABLE).await {
             Ok(response) => parse_output::<O>(&response),
-            Err(Failure::Construction(source)) => Err(SdkError::Construction { operation: O::NAME, source }),
-            Err(Failure::Dispatch(source)) => Err(SdkError::Dispatch { operation: O::NAME, source }),
-            Err(Failure::Response { status, request_id, source }) => Err(SdkError::Response {
+            Err(Failure::Construction(source)) => Err(SdkError::Construction {
+                operation: O::NAME,
+                source,
+            }),
+            Err(Failure::Dispatch(source)) => Err(SdkError::Dispatch {
+                operation: O::NAME,
+                source,
+            }),
+            Err(Failure::Response {
+                status,
+                request_id,
+                source,
+            }) => Err(SdkError::Response {
                 operation: O::NAME,
                 status,
                 request_id,
@@ -203,7 +256,12 @@ impl Handle {
 
     /// Sends a request body for an operation, retrying what is retryable, and returns
     /// the successful response.
-    async fn send(&self, operation: &'static str, body: Vec<u8>, retryable_codes: &'static [&'static str]) -> Result<http::Response<Bytes>, Failure> {
+    async fn send(
+        &self,
+        operation: &'static str,
+        body: Vec<u8>,
+        retryable_codes: &'static [&'static str],
+    ) -> Result<http::Response<Bytes>, Failure> {
         let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
         let retry = &self.inner.config.retry;
@@ -214,7 +272,10 @@ impl Handle {
                 .map_err(Failure::Construction)?;
             match self.attempt(request).await {
                 Err(e) => {
-                    let retryable = matches!(e.kind(), TransportErrorKind::Io | TransportErrorKind::Timeout);
+                    let retryable = matches!(
+                        e.kind(),
+                        TransportErrorKind::Io | TransportErrorKind::Timeout
+                    );
                     if !retryable || attempt >= retry.max_attempts() {
                         return Err(Failure::Dispatch(e));
                     }
@@ -225,7 +286,11 @@ impl Handle {
                         return Ok(response);
                     }
                     let meta = error_metadata(&response, self.inner.meta.query_compatible);
-                    let retryable = is_retryable(status, meta.as_ref().ok().and_then(ErrorMetadata::code), retryable_codes);
+                    let retryable = is_retryable(
+                        status,
+                        meta.as_ref().ok().and_then(ErrorMetadata::code),
+                        retryable_codes,
+                    );
                     if !retryable || attempt >= retry.max_attempts() {
                         return Err(match meta {
                             Ok(meta) => Failure::Service {
@@ -262,7 +327,9 @@ enum Failure {
     },
 }
 
-fn parse_output<O: Operation>(response: &http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {
+fn parse_output<O: Operation>(
+    response: &http::Response<Bytes>,
+) -> Result<O::Output, SdkError<O::Error>> {
     O::parse(response.body()).map_err(|e| SdkError::Response {
         operation: O::NAME,
         status: response.status().as_u16(),
@@ -292,7 +359,11 @@ struct BodyError {
 
 impl fmt::Display for BodyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "the {} body is not the JSON expected ({})", self.what, self.inner)?;
+        write!(
+            f,
+            "the {} body is not the JSON expected ({})",
+            self.what, self.inner
+        )?;
         if !self.snippet.is_empty() {
             write!(f, "; it starts: {}", self.snippet)?;
         }
@@ -308,7 +379,10 @@ impl std::error::Error for BodyError {
 
 fn snippet(body: &[u8]) -> String {
     let text = String::from_utf8_lossy(&body[..body.len().min(80)]);
-    let mut s: String = text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut s: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     if body.len() > 80 {
         s.push('…');
     }
@@ -327,7 +401,9 @@ fn request_id(headers: &http::HeaderMap) -> Option<String> {
 /// text after the first `#`.
 pub fn sanitize_error_code(raw: &str) -> &str {
     let before_colon = raw.split(':').next().unwrap_or(raw);
-    let after_hash = before_colon.split_once('#').map_or(before_colon, |(_, n)| n);
+    let after_hash = before_colon
+        .split_once('#')
+        .map_or(before_colon, |(_, n)| n);
     after_hash.trim()
 }
 
@@ -357,7 +433,9 @@ pub fn error_metadata(
         p.begin_object()?;
         while let Some(k) = p.next_key()? {
             match &*k {
-                "code" | "Code" if body_code.is_none() && !p.null()? => body_code = Some(p.string()?),
+                "code" | "Code" if body_code.is_none() && !p.null()? => {
+                    body_code = Some(p.string()?)
+                }
                 "__type" if !p.null()? => body_type = Some(p.string()?),
                 "message" | "Message" | "errorMessage" if message.is_none() && !p.null()? => {
                     message = Some(p.string()?)
@@ -376,7 +454,10 @@ pub fn error_metadata(
             .map(str::to_string)
     });
     if query_compatible {
-        if let Some(q) = headers.get("x-amzn-query-error").and_then(|v| v.to_str().ok()) {
+        if let Some(q) = headers
+            .get("x-amzn-query-error")
+            .and_then(|v| v.to_str().ok())
+        {
             if let Some(c) = q.split(';').next().filter(|c| !c.is_empty()) {
                 code = Some(c.to_string());
             }
@@ -402,7 +483,9 @@ pub fn error_metadata(
 
 #[cfg(feature = "hyper")]
 fn default_transport(config: &Config) -> Option<Arc<dyn Transport>> {
-    Some(Arc::new(crate::transport::HyperTransport::new(config.timeouts.connect_timeout())))
+    Some(Arc::new(crate::transport::HyperTransport::new(
+        config.timeouts.connect_timeout(),
+    )))
 }
 
 #[cfg(not(feature = "hyper"))]
@@ -424,33 +507,80 @@ mod tests {
 
     #[test]
     fn codes_are_sanitized() {
-        for raw in ["FooError", "ns#FooError", "ns#FooError:http://internal.amazon.com/x", "FooError:http://x", "aws.protocoltests.restjson#FooError:x#y"] {
+        for raw in [
+            "FooError",
+            "ns#FooError",
+            "ns#FooError:http://internal.amazon.com/x",
+            "FooError:http://x",
+            "aws.protocoltests.restjson#FooError:x#y",
+        ] {
             assert_eq!(sanitize_error_code(raw), "FooError", "{raw}");
         }
     }
 
     #[test]
     fn header_then_code_then_type() {
-        let m = error_metadata(&response(400, &[("x-amzn-errortype", "ns#Header:uri")], r#"{"code":"Body","__type":"Type"}"#), false).unwrap();
+        let m = error_metadata(
+            &response(
+                400,
+                &[("x-amzn-errortype", "ns#Header:uri")],
+                r#"{"code":"Body","__type":"Type"}"#,
+            ),
+            false,
+        )
+        .unwrap();
         assert_eq!(m.code(), Some("Header"));
-        let m = error_metadata(&response(400, &[], r#"{"__type":"ns#Type","code":"Body"}"#), false).unwrap();
+        let m = error_metadata(
+            &response(400, &[], r#"{"__type":"ns#Type","code":"Body"}"#),
+            false,
+        )
+        .unwrap();
         assert_eq!(m.code(), Some("Body"));
-        let m = error_metadata(&response(400, &[], r#"{"__type":"ns#Type","message":"hi"}"#), false).unwrap();
+        let m = error_metadata(
+            &response(400, &[], r#"{"__type":"ns#Type","message":"hi"}"#),
+            false,
+        )
+        .unwrap();
         assert_eq!((m.code(), m.message()), (Some("Type"), Some("hi")));
-        let m = error_metadata(&response(400, &[], r#"{"Message":"nested","Error":{"__type":"Nested"}}"#), false).unwrap();
+        let m = error_metadata(
+            &response(
+                400,
+                &[],
+                r#"{"Message":"nested","Error":{"__type":"Nested"}}"#,
+            ),
+            false,
+        )
+        .unwrap();
         assert_eq!(m.code(), None);
     }
 
     #[test]
     fn query_compatible_header_overrides() {
-        let r = response(400, &[("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender")], r#"{"__type":"QueueDoesNotExist"}"#);
-        assert_eq!(error_metadata(&r, true).unwrap().code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
-        assert_eq!(error_metadata(&r, false).unwrap().code(), Some("QueueDoesNotExist"));
+        let r = response(
+            400,
+            &[(
+                "x-amzn-query-error",
+                "AWS.SimpleQueueService.NonExistentQueue;Sender",
+            )],
+            r#"{"__type":"QueueDoesNotExist"}"#,
+        );
+        assert_eq!(
+            error_metadata(&r, true).unwrap().code(),
+            Some("AWS.SimpleQueueService.NonExistentQueue")
+        );
+        assert_eq!(
+            error_metadata(&r, false).unwrap().code(),
+            Some("QueueDoesNotExist")
+        );
     }
 
     #[test]
     fn html_error_pages_are_reported_not_parsed() {
-        let r = response(500, &[("x-amzn-requestid", "rid")], "<html><body>Internal Server Error</body></html>");
+        let r = response(
+            500,
+            &[("x-amzn-requestid", "rid")],
+            "<html><body>Internal Server Error</body></html>",
+        );
         let e = error_metadata(&r, false).unwrap_err();
         assert!(e.to_string().contains("not the JSON expected"), "{e}");
         assert!(e.to_string().contains("<html>"), "{e}");

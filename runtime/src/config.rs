@@ -116,9 +116,10 @@ impl RetryConfig {
 
     /// The wait before attempt `attempt + 1`, after `attempt` failed attempts.
     pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .initial_backoff
-            .saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX));
+        let exp = self.initial_backoff.saturating_mul(
+            1u32.checked_shl(attempt.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        );
         let cap = exp.min(self.max_backoff);
         cap.mul_f64(fastrand::f64())
     }
@@ -293,7 +294,9 @@ impl ConfigBuilder {
     pub fn from_env_with(service_env: &str, var: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
         let non_empty = |k: &str| var(k).filter(|v| !v.trim().is_empty());
         let profile_name = non_empty("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
-        let home = non_empty("HOME").or_else(|| non_empty("USERPROFILE")).map(PathBuf::from);
+        let home = non_empty("HOME")
+            .or_else(|| non_empty("USERPROFILE"))
+            .map(PathBuf::from);
         let config_path = non_empty("AWS_CONFIG_FILE")
             .map(PathBuf::from)
             .or_else(|| home.as_ref().map(|h| h.join(".aws").join("config")));
@@ -321,10 +324,20 @@ impl ConfigBuilder {
         b.config.region = non_empty("AWS_REGION")
             .or_else(|| non_empty("AWS_DEFAULT_REGION"))
             .or_else(|| from_config.and_then(|p| p.get("region").cloned()));
-        b.config.credentials = match (non_empty("AWS_ACCESS_KEY_ID"), non_empty("AWS_SECRET_ACCESS_KEY")) {
-            (Some(id), Some(secret)) => Some(Credentials::new(id, secret, non_empty("AWS_SESSION_TOKEN"))),
-            _ => match (profile("aws_access_key_id"), profile("aws_secret_access_key")) {
-                (Some(id), Some(secret)) => Some(Credentials::new(id, secret, profile("aws_session_token"))),
+        b.config.credentials = match (
+            non_empty("AWS_ACCESS_KEY_ID"),
+            non_empty("AWS_SECRET_ACCESS_KEY"),
+        ) {
+            (Some(id), Some(secret)) => {
+                Some(Credentials::new(id, secret, non_empty("AWS_SESSION_TOKEN")))
+            }
+            _ => match (
+                profile("aws_access_key_id"),
+                profile("aws_secret_access_key"),
+            ) {
+                (Some(id), Some(secret)) => {
+                    Some(Credentials::new(id, secret, profile("aws_session_token")))
+                }
                 _ => None,
             },
         };
@@ -355,7 +368,9 @@ pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMa
             let section = section.trim();
             current = if config_file {
                 match section.strip_prefix("profile") {
-                    Some(name) if name.starts_with(char::is_whitespace) => Some(name.trim().to_string()),
+                    Some(name) if name.starts_with(char::is_whitespace) => {
+                        Some(name.trim().to_string())
+                    }
                     _ if section == "default" => Some("default".to_string()),
                     _ => None,
                 }
@@ -395,7 +410,10 @@ mod tests {
         .unwrap();
         let mut vars: HashMap<&str, String> = HashMap::new();
         vars.insert("AWS_CONFIG_FILE", dir.join("config").display().to_string());
-        vars.insert("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials").display().to_string());
+        vars.insert(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("credentials").display().to_string(),
+        );
         vars.insert("AWS_PROFILE", "other".into());
         let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
         assert_eq!(c.region(), Some("ap-south-1"));
@@ -410,7 +428,10 @@ mod tests {
         let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
         assert_eq!(c.region(), Some("us-east-2"));
         let creds = c.credentials().unwrap();
-        assert_eq!((creds.access_key_id(), creds.session_token()), ("AKIDENV", Some("TOKEN")));
+        assert_eq!(
+            (creds.access_key_id(), creds.session_token()),
+            ("AKIDENV", Some("TOKEN"))
+        );
         assert_eq!(c.endpoint_url(), Some("http://127.0.0.1:9"));
         assert!(!format!("{c:?}").contains("SECRETENV"));
         std::fs::remove_dir_all(dir).unwrap();

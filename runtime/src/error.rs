@@ -22,7 +22,11 @@ impl BuildError {
     }
 
     /// A member's value is not valid.
-    pub fn invalid(shape: &'static str, member: &'static str, reason: impl Into<Cow<'static, str>>) -> Self {
+    pub fn invalid(
+        shape: &'static str,
+        member: &'static str,
+        reason: impl Into<Cow<'static, str>>,
+    ) -> Self {
         BuildError {
             shape,
             member,
@@ -60,7 +64,12 @@ pub struct ErrorMetadata {
 
 impl ErrorMetadata {
     /// Metadata with the given parts (for tests and hand-made errors).
-    pub fn new(code: Option<String>, message: Option<String>, status: u16, request_id: Option<String>) -> Self {
+    pub fn new(
+        code: Option<String>,
+        message: Option<String>,
+        status: u16,
+        request_id: Option<String>,
+    ) -> Self {
         ErrorMetadata {
             code,
             message,
@@ -168,7 +177,10 @@ pub enum TransportErrorKind {
 
 impl TransportError {
     /// A new transport error.
-    pub fn new(kind: TransportErrorKind, source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+    pub fn new(
+        kind: TransportErrorKind,
+        source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
+    ) -> Self {
         TransportError {
             kind,
             source: Some(source.into()),
@@ -201,7 +213,9 @@ impl fmt::Display for TransportError {
 
 impl std::error::Error for TransportError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.source.as_deref().map(|e| e as &(dyn std::error::Error + 'static))
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn std::error::Error + 'static))
     }
 }
 
@@ -319,7 +333,9 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
                 }
                 write!(f, ") is not valid: {source}")
             }
-            SdkError::Service { operation, meta, .. } => write!(f, "{operation} failed: {meta}"),
+            SdkError::Service {
+                operation, meta, ..
+            } => write!(f, "{operation} failed: {meta}"),
         }
     }
 }

@@ -81,6 +81,15 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A parser over a response body; an empty body reads as `{}`.
+    pub fn for_body(body: &'a [u8]) -> Self {
+        if body.iter().all(|c| c.is_ascii_whitespace()) {
+            Parser::new(b"{}")
+        } else {
+            Parser::new(body)
+        }
+    }
+
     /// Whether the input is empty or whitespace only (an empty body).
     pub fn is_blank(&self) -> bool {
         self.b.iter().all(|c| c.is_ascii_whitespace())
@@ -315,6 +324,51 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
+    /// Reads `null` as `None`, or a string.
+    pub fn opt_string(&mut self) -> Result<Option<String>> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.string().map(Some)
+        }
+    }
+
+    /// Reads `null` as `None`, or a boolean.
+    pub fn opt_bool(&mut self) -> Result<Option<bool>> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.bool().map(Some)
+        }
+    }
+
+    /// Reads `null` as `None`, or an `i32`.
+    pub fn opt_i32(&mut self) -> Result<Option<i32>> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.i32().map(Some)
+        }
+    }
+
+    /// Reads `null` as `None`, or an `i64`.
+    pub fn opt_i64(&mut self) -> Result<Option<i64>> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.i64().map(Some)
+        }
+    }
+
+    /// Reads `null` as `None`, or a timestamp.
+    pub fn opt_timestamp(&mut self, format: TimestampFormat) -> Result<Option<DateTime>> {
+        if self.null()? {
+            Ok(None)
+        } else {
+            self.timestamp(format).map(Some)
+        }
+    }
+
     /// Reads a string as an owned `String`.
     pub fn string(&mut self) -> Result<String> {
         self.str().map(Cow::into_owned)
@@ -398,21 +452,24 @@ impl<'a> Parser<'a> {
     pub fn i32(&mut self) -> Result<i32> {
         let at = self.pos;
         let v = self.integer()?;
-        i32::try_from(v).map_err(|_| JsonError::new(at, format!("{v} does not fit a 32-bit integer")))
+        i32::try_from(v)
+            .map_err(|_| JsonError::new(at, format!("{v} does not fit a 32-bit integer")))
     }
 
     /// Reads an `i16`.
     pub fn i16(&mut self) -> Result<i16> {
         let at = self.pos;
         let v = self.integer()?;
-        i16::try_from(v).map_err(|_| JsonError::new(at, format!("{v} does not fit a 16-bit integer")))
+        i16::try_from(v)
+            .map_err(|_| JsonError::new(at, format!("{v} does not fit a 16-bit integer")))
     }
 
     /// Reads an `i8`.
     pub fn i8(&mut self) -> Result<i8> {
         let at = self.pos;
         let v = self.integer()?;
-        i8::try_from(v).map_err(|_| JsonError::new(at, format!("{v} does not fit an 8-bit integer")))
+        i8::try_from(v)
+            .map_err(|_| JsonError::new(at, format!("{v} does not fit an 8-bit integer")))
     }
 
     /// Reads an `f64`; `"NaN"`, `"Infinity"` and `"-Infinity"` are accepted as strings.
@@ -459,13 +516,15 @@ impl<'a> Parser<'a> {
             (TimestampFormat::EpochSeconds, Some(b'"')) => {
                 // Some services quote epoch seconds; accept it.
                 let s = self.str()?;
-                DateTime::from_epoch_seconds_str(&s)
-                    .ok_or_else(|| JsonError::new(at, format!("`{s}` is not a timestamp in epoch seconds")))
+                DateTime::from_epoch_seconds_str(&s).ok_or_else(|| {
+                    JsonError::new(at, format!("`{s}` is not a timestamp in epoch seconds"))
+                })
             }
             (TimestampFormat::EpochSeconds, _) => {
                 let text = self.number_text()?;
-                DateTime::from_epoch_seconds_str(text)
-                    .ok_or_else(|| JsonError::new(at, format!("`{text}` is out of range for a timestamp")))
+                DateTime::from_epoch_seconds_str(text).ok_or_else(|| {
+                    JsonError::new(at, format!("`{text}` is out of range for a timestamp"))
+                })
             }
             (_, Some(b'"')) => {
                 let s = self.str()?;
@@ -675,7 +734,8 @@ impl Writer {
             self.sep();
             let mut b = ryu::Buffer::new();
             let s = b.format_finite(v);
-            self.buf.extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
+            self.buf
+                .extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
         }
     }
 
@@ -687,7 +747,8 @@ impl Writer {
             self.sep();
             let mut b = ryu::Buffer::new();
             let s = b.format_finite(v);
-            self.buf.extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
+            self.buf
+                .extend_from_slice(s.strip_suffix(".0").unwrap_or(s).as_bytes());
         }
     }
 
@@ -708,7 +769,8 @@ impl Writer {
         match format {
             TimestampFormat::EpochSeconds => {
                 self.sep();
-                self.buf.extend_from_slice(t.epoch_seconds_string().as_bytes());
+                self.buf
+                    .extend_from_slice(t.epoch_seconds_string().as_bytes());
             }
             other => {
                 let s = t.format(other);
@@ -747,6 +809,20 @@ impl Writer {
     }
 }
 
+/// Parses a whole body with `f`: an empty body reads as `{}`, and nothing may follow
+/// the value.
+pub fn parse_body<T>(body: &[u8], f: impl FnOnce(&mut Parser<'_>) -> Result<T>) -> Result<T> {
+    let mut p = Parser::for_body(body);
+    let v = f(&mut p)?;
+    p.finish()?;
+    Ok(v)
+}
+
+/// Checks that a body for an operation with no output is empty or one JSON value.
+pub fn parse_unit(body: &[u8]) -> Result<()> {
+    parse_body(body, |p| p.skip())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -768,10 +844,24 @@ mod tests {
 
     #[test]
     fn refuses_malformed_input_with_an_offset() {
-        for bad in [&b"{"[..], b"{\"a\" 1}", b"[1,]", b"{\"a\":1,}", b"\"abc", b"01", b"[1 2]", b"{,}", b"tru"] {
+        for bad in [
+            &b"{"[..],
+            b"{\"a\" 1}",
+            b"[1,]",
+            b"{\"a\":1,}",
+            b"\"abc",
+            b"01",
+            b"[1 2]",
+            b"{,}",
+            b"tru",
+        ] {
             let mut p = Parser::new(bad);
             let r = p.skip().and_then(|_| p.finish());
-            assert!(r.is_err(), "{:?} was accepted", String::from_utf8_lossy(bad));
+            assert!(
+                r.is_err(),
+                "{:?} was accepted",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
@@ -787,14 +877,27 @@ mod tests {
         // Escapes, quotes and control characters at every offset around the 8-byte scan.
         for len in 0..40 {
             for at in 0..=len {
-                for (raw, decoded) in [("\\\"", "\""), ("\\n", "\n"), ("\\u00e9", "é"), ("é", "é"), ("\\\\", "\\")] {
+                for (raw, decoded) in [
+                    ("\\\"", "\""),
+                    ("\\n", "\n"),
+                    ("\\u00e9", "é"),
+                    ("é", "é"),
+                    ("\\\\", "\\"),
+                ] {
                     let text = format!("{}{raw}{}", "a".repeat(at), "b".repeat(len - at));
                     let want = format!("{}{decoded}{}", "a".repeat(at), "b".repeat(len - at));
                     let json = format!("\"{text}\"");
-                    assert_eq!(Parser::new(json.as_bytes()).string().unwrap(), want, "{json}");
+                    assert_eq!(
+                        Parser::new(json.as_bytes()).string().unwrap(),
+                        want,
+                        "{json}"
+                    );
                 }
                 let bad = format!("\"{}\u{1}{}\"", "a".repeat(at), "b".repeat(len - at));
-                assert!(Parser::new(bad.as_bytes()).string().is_err(), "control character at {at}");
+                assert!(
+                    Parser::new(bad.as_bytes()).string().is_err(),
+                    "control character at {at}"
+                );
             }
         }
     }
@@ -829,25 +932,10 @@ mod tests {
     #[test]
     fn floats_accept_the_special_strings() {
         assert!(Parser::new(b"\"NaN\"").f64().unwrap().is_nan());
-        assert_eq!(Parser::new(b"\"-Infinity\"").f64().unwrap(), f64::NEG_INFINITY);
+        assert_eq!(
+            Parser::new(b"\"-Infinity\"").f64().unwrap(),
+            f64::NEG_INFINITY
+        );
         assert!(Parser::new(b"\"nope\"").f64().is_err());
     }
-}
-
-/// Parses a whole body with `f`: an empty body reads as `{}`, and nothing may follow
-/// the value.
-pub fn parse_body<T>(
-    body: &[u8],
-    f: impl FnOnce(&mut Parser<'_>) -> Result<T>,
-) -> Result<T> {
-    let blank = body.iter().all(|c| c.is_ascii_whitespace());
-    let mut p = Parser::new(if blank { b"{}" } else { body });
-    let v = f(&mut p)?;
-    p.finish()?;
-    Ok(v)
-}
-
-/// Checks that a body for an operation with no output is empty or one JSON value.
-pub fn parse_unit(body: &[u8]) -> Result<()> {
-    parse_body(body, |p| p.skip())
 }

@@ -19,7 +19,10 @@ pub mod types;
 
 pub use client::{Handle, Operation, ServiceMeta};
 pub use config::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
-pub use error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind, Unhandled};
+pub use error::{
+    BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind,
+    Unhandled,
+};
 pub use types::{Blob, DateTime, Document, Number, TimestampFormat};
 
 /// A fresh random token for `@idempotencyToken` members the caller left unset.

@@ -126,7 +126,9 @@ fn decode_resume<O: Paginated>(s: &str) -> Option<(Option<O::Token>, usize)> {
     let Some(b64) = s.strip_prefix(RESUME_PREFIX) else {
         return O::raw_token(s).map(|t| (Some(t), 0));
     };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(b64).ok()?;
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(b64)
+        .ok()?;
     let mut p = Parser::new(&bytes);
     let mut token = None;
     let mut skip = None;
@@ -295,7 +297,10 @@ where
     }
 }
 
-type InFlight<O> = (Option<<O as Paginated>::Token>, BoxFuture<'static, PageResult<O>>);
+type InFlight<O> = (
+    Option<<O as Paginated>::Token>,
+    BoxFuture<'static, PageResult<O>>,
+);
 type PageResult<O> = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>;
 
 struct Fetcher<O: Paginated> {
@@ -310,7 +315,10 @@ struct Fetcher<O: Paginated> {
     failed: Option<PaginationError<O::Error>>,
 }
 
-type FetchItem<O> = Result<(Option<<O as Paginated>::Token>, <O as Operation>::Output), PaginationError<<O as Operation>::Error>>;
+type FetchItem<O> = Result<
+    (Option<<O as Paginated>::Token>, <O as Operation>::Output),
+    PaginationError<<O as Operation>::Error>,
+>;
 
 impl<O> Fetcher<O>
 where
@@ -350,7 +358,8 @@ where
             let mut request = input.clone();
             O::set_input_token(&mut request, token.clone());
             let handle = self.handle.clone();
-            let fut: BoxFuture<'static, PageResult<O>> = Box::pin(async move { handle.invoke::<O>(&request).await });
+            let fut: BoxFuture<'static, PageResult<O>> =
+                Box::pin(async move { handle.invoke::<O>(&request).await });
             self.in_flight = Some((token, fut));
         }
         let Some((_, fut)) = self.in_flight.as_mut() else {
@@ -475,4 +484,3 @@ where
         }
     }
 }
-

@@ -138,8 +138,13 @@ impl TestServer {
     }
 
     /// Answers each request with `f`.
-    pub async fn start(f: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static, signing_name: &'static str) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind 127.0.0.1");
+    pub async fn start(
+        f: impl Fn(&RecordedRequest) -> Reply + Send + Sync + 'static,
+        signing_name: &'static str,
+    ) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind 127.0.0.1");
         let addr = listener.local_addr().expect("local address");
         let requests = Arc::new(Mutex::new(Vec::new()));
         let responder: Arc<Responder> = Arc::new(Box::new(f));
@@ -153,7 +158,11 @@ impl TestServer {
                 });
             }
         });
-        TestServer { addr, requests, task }
+        TestServer {
+            addr,
+            requests,
+            task,
+        }
     }
 
     /// The endpoint URL (`http://127.0.0.1:PORT`).
@@ -168,7 +177,11 @@ impl TestServer {
 
     /// The credentials the signature check expects.
     pub fn credentials() -> crate::Credentials {
-        crate::Credentials::new(ACCESS_KEY_ID, SECRET_ACCESS_KEY, Some("session-token".into()))
+        crate::Credentials::new(
+            ACCESS_KEY_ID,
+            SECRET_ACCESS_KEY,
+            Some("session-token".into()),
+        )
     }
 
     /// A client configuration pointing at this server, with fast retries.
@@ -249,7 +262,11 @@ async fn serve(
         if reply.hang_up {
             return Ok(());
         }
-        let mut out = format!("HTTP/1.1 {} Reply\r\ncontent-length: {}\r\n", reply.status, reply.body.len());
+        let mut out = format!(
+            "HTTP/1.1 {} Reply\r\ncontent-length: {}\r\n",
+            reply.status,
+            reply.body.len()
+        );
         for (k, v) in &reply.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
@@ -276,8 +293,15 @@ fn hex(bytes: &[u8]) -> String {
 
 /// Checks a request's SigV4 `Authorization` header from first principles (not with
 /// the `aws-sigv4` crate the client signs with).
-pub fn verify_sigv4(req: &RecordedRequest, secret: &str, region: &str, service: &str) -> Result<(), String> {
-    let auth = req.header("authorization").ok_or("no authorization header")?;
+pub fn verify_sigv4(
+    req: &RecordedRequest,
+    secret: &str,
+    region: &str,
+    service: &str,
+) -> Result<(), String> {
+    let auth = req
+        .header("authorization")
+        .ok_or("no authorization header")?;
     let rest = auth
         .strip_prefix("AWS4-HMAC-SHA256 ")
         .ok_or("not AWS4-HMAC-SHA256")?;
@@ -302,7 +326,9 @@ pub fn verify_sigv4(req: &RecordedRequest, secret: &str, region: &str, service: 
     let scope = format!("{date}/{region}/{service}/aws4_request");
     let expected_credential = format!("{ACCESS_KEY_ID}/{scope}");
     if credential != expected_credential {
-        return Err(format!("credential scope is {credential}, expected {expected_credential}"));
+        return Err(format!(
+            "credential scope is {credential}, expected {expected_credential}"
+        ));
     }
     let names: Vec<&str> = signed_headers.split(';').collect();
     for required in ["host", "x-amz-date", "content-type", "x-amz-target"] {
@@ -312,8 +338,13 @@ pub fn verify_sigv4(req: &RecordedRequest, secret: &str, region: &str, service: 
     }
     let mut canonical_headers = String::new();
     for name in &names {
-        let value = req.header(name).ok_or_else(|| format!("signed header {name} is missing"))?;
-        canonical_headers.push_str(&format!("{name}:{}\n", value.split_whitespace().collect::<Vec<_>>().join(" ")));
+        let value = req
+            .header(name)
+            .ok_or_else(|| format!("signed header {name} is missing"))?;
+        canonical_headers.push_str(&format!(
+            "{name}:{}\n",
+            value.split_whitespace().collect::<Vec<_>>().join(" ")
+        ));
     }
     let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
     let canonical = format!(
@@ -337,6 +368,8 @@ pub fn verify_sigv4(req: &RecordedRequest, secret: &str, region: &str, service: 
     if expected == signature {
         Ok(())
     } else {
-        Err(format!("signature mismatch: expected {expected}, got {signature}"))
+        Err(format!(
+            "signature mismatch: expected {expected}, got {signature}"
+        ))
     }
 }

@@ -148,7 +148,11 @@ impl DateTime {
             } else {
                 let div = 10u128.pow(d);
                 let rem = mantissa % div;
-                let nanos = if d >= 9 { rem / 10u128.pow(d - 9) } else { rem * 10u128.pow(9 - d) };
+                let nanos = if d >= 9 {
+                    rem / 10u128.pow(d - 9)
+                } else {
+                    rem * 10u128.pow(9 - d)
+                };
                 (mantissa / div, nanos)
             }
         };
@@ -160,7 +164,10 @@ impl DateTime {
                 nanos: NANOS_PER_SEC - nanos,
             })
         } else if neg {
-            Some(DateTime { secs: -secs, nanos: 0 })
+            Some(DateTime {
+                secs: -secs,
+                nanos: 0,
+            })
         } else {
             Some(DateTime { secs, nanos })
         }
@@ -270,8 +277,27 @@ fn num(s: &str) -> Option<u32> {
 
 fn from_parts(y: i64, mo: u32, d: u32, h: u32, mi: u32, s: u32, nanos: u32) -> Option<DateTime> {
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let dim = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-    if !(1..=12).contains(&mo) || d == 0 || d > dim[(mo - 1) as usize] || h > 23 || mi > 59 || s > 60 {
+    let dim = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if !(1..=12).contains(&mo)
+        || d == 0
+        || d > dim[(mo - 1) as usize]
+        || h > 23
+        || mi > 59
+        || s > 60
+    {
         return None;
     }
     let secs = days_from_civil(y, mo, d) * 86_400 + i64::from(h * 3600 + mi * 60 + s.min(59));
@@ -303,7 +329,11 @@ fn parse_rfc3339(s: &str) -> Option<DateTime> {
         return None;
     }
     let rest = &rest[1..];
-    let (h, mi, sec) = (num(rest.get(0..2)?)?, num(rest.get(3..5)?)?, num(rest.get(6..8)?)?);
+    let (h, mi, sec) = (
+        num(rest.get(0..2)?)?,
+        num(rest.get(3..5)?)?,
+        num(rest.get(6..8)?)?,
+    );
     if rest.get(2..3)? != ":" || rest.get(5..6)? != ":" {
         return None;
     }
@@ -400,7 +430,8 @@ impl From<DateTime> for SystemTime {
         if t.secs >= 0 {
             UNIX_EPOCH + Duration::new(t.secs as u64, t.nanos)
         } else {
-            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs()) + Duration::from_nanos(u64::from(t.nanos))
+            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs())
+                + Duration::from_nanos(u64::from(t.nanos))
         }
     }
 }
@@ -409,7 +440,8 @@ impl From<DateTime> for SystemTime {
 impl From<DateTime> for time::OffsetDateTime {
     fn from(t: DateTime) -> Self {
         let n = i128::from(t.secs) * 1_000_000_000 + i128::from(t.nanos);
-        time::OffsetDateTime::from_unix_timestamp_nanos(n).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        time::OffsetDateTime::from_unix_timestamp_nanos(n)
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 }
 
@@ -614,11 +646,15 @@ mod tests {
         let t = DateTime::parse("2023-11-14T22:13:57.123Z", TimestampFormat::DateTime).unwrap();
         assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
         assert_eq!(t.to_rfc3339(), "2023-11-14T22:13:57.123Z");
-        let o = DateTime::parse("2023-11-15T00:13:57.123+02:00", TimestampFormat::DateTime).unwrap();
+        let o =
+            DateTime::parse("2023-11-15T00:13:57.123+02:00", TimestampFormat::DateTime).unwrap();
         assert_eq!(o, t);
         let h = DateTime::from_secs(1_700_000_037);
         assert_eq!(h.to_http_date(), "Tue, 14 Nov 2023 22:13:57 GMT");
-        assert_eq!(DateTime::parse(&h.to_http_date(), TimestampFormat::HttpDate), Some(h));
+        assert_eq!(
+            DateTime::parse(&h.to_http_date(), TimestampFormat::HttpDate),
+            Some(h)
+        );
         assert!(DateTime::parse("2023-02-30T00:00:00Z", TimestampFormat::DateTime).is_none());
         assert_eq!(DateTime::from_secs(-1).to_rfc3339(), "1969-12-31T23:59:59Z");
     }

@@ -32,7 +32,6 @@ pub(crate) const USAGE: &str = "usage:
   cargo xtask codegen --model FILE [--operations A,B] [--service ID] [--crate-name NAME] --out DIR [--check]
       generate the client and paginator crates of any Smithy JSON AST model into DIR";
 
-
 struct Args {
     check: bool,
     model: Option<PathBuf>,
@@ -97,10 +96,21 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let root = repo_root();
     let (models, out_dir, workspace) = match (&a.model, &a.out) {
         (Some(m), Some(o)) => (vec![m.clone()], o.clone(), true),
-        _ => (model_files(&root.join("model"))?, root.join("generated"), false),
+        _ => (
+            model_files(&root.join("model"))?,
+            root.join("generated"),
+            false,
+        ),
     };
     let runtime = root.join("runtime");
-    let output = generate(&models, &a.options, &out_dir, &runtime, workspace, a.model.is_none())?;
+    let output = generate(
+        &models,
+        &a.options,
+        &out_dir,
+        &runtime,
+        workspace,
+        a.model.is_none(),
+    )?;
     for w in &output.warnings {
         eprintln!("warning: {w}");
     }
@@ -112,7 +122,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let problems = compare(&out_dir, &output)?;
     if a.check {
         if problems.is_empty() {
-            eprintln!("{} is up to date ({} files)", out_dir.display(), output.files.len());
+            eprintln!(
+                "{} is up to date ({} files)",
+                out_dir.display(),
+                output.files.len()
+            );
             return Ok(());
         }
         let list: Vec<String> = problems.iter().map(|p| format!("  {p}")).collect();
@@ -127,14 +141,19 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "generated {} files into {}{}",
         output.files.len(),
         out_dir.display(),
-        if problems.is_empty() { " (no changes)" } else { "" }
+        if problems.is_empty() {
+            " (no changes)"
+        } else {
+            ""
+        }
     );
     Ok(())
 }
 
 /// The `.json` files of a model folder, sorted.
 pub fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     let mut files: Vec<PathBuf> = entries
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -157,8 +176,12 @@ pub fn generate(
 ) -> Result<Output, String> {
     let mut merged: Option<serde_json_merge::Doc> = None;
     for path in models {
-        let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let doc = serde_json_merge::Doc { path: path.clone(), bytes };
+        let bytes =
+            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+        let doc = serde_json_merge::Doc {
+            path: path.clone(),
+            bytes,
+        };
         merged = Some(match merged {
             None => doc,
             Some(prev) => serde_json_merge::merge(prev, doc)?,
@@ -171,7 +194,8 @@ pub fn generate(
         workspace,
         test_deps,
     };
-    codegen::generate(&doc.bytes, options, &layout).map_err(|e| format!("{}: {e}", doc.path.display()))
+    codegen::generate(&doc.bytes, options, &layout)
+        .map_err(|e| format!("{}: {e}", doc.path.display()))
 }
 
 /// Merging several model files: their `shapes` are combined.
@@ -197,7 +221,9 @@ fn absolute(p: &Path) -> PathBuf {
     let p = if p.is_absolute() {
         p.to_path_buf()
     } else {
-        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+        std::env::current_dir()
+            .map(|d| d.join(p))
+            .unwrap_or_else(|_| p.to_path_buf())
     };
     let mut out = PathBuf::new();
     for c in p.components() {
@@ -223,7 +249,11 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
         return to.display().to_string();
     }
     let mut parts: Vec<String> = vec!["..".to_string(); f.len() - common];
-    parts.extend(t[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        t[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     parts.join("/")
 }
 
@@ -238,7 +268,9 @@ fn is_managed(rel: &str, crates: &BTreeSet<String>) -> bool {
 }
 
 fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         let name = e.file_name();
@@ -296,7 +328,8 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
             continue;
         }
         if let Some(parent) = dest.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         let tmp = dest.with_extension("xtask-tmp");
         if let Err(e) = std::fs::write(&tmp, content) {
@@ -309,7 +342,8 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
         staged.push((tmp, dest));
     }
     for (tmp, dest) in staged {
-        std::fs::rename(&tmp, &dest).map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        std::fs::rename(&tmp, &dest)
+            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     }
     let mut on_disk = Vec::new();
     walk(out_dir, out_dir, &mut on_disk);
@@ -339,14 +373,30 @@ pub fn generate_workspace(models: &[PathBuf], dir: &Path) -> Result<Vec<String>,
             ..Options::default()
         };
         let out_dir = dir.join(&name);
-        let output = generate(std::slice::from_ref(model), &options, &out_dir, &runtime, false, false)?;
-        warnings.extend(output.warnings.iter().map(|w| format!("{}: {w}", model.display())));
+        let output = generate(
+            std::slice::from_ref(model),
+            &options,
+            &out_dir,
+            &runtime,
+            false,
+            false,
+        )?;
+        warnings.extend(
+            output
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", model.display())),
+        );
         write(&out_dir, &output)?;
         members.push(format!("\"{name}/{name}\""));
         members.push(format!("\"{name}/{name}-paginators\""));
     }
-    let manifest = format!("[workspace]\nresolver = \"2\"\nmembers = [{}]\n", members.join(", "));
-    std::fs::write(dir.join("Cargo.toml"), manifest).map_err(|e| format!("cannot write the workspace: {e}"))?;
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\n",
+        members.join(", ")
+    );
+    std::fs::write(dir.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("cannot write the workspace: {e}"))?;
     Ok(warnings)
 }
 
@@ -357,7 +407,18 @@ pub fn check_builds(dir: &Path) -> Result<(), String> {
     let target = repo_root().join("target").join("generated-check");
     let manifest = dir.join("Cargo.toml");
     let runs: [(&str, &[&str]); 2] = [
-        ("clippy", &["clippy", "--workspace", "--all-targets", "--quiet", "--", "-D", "warnings"]),
+        (
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
         ("doc", &["doc", "--workspace", "--no-deps", "--quiet"]),
     ];
     for (what, args) in runs {

@@ -10,7 +10,9 @@ fn cargo() -> Command {
 }
 
 fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
-    let status = cmd.status().map_err(|e| format!("cannot run {what}: {e}"))?;
+    let status = cmd
+        .status()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
     if status.success() {
         Ok(())
     } else {
@@ -31,24 +33,29 @@ const MOTO_OPERATIONS: &str =
 pub fn test() -> Result<(), String> {
     let root = repo_root();
     let mut cmd = cargo();
-    cmd.current_dir(&root).args(["test", "--workspace", "--all-targets"]);
+    cmd.current_dir(&root)
+        .args(["test", "--workspace", "--all-targets"]);
     if std::env::var_os("CI").is_some() {
         cmd.env("INSTA_UPDATE", "no");
     }
     run(&mut cmd, "cargo test")?;
     let mut cmd = cargo();
-    cmd.current_dir(&root).args(["test", "--workspace", "--doc"]);
+    cmd.current_dir(&root)
+        .args(["test", "--workspace", "--doc"]);
     run(&mut cmd, "cargo test --doc")?;
     moto()
 }
 
 fn python() -> Option<String> {
-    ["python3", "python"].into_iter().map(str::to_string).find(|p| {
-        Command::new(p)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    })
+    ["python3", "python"]
+        .into_iter()
+        .map(str::to_string)
+        .find(|p| {
+            Command::new(p)
+                .arg("--version")
+                .output()
+                .is_ok_and(|o| o.status.success())
+        })
 }
 
 /// Installs moto into a virtual environment under target/, once.
@@ -60,16 +67,28 @@ fn moto_server(python: &str) -> Result<PathBuf, String> {
         return Ok(server);
     }
     eprintln!("installing moto into {}", venv.display());
-    run(Command::new(python).args(["-m", "venv"]).arg(&venv), "python3 -m venv")?;
     run(
-        Command::new(bin.join("python"))
-            .args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check", "moto[server]>=5.1,<6"]),
+        Command::new(python).args(["-m", "venv"]).arg(&venv),
+        "python3 -m venv",
+    )?;
+    run(
+        Command::new(bin.join("python")).args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "moto[server]>=5.1,<6",
+        ]),
         "pip install moto[server]",
     )?;
     if server.exists() {
         Ok(server)
     } else {
-        Err(format!("moto was installed but {} is missing", server.display()))
+        Err(format!(
+            "moto was installed but {} is missing",
+            server.display()
+        ))
     }
 }
 
@@ -156,7 +175,10 @@ pub fn bench() -> Result<(), String> {
             best = best.min(t);
         }
         total += best;
-        let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
         println!("codegen_{} {:.1} ms", stem.replace('-', "_"), best * 1000.0);
     }
     println!("codegen_all_models {:.1} ms", total * 1000.0);
@@ -178,13 +200,23 @@ pub fn bench() -> Result<(), String> {
     let _ = std::fs::remove_dir_all(&target);
     // Fetch first, so the build time counts compiling only.
     run(
-        cargo().args(["fetch", "--manifest-path"]).arg(out.join("Cargo.toml")),
+        cargo()
+            .args(["fetch", "--manifest-path"])
+            .arg(out.join("Cargo.toml")),
         "cargo fetch",
     )?;
     let build = timed("cargo build", || {
         run(
             cargo()
-                .args(["build", "--quiet", "--release", "--no-default-features", "-p", "network-firewall", "--manifest-path"])
+                .args([
+                    "build",
+                    "--quiet",
+                    "--release",
+                    "--no-default-features",
+                    "-p",
+                    "network-firewall",
+                    "--manifest-path",
+                ])
                 .arg(out.join("Cargo.toml"))
                 .env("CARGO_TARGET_DIR", &target),
             "cargo build --release",
@@ -196,7 +228,15 @@ pub fn bench() -> Result<(), String> {
     let crate_only = timed("cargo build", || {
         run(
             cargo()
-                .args(["build", "--quiet", "--release", "--no-default-features", "-p", "network-firewall", "--manifest-path"])
+                .args([
+                    "build",
+                    "--quiet",
+                    "--release",
+                    "--no-default-features",
+                    "-p",
+                    "network-firewall",
+                    "--manifest-path",
+                ])
                 .arg(out.join("Cargo.toml"))
                 .env("CARGO_TARGET_DIR", &target),
             "cargo build --release",

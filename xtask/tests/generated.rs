@@ -6,14 +6,20 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn scratch(name: &str) -> PathBuf {
-    let dir = xtask::repo_root().join("target").join("xtask-tests").join(name);
+    let dir = xtask::repo_root()
+        .join("target")
+        .join("xtask-tests")
+        .join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 fn xtask(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .output()
+        .unwrap()
 }
 
 #[test]
@@ -29,29 +35,60 @@ fn generated_is_fresh() {
 #[test]
 fn check_names_stale_missing_and_extra_files_and_the_fix() {
     let dir = scratch("check");
-    let model = xtask::repo_root().join("model").join("network-firewall.json");
+    let model = xtask::repo_root()
+        .join("model")
+        .join("network-firewall.json");
     let (m, d) = (model.to_str().unwrap(), dir.to_str().unwrap());
     let out = xtask(&["codegen", "--model", m, "--out", d, "--check"]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("missing: network-firewall/src/lib.rs"), "{err}");
-    assert!(err.contains("rerun the same command without --check"), "{err}");
+    assert!(
+        err.contains("missing: network-firewall/src/lib.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("rerun the same command without --check"),
+        "{err}"
+    );
 
-    assert!(xtask(&["codegen", "--model", m, "--out", d]).status.success());
-    assert!(xtask(&["codegen", "--model", m, "--out", d, "--check"]).status.success());
+    assert!(xtask(&["codegen", "--model", m, "--out", d])
+        .status
+        .success());
+    assert!(xtask(&["codegen", "--model", m, "--out", d, "--check"])
+        .status
+        .success());
 
     std::fs::write(dir.join("network-firewall/src/types.rs"), "// edited").unwrap();
-    std::fs::write(dir.join("network-firewall/src/stray.rs"), "// not generated").unwrap();
+    std::fs::write(
+        dir.join("network-firewall/src/stray.rs"),
+        "// not generated",
+    )
+    .unwrap();
     std::fs::create_dir_all(dir.join("network-firewall/examples")).unwrap();
-    std::fs::write(dir.join("network-firewall/examples/mine.rs"), "fn main() {}").unwrap();
+    std::fs::write(
+        dir.join("network-firewall/examples/mine.rs"),
+        "fn main() {}",
+    )
+    .unwrap();
     let out = xtask(&["codegen", "--model", m, "--out", d, "--check"]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(err.contains("stale: network-firewall/src/types.rs"), "{err}");
-    assert!(err.contains("extra: network-firewall/src/stray.rs"), "{err}");
-    assert!(!err.contains("examples/mine.rs"), "hand-written examples are not the generator's: {err}");
+    assert!(
+        err.contains("stale: network-firewall/src/types.rs"),
+        "{err}"
+    );
+    assert!(
+        err.contains("extra: network-firewall/src/stray.rs"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("examples/mine.rs"),
+        "hand-written examples are not the generator's: {err}"
+    );
 
-    assert!(xtask(&["codegen", "--model", m, "--out", d]).status.success());
+    assert!(xtask(&["codegen", "--model", m, "--out", d])
+        .status
+        .success());
     assert!(!dir.join("network-firewall/src/stray.rs").exists());
     assert!(dir.join("network-firewall/examples/mine.rs").exists());
 }
@@ -60,13 +97,29 @@ fn check_names_stale_missing_and_extra_files_and_the_fix() {
 fn a_bad_model_writes_nothing_and_says_why() {
     let dir = scratch("bad-model");
     let model = xtask::repo_root().join("codegen/tests/invalid/dangling_target.json");
-    let out = xtask(&["codegen", "--model", model.to_str().unwrap(), "--out", dir.to_str().unwrap()]);
+    let out = xtask(&[
+        "codegen",
+        "--model",
+        model.to_str().unwrap(),
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with("error: "), "{err}");
-    assert!(err.contains("ex#In$Name: target `ex#Missing` is not a shape"), "{err}");
-    assert!(!err.contains("Invalid(") && !err.contains("Diagnostic {"), "not a Debug dump: {err}");
-    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0, "files were written");
+    assert!(
+        err.contains("ex#In$Name: target `ex#Missing` is not a shape"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Invalid(") && !err.contains("Diagnostic {"),
+        "not a Debug dump: {err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&dir).unwrap().count(),
+        0,
+        "files were written"
+    );
 }
 
 #[test]
@@ -103,7 +156,11 @@ fn every_official_model_generates_and_builds_clean() {
         return;
     };
     let models = json_files(Path::new(&folder));
-    assert!(!models.is_empty(), "no models in {}", Path::new(&folder).display());
+    assert!(
+        !models.is_empty(),
+        "no models in {}",
+        Path::new(&folder).display()
+    );
     let dir = scratch("official-models");
     let warnings = xtask::generate_workspace(&models, &dir).unwrap();
     for w in &warnings {

@@ -1,7 +1,7 @@
 //! The client, its fluent builders, the operation descriptors and the error enums.
 
 use super::common::{doc, field_type, ident, rust_type};
-use crate::ir::{Operation, Service, Struct, Type, TypeDef, NamedKind};
+use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -65,19 +65,25 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 type Error = crate::error::#e;
                 const NAME: &'static str = #wire;
                 const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
+                #[inline]
                 fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {
                     #serialize
                 }
+                #[inline]
                 fn parse(body: &[u8]) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
                     #parse
                 }
+                #[inline]
                 fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
                     crate::codec::#parse_error(meta, body)
                 }
             }
         }
     });
-    let paginated = service.operations.iter().map(super::paginators::paginated_impl);
+    let paginated = service
+        .operations
+        .iter()
+        .map(super::paginators::paginated_impl);
     quote! {
         //! One descriptor per operation: its name, input, output and error types, and
         //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
@@ -184,7 +190,10 @@ pub fn error_module(service: &Service) -> TokenStream {
 fn setter_param(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote! { impl ::std::convert::Into<::std::string::String> },
-        Type::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. } => {
+        Type::Named {
+            kind: NamedKind::Enum | NamedKind::IntEnum,
+            ..
+        } => {
             let t = rust_type(ty);
             quote! { impl ::std::convert::Into<#t> }
         }
@@ -368,7 +377,10 @@ pub fn client_module(service: &Service) -> TokenStream {
             }
         }
     });
-    let builders = service.operations.iter().map(|op| fluent_builder(service, op));
+    let builders = service
+        .operations
+        .iter()
+        .map(|op| fluent_builder(service, op));
     let example_doc = format!(
         "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files)."
     );

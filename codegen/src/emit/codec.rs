@@ -3,13 +3,17 @@
 
 use super::common::ident;
 use super::types::{default_expr, zero_expr};
-use crate::ir::{Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union};
+use crate::ir::{
+    Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
+};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 fn ts_format(f: TimestampFormat) -> TokenStream {
     match f {
-        TimestampFormat::EpochSeconds => quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds },
+        TimestampFormat::EpochSeconds => {
+            quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds }
+        }
         TimestampFormat::DateTime => quote! { ::awsjson_runtime::TimestampFormat::DateTime },
         TimestampFormat::HttpDate => quote! { ::awsjson_runtime::TimestampFormat::HttpDate },
     }
@@ -315,9 +319,14 @@ fn ser_struct(s: &Struct) -> TokenStream {
         quote! {}
     };
     let uses_v = !s.fields.is_empty();
-    let v = if uses_v { quote! { v } } else { quote! { _v } };
+    let v = if uses_v {
+        quote! { v }
+    } else {
+        quote! { _v }
+    };
     quote! {
         #allow
+        #[inline]
         pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, #v: &crate::types::#n) {
             w.begin_object();
             #( #members )*
@@ -330,29 +339,48 @@ fn de_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let f = format_ident!("de_{}", s.name);
     let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
-    let local = |field: &Field| format_ident!("field_{}", crate::names::unraw(&field.ident));
-    let vars = s.fields.iter().map(|field| {
-        let id = local(field);
-        let t = super::common::field_type(&field.ty, field.boxed);
-        quote! { let mut #id: ::std::option::Option<#t> = ::std::option::Option::None; }
-    });
+    // Members are read into the structure's builder: one local to drop on an error
+    // path instead of one per member keeps the generated code small.
+    let builder = format_ident!("{}Builder", s.name);
+    let local = |field: &Field| {
+        let id = ident(&field.ident);
+        quote! { b.#id }
+    };
     let arms = s.fields.iter().map(|field: &Field| {
         let id = local(field);
         let wire = field.wire_name.as_str();
         let read = de_value(&field.ty, 0);
-        let read = if field.boxed { quote! { ::std::boxed::Box::new(#read) } } else { read };
+        let read = if field.boxed {
+            quote! { ::std::boxed::Box::new(#read) }
+        } else {
+            read
+        };
         // Error messages come as `message` or `Message`, whatever the model says.
         let pattern = if Some(&field.ident) == message_ident.as_ref() {
             quote! { "message" | "Message" }
         } else {
             quote! { #wire }
         };
-        quote! {
-            #pattern => {
-                if !p.null()? {
-                    #id = ::std::option::Option::Some(#read);
-                }
+        let simple = match &field.ty {
+            Type::String => Some(quote! { p.opt_string()? }),
+            Type::Bool => Some(quote! { p.opt_bool()? }),
+            Type::Long => Some(quote! { p.opt_i64()? }),
+            Type::Integer => Some(quote! { p.opt_i32()? }),
+            Type::Timestamp(f) => {
+                let f = ts_format(*f);
+                Some(quote! { p.opt_timestamp(#f)? })
             }
+            _ => None,
+        };
+        match simple {
+            Some(read) if !field.boxed => quote! { #pattern => #id = #read, },
+            _ => quote! {
+                #pattern => {
+                    if !p.null()? {
+                        #id = ::std::option::Option::Some(#read);
+                    }
+                }
+            },
         }
     });
     let inits = s.fields.iter().map(|field| {
@@ -375,6 +403,11 @@ fn de_struct(s: &Struct) -> TokenStream {
     } else {
         quote! {}
     };
+    let vars = if s.fields.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut b = crate::types::builders::#builder::default(); }
+    };
     let body = if s.fields.is_empty() {
         quote! { p.skip()?; }
     } else {
@@ -390,8 +423,9 @@ fn de_struct(s: &Struct) -> TokenStream {
     };
     quote! {
         #allow
+        #[inline]
         pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
-            #( #vars )*
+            #vars
             #body
             ::std::result::Result::Ok(crate::types::#n {
                 #( #inits )*
@@ -427,6 +461,7 @@ fn ser_union(u: &Union) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, v: &crate::types::#n) {
             w.begin_object();
             match v {
@@ -447,7 +482,11 @@ fn de_union(u: &Union) -> TokenStream {
         match &v.ty {
             Some(t) => {
                 let read = de_value(t, 0);
-                let read = if v.boxed { quote! { ::std::boxed::Box::new(#read) } } else { read };
+                let read = if v.boxed {
+                    quote! { ::std::boxed::Box::new(#read) }
+                } else {
+                    read
+                };
                 quote! { #wire => crate::types::#n::#id(#read), }
             }
             None => quote! {
@@ -459,6 +498,7 @@ fn de_union(u: &Union) -> TokenStream {
         }
     });
     quote! {
+        #[inline]
         pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
             let mut out = ::std::option::Option::None;
             p.begin_object()?;
@@ -485,29 +525,51 @@ fn de_union(u: &Union) -> TokenStream {
     }
 }
 
+/// Reads an error structure from an error body, with the metadata already read;
+/// gives the metadata back if the body does not have the structure's shape.
+fn error_struct(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let f = format_ident!("error_struct_{}", s.name);
+    let de = format_ident!("de_{}", s.name);
+    quote! {
+        #[inline]
+        fn #f(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::ErrorMetadata> {
+            match ::awsjson_runtime::json::parse_body(body, #de) {
+                ::std::result::Result::Ok(mut error) => {
+                    error.meta = meta;
+                    ::std::result::Result::Ok(error)
+                }
+                ::std::result::Result::Err(_) => ::std::result::Result::Err(meta),
+            }
+        }
+    }
+}
+
 fn error_dispatch(op: &Operation) -> TokenStream {
     let f = format_ident!("error_{}", op.type_name);
     let e = format_ident!("{}Error", op.type_name);
     let arms = op.errors.iter().map(|err| {
         let code = err.code.as_str();
         let variant = ident(&err.variant);
-        let de = format_ident!("de_{}", err.type_name);
+        let parse = format_ident!("error_struct_{}", err.type_name);
         let pattern = match &err.query_code {
             Some(q) if q != code => quote! { #code | #q },
             _ => quote! { #code },
         };
         quote! {
-            #pattern => match ::awsjson_runtime::json::parse_body(body, #de) {
-                ::std::result::Result::Ok(mut error) => {
-                    error.meta = meta;
-                    crate::error::#e::#variant(error)
-                }
-                ::std::result::Result::Err(_) => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+            #pattern => match #parse(meta, body) {
+                ::std::result::Result::Ok(error) => crate::error::#e::#variant(error),
+                ::std::result::Result::Err(meta) => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
             },
         }
     });
-    let body_arg = if op.errors.is_empty() { quote! { _body } } else { quote! { body } };
+    let body_arg = if op.errors.is_empty() {
+        quote! { _body }
+    } else {
+        quote! { body }
+    };
     quote! {
+        #[inline]
         pub(crate) fn #f(meta: ::awsjson_runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
             match meta.code().unwrap_or_default() {
                 #( #arms )*
@@ -528,6 +590,9 @@ pub fn codec_module(service: &Service) -> TokenStream {
                 }
                 if s.codec.de {
                     items.push(de_struct(s));
+                }
+                if s.codec.de && s.error.is_some() {
+                    items.push(error_struct(s));
                 }
             }
             TypeDef::Union(u) => {

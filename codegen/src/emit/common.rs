@@ -110,7 +110,10 @@ pub fn has_float(ty: &Type) -> bool {
         Type::Float | Type::Double | Type::Document => true,
         Type::List { member, .. } => has_float(member),
         Type::Map { value, .. } => has_float(value),
-        Type::Named { kind: NamedKind::Struct | NamedKind::Union, .. } => true,
+        Type::Named {
+            kind: NamedKind::Struct | NamedKind::Union,
+            ..
+        } => true,
         _ => false,
     }
 }

@@ -44,9 +44,18 @@ pub fn can_shorten(service: &Service) -> bool {
         .types
         .iter()
         .map(|t| t.name().to_string())
-        .chain(service.operations.iter().flat_map(|o| [o.type_name.clone(), format!("{}Error", o.type_name), format!("{}FluentBuilder", o.type_name), format!("{}Paginator", o.type_name)]))
+        .chain(service.operations.iter().flat_map(|o| {
+            [
+                o.type_name.clone(),
+                format!("{}Error", o.type_name),
+                format!("{}FluentBuilder", o.type_name),
+                format!("{}Paginator", o.type_name),
+            ]
+        }))
         .collect();
-    !PRELUDE_PATHS.iter().any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
+    !PRELUDE_PATHS
+        .iter()
+        .any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
 }
 
 /// Renders tokens as a Rust file with the generated-file header; with `short`, std
@@ -65,7 +74,37 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
     } else {
         syn::parse2(tokens).map_err(err)?
     };
-    Ok(format!("{}{}", common::header(source), prettyplease::unparse(&parsed)))
+    let mut parsed = parsed;
+    if file.ends_with("lib.rs") {
+        skip_rustfmt(&mut parsed);
+    }
+    Ok(format!(
+        "{}{}",
+        common::header(source),
+        prettyplease::unparse(&parsed)
+    ))
+}
+
+/// Marks every item of a crate root `#[rustfmt::skip]` (a crate root cannot carry
+/// `#![rustfmt::skip]` on stable Rust), so that `cargo fmt` leaves generated code,
+/// and the module files declared there, alone.
+fn skip_rustfmt(file: &mut syn::File) {
+    for item in &mut file.items {
+        let attrs = match item {
+            syn::Item::Const(i) => &mut i.attrs,
+            syn::Item::Enum(i) => &mut i.attrs,
+            syn::Item::Fn(i) => &mut i.attrs,
+            syn::Item::Impl(i) => &mut i.attrs,
+            syn::Item::Mod(i) => &mut i.attrs,
+            syn::Item::Static(i) => &mut i.attrs,
+            syn::Item::Struct(i) => &mut i.attrs,
+            syn::Item::Trait(i) => &mut i.attrs,
+            syn::Item::Type(i) => &mut i.attrs,
+            syn::Item::Use(i) => &mut i.attrs,
+            _ => continue,
+        };
+        attrs.push(syn::parse_quote!(#[rustfmt::skip]));
+    }
 }
 
 fn lib_rs(service: &Service) -> TokenStream {
@@ -96,19 +135,14 @@ fn lib_rs(service: &Service) -> TokenStream {
         #![forbid(unsafe_code)]
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait, clippy::module_inception, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
 
-        #[rustfmt::skip]
         pub mod client;
-        #[rustfmt::skip]
         mod codec;
-        #[rustfmt::skip]
         pub mod error;
-        #[rustfmt::skip]
         pub mod operation;
-        #[rustfmt::skip]
         pub mod types;
 
-        pub use client::Client;
         pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+        pub use client::Client;
 
         /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
         pub mod primitives {
@@ -117,8 +151,8 @@ fn lib_rs(service: &Service) -> TokenStream {
 
         /// Configuration and the HTTP transport, for custom transports and tests.
         pub mod config {
-            pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
             pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
+            pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
         }
 
         #[doc(hidden)]
@@ -199,7 +233,11 @@ futures-util = {{ version = "0.3", default-features = false }}
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
         test_deps = test_deps(layout),
-        bench_deps = if layout.test_deps { "bytes = \"1\"\nhttp = \"1\"\n" } else { "" },
+        bench_deps = if layout.test_deps {
+            "bytes = \"1\"\nhttp = \"1\"\n"
+        } else {
+            ""
+        },
     )
 }
 
@@ -213,17 +251,52 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     let source = format!("the Smithy model of `{}`", service.shape_id);
     let src = |f: &str| format!("{c}/src/{f}");
     let short = can_shorten(service);
-    out.files.insert(format!("{c}/Cargo.toml"), cargo_toml(service, layout));
-    out.files.insert(src("lib.rs"), render(&src("lib.rs"), &source, lib_rs(service), short)?);
-    out.files.insert(src("types.rs"), render(&src("types.rs"), &source, types_module(&service.types), short)?);
-    out.files.insert(src("error.rs"), render(&src("error.rs"), &source, error_module(service), short)?);
-    out.files.insert(src("operation.rs"), render(&src("operation.rs"), &source, operation_module(service), short)?);
-    out.files.insert(src("client.rs"), render(&src("client.rs"), &source, client_module(service), short)?);
-    out.files.insert(src("codec.rs"), render(&src("codec.rs"), &source, codec_module(service), short)?);
+    out.files
+        .insert(format!("{c}/Cargo.toml"), cargo_toml(service, layout));
+    out.files.insert(
+        src("lib.rs"),
+        render(&src("lib.rs"), &source, lib_rs(service), short)?,
+    );
+    out.files.insert(
+        src("types.rs"),
+        render(
+            &src("types.rs"),
+            &source,
+            types_module(&service.types),
+            short,
+        )?,
+    );
+    out.files.insert(
+        src("error.rs"),
+        render(&src("error.rs"), &source, error_module(service), short)?,
+    );
+    out.files.insert(
+        src("operation.rs"),
+        render(
+            &src("operation.rs"),
+            &source,
+            operation_module(service),
+            short,
+        )?,
+    );
+    out.files.insert(
+        src("client.rs"),
+        render(&src("client.rs"), &source, client_module(service), short)?,
+    );
+    out.files.insert(
+        src("codec.rs"),
+        render(&src("codec.rs"), &source, codec_module(service), short)?,
+    );
     let p = format!("{c}-paginators");
-    out.files.insert(format!("{p}/Cargo.toml"), paginators_cargo_toml(service, layout));
+    out.files.insert(
+        format!("{p}/Cargo.toml"),
+        paginators_cargo_toml(service, layout),
+    );
     let plib = format!("{p}/src/lib.rs");
-    out.files.insert(plib.clone(), render(&plib, &source, paginators_lib(service), short)?);
+    out.files.insert(
+        plib.clone(),
+        render(&plib, &source, paginators_lib(service), short)?,
+    );
     if layout.workspace {
         out.files.insert(
             "Cargo.toml".to_string(),

@@ -9,7 +9,10 @@ use quote::{format_ident, quote};
 
 fn items_type(p: &Paginator) -> TokenStream {
     match p.items.as_ref().and_then(|s| s.last()) {
-        Some(PathStep { ty: Type::List { member, sparse }, .. }) => {
+        Some(PathStep {
+            ty: Type::List { member, sparse },
+            ..
+        }) => {
             let t = rust_type(member);
             if *sparse {
                 quote! { ::std::option::Option<#t> }
@@ -17,9 +20,16 @@ fn items_type(p: &Paginator) -> TokenStream {
                 t
             }
         }
-        Some(PathStep { ty: Type::Map { value, sparse }, .. }) => {
+        Some(PathStep {
+            ty: Type::Map { value, sparse },
+            ..
+        }) => {
             let t = rust_type(value);
-            let t = if *sparse { quote! { ::std::option::Option<#t> } } else { t };
+            let t = if *sparse {
+                quote! { ::std::option::Option<#t> }
+            } else {
+                t
+            };
             quote! { (::std::string::String, #t) }
         }
         _ => quote! { () },
@@ -42,16 +52,15 @@ fn walk_ref(steps: &[PathStep]) -> TokenStream {
 
 /// The `Paginated` impl of one operation, in the client crate.
 pub fn paginated_impl(op: &Operation) -> TokenStream {
-    let Some(p) = &op.paginator else { return quote! {} };
+    let Some(p) = &op.paginator else {
+        return quote! {};
+    };
     let o = ident(&op.type_name);
     let token_ty = rust_type(&p.input_token.ty);
     let item_ty = items_type(p);
     let it = ident(&p.input_token.ident);
     let (get_token, set_token) = if p.input_token.optional {
-        (
-            quote! { input.#it.clone() },
-            quote! { input.#it = token; },
-        )
+        (quote! { input.#it.clone() }, quote! { input.#it = token; })
     } else {
         (
             quote! { ::std::option::Option::Some(input.#it.clone()) },
@@ -63,9 +72,15 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
             let id = ident(&ps.ident);
             let conv = match ps.ty {
                 Type::Long => quote! { size },
-                Type::Integer => quote! { i32::try_from(size).unwrap_or(if size < 0 { i32::MIN } else { i32::MAX }) },
-                Type::Short => quote! { i16::try_from(size).unwrap_or(if size < 0 { i16::MIN } else { i16::MAX }) },
-                _ => quote! { i8::try_from(size).unwrap_or(if size < 0 { i8::MIN } else { i8::MAX }) },
+                Type::Integer => {
+                    quote! { i32::try_from(size).unwrap_or(if size < 0 { i32::MIN } else { i32::MAX }) }
+                }
+                Type::Short => {
+                    quote! { i16::try_from(size).unwrap_or(if size < 0 { i16::MIN } else { i16::MAX }) }
+                }
+                _ => {
+                    quote! { i8::try_from(size).unwrap_or(if size < 0 { i8::MIN } else { i8::MAX }) }
+                }
             };
             if ps.optional {
                 quote! { input.#id = ::std::option::Option::Some(#conv); }
@@ -78,7 +93,9 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
     let walk_out = walk_ref(&p.output_token);
     let take_items = match &p.items {
         Some(steps) => {
-            let (last, path) = steps.split_last().map_or((None, &[][..]), |(l, p)| (Some(l), p));
+            let (last, path) = steps
+                .split_last()
+                .map_or((None, &[][..]), |(l, p)| (Some(l), p));
             let lines = path.iter().map(|s| {
                 let id = ident(&s.ident);
                 match (s.optional, s.boxed) {
@@ -132,29 +149,36 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
         impl ::awsjson_runtime::paginate::Paginated for #o {
             type Token = #token_ty;
             type Item = #item_ty;
+            #[inline]
             fn input_token(input: &Self::Input) -> ::std::option::Option<Self::Token> {
                 #get_token
             }
+            #[inline]
             fn set_input_token(input: &mut Self::Input, token: ::std::option::Option<Self::Token>) {
                 #set_token
             }
+            #[inline]
             fn set_page_size(input: &mut Self::Input, size: i64) {
                 #set_page_size
             }
+            #[inline]
             fn output_token(output: &Self::Output) -> ::std::option::Option<Self::Token> {
                 let v = output;
                 #walk_out
                 if v.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(v.clone()) }
             }
+            #[inline]
             fn take_items(output: &mut Self::Output) -> ::std::vec::Vec<Self::Item> {
                 #take_items
             }
+            #[inline]
             fn encode_token(token: &Self::Token) -> ::std::string::String {
                 let mut writer = ::awsjson_runtime::json::Writer::new();
                 let w = &mut writer;
                 #write
                 ::std::string::String::from_utf8(writer.finish()).unwrap_or_default()
             }
+            #[inline]
             fn decode_token(json: &str) -> ::std::option::Option<Self::Token> {
                 ::awsjson_runtime::json::parse_body(json.as_bytes(), |p| {
                     let token = #read;
@@ -162,6 +186,7 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
                 })
                 .ok()
             }
+            #[inline]
             fn raw_token(token: &str) -> ::std::option::Option<Self::Token> {
                 #raw
             }
@@ -172,7 +197,11 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
 /// The paginator crate's `lib.rs`.
 pub fn paginators_lib(service: &Service) -> TokenStream {
     let lib = ident(&service.lib_name);
-    let paginated: Vec<&Operation> = service.operations.iter().filter(|o| o.paginator.is_some()).collect();
+    let paginated: Vec<&Operation> = service
+        .operations
+        .iter()
+        .filter(|o| o.paginator.is_some())
+        .collect();
     let items = paginated.iter().map(|op| {
         let Some(p) = &op.paginator else { return quote! {} };
         let o = ident(&op.type_name);

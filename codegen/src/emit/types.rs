@@ -57,13 +57,29 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
         (Type::Document, v) => document_expr(v),
         (Type::List { .. }, _) => quote! { ::std::vec::Vec::new() },
         (Type::Map { .. }, _) => quote! { ::std::collections::HashMap::new() },
-        (Type::Named { name, kind: NamedKind::Enum }, Value::String(s)) => {
+        (
+            Type::Named {
+                name,
+                kind: NamedKind::Enum,
+            },
+            Value::String(s),
+        ) => {
             let n = ident(name);
             quote! { crate::types::#n::from(#s) }
         }
-        (Type::Named { name, kind: NamedKind::IntEnum }, Value::Number(n)) => {
+        (
+            Type::Named {
+                name,
+                kind: NamedKind::IntEnum,
+            },
+            Value::Number(n),
+        ) => {
             let n2 = ident(name);
-            let lit = Literal::i32_unsuffixed(n.as_i64().and_then(|i| i32::try_from(i).ok()).unwrap_or_default());
+            let lit = Literal::i32_unsuffixed(
+                n.as_i64()
+                    .and_then(|i| i32::try_from(i).ok())
+                    .unwrap_or_default(),
+            );
             quote! { crate::types::#n2::from(#lit) }
         }
         (ty, _) => zero_expr(ty),
@@ -78,9 +94,13 @@ fn document_expr(v: &Value) -> TokenStream {
             let text = n.to_string();
             quote! { ::awsjson_runtime::Number::parse(#text).map_or(::awsjson_runtime::Document::Null, ::awsjson_runtime::Document::Number) }
         }
-        Value::String(s) => quote! { ::awsjson_runtime::Document::String(::std::string::String::from(#s)) },
+        Value::String(s) => {
+            quote! { ::awsjson_runtime::Document::String(::std::string::String::from(#s)) }
+        }
         Value::Array(_) => quote! { ::awsjson_runtime::Document::Array(::std::vec::Vec::new()) },
-        Value::Object(_) => quote! { ::awsjson_runtime::Document::Object(::std::collections::HashMap::new()) },
+        Value::Object(_) => {
+            quote! { ::awsjson_runtime::Document::Object(::std::collections::HashMap::new()) }
+        }
     }
 }
 
@@ -117,7 +137,13 @@ fn is_redacted(f: &Field) -> bool {
     f.sensitive
 }
 
-fn debug_impl(name: &syn::Ident, label: &str, fields: &[&Field], whole: bool, extra_meta: bool) -> Option<TokenStream> {
+fn debug_impl(
+    name: &syn::Ident,
+    label: &str,
+    fields: &[&Field],
+    whole: bool,
+    extra_meta: bool,
+) -> Option<TokenStream> {
     if !whole && !fields.iter().any(|f| is_redacted(f)) {
         return None;
     }
@@ -134,7 +160,11 @@ fn debug_impl(name: &syn::Ident, label: &str, fields: &[&Field], whole: bool, ex
                 quote! { .field(#n, &self.#id) }
             }
         });
-        let meta = if extra_meta { quote! { .field("meta", &self.meta) } } else { quote! {} };
+        let meta = if extra_meta {
+            quote! { .field("meta", &self.meta) }
+        } else {
+            quote! {}
+        };
         quote! { f.debug_struct(#label) #( #entries )* #meta .finish() }
     };
     Some(quote! {
@@ -266,23 +296,44 @@ fn accessor(f: &Field) -> TokenStream {
     let id = ident(&f.ident);
     let d = doc(&f.docs);
     let optional = f.presence == Presence::Optional;
-    let allow = if f.deprecated { quote! { #[allow(deprecated)] } } else { quote! {} };
+    let allow = if f.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
     let (ret, body) = match (&f.ty, optional, f.boxed) {
-        (Type::String, true, _) => (quote! { ::std::option::Option<&str> }, quote! { self.#id.as_deref() }),
+        (Type::String, true, _) => (
+            quote! { ::std::option::Option<&str> },
+            quote! { self.#id.as_deref() },
+        ),
         (Type::String, false, _) => (quote! { &str }, quote! { &self.#id }),
         (Type::List { member, sparse }, true, _) => {
             let inner = rust_type(member);
-            let inner = if *sparse { quote! { ::std::option::Option<#inner> } } else { inner };
-            (quote! { &[#inner] }, quote! { self.#id.as_deref().unwrap_or_default() })
+            let inner = if *sparse {
+                quote! { ::std::option::Option<#inner> }
+            } else {
+                inner
+            };
+            (
+                quote! { &[#inner] },
+                quote! { self.#id.as_deref().unwrap_or_default() },
+            )
         }
         (Type::List { member, sparse }, false, _) => {
             let inner = rust_type(member);
-            let inner = if *sparse { quote! { ::std::option::Option<#inner> } } else { inner };
+            let inner = if *sparse {
+                quote! { ::std::option::Option<#inner> }
+            } else {
+                inner
+            };
             (quote! { &[#inner] }, quote! { &self.#id })
         }
         (ty, true, true) => {
             let t = rust_type(ty);
-            (quote! { ::std::option::Option<&#t> }, quote! { self.#id.as_deref() })
+            (
+                quote! { ::std::option::Option<&#t> },
+                quote! { self.#id.as_deref() },
+            )
         }
         (ty, true, false) if is_copy(ty) => {
             let t = rust_type(ty);
@@ -290,7 +341,10 @@ fn accessor(f: &Field) -> TokenStream {
         }
         (ty, true, false) => {
             let t = rust_type(ty);
-            (quote! { ::std::option::Option<&#t> }, quote! { self.#id.as_ref() })
+            (
+                quote! { ::std::option::Option<&#t> },
+                quote! { self.#id.as_ref() },
+            )
         }
         (ty, false, _) if is_copy(ty) => {
             let t = rust_type(ty);
@@ -314,10 +368,19 @@ fn accessor(f: &Field) -> TokenStream {
 /// What a builder setter takes, and how it turns it into the field's element.
 fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
-        Type::String => (quote! { impl ::std::convert::Into<::std::string::String> }, quote! { input.into() }),
-        Type::Named { kind: NamedKind::Enum | NamedKind::IntEnum, .. } => {
+        Type::String => (
+            quote! { impl ::std::convert::Into<::std::string::String> },
+            quote! { input.into() },
+        ),
+        Type::Named {
+            kind: NamedKind::Enum | NamedKind::IntEnum,
+            ..
+        } => {
             let t = rust_type(ty);
-            (quote! { impl ::std::convert::Into<#t> }, quote! { input.into() })
+            (
+                quote! { impl ::std::convert::Into<#t> },
+                quote! { input.into() },
+            )
         }
         _ => (rust_type(ty), quote! { input }),
     }
@@ -609,13 +672,17 @@ fn enum_def(e: &Enum) -> TokenStream {
     if *int {
         let to = variants.iter().map(|v| {
             let id = ident(&v.ident);
-            let EnumValue::Int(val) = v.value else { return quote! {} };
+            let EnumValue::Int(val) = v.value else {
+                return quote! {};
+            };
             let val = Literal::i32_unsuffixed(val);
             quote! { Self::#id => #val, }
         });
         let from = variants.iter().map(|v| {
             let id = ident(&v.ident);
-            let EnumValue::Int(val) = v.value else { return quote! {} };
+            let EnumValue::Int(val) = v.value else {
+                return quote! {};
+            };
             let val = Literal::i32_unsuffixed(val);
             quote! { #val => Self::#id, }
         });
@@ -660,12 +727,16 @@ fn enum_def(e: &Enum) -> TokenStream {
     }
     let to = variants.iter().map(|v| {
         let id = ident(&v.ident);
-        let EnumValue::Str(val) = &v.value else { return quote! {} };
+        let EnumValue::Str(val) = &v.value else {
+            return quote! {};
+        };
         quote! { Self::#id => #val, }
     });
     let from = variants.iter().map(|v| {
         let id = ident(&v.ident);
-        let EnumValue::Str(val) = &v.value else { return quote! {} };
+        let EnumValue::Str(val) = &v.value else {
+            return quote! {};
+        };
         quote! { #val => Self::#id, }
     });
     let values: Vec<&str> = variants

@@ -20,7 +20,9 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -51,13 +53,14 @@ fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
 }
 
 fn client(body: Bytes) -> Client {
-    let transport = move |_req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
-        Ok(http::Response::builder()
-            .status(200)
-            .header("content-type", "application/x-amz-json-1.0")
-            .body(body.clone())
-            .unwrap_or_default())
-    };
+    let transport =
+        move |_req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/x-amz-json-1.0")
+                .body(body.clone())
+                .unwrap_or_default())
+        };
     Client::from_conf(
         Config::builder()
             .region("us-east-1")
@@ -73,18 +76,26 @@ fn pages_client(pages: usize, per_page: usize) -> Client {
         .collect();
     let bodies: Vec<Bytes> = (0..pages)
         .map(|p| {
-            let next = if p + 1 < pages { format!(r#","NextToken":"page{}""#, p + 1) } else { String::new() };
-            Bytes::from(format!(r#"{{"FlowOperations":[{}]{next}}}"#, template.join(",")))
+            let next = if p + 1 < pages {
+                format!(r#","NextToken":"page{}""#, p + 1)
+            } else {
+                String::new()
+            };
+            Bytes::from(format!(
+                r#"{{"FlowOperations":[{}]{next}}}"#,
+                template.join(",")
+            ))
         })
         .collect();
-    let transport = move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
-        let body = req.body();
-        let page = find_token(body).unwrap_or(0);
-        Ok(http::Response::builder()
-            .status(200)
-            .body(bodies[page.min(bodies.len() - 1)].clone())
-            .unwrap_or_default())
-    };
+    let transport =
+        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+            let body = req.body();
+            let page = find_token(body).unwrap_or(0);
+            Ok(http::Response::builder()
+                .status(200)
+                .body(bodies[page.min(bodies.len() - 1)].clone())
+                .unwrap_or_default())
+        };
     Client::from_conf(
         Config::builder()
             .region("us-east-1")
@@ -102,27 +113,47 @@ fn find_token(body: &[u8]) -> Option<usize> {
 
 fn main() {
     let budget = Duration::from_millis(
-        std::env::var("BENCH_MILLIS").ok().and_then(|v| v.parse().ok()).unwrap_or(1500),
+        std::env::var("BENCH_MILLIS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1500),
     );
     for n in [1, 100, 1000] {
         let body = fixture(&format!("list_flow_operations_{n}.json"));
         let t = measure(budget, || {
             black_box(ListFlowOperations::parse(black_box(&body)).ok());
         });
-        println!("parse_{n} {:.1} MB/s", body.len() as f64 / t.as_secs_f64() / 1e6);
+        println!(
+            "parse_{n} {:.1} MB/s",
+            body.len() as f64 / t.as_secs_f64() / 1e6
+        );
     }
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
     let arn = "arn:aws:network-firewall:us-east-1:123456789012:firewall/bench-firewall";
-    for (name, file) in [("call_path_1000", "list_flow_operations_1000.json"), ("call_fixed_cost", "list_flow_operations_1.json")] {
+    for (name, file) in [
+        ("call_path_1000", "list_flow_operations_1000.json"),
+        ("call_fixed_cost", "list_flow_operations_1.json"),
+    ] {
         let body = Bytes::from(fixture(file));
         let c = client(body.clone());
         let t = measure(budget, || {
-            let out = rt.block_on(c.list_flow_operations().firewall_arn(arn).max_results(100).send());
+            let out = rt.block_on(
+                c.list_flow_operations()
+                    .firewall_arn(arn)
+                    .max_results(100)
+                    .send(),
+            );
             black_box(out.expect("call"));
         });
         if name == "call_path_1000" {
-            println!("{name} {:.1} MB/s", body.len() as f64 / t.as_secs_f64() / 1e6);
+            println!(
+                "{name} {:.1} MB/s",
+                body.len() as f64 / t.as_secs_f64() / 1e6
+            );
         } else {
             println!("{name} {:.2} us", t.as_secs_f64() * 1e6);
         }
@@ -131,7 +162,11 @@ fn main() {
     let c = pages_client(100, 100);
     let t = measure(budget, || {
         let n = rt.block_on(async {
-            let mut items = c.list_flow_operations().firewall_arn(arn).into_paginator().items();
+            let mut items = c
+                .list_flow_operations()
+                .firewall_arn(arn)
+                .into_paginator()
+                .items();
             let mut n = 0usize;
             while let Some(item) = items.next().await {
                 black_box(item.expect("item"));
@@ -141,5 +176,8 @@ fn main() {
         });
         assert_eq!(n, 10_000);
     });
-    println!("paginator_100x100 {:.2} Mitems/s", 10_000.0 / t.as_secs_f64() / 1e6);
+    println!(
+        "paginator_100x100 {:.2} Mitems/s",
+        10_000.0 / t.as_secs_f64() / 1e6
+    );
 }

@@ -33,11 +33,17 @@ fn parse_args() -> Result<Args, String> {
             "--firewall-arn" => firewall_arn = Some(value()?),
             "--page-size" => {
                 let v = value()?;
-                page_size = Some(v.parse().map_err(|_| format!("--page-size takes a number, not `{v}`"))?);
+                page_size = Some(
+                    v.parse()
+                        .map_err(|_| format!("--page-size takes a number, not `{v}`"))?,
+                );
             }
             "--max-items" => {
                 let v = value()?;
-                max_items = Some(v.parse().map_err(|_| format!("--max-items takes a number, not `{v}`"))?);
+                max_items = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-items takes a number, not `{v}`"))?,
+                );
             }
             "--starting-token" => starting_token = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
@@ -72,7 +78,10 @@ async fn main() -> ExitCode {
         }
     };
     let client = Client::from_env();
-    let mut paginator = client.list_flow_operations().firewall_arn(args.firewall_arn).into_paginator();
+    let mut paginator = client
+        .list_flow_operations()
+        .firewall_arn(args.firewall_arn)
+        .into_paginator();
     if let Some(n) = args.page_size {
         paginator = paginator.page_size(n);
     }
@@ -90,7 +99,8 @@ async fn main() -> ExitCode {
                 op.flow_operation_id().unwrap_or("-"),
                 op.flow_operation_type().map_or("-", |t| t.as_str()),
                 op.flow_operation_status().map_or("-", |s| s.as_str()),
-                op.flow_request_timestamp().map_or_else(|| "-".to_string(), |t| t.to_rfc3339()),
+                op.flow_request_timestamp()
+                    .map_or_else(|| "-".to_string(), |t| t.to_rfc3339()),
             ),
             Err(e) => {
                 eprintln!("error: {e}");

@@ -16,8 +16,10 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#[rustfmt::skip]
 pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
 /// Turns a request builder into a paginator: `client.operation()…into_paginator()`.
+#[rustfmt::skip]
 pub trait IntoPaginator {
     /// The paginator.
     type Paginator;
@@ -26,9 +28,11 @@ pub trait IntoPaginator {
 }
 /// Pages through `ListFlowOperations`: make one with `client.list_flow_operations()…into_paginator()` (bring [`IntoPaginator`] into scope).
 #[derive(Debug)]
+#[rustfmt::skip]
 pub struct ListFlowOperationsPaginator(
     Paginator<network_firewall::operation::ListFlowOperations>,
 );
+#[rustfmt::skip]
 impl ListFlowOperationsPaginator {
     /// Sets `MaxResults`, the page size, on every request.
     pub fn page_size(self, size: i32) -> Self {
@@ -57,6 +61,7 @@ impl ListFlowOperationsPaginator {
         self.0.items()
     }
 }
+#[rustfmt::skip]
 impl IntoPaginator
 for network_firewall::client::fluent::ListFlowOperationsFluentBuilder {
     type Paginator = ListFlowOperationsPaginator;

@@ -29,7 +29,10 @@ fn parse_args() -> Result<Args, String> {
             "--firewall-arn" => firewall_arn = Some(value()?),
             "--max-results" => {
                 let v = value()?;
-                max_results = Some(v.parse().map_err(|_| format!("--max-results takes a number, not `{v}`"))?);
+                max_results = Some(
+                    v.parse()
+                        .map_err(|_| format!("--max-results takes a number, not `{v}`"))?,
+                );
             }
             "--next-token" => next_token = Some(value()?),
             other => return Err(format!("unknown argument `{other}`")),
@@ -49,7 +52,8 @@ fn line(op: &FlowOperationMetadata) -> String {
         op.flow_operation_id().unwrap_or("-"),
         op.flow_operation_type().map_or("-", |t| t.as_str()),
         op.flow_operation_status().map_or("-", |s| s.as_str()),
-        op.flow_request_timestamp().map_or_else(|| "-".to_string(), |t| t.to_rfc3339()),
+        op.flow_request_timestamp()
+            .map_or_else(|| "-".to_string(), |t| t.to_rfc3339()),
     )
 }
 

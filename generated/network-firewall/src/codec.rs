@@ -8,38 +8,29 @@
     clippy::match_single_binding,
     clippy::redundant_closure
 )]
+#[inline]
 pub(crate) fn de_FlowOperationMetadata(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::FlowOperationMetadata, ::awsjson_runtime::json::JsonError> {
-    let mut field_flow_operation_id: Option<String> = None;
-    let mut field_flow_operation_type: Option<crate::types::FlowOperationType> = None;
-    let mut field_flow_request_timestamp: Option<::awsjson_runtime::DateTime> = None;
-    let mut field_flow_operation_status: Option<crate::types::FlowOperationStatus> = None;
+    let mut b = crate::types::builders::FlowOperationMetadataBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "FlowOperationId" => {
-                if !p.null()? {
-                    field_flow_operation_id = Some(p.string()?);
-                }
-            }
+            "FlowOperationId" => b.flow_operation_id = p.opt_string()?,
             "FlowOperationType" => {
                 if !p.null()? {
-                    field_flow_operation_type = Some(
+                    b.flow_operation_type = Some(
                         crate::types::FlowOperationType::from(&*p.str()?),
                     );
                 }
             }
             "FlowRequestTimestamp" => {
-                if !p.null()? {
-                    field_flow_request_timestamp = Some(
-                        p.timestamp(::awsjson_runtime::TimestampFormat::EpochSeconds)?,
-                    );
-                }
+                b.flow_request_timestamp = p
+                    .opt_timestamp(::awsjson_runtime::TimestampFormat::EpochSeconds)?;
             }
             "FlowOperationStatus" => {
                 if !p.null()? {
-                    field_flow_operation_status = Some(
+                    b.flow_operation_status = Some(
                         crate::types::FlowOperationStatus::from(&*p.str()?),
                     );
                 }
@@ -48,52 +39,73 @@ pub(crate) fn de_FlowOperationMetadata(
         }
     }
     Ok(crate::types::FlowOperationMetadata {
-        flow_operation_id: field_flow_operation_id,
-        flow_operation_type: field_flow_operation_type,
-        flow_request_timestamp: field_flow_request_timestamp,
-        flow_operation_status: field_flow_operation_status,
+        flow_operation_id: b.flow_operation_id,
+        flow_operation_type: b.flow_operation_type,
+        flow_request_timestamp: b.flow_request_timestamp,
+        flow_operation_status: b.flow_operation_status,
     })
 }
+#[inline]
 pub(crate) fn de_InternalServerError(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::InternalServerError, ::awsjson_runtime::json::JsonError> {
-    let mut field_message: Option<String> = None;
+    let mut b = crate::types::builders::InternalServerErrorBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "message" | "Message" => {
-                if !p.null()? {
-                    field_message = Some(p.string()?);
-                }
-            }
+            "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
         }
     }
     Ok(crate::types::InternalServerError {
-        message: field_message,
+        message: b.message,
         meta: Default::default(),
     })
 }
+#[inline]
+fn error_struct_InternalServerError(
+    meta: ::awsjson_runtime::ErrorMetadata,
+    body: &[u8],
+) -> Result<crate::types::InternalServerError, ::awsjson_runtime::ErrorMetadata> {
+    match ::awsjson_runtime::json::parse_body(body, de_InternalServerError) {
+        Ok(mut error) => {
+            error.meta = meta;
+            Ok(error)
+        }
+        Err(_) => Err(meta),
+    }
+}
+#[inline]
 pub(crate) fn de_InvalidRequestException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::json::JsonError> {
-    let mut field_message: Option<String> = None;
+    let mut b = crate::types::builders::InvalidRequestExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "message" | "Message" => {
-                if !p.null()? {
-                    field_message = Some(p.string()?);
-                }
-            }
+            "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
         }
     }
     Ok(crate::types::InvalidRequestException {
-        message: field_message,
+        message: b.message,
         meta: Default::default(),
     })
 }
+#[inline]
+fn error_struct_InvalidRequestException(
+    meta: ::awsjson_runtime::ErrorMetadata,
+    body: &[u8],
+) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::ErrorMetadata> {
+    match ::awsjson_runtime::json::parse_body(body, de_InvalidRequestException) {
+        Ok(mut error) => {
+            error.meta = meta;
+            Ok(error)
+        }
+        Err(_) => Err(meta),
+    }
+}
+#[inline]
 pub(crate) fn ser_ListFlowOperationsRequest(
     w: &mut ::awsjson_runtime::json::Writer,
     v: &crate::types::ListFlowOperationsRequest,
@@ -119,20 +131,20 @@ pub(crate) fn ser_ListFlowOperationsRequest(
     }
     w.end_object();
 }
+#[inline]
 pub(crate) fn de_ListFlowOperationsResponse(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<
     crate::types::ListFlowOperationsResponse,
     ::awsjson_runtime::json::JsonError,
 > {
-    let mut field_flow_operations: Option<Vec<crate::types::FlowOperationMetadata>> = None;
-    let mut field_next_token: Option<String> = None;
+    let mut b = crate::types::builders::ListFlowOperationsResponseBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
             "FlowOperations" => {
                 if !p.null()? {
-                    field_flow_operations = Some({
+                    b.flow_operations = Some({
                         let mut list0 = Vec::new();
                         p.begin_array()?;
                         while p.next_element()? {
@@ -144,74 +156,90 @@ pub(crate) fn de_ListFlowOperationsResponse(
                     });
                 }
             }
-            "NextToken" => {
-                if !p.null()? {
-                    field_next_token = Some(p.string()?);
-                }
-            }
+            "NextToken" => b.next_token = p.opt_string()?,
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ListFlowOperationsResponse {
-        flow_operations: field_flow_operations,
-        next_token: field_next_token,
+        flow_operations: b.flow_operations,
+        next_token: b.next_token,
     })
 }
+#[inline]
 pub(crate) fn de_ResourceNotFoundException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<
     crate::types::ResourceNotFoundException,
     ::awsjson_runtime::json::JsonError,
 > {
-    let mut field_message: Option<String> = None;
+    let mut b = crate::types::builders::ResourceNotFoundExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "message" | "Message" => {
-                if !p.null()? {
-                    field_message = Some(p.string()?);
-                }
-            }
+            "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ResourceNotFoundException {
-        message: field_message,
+        message: b.message,
         meta: Default::default(),
     })
 }
+#[inline]
+fn error_struct_ResourceNotFoundException(
+    meta: ::awsjson_runtime::ErrorMetadata,
+    body: &[u8],
+) -> Result<crate::types::ResourceNotFoundException, ::awsjson_runtime::ErrorMetadata> {
+    match ::awsjson_runtime::json::parse_body(body, de_ResourceNotFoundException) {
+        Ok(mut error) => {
+            error.meta = meta;
+            Ok(error)
+        }
+        Err(_) => Err(meta),
+    }
+}
+#[inline]
 pub(crate) fn de_ThrottlingException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
 ) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::json::JsonError> {
-    let mut field_message: Option<String> = None;
+    let mut b = crate::types::builders::ThrottlingExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
         match &*key {
-            "message" | "Message" => {
-                if !p.null()? {
-                    field_message = Some(p.string()?);
-                }
-            }
+            "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
         }
     }
     Ok(crate::types::ThrottlingException {
-        message: field_message,
+        message: b.message,
         meta: Default::default(),
     })
 }
+#[inline]
+fn error_struct_ThrottlingException(
+    meta: ::awsjson_runtime::ErrorMetadata,
+    body: &[u8],
+) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::ErrorMetadata> {
+    match ::awsjson_runtime::json::parse_body(body, de_ThrottlingException) {
+        Ok(mut error) => {
+            error.meta = meta;
+            Ok(error)
+        }
+        Err(_) => Err(meta),
+    }
+}
+#[inline]
 pub(crate) fn error_ListFlowOperations(
     meta: ::awsjson_runtime::ErrorMetadata,
     body: &[u8],
 ) -> crate::error::ListFlowOperationsError {
     match meta.code().unwrap_or_default() {
         "InternalServerError" => {
-            match ::awsjson_runtime::json::parse_body(body, de_InternalServerError) {
-                Ok(mut error) => {
-                    error.meta = meta;
+            match error_struct_InternalServerError(meta, body) {
+                Ok(error) => {
                     crate::error::ListFlowOperationsError::InternalServerError(error)
                 }
-                Err(_) => {
+                Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
                         ::awsjson_runtime::Unhandled::new(meta),
                     )
@@ -219,12 +247,11 @@ pub(crate) fn error_ListFlowOperations(
             }
         }
         "InvalidRequestException" => {
-            match ::awsjson_runtime::json::parse_body(body, de_InvalidRequestException) {
-                Ok(mut error) => {
-                    error.meta = meta;
+            match error_struct_InvalidRequestException(meta, body) {
+                Ok(error) => {
                     crate::error::ListFlowOperationsError::InvalidRequestException(error)
                 }
-                Err(_) => {
+                Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
                         ::awsjson_runtime::Unhandled::new(meta),
                     )
@@ -232,17 +259,13 @@ pub(crate) fn error_ListFlowOperations(
             }
         }
         "ResourceNotFoundException" => {
-            match ::awsjson_runtime::json::parse_body(
-                body,
-                de_ResourceNotFoundException,
-            ) {
-                Ok(mut error) => {
-                    error.meta = meta;
+            match error_struct_ResourceNotFoundException(meta, body) {
+                Ok(error) => {
                     crate::error::ListFlowOperationsError::ResourceNotFoundException(
                         error,
                     )
                 }
-                Err(_) => {
+                Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
                         ::awsjson_runtime::Unhandled::new(meta),
                     )
@@ -250,12 +273,11 @@ pub(crate) fn error_ListFlowOperations(
             }
         }
         "ThrottlingException" => {
-            match ::awsjson_runtime::json::parse_body(body, de_ThrottlingException) {
-                Ok(mut error) => {
-                    error.meta = meta;
+            match error_struct_ThrottlingException(meta, body) {
+                Ok(error) => {
                     crate::error::ListFlowOperationsError::ThrottlingException(error)
                 }
-                Err(_) => {
+                Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
                         ::awsjson_runtime::Unhandled::new(meta),
                     )

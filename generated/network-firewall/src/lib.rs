@@ -40,20 +40,25 @@ pub mod error;
 pub mod operation;
 #[rustfmt::skip]
 pub mod types;
-pub use client::Client;
+#[rustfmt::skip]
 pub use ::awsjson_runtime::{
     Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
 };
+#[rustfmt::skip]
+pub use client::Client;
 /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
+#[rustfmt::skip]
 pub mod primitives {
     pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
 }
 /// Configuration and the HTTP transport, for custom transports and tests.
+#[rustfmt::skip]
 pub mod config {
+    pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
     pub use ::awsjson_runtime::{
         Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
     };
-    pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
 }
 #[doc(hidden)]
+#[rustfmt::skip]
 pub use ::awsjson_runtime as runtime;

@@ -3,8 +3,8 @@
 //! broken bodies. Hand-written; not generated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use awsjson_runtime::test_util::{Reply, TestServer};
 use awsjson_runtime::json::Parser;
+use awsjson_runtime::test_util::{Reply, TestServer};
 use awsjson_runtime::{Document, Operation, SdkError};
 use network_firewall::error::ListFlowOperationsError;
 use network_firewall::operation::ListFlowOperations;
@@ -16,7 +16,9 @@ const SIGNING: &str = "network-firewall";
 const ARN: &str = "arn:aws:network-firewall:us-east-1:123456789012:firewall/bench-firewall";
 
 fn fixture(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures").join(name);
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/fixtures")
+        .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -52,7 +54,10 @@ async fn the_request_matches_the_official_sdk() {
     let captured = String::from_utf8(fixture("request_all_fields.txt")).unwrap();
     let (head, body) = captured.split_once("\n\n").unwrap();
     let head: Vec<&str> = head.lines().filter(|l| !l.starts_with('#')).collect();
-    assert_eq!(head[0], "POST https://network-firewall.us-east-1.amazonaws.com/");
+    assert_eq!(
+        head[0],
+        "POST https://network-firewall.us-east-1.amazonaws.com/"
+    );
     assert_eq!((r.method.as_str(), r.path.as_str()), ("POST", "/"));
     for line in &head[1..] {
         let (k, v) = line.split_once(": ").unwrap();
@@ -67,11 +72,24 @@ async fn the_request_matches_the_official_sdk() {
 #[tokio::test]
 async fn only_set_members_are_sent_and_required_ones_are_enforced() {
     let (server, client) = server(vec![Reply::json(200, "")]).await;
-    let out = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    let out = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
     assert!(out.flow_operations().is_empty() && out.next_token().is_none());
-    assert_eq!(server.requests()[0].body_text(), format!("{{\"FirewallArn\":\"{ARN}\"}}"));
+    assert_eq!(
+        server.requests()[0].body_text(),
+        format!("{{\"FirewallArn\":\"{ARN}\"}}")
+    );
 
-    let err = client.list_flow_operations().max_results(5).send().await.unwrap_err();
+    let err = client
+        .list_flow_operations()
+        .max_results(5)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::Construction { .. }), "{err:?}");
     assert_eq!(
         err.to_string(),
@@ -82,13 +100,21 @@ async fn only_set_members_are_sent_and_required_ones_are_enforced() {
 
 #[tokio::test]
 async fn the_fixture_responses_parse_to_their_values() {
-    for (name, n) in [("list_flow_operations_1.json", 1), ("list_flow_operations_100.json", 100), ("list_flow_operations_1000.json", 1000)] {
+    for (name, n) in [
+        ("list_flow_operations_1.json", 1),
+        ("list_flow_operations_100.json", 100),
+        ("list_flow_operations_1000.json", 1000),
+    ] {
         let out = ListFlowOperations::parse(&fixture(name)).unwrap();
         let ops = out.flow_operations();
         assert_eq!(ops.len(), n, "{name}");
         assert!(out.next_token().is_none());
         for (i, op) in ops.iter().enumerate() {
-            let ty = if i % 2 == 0 { FlowOperationType::FlowFlush } else { FlowOperationType::FlowCapture };
+            let ty = if i % 2 == 0 {
+                FlowOperationType::FlowFlush
+            } else {
+                FlowOperationType::FlowCapture
+            };
             assert_eq!(op.flow_operation_type(), Some(&ty));
             let status = [
                 FlowOperationStatus::Completed,
@@ -104,15 +130,23 @@ async fn the_fixture_responses_parse_to_their_values() {
     }
     let one = ListFlowOperations::parse(&fixture("list_flow_operations_1.json")).unwrap();
     let op = &one.flow_operations()[0];
-    assert_eq!(op.flow_operation_id(), Some("00000000-0000-4000-8000-000000000000"));
+    assert_eq!(
+        op.flow_operation_id(),
+        Some("00000000-0000-4000-8000-000000000000")
+    );
     assert_eq!(op.flow_request_timestamp().unwrap().secs(), 1_700_000_000);
 
     // The exponent form AWS sends is exact, not a float's approximation.
     let body = br#"{"FlowOperations":[{"FlowRequestTimestamp":1.700000037123E9}]}"#;
-    let t = ListFlowOperations::parse(body).unwrap().flow_operations()[0].flow_request_timestamp().unwrap();
+    let t = ListFlowOperations::parse(body).unwrap().flow_operations()[0]
+        .flow_request_timestamp()
+        .unwrap();
     assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
     let st: std::time::SystemTime = t.into();
-    assert_eq!(st.duration_since(std::time::UNIX_EPOCH).unwrap(), Duration::new(1_700_000_037, 123_000_000));
+    assert_eq!(
+        st.duration_since(std::time::UNIX_EPOCH).unwrap(),
+        Duration::new(1_700_000_037, 123_000_000)
+    );
 }
 
 #[test]
@@ -120,17 +154,34 @@ fn responses_are_read_leniently_where_the_protocol_says() {
     let body = br#"{"Unknown":{"deep":[1,2,{"x":null}]},"FlowOperations":[{"FlowOperationType":"FLOW_SOMETHING_NEW","FlowOperationStatus":null,"Extra":true}],"NextToken":null}"#;
     let out = ListFlowOperations::parse(body).unwrap();
     let op = &out.flow_operations()[0];
-    assert_eq!(op.flow_operation_type(), Some(&FlowOperationType::Unknown("FLOW_SOMETHING_NEW".into())));
-    assert_eq!(op.flow_operation_type().unwrap().as_str(), "FLOW_SOMETHING_NEW");
+    assert_eq!(
+        op.flow_operation_type(),
+        Some(&FlowOperationType::Unknown("FLOW_SOMETHING_NEW".into()))
+    );
+    assert_eq!(
+        op.flow_operation_type().unwrap().as_str(),
+        "FLOW_SOMETHING_NEW"
+    );
     assert_eq!(op.flow_operation_status(), None);
     assert!(out.next_token().is_none());
-    assert!(ListFlowOperations::parse(b"").unwrap().flow_operations().is_empty());
-    assert!(ListFlowOperations::parse(b"  {}  ").unwrap().flow_operations().is_empty());
+    assert!(ListFlowOperations::parse(b"")
+        .unwrap()
+        .flow_operations()
+        .is_empty());
+    assert!(ListFlowOperations::parse(b"  {}  ")
+        .unwrap()
+        .flow_operations()
+        .is_empty());
 }
 
 async fn error_of(reply: Reply) -> (SdkError<ListFlowOperationsError>, usize) {
     let (server, client) = server(vec![reply]).await;
-    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    let err = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap_err();
     (err, server.requests().len())
 }
 
@@ -150,12 +201,17 @@ async fn error_codes_come_from_the_header_then_code_then_type() {
 
     let (err, _) = error_of(Reply::json(400, r#"{"__type":"com.amazonaws.networkfirewall#ThrottlingException","code":"InvalidRequestException","Message":"bad"}"#)).await;
     let e = err.into_service_error().unwrap();
-    assert!(e.is_invalid_request_exception(), "code wins over __type: {e:?}");
+    assert!(
+        e.is_invalid_request_exception(),
+        "code wins over __type: {e:?}"
+    );
     assert_eq!(e.message(), Some("bad"));
 
     let (err, _) = error_of(Reply::json(404, r#"{"__type":"aws.protocoltests#ResourceNotFoundException:http://x","Message":"no such firewall"}"#)).await;
     let e = err.into_service_error().unwrap();
-    let ListFlowOperationsError::ResourceNotFoundException(inner) = &e else { panic!("{e:?}") };
+    let ListFlowOperationsError::ResourceNotFoundException(inner) = &e else {
+        panic!("{e:?}")
+    };
     assert_eq!(inner.message(), Some("no such firewall"));
 }
 
@@ -169,22 +225,57 @@ async fn unknown_codes_keep_code_message_status_and_request_id() {
     assert_eq!(attempts, 1, "a 403 is not retried");
     let text = err.to_string();
     assert_eq!(text, "ListFlowOperations failed: AccessDeniedException: not allowed (HTTP 403, request id rid-9)");
-    let ListFlowOperationsError::Unhandled(u) = err.into_service_error().unwrap() else { panic!() };
+    let ListFlowOperationsError::Unhandled(u) = err.into_service_error().unwrap() else {
+        panic!()
+    };
     use awsjson_runtime::ProvideErrorMetadata as _;
-    assert_eq!((u.code(), u.message(), u.meta().status(), u.meta().request_id()), (Some("AccessDeniedException"), Some("not allowed"), 403, Some("rid-9")));
+    assert_eq!(
+        (
+            u.code(),
+            u.message(),
+            u.meta().status(),
+            u.meta().request_id()
+        ),
+        (
+            Some("AccessDeniedException"),
+            Some("not allowed"),
+            403,
+            Some("rid-9")
+        )
+    );
 }
 
 #[tokio::test]
 async fn broken_bodies_are_errors_that_keep_the_status() {
-    let (err, attempts) = error_of(Reply::json(500, "<html><body><h1>500 Internal Server Error</h1></body></html>").header("x-amzn-requestid", "r5")).await;
+    let (err, attempts) = error_of(
+        Reply::json(
+            500,
+            "<html><body><h1>500 Internal Server Error</h1></body></html>",
+        )
+        .header("x-amzn-requestid", "r5"),
+    )
+    .await;
     assert_eq!(attempts, 3, "a 500 is retried");
     assert_eq!(err.status(), Some(500));
     let text = err.to_string();
-    assert!(text.contains("HTTP 500") && text.contains("request id r5") && text.contains("not the JSON expected") && text.contains("<html>"), "{text}");
+    assert!(
+        text.contains("HTTP 500")
+            && text.contains("request id r5")
+            && text.contains("not the JSON expected")
+            && text.contains("<html>"),
+        "{text}"
+    );
 
-    let (err, attempts) = error_of(Reply::json(200, r#"{"FlowOperations":[{"FlowOperationId":"abc"#)).await;
+    let (err, attempts) = error_of(Reply::json(
+        200,
+        r#"{"FlowOperations":[{"FlowOperationId":"abc"#,
+    ))
+    .await;
     assert_eq!(attempts, 1);
-    assert!(matches!(err, SdkError::Response { status: 200, .. }), "{err:?}");
+    assert!(
+        matches!(err, SdkError::Response { status: 200, .. }),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("not the JSON expected"), "{err}");
 
     let (err, _) = error_of(Reply::json(200, r#"{"FlowOperations":"not a list"}"#)).await;
@@ -193,45 +284,83 @@ async fn broken_bodies_are_errors_that_keep_the_status() {
 
 #[tokio::test]
 async fn throttling_and_server_errors_are_retried_then_succeed() {
-    let throttle = Reply::json(400, r#"{"__type":"ThrottlingException","message":"slow down"}"#);
+    let throttle = Reply::json(
+        400,
+        r#"{"__type":"ThrottlingException","message":"slow down"}"#,
+    );
     let (server, client) = server(vec![
         throttle.clone(),
         Reply::json(503, "Service Unavailable"),
         Reply::json(200, r#"{"FlowOperations":[{"FlowOperationId":"x"}]}"#),
     ])
     .await;
-    let out = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    let out = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(out.flow_operations().len(), 1);
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert!(requests.iter().all(|r| r.signature_valid.is_ok()));
-    assert_eq!(requests[2].header("amz-sdk-request"), Some("attempt=3; max=3"));
-    let ids: Vec<_> = requests.iter().map(|r| r.header("amz-sdk-invocation-id").unwrap().to_string()).collect();
-    assert!(ids.windows(2).all(|w| w[0] == w[1]), "one invocation id across attempts");
+    assert_eq!(
+        requests[2].header("amz-sdk-request"),
+        Some("attempt=3; max=3")
+    );
+    let ids: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("amz-sdk-invocation-id").unwrap().to_string())
+        .collect();
+    assert!(
+        ids.windows(2).all(|w| w[0] == w[1]),
+        "one invocation id across attempts"
+    );
 
     let (err, attempts) = error_of(throttle).await;
     assert_eq!(attempts, 3, "gives up after the configured attempts");
     assert!(err.into_service_error().unwrap().is_throttling_exception());
 
-    let (err, attempts) = error_of(Reply::json(400, r#"{"__type":"InvalidRequestException"}"#)).await;
+    let (err, attempts) =
+        error_of(Reply::json(400, r#"{"__type":"InvalidRequestException"}"#)).await;
     assert_eq!(attempts, 1, "other 4xx are not retried");
-    assert!(err.into_service_error().unwrap().is_invalid_request_exception());
+    assert!(err
+        .into_service_error()
+        .unwrap()
+        .is_invalid_request_exception());
 }
 
 #[tokio::test]
 async fn transport_failures_and_timeouts_are_retried_and_reported() {
     let (server, client) = server(vec![Reply::hang_up(), Reply::json(200, "{}")]).await;
-    client.list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(server.requests().len(), 2);
 
-    let server = TestServer::scripted(vec![Reply::json(200, "{}").delayed(Duration::from_millis(500))], SIGNING).await;
+    let server = TestServer::scripted(
+        vec![Reply::json(200, "{}").delayed(Duration::from_millis(500))],
+        SIGNING,
+    )
+    .await;
     let config = server
         .config()
         .to_builder()
-        .timeout_config(network_firewall::TimeoutConfig::default().with_attempt_timeout(Some(Duration::from_millis(50))))
+        .timeout_config(
+            network_firewall::TimeoutConfig::default()
+                .with_attempt_timeout(Some(Duration::from_millis(50))),
+        )
         .retry_config(network_firewall::RetryConfig::disabled())
         .build();
-    let err = Client::from_conf(config).list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    let err = Client::from_conf(config)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::Dispatch { .. }), "{err:?}");
     assert_eq!(err.to_string(), "ListFlowOperations: the request timed out");
 
@@ -241,26 +370,56 @@ async fn transport_failures_and_timeouts_are_retried_and_reported() {
         .endpoint_url("http://127.0.0.1:9")
         .retry_config(network_firewall::RetryConfig::disabled())
         .build();
-    let err = Client::from_conf(config).list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    let err = Client::from_conf(config)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("ListFlowOperations: the connection failed: "), "the cause chain is shown: {text}");
+    assert!(
+        text.starts_with("ListFlowOperations: the connection failed: "),
+        "the cause chain is shown: {text}"
+    );
 }
 
 #[tokio::test]
 async fn missing_configuration_is_explained_before_sending() {
     let client = Client::from_conf(network_firewall::Config::builder().build());
-    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
+    let err = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("no region is configured"), "{err}");
-    let client = Client::from_conf(network_firewall::Config::builder().region("eu-west-1").build());
-    let err = client.list_flow_operations().firewall_arn(ARN).send().await.unwrap_err();
-    assert!(err.to_string().contains("no credentials are configured"), "{err}");
+    let client = Client::from_conf(
+        network_firewall::Config::builder()
+            .region("eu-west-1")
+            .build(),
+    );
+    let err = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("no credentials are configured"),
+        "{err}"
+    );
 }
 
 #[test]
 fn the_default_endpoint_comes_from_the_model() {
-    let config = network_firewall::Config::builder().region("eu-west-3").build();
+    let config = network_firewall::Config::builder()
+        .region("eu-west-3")
+        .build();
     let client = Client::from_conf(config);
-    assert_eq!(client.handle().endpoint(), Some("https://network-firewall.eu-west-3.amazonaws.com"));
+    assert_eq!(
+        client.handle().endpoint(),
+        Some("https://network-firewall.eu-west-3.amazonaws.com")
+    );
 }
 
 mod arbitrary_bodies {
@@ -292,12 +451,34 @@ async fn the_signature_check_catches_a_wrong_secret_or_region() {
     let wrong_secret = server
         .config()
         .to_builder()
-        .credentials(awsjson_runtime::Credentials::new(awsjson_runtime::test_util::ACCESS_KEY_ID, "not-the-secret", None))
+        .credentials(awsjson_runtime::Credentials::new(
+            awsjson_runtime::test_util::ACCESS_KEY_ID,
+            "not-the-secret",
+            None,
+        ))
         .build();
-    Client::from_conf(wrong_secret).list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    Client::from_conf(wrong_secret)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
     let wrong_region = server.config().to_builder().region("eu-west-1").build();
-    Client::from_conf(wrong_region).list_flow_operations().firewall_arn(ARN).send().await.unwrap();
+    Client::from_conf(wrong_region)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
     let requests = server.requests();
-    assert!(requests[0].signature_valid.as_ref().unwrap_err().contains("signature mismatch"));
-    assert!(requests[1].signature_valid.as_ref().unwrap_err().contains("credential scope"));
+    assert!(requests[0]
+        .signature_valid
+        .as_ref()
+        .unwrap_err()
+        .contains("signature mismatch"));
+    assert!(requests[1]
+        .signature_valid
+        .as_ref()
+        .unwrap_err()
+        .contains("credential scope"));
 }
