@@ -22,7 +22,19 @@ pub struct Options {
 }
 
 /// Methods of builders and types that a member's name must not take.
+/// Methods of the client that an operation's method name must not take.
+const CLIENT_METHODS: &[&str] = &[
+    "call",
+    "config",
+    "handle",
+    "from_conf",
+    "from_env",
+    "config_from_env",
+    "clone",
+    "fmt",
+];
 const BUILDER_METHODS: &[&str] = &[
+    "as_input",
     "build",
     "send",
     "customize",
@@ -248,6 +260,31 @@ impl<'m> Lowerer<'m> {
         })
     }
 
+    /// Whether values of a shape are sensitive: the shape is `@sensitive`, or it is a
+    /// list or map of sensitive values.
+    fn sensitive_target(&self, id: &str) -> bool {
+        let mut id = id.to_string();
+        for _ in 0..16 {
+            let Some(shape) = self.shape(&id) else {
+                return false;
+            };
+            if shape.has(SENSITIVE) {
+                return true;
+            }
+            id = match &shape.kind {
+                Kind::List { member } => member.target.clone(),
+                Kind::Map { value, key } => {
+                    if self.shape(&key.target).is_some_and(|k| k.has(SENSITIVE)) {
+                        return true;
+                    }
+                    value.target.clone()
+                }
+                _ => return false,
+            };
+        }
+        false
+    }
+
     /// Whether `from` reaches `to` through structure and union members alone (the
     /// edges that need a `Box` to make a recursive type finite).
     fn reaches_directly(&self, from: &str, to: &str) -> bool {
@@ -339,8 +376,7 @@ impl<'m> Lowerer<'m> {
                     ..
                 }
             ) && self.reaches_directly(&m.target, &shape.id);
-            let sensitive =
-                m.traits.contains_key(SENSITIVE) || target.is_some_and(|t| t.has(SENSITIVE));
+            let sensitive = m.traits.contains_key(SENSITIVE) || self.sensitive_target(&m.target);
             let docs = or_default_doc(docs_of(&m.traits), || {
                 target
                     .map(|t| docs_of(&t.traits))
@@ -916,7 +952,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             continue;
         };
         let type_name = type_ident(&l.renamed(&shape.id));
-        let fn_name = field_ident(&l.renamed(&shape.id));
+        let mut fn_name = field_ident(&l.renamed(&shape.id));
+        if CLIENT_METHODS.contains(&fn_name.as_str()) {
+            fn_name.push_str("_operation");
+        }
         if let Some(prev) = op_names.insert(type_name.clone(), shape.id.clone()) {
             l.problem(
                 shape.id.as_str(),

@@ -394,7 +394,7 @@ fn de_struct(s: &Struct) -> TokenStream {
         quote! { #name: #value, }
     });
     let meta = if s.error.is_some() {
-        quote! { meta: ::std::default::Default::default(), }
+        quote! { _meta: ::std::default::Default::default(), }
     } else {
         quote! {}
     };
@@ -536,7 +536,7 @@ fn error_struct(s: &Struct) -> TokenStream {
         fn #f(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::ErrorMetadata> {
             match ::awsjson_runtime::json::parse_body(body, #de) {
                 ::std::result::Result::Ok(mut error) => {
-                    error.meta = meta;
+                    error._meta = meta;
                     ::std::result::Result::Ok(error)
                 }
                 ::std::result::Result::Err(_) => ::std::result::Result::Err(meta),

@@ -178,6 +178,9 @@ default = ["rustls"]
 rustls = ["awsjson-runtime/rustls"]
 # The default HTTP transport, plain HTTP only.
 hyper = ["awsjson-runtime/hyper"]
+# Conversions between timestamps and the `time` and `chrono` crates.
+time = ["awsjson-runtime/time"]
+chrono = ["awsjson-runtime/chrono"]
 
 [dependencies]
 awsjson-runtime = {{ path = "{runtime}", default-features = false }}

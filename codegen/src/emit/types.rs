@@ -161,7 +161,7 @@ fn debug_impl(
             }
         });
         let meta = if extra_meta {
-            quote! { .field("meta", &self.meta) }
+            quote! { .field("meta", &self._meta) }
         } else {
             quote! {}
         };
@@ -210,7 +210,7 @@ fn struct_def(s: &Struct) -> TokenStream {
     let meta_field = if is_error {
         quote! {
             /// What the service said about the error: code, message, status, request id.
-            pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+            pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
         }
     } else {
         quote! {}
@@ -226,13 +226,13 @@ fn struct_def(s: &Struct) -> TokenStream {
         let message = match message_field {
             Some((f, true)) => {
                 let f = ident(f);
-                quote! { self.#f.as_deref().or(self.meta.message()) }
+                quote! { self.#f.as_deref().or(self._meta.message()) }
             }
             Some((f, false)) => {
                 let f = ident(f);
                 quote! { ::std::option::Option::Some(self.#f.as_str()) }
             }
-            None => quote! { self.meta.message() },
+            None => quote! { self._meta.message() },
         };
         let message_fn = quote! {
             /// The error message, from the service.
@@ -245,12 +245,12 @@ fn struct_def(s: &Struct) -> TokenStream {
                 #message_fn
                 /// The error code, the status, the request id and the message, as the service sent them.
                 pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-                    &self.meta
+                    &self._meta
                 }
             }
             impl ::awsjson_runtime::ProvideErrorMetadata for #n {
                 fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-                    &self.meta
+                    &self._meta
                 }
                 fn message(&self) -> ::std::option::Option<&str> {
                     #message
@@ -504,7 +504,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         quote! { #id: #value, }
     });
     let meta_init = if s.error.is_some() {
-        quote! { meta: ::std::default::Default::default(), }
+        quote! { _meta: ::std::default::Default::default(), }
     } else {
         quote! {}
     };

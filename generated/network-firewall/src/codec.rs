@@ -59,7 +59,7 @@ pub(crate) fn de_InternalServerError(
     }
     Ok(crate::types::InternalServerError {
         message: b.message,
-        meta: Default::default(),
+        _meta: Default::default(),
     })
 }
 #[inline]
@@ -69,7 +69,7 @@ fn error_struct_InternalServerError(
 ) -> Result<crate::types::InternalServerError, ::awsjson_runtime::ErrorMetadata> {
     match ::awsjson_runtime::json::parse_body(body, de_InternalServerError) {
         Ok(mut error) => {
-            error.meta = meta;
+            error._meta = meta;
             Ok(error)
         }
         Err(_) => Err(meta),
@@ -89,7 +89,7 @@ pub(crate) fn de_InvalidRequestException(
     }
     Ok(crate::types::InvalidRequestException {
         message: b.message,
-        meta: Default::default(),
+        _meta: Default::default(),
     })
 }
 #[inline]
@@ -99,7 +99,7 @@ fn error_struct_InvalidRequestException(
 ) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::ErrorMetadata> {
     match ::awsjson_runtime::json::parse_body(body, de_InvalidRequestException) {
         Ok(mut error) => {
-            error.meta = meta;
+            error._meta = meta;
             Ok(error)
         }
         Err(_) => Err(meta),
@@ -182,7 +182,7 @@ pub(crate) fn de_ResourceNotFoundException(
     }
     Ok(crate::types::ResourceNotFoundException {
         message: b.message,
-        meta: Default::default(),
+        _meta: Default::default(),
     })
 }
 #[inline]
@@ -192,7 +192,7 @@ fn error_struct_ResourceNotFoundException(
 ) -> Result<crate::types::ResourceNotFoundException, ::awsjson_runtime::ErrorMetadata> {
     match ::awsjson_runtime::json::parse_body(body, de_ResourceNotFoundException) {
         Ok(mut error) => {
-            error.meta = meta;
+            error._meta = meta;
             Ok(error)
         }
         Err(_) => Err(meta),
@@ -212,7 +212,7 @@ pub(crate) fn de_ThrottlingException(
     }
     Ok(crate::types::ThrottlingException {
         message: b.message,
-        meta: Default::default(),
+        _meta: Default::default(),
     })
 }
 #[inline]
@@ -222,7 +222,7 @@ fn error_struct_ThrottlingException(
 ) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::ErrorMetadata> {
     match ::awsjson_runtime::json::parse_body(body, de_ThrottlingException) {
         Ok(mut error) => {
-            error.meta = meta;
+            error._meta = meta;
             Ok(error)
         }
         Err(_) => Err(meta),

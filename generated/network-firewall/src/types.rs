@@ -167,7 +167,7 @@ pub struct InternalServerError {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
 impl InternalServerError {
     /// A builder for this structure.
@@ -179,19 +179,19 @@ impl InternalServerError {
 impl InternalServerError {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
 }
 impl ::awsjson_runtime::ProvideErrorMetadata for InternalServerError {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
     fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
 }
 impl ::std::fmt::Display for InternalServerError {
@@ -211,7 +211,7 @@ pub struct InvalidRequestException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
 impl InvalidRequestException {
     /// A builder for this structure.
@@ -223,19 +223,19 @@ impl InvalidRequestException {
 impl InvalidRequestException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
 }
 impl ::awsjson_runtime::ProvideErrorMetadata for InvalidRequestException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
     fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
 }
 impl ::std::fmt::Display for InvalidRequestException {
@@ -328,7 +328,7 @@ pub struct ResourceNotFoundException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
 impl ResourceNotFoundException {
     /// A builder for this structure.
@@ -340,19 +340,19 @@ impl ResourceNotFoundException {
 impl ResourceNotFoundException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
 }
 impl ::awsjson_runtime::ProvideErrorMetadata for ResourceNotFoundException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
     fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
 }
 impl ::std::fmt::Display for ResourceNotFoundException {
@@ -372,7 +372,7 @@ pub struct ThrottlingException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
 impl ThrottlingException {
     /// A builder for this structure.
@@ -384,19 +384,19 @@ impl ThrottlingException {
 impl ThrottlingException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
 }
 impl ::awsjson_runtime::ProvideErrorMetadata for ThrottlingException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        &self.meta
+        &self._meta
     }
     fn message(&self) -> Option<&str> {
-        self.message.as_deref().or(self.meta.message())
+        self.message.as_deref().or(self._meta.message())
     }
 }
 impl ::std::fmt::Display for ThrottlingException {
@@ -551,7 +551,7 @@ pub mod builders {
         pub fn build(self) -> crate::types::InternalServerError {
             crate::types::InternalServerError {
                 message: self.message,
-                meta: Default::default(),
+                _meta: Default::default(),
             }
         }
     }
@@ -583,7 +583,7 @@ pub mod builders {
         pub fn build(self) -> crate::types::InvalidRequestException {
             crate::types::InvalidRequestException {
                 message: self.message,
-                meta: Default::default(),
+                _meta: Default::default(),
             }
         }
     }
@@ -802,7 +802,7 @@ pub mod builders {
         pub fn build(self) -> crate::types::ResourceNotFoundException {
             crate::types::ResourceNotFoundException {
                 message: self.message,
-                meta: Default::default(),
+                _meta: Default::default(),
             }
         }
     }
@@ -834,7 +834,7 @@ pub mod builders {
         pub fn build(self) -> crate::types::ThrottlingException {
             crate::types::ThrottlingException {
                 message: self.message,
-                meta: Default::default(),
+                _meta: Default::default(),
             }
         }
     }
