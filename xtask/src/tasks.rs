@@ -20,6 +20,49 @@ fn run(cmd: &mut Command, what: &str) -> Result<(), String> {
     }
 }
 
+/// Test totals across the runs of `cargo test`.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs `cargo test`, echoing its output and adding up its `test result:` lines.
+fn run_tests(cmd: &mut Command, what: &str, tally: &mut Tally) -> Result<(), String> {
+    use std::io::{BufRead, BufReader, Write};
+    let mut child = cmd
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("cannot run {what}: {e}"))?;
+    if let Some(out) = child.stdout.take() {
+        let stdout = std::io::stdout();
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { break };
+            let _ = writeln!(stdout.lock(), "{line}");
+            if let Some(rest) = line.trim().strip_prefix("test result: ") {
+                for part in rest.split(';') {
+                    let mut words = part.split_whitespace().rev();
+                    let (Some(kind), Some(n)) = (words.next(), words.next()) else { continue };
+                    let n: u64 = n.parse().unwrap_or(0);
+                    match kind {
+                        "passed" => tally.passed += n,
+                        "failed" => tally.failed += n,
+                        "ignored" => tally.ignored += n,
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{what} failed ({status})"))
+    }
+}
+
 /// `../shared/models` beside the checkout, if it is there.
 fn shared_models() -> Option<PathBuf> {
     let dir = repo_root().parent()?.join("shared").join("models");
@@ -93,7 +136,7 @@ fn moto_server(python: &str) -> Result<PathBuf, String> {
 }
 
 /// The client generated from the official model, against moto.
-fn moto() -> Result<(), String> {
+fn moto(tally: &mut Tally) -> Result<(), String> {
     let Some(models) = shared_models() else {
         eprintln!("skipping the moto test: ../shared/models is not there");
         return Ok(());
@@ -117,10 +160,10 @@ fn moto() -> Result<(), String> {
     ])?;
     let mut cmd = cargo();
     cmd.current_dir(&root)
-        .args(["test", "--manifest-path", "xtask/moto-test/Cargo.toml"])
+        .args(["test", "--manifest-path", "xtask/moto-test/Cargo.toml", "--test", "moto"])
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("MOTO_SERVER", &server);
-    run(&mut cmd, "the moto test")
+    run_tests(&mut cmd, "the moto test", tally)
 }
 
 fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<f64, String> {

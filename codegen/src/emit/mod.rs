@@ -133,7 +133,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         #![doc = ""]
         #docs
         #![forbid(unsafe_code)]
-        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait, clippy::module_inception, rustdoc::bare_urls, rustdoc::invalid_html_tags, rustdoc::broken_intra_doc_links)]
+        #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait, clippy::module_inception)]
 
         pub mod client;
         mod codec;
