@@ -43,7 +43,9 @@ fn run_tests(cmd: &mut Command, what: &str, tally: &mut Tally) -> Result<(), Str
             if let Some(rest) = line.trim().strip_prefix("test result: ") {
                 for part in rest.split(';') {
                     let mut words = part.split_whitespace().rev();
-                    let (Some(kind), Some(n)) = (words.next(), words.next()) else { continue };
+                    let (Some(kind), Some(n)) = (words.next(), words.next()) else {
+                        continue;
+                    };
                     let n: u64 = n.parse().unwrap_or(0);
                     match kind {
                         "passed" => tally.passed += n,
@@ -72,21 +74,29 @@ fn shared_models() -> Option<PathBuf> {
 const MOTO_OPERATIONS: &str =
     "CreateFirewall,DescribeFirewall,ListFirewalls,DescribeLoggingConfiguration,UpdateLoggingConfiguration";
 
-/// The whole test suite.
+/// The whole test suite; ends with a `summary: N passed, N failed` line.
 pub fn test() -> Result<(), String> {
     let root = repo_root();
+    let mut tally = Tally::default();
     let mut cmd = cargo();
     cmd.current_dir(&root)
         .args(["test", "--workspace", "--all-targets"]);
     if std::env::var_os("CI").is_some() {
         cmd.env("INSTA_UPDATE", "no");
     }
-    run(&mut cmd, "cargo test")?;
-    let mut cmd = cargo();
-    cmd.current_dir(&root)
-        .args(["test", "--workspace", "--doc"]);
-    run(&mut cmd, "cargo test --doc")?;
-    moto()
+    let result = run_tests(&mut cmd, "cargo test", &mut tally)
+        .and_then(|()| {
+            let mut cmd = cargo();
+            cmd.current_dir(&root)
+                .args(["test", "--workspace", "--doc"]);
+            run_tests(&mut cmd, "cargo test --doc", &mut tally)
+        })
+        .and_then(|()| moto(&mut tally));
+    println!(
+        "summary: {} passed, {} failed, {} skipped",
+        tally.passed, tally.failed, tally.ignored
+    );
+    result
 }
 
 fn python() -> Option<String> {
@@ -160,7 +170,13 @@ fn moto(tally: &mut Tally) -> Result<(), String> {
     ])?;
     let mut cmd = cargo();
     cmd.current_dir(&root)
-        .args(["test", "--manifest-path", "xtask/moto-test/Cargo.toml", "--test", "moto"])
+        .args([
+            "test",
+            "--manifest-path",
+            "xtask/moto-test/Cargo.toml",
+            "--test",
+            "moto",
+        ])
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("MOTO_SERVER", &server);
     run_tests(&mut cmd, "the moto test", tally)
