@@ -25,10 +25,7 @@
     clippy::doc_lazy_continuation,
     clippy::doc_overindented_list_items,
     clippy::should_implement_trait,
-    clippy::module_inception,
-    rustdoc::bare_urls,
-    rustdoc::invalid_html_tags,
-    rustdoc::broken_intra_doc_links
+    clippy::module_inception
 )]
 #[rustfmt::skip]
 pub mod client;
