@@ -133,6 +133,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         #![doc = ""]
         #docs
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
         #![allow(clippy::large_enum_variant, clippy::too_many_arguments, clippy::doc_lazy_continuation, clippy::doc_overindented_list_items, clippy::should_implement_trait, clippy::module_inception)]
 
         pub mod client;

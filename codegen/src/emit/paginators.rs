@@ -306,6 +306,7 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
     quote! {
         #intro
         #![forbid(unsafe_code)]
+        #![warn(missing_docs)]
 
         pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
 

@@ -16,6 +16,7 @@
 //! # }
 //! ```
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #[rustfmt::skip]
 pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
 /// Turns a request builder into a paginator: `client.operation()…into_paginator()`.

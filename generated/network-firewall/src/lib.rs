@@ -19,6 +19,7 @@
 //!
 //! This model covers the flow-operation listing call of the service: it reports the flow operations (flushes and captures of the firewall's flow table) that have been run against a firewall.
 #![forbid(unsafe_code)]
+#![warn(missing_docs)]
 #![allow(
     clippy::large_enum_variant,
     clippy::too_many_arguments,
