@@ -324,49 +324,39 @@ impl<'a> Parser<'a> {
         Ok(v)
     }
 
-    /// Reads `null` as `None`, or a string.
-    pub fn opt_string(&mut self) -> Result<Option<String>> {
+    /// Reads `null` as `None`, or a value with `read`.
+    #[inline]
+    pub fn opt<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<Option<T>> {
         if self.null()? {
             Ok(None)
         } else {
-            self.string().map(Some)
+            read(self).map(Some)
         }
+    }
+
+    /// Reads `null` as `None`, or a string.
+    pub fn opt_string(&mut self) -> Result<Option<String>> {
+        self.opt(Self::string)
     }
 
     /// Reads `null` as `None`, or a boolean.
     pub fn opt_bool(&mut self) -> Result<Option<bool>> {
-        if self.null()? {
-            Ok(None)
-        } else {
-            self.bool().map(Some)
-        }
+        self.opt(Self::bool)
     }
 
     /// Reads `null` as `None`, or an `i32`.
     pub fn opt_i32(&mut self) -> Result<Option<i32>> {
-        if self.null()? {
-            Ok(None)
-        } else {
-            self.i32().map(Some)
-        }
+        self.opt(Self::i32)
     }
 
     /// Reads `null` as `None`, or an `i64`.
     pub fn opt_i64(&mut self) -> Result<Option<i64>> {
-        if self.null()? {
-            Ok(None)
-        } else {
-            self.i64().map(Some)
-        }
+        self.opt(Self::i64)
     }
 
     /// Reads `null` as `None`, or a timestamp.
     pub fn opt_timestamp(&mut self, format: TimestampFormat) -> Result<Option<DateTime>> {
-        if self.null()? {
-            Ok(None)
-        } else {
-            self.timestamp(format).map(Some)
-        }
+        self.opt(|p| p.timestamp(format))
     }
 
     /// Reads a string as an owned `String`.

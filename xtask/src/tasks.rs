@@ -264,7 +264,7 @@ pub fn bench() -> Result<(), String> {
             .arg(out.join("Cargo.toml")),
         "cargo fetch",
     )?;
-    let build = timed("cargo build", || {
+    let release_build = || {
         run(
             cargo()
                 .args([
@@ -280,27 +280,12 @@ pub fn bench() -> Result<(), String> {
                 .env("CARGO_TARGET_DIR", &target),
             "cargo build --release",
         )
-    })?;
+    };
+    let build = timed("cargo build", release_build)?;
     println!("build_release_network_firewall_no_tls {build:.1} s");
     let lib = out.join("network-firewall").join("src").join("lib.rs");
     touch(&lib)?;
-    let crate_only = timed("cargo build", || {
-        run(
-            cargo()
-                .args([
-                    "build",
-                    "--quiet",
-                    "--release",
-                    "--no-default-features",
-                    "-p",
-                    "network-firewall",
-                    "--manifest-path",
-                ])
-                .arg(out.join("Cargo.toml"))
-                .env("CARGO_TARGET_DIR", &target),
-            "cargo build --release",
-        )
-    })?;
+    let crate_only = timed("cargo build", release_build)?;
     println!("build_release_network_firewall_crate_only {crate_only:.1} s");
     Ok(())
 }

@@ -51,6 +51,21 @@ impl Val {
     }
 }
 
+/// Writes one element of a list or map (`null` for a missing element of a sparse one).
+fn ser_element(ty: &Type, sparse: bool, item: &proc_macro2::Ident, depth: usize) -> TokenStream {
+    let inner = ser_value(ty, Val::Ref(quote! { #item }), depth + 1);
+    if sparse {
+        quote! {
+            match #item {
+                ::std::option::Option::Some(#item) => { #inner }
+                ::std::option::Option::None => w.null(),
+            }
+        }
+    } else {
+        inner
+    }
+}
+
 /// Writes a value.
 fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
     match ty {
@@ -97,17 +112,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
         }
         Type::List { member, sparse } => {
             let item = format_ident!("item{}", depth);
-            let inner = ser_value(member, Val::Ref(quote! { #item }), depth + 1);
-            let body = if *sparse {
-                quote! {
-                    match #item {
-                        ::std::option::Option::Some(#item) => { #inner }
-                        ::std::option::Option::None => w.null(),
-                    }
-                }
-            } else {
-                inner
-            };
+            let body = ser_element(member, *sparse, &item, depth);
             let e = v.recv();
             quote! {
                 w.begin_array();
@@ -120,17 +125,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
         Type::Map { value, sparse } => {
             let key = format_ident!("key{}", depth);
             let item = format_ident!("item{}", depth);
-            let inner = ser_value(value, Val::Ref(quote! { #item }), depth + 1);
-            let body = if *sparse {
-                quote! {
-                    match #item {
-                        ::std::option::Option::Some(#item) => { #inner }
-                        ::std::option::Option::None => w.null(),
-                    }
-                }
-            } else {
-                inner
-            };
+            let body = ser_element(value, *sparse, &item, depth);
             let e = v.recv();
             quote! {
                 w.begin_object();
