@@ -81,8 +81,59 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
     Ok(format!(
         "{}{}",
         common::header(source),
-        prettyplease::unparse(&parsed)
+        space_items(&prettyplease::unparse(&parsed))
     ))
+}
+
+/// Puts a blank line between consecutive items, and after the module docs, as
+/// hand-written Rust has (prettyplease writes items back to back).
+fn space_items(text: &str) -> String {
+    const STARTS: &[&str] = &[
+        "///",
+        "#[",
+        "pub ",
+        "pub(",
+        "impl",
+        "fn ",
+        "const ",
+        "static ",
+        "struct ",
+        "enum ",
+        "mod ",
+        "use ",
+        "type ",
+        "trait ",
+        "async fn ",
+        "unsafe ",
+    ];
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(p) = prev {
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let t = line.trim_start();
+            let ends_item = matches!(p.trim(), "}" | "};")
+                || (p.trim_end().ends_with(';') && !p.trim_start().starts_with("//"));
+            let after_docs = p.trim_start().starts_with("//!") && !t.starts_with("//!");
+            let starts_item = STARTS.iter().any(|s| t.starts_with(s));
+            let same_level = indent(p) == indent(line);
+            let item_after_use =
+                p.trim_start().starts_with("pub use") || p.trim_start().starts_with("use ");
+            let use_after_use = item_after_use
+                && (t.starts_with("pub use")
+                    || t.starts_with("use ")
+                    || t.starts_with("#[rustfmt::skip]"));
+            if (ends_item && starts_item && same_level && !use_after_use)
+                || (after_docs && !t.is_empty())
+            {
+                out.push('\n');
+            }
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
 }
 
 /// Marks every item of a crate root `#[rustfmt::skip]` (a crate root cannot carry

@@ -15,57 +15,69 @@
 //! # Ok(())
 //! # }
 //! ```
+
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #[rustfmt::skip]
 pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
+
 /// Turns a request builder into a paginator: `client.operation()…into_paginator()`.
 #[rustfmt::skip]
 pub trait IntoPaginator {
     /// The paginator.
     type Paginator;
+
     /// Makes the paginator.
     fn into_paginator(self) -> Self::Paginator;
 }
+
 /// Pages through `ListFlowOperations`: make one with `client.list_flow_operations()…into_paginator()` (bring [`IntoPaginator`] into scope).
 #[derive(Debug)]
 #[rustfmt::skip]
 pub struct ListFlowOperationsPaginator(
     Paginator<network_firewall::operation::ListFlowOperations>,
 );
+
 #[rustfmt::skip]
 impl ListFlowOperationsPaginator {
     /// Sets `MaxResults`, the page size, on every request.
     pub fn page_size(self, size: i32) -> Self {
         Self(self.0.page_size(i64::from(size)))
     }
+
     /// Continues from a `resume_token()` of an earlier item stream, or from a
     /// token the service sent.
     pub fn starting_token(self, token: impl Into<String>) -> Self {
         Self(self.0.starting_token(token))
     }
+
     /// Lets the service send a token again: the listing then ends quietly when
     /// a token comes back unchanged, instead of with an error.
     pub fn allow_repeated_tokens(self, allow: bool) -> Self {
         Self(self.0.allow_repeated_tokens(allow))
     }
+
     /// The pages, as the service returns them.
     pub fn pages(self) -> Pages<network_firewall::operation::ListFlowOperations> {
         self.0.pages()
     }
+
     /// Stops the item stream after `n` items.
     pub fn max_items(self, n: usize) -> Self {
         Self(self.0.max_items(n))
     }
+
     /// The items (`FlowOperations`) of every page, in order. Stops after `max_items`, if set; the stream's `resume_token()` then says where to continue.
     pub fn items(self) -> Items<network_firewall::operation::ListFlowOperations> {
         self.0.items()
     }
 }
+
 #[rustfmt::skip]
 impl IntoPaginator
 for network_firewall::client::fluent::ListFlowOperationsFluentBuilder {
     type Paginator = ListFlowOperationsPaginator;
+
     fn into_paginator(self) -> ListFlowOperationsPaginator {
         let (client, builder) = self.into_parts();
         ListFlowOperationsPaginator(

@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the model or the generator, then regenerate.
 
 //! The client and its per-operation request builders.
+
 static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
     target_prefix: "NetworkFirewall_20201112",
     content_type: "application/x-amz-json-1.0",
@@ -10,6 +11,7 @@ static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta 
     query_compatible: false,
     env_name: "NETWORK_FIREWALL",
 };
+
 /// A client for AWS Network Firewall.
 ///
 /// Cheap to clone: clones share configuration and connections.
@@ -17,6 +19,7 @@ static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta 
 pub struct Client {
     handle: ::awsjson_runtime::Handle,
 }
+
 impl Client {
     /// A client with this configuration.
     pub fn from_conf(config: ::awsjson_runtime::Config) -> Self {
@@ -24,6 +27,7 @@ impl Client {
             handle: ::awsjson_runtime::Handle::new(&SERVICE, config),
         }
     }
+
     /// A client configured from the environment.
     ///
     /// Reads the region, credentials and endpoint from the standard AWS environment
@@ -32,19 +36,23 @@ impl Client {
     pub fn from_env() -> Self {
         Self::from_conf(Self::config_from_env().build())
     }
+
     /// A configuration builder filled from the environment, to adjust before use.
     pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
         ::awsjson_runtime::Config::from_env("NETWORK_FIREWALL")
     }
+
     /// The shared call path, for paginators.
     #[doc(hidden)]
     pub fn handle(&self) -> &::awsjson_runtime::Handle {
         &self.handle
     }
+
     /// The client's configuration.
     pub fn config(&self) -> &::awsjson_runtime::Config {
         self.handle.config()
     }
+
     /// Runs an operation with an input built elsewhere.
     pub async fn call<O: ::awsjson_runtime::Operation>(
         &self,
@@ -52,6 +60,7 @@ impl Client {
     ) -> Result<O::Output, ::awsjson_runtime::SdkError<O::Error>> {
         self.handle.invoke::<O>(input).await
     }
+
     /// Lists the flow operations that have been run on one firewall. The listing can be narrowed to one kind of flow operation, or to the flow operations of one Availability Zone.
     ///
     /// A flow operation acts on the flows held in the firewall's flow table (also called the firewall table). A flow is traffic the firewall watches with its stateless or stateful rules; packets belong to the same flow when they agree on source, source port, destination, destination port, protocol and direction.
@@ -61,6 +70,7 @@ impl Client {
         crate::client::fluent::ListFlowOperationsFluentBuilder::new(self.clone())
     }
 }
+
 /// The request builders [`Client`]'s methods return.
 pub mod fluent {
     /// A request to `ListFlowOperations`: set its members, then `send` it.
@@ -71,6 +81,7 @@ pub mod fluent {
         client: crate::Client,
         inner: crate::types::builders::ListFlowOperationsRequestBuilder,
     }
+
     impl ListFlowOperationsFluentBuilder {
         pub(crate) fn new(client: crate::Client) -> Self {
             Self {
@@ -78,30 +89,35 @@ pub mod fluent {
                 inner: Default::default(),
             }
         }
+
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         #[inline]
         pub fn firewall_arn(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.firewall_arn(input);
             self
         }
+
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         #[inline]
         pub fn set_firewall_arn(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_firewall_arn(input);
             self
         }
+
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
         #[inline]
         pub fn availability_zone(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.availability_zone(input);
             self
         }
+
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
         #[inline]
         pub fn set_availability_zone(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_availability_zone(input);
             self
         }
+
         /// Only list flow operations of this type. When it is left out, every type is listed.
         #[inline]
         pub fn flow_operation_type(
@@ -111,6 +127,7 @@ pub mod fluent {
             self.inner = self.inner.flow_operation_type(input);
             self
         }
+
         /// Only list flow operations of this type. When it is left out, every type is listed.
         #[inline]
         pub fn set_flow_operation_type(
@@ -120,36 +137,42 @@ pub mod fluent {
             self.inner = self.inner.set_flow_operation_type(input);
             self
         }
+
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
         #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.inner = self.inner.next_token(input);
             self
         }
+
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
         #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.inner = self.inner.set_next_token(input);
             self
         }
+
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
         #[inline]
         pub fn max_results(mut self, input: i32) -> Self {
             self.inner = self.inner.max_results(input);
             self
         }
+
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
         #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.inner = self.inner.set_max_results(input);
             self
         }
+
         /// The input built so far.
         pub fn as_input(
             &self,
         ) -> &crate::types::builders::ListFlowOperationsRequestBuilder {
             &self.inner
         }
+
         /// The client and the input builder, to drive the operation another way
         /// (a paginator, for one).
         pub fn into_parts(
@@ -157,6 +180,7 @@ pub mod fluent {
         ) -> (crate::Client, crate::types::builders::ListFlowOperationsRequestBuilder) {
             (self.client, self.inner)
         }
+
         /// Checks the input (every required member set), then sends the request.
         pub async fn send(
             self,

@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the model or the generator, then regenerate.
 
 //! Serializers and deserializers for the awsJson protocol.
+
 #![allow(
     non_snake_case,
     unused_mut,
@@ -45,6 +46,7 @@ pub(crate) fn de_FlowOperationMetadata(
         flow_operation_status: b.flow_operation_status,
     })
 }
+
 #[inline]
 pub(crate) fn de_InternalServerError(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
@@ -62,6 +64,7 @@ pub(crate) fn de_InternalServerError(
         _meta: Default::default(),
     })
 }
+
 #[inline]
 fn error_struct_InternalServerError(
     meta: ::awsjson_runtime::ErrorMetadata,
@@ -75,6 +78,7 @@ fn error_struct_InternalServerError(
         Err(_) => Err(meta),
     }
 }
+
 #[inline]
 pub(crate) fn de_InvalidRequestException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
@@ -92,6 +96,7 @@ pub(crate) fn de_InvalidRequestException(
         _meta: Default::default(),
     })
 }
+
 #[inline]
 fn error_struct_InvalidRequestException(
     meta: ::awsjson_runtime::ErrorMetadata,
@@ -105,6 +110,7 @@ fn error_struct_InvalidRequestException(
         Err(_) => Err(meta),
     }
 }
+
 #[inline]
 pub(crate) fn ser_ListFlowOperationsRequest(
     w: &mut ::awsjson_runtime::json::Writer,
@@ -131,6 +137,7 @@ pub(crate) fn ser_ListFlowOperationsRequest(
     }
     w.end_object();
 }
+
 #[inline]
 pub(crate) fn de_ListFlowOperationsResponse(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
@@ -165,6 +172,7 @@ pub(crate) fn de_ListFlowOperationsResponse(
         next_token: b.next_token,
     })
 }
+
 #[inline]
 pub(crate) fn de_ResourceNotFoundException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
@@ -185,6 +193,7 @@ pub(crate) fn de_ResourceNotFoundException(
         _meta: Default::default(),
     })
 }
+
 #[inline]
 fn error_struct_ResourceNotFoundException(
     meta: ::awsjson_runtime::ErrorMetadata,
@@ -198,6 +207,7 @@ fn error_struct_ResourceNotFoundException(
         Err(_) => Err(meta),
     }
 }
+
 #[inline]
 pub(crate) fn de_ThrottlingException(
     p: &mut ::awsjson_runtime::json::Parser<'_>,
@@ -215,6 +225,7 @@ pub(crate) fn de_ThrottlingException(
         _meta: Default::default(),
     })
 }
+
 #[inline]
 fn error_struct_ThrottlingException(
     meta: ::awsjson_runtime::ErrorMetadata,
@@ -228,6 +239,7 @@ fn error_struct_ThrottlingException(
         Err(_) => Err(meta),
     }
 }
+
 #[inline]
 pub(crate) fn error_ListFlowOperations(
     meta: ::awsjson_runtime::ErrorMetadata,

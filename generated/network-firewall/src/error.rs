@@ -2,10 +2,12 @@
 // Do not edit it by hand: change the model or the generator, then regenerate.
 
 //! Error types: one enum per operation, and the errors every call can end with.
+
 pub use ::awsjson_runtime::{
     BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError,
     TransportErrorKind, Unhandled,
 };
+
 /// The errors `ListFlowOperations` can return.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -22,6 +24,7 @@ pub enum ListFlowOperationsError {
     /// message, HTTP status and request id are kept.
     Unhandled(::awsjson_runtime::Unhandled),
 }
+
 impl ListFlowOperationsError {
     /// The code, message, HTTP status and request id the service sent.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
@@ -34,36 +37,44 @@ impl ListFlowOperationsError {
             Self::Unhandled(e) => e.meta(),
         }
     }
+
     /// The error code.
     pub fn code(&self) -> Option<&str> {
         self.meta().code()
     }
+
     /// The error message.
     pub fn message(&self) -> Option<&str> {
         self.meta().message()
     }
+
     /// Whether this is the `InternalServerError` error.
     pub fn is_internal_server_error(&self) -> bool {
         matches!(self, Self::InternalServerError(_))
     }
+
     /// Whether this is the `InvalidRequestException` error.
     pub fn is_invalid_request_exception(&self) -> bool {
         matches!(self, Self::InvalidRequestException(_))
     }
+
     /// Whether this is the `ResourceNotFoundException` error.
     pub fn is_resource_not_found_exception(&self) -> bool {
         matches!(self, Self::ResourceNotFoundException(_))
     }
+
     /// Whether this is the `ThrottlingException` error.
     pub fn is_throttling_exception(&self) -> bool {
         matches!(self, Self::ThrottlingException(_))
     }
 }
+
 impl ::awsjson_runtime::ProvideErrorMetadata for ListFlowOperationsError {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         ListFlowOperationsError::meta(self)
     }
 }
+
 impl ::std::fmt::Display for ListFlowOperationsError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match self {
@@ -75,6 +86,7 @@ impl ::std::fmt::Display for ListFlowOperationsError {
         }
     }
 }
+
 impl ::std::error::Error for ListFlowOperationsError {
     fn source(&self) -> Option<&(dyn ::std::error::Error + 'static)> {
         match self {

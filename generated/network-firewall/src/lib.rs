@@ -18,6 +18,7 @@
 //! AWS Network Firewall is a managed, stateful firewall and intrusion detection and prevention service for Amazon VPCs.
 //!
 //! This model covers the flow-operation listing call of the service: it reports the flow operations (flushes and captures of the firewall's flow table) that have been run against a firewall.
+
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![allow(
@@ -30,25 +31,33 @@
 )]
 #[rustfmt::skip]
 pub mod client;
+
 #[rustfmt::skip]
 mod codec;
+
 #[rustfmt::skip]
 pub mod error;
+
 #[rustfmt::skip]
 pub mod operation;
+
 #[rustfmt::skip]
 pub mod types;
+
 #[rustfmt::skip]
 pub use ::awsjson_runtime::{
     Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
 };
+
 #[rustfmt::skip]
 pub use client::Client;
+
 /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
 #[rustfmt::skip]
 pub mod primitives {
     pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
 }
+
 /// Configuration and the HTTP transport, for custom transports and tests.
 #[rustfmt::skip]
 pub mod config {
@@ -57,6 +66,7 @@ pub mod config {
         Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
     };
 }
+
 #[doc(hidden)]
 #[rustfmt::skip]
 pub use ::awsjson_runtime as runtime;

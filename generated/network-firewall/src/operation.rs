@@ -3,24 +3,32 @@
 
 //! One descriptor per operation: its name, input, output and error types, and
 //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
+
 /// Lists the flow operations that have been run on one firewall. The listing can be narrowed to one kind of flow operation, or to the flow operations of one Availability Zone.
 ///
 /// A flow operation acts on the flows held in the firewall's flow table (also called the firewall table). A flow is traffic the firewall watches with its stateless or stateful rules; packets belong to the same flow when they agree on source, source port, destination, destination port, protocol and direction.
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct ListFlowOperations;
+
 impl ::awsjson_runtime::Operation for ListFlowOperations {
     type Input = crate::types::ListFlowOperationsRequest;
+
     type Output = crate::types::ListFlowOperationsResponse;
+
     type Error = crate::error::ListFlowOperationsError;
+
     const NAME: &'static str = "ListFlowOperations";
+
     const RETRYABLE: &'static [&'static str] = &[];
+
     #[inline]
     fn serialize(input: &Self::Input) -> Vec<u8> {
         let mut w = ::awsjson_runtime::json::Writer::new();
         crate::codec::ser_ListFlowOperationsRequest(&mut w, input);
         w.finish()
     }
+
     #[inline]
     fn parse(body: &[u8]) -> Result<Self::Output, ::awsjson_runtime::json::JsonError> {
         ::awsjson_runtime::json::parse_body(
@@ -28,39 +36,48 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
             crate::codec::de_ListFlowOperationsResponse,
         )
     }
+
     #[inline]
     fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
         crate::codec::error_ListFlowOperations(meta, body)
     }
 }
+
 impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
     type Token = String;
+
     type Item = crate::types::FlowOperationMetadata;
+
     #[inline]
     fn input_token(input: &Self::Input) -> Option<Self::Token> {
         input.next_token.clone()
     }
+
     #[inline]
     fn set_input_token(input: &mut Self::Input, token: Option<Self::Token>) {
         input.next_token = token;
     }
+
     #[inline]
     fn set_page_size(input: &mut Self::Input, size: i64) {
         input.max_results = Some(
             i32::try_from(size).unwrap_or(if size < 0 { i32::MIN } else { i32::MAX }),
         );
     }
+
     #[inline]
     fn output_token(output: &Self::Output) -> Option<Self::Token> {
         let v = output;
         let v = v.next_token.as_ref()?;
         if v.is_empty() { None } else { Some(v.clone()) }
     }
+
     #[inline]
     fn take_items(output: &mut Self::Output) -> Vec<Self::Item> {
         let v = output;
         v.flow_operations.take().unwrap_or_default()
     }
+
     #[inline]
     fn encode_token(token: &Self::Token) -> String {
         let mut writer = ::awsjson_runtime::json::Writer::new();
@@ -68,6 +85,7 @@ impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
         w.string(token);
         String::from_utf8(writer.finish()).unwrap_or_default()
     }
+
     #[inline]
     fn decode_token(json: &str) -> Option<Self::Token> {
         ::awsjson_runtime::json::parse_body(
@@ -79,6 +97,7 @@ impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
             )
             .ok()
     }
+
     #[inline]
     fn raw_token(token: &str) -> Option<Self::Token> {
         Some(String::from(token))

@@ -2,6 +2,7 @@
 // Do not edit it by hand: change the model or the generator, then regenerate.
 
 //! The structures, unions and enums of the service.
+
 /// A summary of one flow operation, as a listing returns it.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -15,33 +16,39 @@ pub struct FlowOperationMetadata {
     /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
     pub flow_operation_status: Option<crate::types::FlowOperationStatus>,
 }
+
 impl FlowOperationMetadata {
     /// A builder for this structure.
     #[inline]
     pub fn builder() -> crate::types::builders::FlowOperationMetadataBuilder {
         Default::default()
     }
+
     /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
     #[inline]
     pub fn flow_operation_id(&self) -> Option<&str> {
         self.flow_operation_id.as_deref()
     }
+
     /// What kind of flow operation this is.
     #[inline]
     pub fn flow_operation_type(&self) -> Option<&crate::types::FlowOperationType> {
         self.flow_operation_type.as_ref()
     }
+
     /// When the firewall's Suricata engine found the flows that the operation acts on.
     #[inline]
     pub fn flow_request_timestamp(&self) -> Option<::awsjson_runtime::DateTime> {
         self.flow_request_timestamp
     }
+
     /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
     #[inline]
     pub fn flow_operation_status(&self) -> Option<&crate::types::FlowOperationStatus> {
         self.flow_operation_status.as_ref()
     }
 }
+
 /// The states a flow operation goes through.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[non_exhaustive]
@@ -57,6 +64,7 @@ pub enum FlowOperationStatus {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+
 impl FlowOperationStatus {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -68,11 +76,13 @@ impl FlowOperationStatus {
             Self::Unknown(v) => v.as_str(),
         }
     }
+
     /// Every value this version of the client knows.
     pub const fn values() -> &'static [&'static str] {
         &["COMPLETED", "IN_PROGRESS", "FAILED", "COMPLETED_WITH_ERRORS"]
     }
 }
+
 impl From<&str> for FlowOperationStatus {
     fn from(v: &str) -> Self {
         match v {
@@ -84,27 +94,33 @@ impl From<&str> for FlowOperationStatus {
         }
     }
 }
+
 impl From<String> for FlowOperationStatus {
     fn from(v: String) -> Self {
         Self::from(v.as_str())
     }
 }
+
 impl ::std::str::FromStr for FlowOperationStatus {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
+
 impl ::std::convert::AsRef<str> for FlowOperationStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl ::std::fmt::Display for FlowOperationStatus {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The kinds of flow operation.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[non_exhaustive]
@@ -116,6 +132,7 @@ pub enum FlowOperationType {
     /// A value this version of the client does not know, kept as sent.
     Unknown(String),
 }
+
 impl FlowOperationType {
     /// The value on the wire.
     pub fn as_str(&self) -> &str {
@@ -125,11 +142,13 @@ impl FlowOperationType {
             Self::Unknown(v) => v.as_str(),
         }
     }
+
     /// Every value this version of the client knows.
     pub const fn values() -> &'static [&'static str] {
         &["FLOW_FLUSH", "FLOW_CAPTURE"]
     }
 }
+
 impl From<&str> for FlowOperationType {
     fn from(v: &str) -> Self {
         match v {
@@ -139,27 +158,33 @@ impl From<&str> for FlowOperationType {
         }
     }
 }
+
 impl From<String> for FlowOperationType {
     fn from(v: String) -> Self {
         Self::from(v.as_str())
     }
 }
+
 impl ::std::str::FromStr for FlowOperationType {
     type Err = ::std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Self::from(s))
     }
 }
+
 impl ::std::convert::AsRef<str> for FlowOperationType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl ::std::fmt::Display for FlowOperationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 /// The service hit a problem of its own while handling the request. Trying again later may succeed.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -169,6 +194,7 @@ pub struct InternalServerError {
     /// What the service said about the error: code, message, status, request id.
     pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
+
 impl InternalServerError {
     /// A builder for this structure.
     #[inline]
@@ -176,24 +202,29 @@ impl InternalServerError {
         Default::default()
     }
 }
+
 impl InternalServerError {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
+
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
 }
+
 impl ::awsjson_runtime::ProvideErrorMetadata for InternalServerError {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
+
     fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
 }
+
 impl ::std::fmt::Display for InternalServerError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InternalServerError")?;
@@ -203,6 +234,7 @@ impl ::std::fmt::Display for InternalServerError {
         Ok(())
     }
 }
+
 impl ::std::error::Error for InternalServerError {}
 /// The request was not valid: a parameter was missing or out of range, or the request conflicts with the state of a resource, for example one still being created or deleted.
 #[derive(Clone, PartialEq, Debug)]
@@ -213,6 +245,7 @@ pub struct InvalidRequestException {
     /// What the service said about the error: code, message, status, request id.
     pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
+
 impl InvalidRequestException {
     /// A builder for this structure.
     #[inline]
@@ -220,24 +253,29 @@ impl InvalidRequestException {
         Default::default()
     }
 }
+
 impl InvalidRequestException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
+
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
 }
+
 impl ::awsjson_runtime::ProvideErrorMetadata for InvalidRequestException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
+
     fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
 }
+
 impl ::std::fmt::Display for InvalidRequestException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InvalidRequestException")?;
@@ -247,6 +285,7 @@ impl ::std::fmt::Display for InvalidRequestException {
         Ok(())
     }
 }
+
 impl ::std::error::Error for InvalidRequestException {}
 /// The input of `ListFlowOperations`.
 #[derive(Clone, PartialEq, Debug)]
@@ -263,38 +302,45 @@ pub struct ListFlowOperationsRequest {
     /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
     pub max_results: Option<i32>,
 }
+
 impl ListFlowOperationsRequest {
     /// A builder for this structure.
     #[inline]
     pub fn builder() -> crate::types::builders::ListFlowOperationsRequestBuilder {
         Default::default()
     }
+
     /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
     #[inline]
     pub fn firewall_arn(&self) -> &str {
         &self.firewall_arn
     }
+
     /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
     #[inline]
     pub fn availability_zone(&self) -> Option<&str> {
         self.availability_zone.as_deref()
     }
+
     /// Only list flow operations of this type. When it is left out, every type is listed.
     #[inline]
     pub fn flow_operation_type(&self) -> Option<&crate::types::FlowOperationType> {
         self.flow_operation_type.as_ref()
     }
+
     /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
     #[inline]
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
+
     /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
     #[inline]
     pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
 }
+
 /// The output of `ListFlowOperations`.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -304,23 +350,27 @@ pub struct ListFlowOperationsResponse {
     /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
     pub next_token: Option<String>,
 }
+
 impl ListFlowOperationsResponse {
     /// A builder for this structure.
     #[inline]
     pub fn builder() -> crate::types::builders::ListFlowOperationsResponseBuilder {
         Default::default()
     }
+
     /// The flow operations of this page, each described by its metadata.
     #[inline]
     pub fn flow_operations(&self) -> &[crate::types::FlowOperationMetadata] {
         self.flow_operations.as_deref().unwrap_or_default()
     }
+
     /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
     #[inline]
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
+
 /// No resource matches the request. Check the ARN or name and try again.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -330,6 +380,7 @@ pub struct ResourceNotFoundException {
     /// What the service said about the error: code, message, status, request id.
     pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
+
 impl ResourceNotFoundException {
     /// A builder for this structure.
     #[inline]
@@ -337,24 +388,29 @@ impl ResourceNotFoundException {
         Default::default()
     }
 }
+
 impl ResourceNotFoundException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
+
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
 }
+
 impl ::awsjson_runtime::ProvideErrorMetadata for ResourceNotFoundException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
+
     fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
 }
+
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ResourceNotFoundException")?;
@@ -364,6 +420,7 @@ impl ::std::fmt::Display for ResourceNotFoundException {
         Ok(())
     }
 }
+
 impl ::std::error::Error for ResourceNotFoundException {}
 /// The request was refused because too many requests were sent; slow down and retry.
 #[derive(Clone, PartialEq, Debug)]
@@ -374,6 +431,7 @@ pub struct ThrottlingException {
     /// What the service said about the error: code, message, status, request id.
     pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
 }
+
 impl ThrottlingException {
     /// A builder for this structure.
     #[inline]
@@ -381,24 +439,29 @@ impl ThrottlingException {
         Default::default()
     }
 }
+
 impl ThrottlingException {
     /// The error message, from the service.
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
+
     /// The error code, the status, the request id and the message, as the service sent them.
     pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
 }
+
 impl ::awsjson_runtime::ProvideErrorMetadata for ThrottlingException {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         &self._meta
     }
+
     fn message(&self) -> Option<&str> {
         self.message.as_deref().or(self._meta.message())
     }
 }
+
 impl ::std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ThrottlingException")?;
@@ -408,6 +471,7 @@ impl ::std::fmt::Display for ThrottlingException {
         Ok(())
     }
 }
+
 impl ::std::error::Error for ThrottlingException {}
 /// Builders for the structures of this module.
 pub mod builders {
@@ -420,6 +484,7 @@ pub mod builders {
         pub(crate) flow_request_timestamp: Option<::awsjson_runtime::DateTime>,
         pub(crate) flow_operation_status: Option<crate::types::FlowOperationStatus>,
     }
+
     impl FlowOperationMetadataBuilder {
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
         #[inline]
@@ -427,17 +492,20 @@ pub mod builders {
             self.flow_operation_id = Some(input.into());
             self
         }
+
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
         #[inline]
         pub fn set_flow_operation_id(mut self, input: Option<String>) -> Self {
             self.flow_operation_id = input;
             self
         }
+
         /// The identifier of the flow operation. Start and list calls return it; describe calls take it.
         #[inline]
         pub fn get_flow_operation_id(&self) -> &Option<String> {
             &self.flow_operation_id
         }
+
         /// What kind of flow operation this is.
         #[inline]
         pub fn flow_operation_type(
@@ -447,6 +515,7 @@ pub mod builders {
             self.flow_operation_type = Some(input.into());
             self
         }
+
         /// What kind of flow operation this is.
         #[inline]
         pub fn set_flow_operation_type(
@@ -456,6 +525,7 @@ pub mod builders {
             self.flow_operation_type = input;
             self
         }
+
         /// What kind of flow operation this is.
         #[inline]
         pub fn get_flow_operation_type(
@@ -463,6 +533,7 @@ pub mod builders {
         ) -> &Option<crate::types::FlowOperationType> {
             &self.flow_operation_type
         }
+
         /// When the firewall's Suricata engine found the flows that the operation acts on.
         #[inline]
         pub fn flow_request_timestamp(
@@ -472,6 +543,7 @@ pub mod builders {
             self.flow_request_timestamp = Some(input);
             self
         }
+
         /// When the firewall's Suricata engine found the flows that the operation acts on.
         #[inline]
         pub fn set_flow_request_timestamp(
@@ -481,6 +553,7 @@ pub mod builders {
             self.flow_request_timestamp = input;
             self
         }
+
         /// When the firewall's Suricata engine found the flows that the operation acts on.
         #[inline]
         pub fn get_flow_request_timestamp(
@@ -488,6 +561,7 @@ pub mod builders {
         ) -> &Option<::awsjson_runtime::DateTime> {
             &self.flow_request_timestamp
         }
+
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
         #[inline]
         pub fn flow_operation_status(
@@ -497,6 +571,7 @@ pub mod builders {
             self.flow_operation_status = Some(input.into());
             self
         }
+
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
         #[inline]
         pub fn set_flow_operation_status(
@@ -506,6 +581,7 @@ pub mod builders {
             self.flow_operation_status = input;
             self
         }
+
         /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
         #[inline]
         pub fn get_flow_operation_status(
@@ -513,6 +589,7 @@ pub mod builders {
         ) -> &Option<crate::types::FlowOperationStatus> {
             &self.flow_operation_status
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::FlowOperationMetadata {
             crate::types::FlowOperationMetadata {
@@ -523,12 +600,14 @@ pub mod builders {
             }
         }
     }
+
     /// A builder for [`InternalServerError`](crate::types::InternalServerError).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct InternalServerErrorBuilder {
         pub(crate) message: Option<String>,
     }
+
     impl InternalServerErrorBuilder {
         /// What went wrong, in words.
         #[inline]
@@ -536,17 +615,20 @@ pub mod builders {
             self.message = Some(input.into());
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::InternalServerError {
             crate::types::InternalServerError {
@@ -555,12 +637,14 @@ pub mod builders {
             }
         }
     }
+
     /// A builder for [`InvalidRequestException`](crate::types::InvalidRequestException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct InvalidRequestExceptionBuilder {
         pub(crate) message: Option<String>,
     }
+
     impl InvalidRequestExceptionBuilder {
         /// What went wrong, in words.
         #[inline]
@@ -568,17 +652,20 @@ pub mod builders {
             self.message = Some(input.into());
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::InvalidRequestException {
             crate::types::InvalidRequestException {
@@ -587,6 +674,7 @@ pub mod builders {
             }
         }
     }
+
     /// A builder for [`ListFlowOperationsRequest`](crate::types::ListFlowOperationsRequest).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
@@ -597,6 +685,7 @@ pub mod builders {
         pub(crate) next_token: Option<String>,
         pub(crate) max_results: Option<i32>,
     }
+
     impl ListFlowOperationsRequestBuilder {
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         ///
@@ -606,34 +695,40 @@ pub mod builders {
             self.firewall_arn = Some(input.into());
             self
         }
+
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         #[inline]
         pub fn set_firewall_arn(mut self, input: Option<String>) -> Self {
             self.firewall_arn = input;
             self
         }
+
         /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
         #[inline]
         pub fn get_firewall_arn(&self) -> &Option<String> {
             &self.firewall_arn
         }
+
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
         #[inline]
         pub fn availability_zone(mut self, input: impl Into<String>) -> Self {
             self.availability_zone = Some(input.into());
             self
         }
+
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
         #[inline]
         pub fn set_availability_zone(mut self, input: Option<String>) -> Self {
             self.availability_zone = input;
             self
         }
+
         /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
         #[inline]
         pub fn get_availability_zone(&self) -> &Option<String> {
             &self.availability_zone
         }
+
         /// Only list flow operations of this type. When it is left out, every type is listed.
         #[inline]
         pub fn flow_operation_type(
@@ -643,6 +738,7 @@ pub mod builders {
             self.flow_operation_type = Some(input.into());
             self
         }
+
         /// Only list flow operations of this type. When it is left out, every type is listed.
         #[inline]
         pub fn set_flow_operation_type(
@@ -652,6 +748,7 @@ pub mod builders {
             self.flow_operation_type = input;
             self
         }
+
         /// Only list flow operations of this type. When it is left out, every type is listed.
         #[inline]
         pub fn get_flow_operation_type(
@@ -659,40 +756,47 @@ pub mod builders {
         ) -> &Option<crate::types::FlowOperationType> {
             &self.flow_operation_type
         }
+
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
         #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.next_token = Some(input.into());
             self
         }
+
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
         #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
+
         /// The token from the previous page of results, to get the page after it. Leave it out to get the first page.
         #[inline]
         pub fn get_next_token(&self) -> &Option<String> {
             &self.next_token
         }
+
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
         #[inline]
         pub fn max_results(mut self, input: i32) -> Self {
             self.max_results = Some(input);
             self
         }
+
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
         #[inline]
         pub fn set_max_results(mut self, input: Option<i32>) -> Self {
             self.max_results = input;
             self
         }
+
         /// The most flow operations to return in one page. When more remain, the response carries a `NextToken` to fetch them with.
         #[inline]
         pub fn get_max_results(&self) -> &Option<i32> {
             &self.max_results
         }
+
         /// Builds the structure; fails naming the first required member left unset.
         pub fn build(
             self,
@@ -714,6 +818,7 @@ pub mod builders {
             })
         }
     }
+
     /// A builder for [`ListFlowOperationsResponse`](crate::types::ListFlowOperationsResponse).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
@@ -721,6 +826,7 @@ pub mod builders {
         pub(crate) flow_operations: Option<Vec<crate::types::FlowOperationMetadata>>,
         pub(crate) next_token: Option<String>,
     }
+
     impl ListFlowOperationsResponseBuilder {
         /// The flow operations of this page, each described by its metadata.
         ///
@@ -733,6 +839,7 @@ pub mod builders {
             self.flow_operations.get_or_insert_with(Vec::new).push(input);
             self
         }
+
         /// The flow operations of this page, each described by its metadata.
         #[inline]
         pub fn set_flow_operations(
@@ -742,6 +849,7 @@ pub mod builders {
             self.flow_operations = input;
             self
         }
+
         /// The flow operations of this page, each described by its metadata.
         #[inline]
         pub fn get_flow_operations(
@@ -749,23 +857,27 @@ pub mod builders {
         ) -> &Option<Vec<crate::types::FlowOperationMetadata>> {
             &self.flow_operations
         }
+
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
         #[inline]
         pub fn next_token(mut self, input: impl Into<String>) -> Self {
             self.next_token = Some(input.into());
             self
         }
+
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
         #[inline]
         pub fn set_next_token(mut self, input: Option<String>) -> Self {
             self.next_token = input;
             self
         }
+
         /// Present when more flow operations remain: send it back as `NextToken` in the next request to get the next page.
         #[inline]
         pub fn get_next_token(&self) -> &Option<String> {
             &self.next_token
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::ListFlowOperationsResponse {
             crate::types::ListFlowOperationsResponse {
@@ -774,12 +886,14 @@ pub mod builders {
             }
         }
     }
+
     /// A builder for [`ResourceNotFoundException`](crate::types::ResourceNotFoundException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ResourceNotFoundExceptionBuilder {
         pub(crate) message: Option<String>,
     }
+
     impl ResourceNotFoundExceptionBuilder {
         /// What went wrong, in words.
         #[inline]
@@ -787,17 +901,20 @@ pub mod builders {
             self.message = Some(input.into());
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::ResourceNotFoundException {
             crate::types::ResourceNotFoundException {
@@ -806,12 +923,14 @@ pub mod builders {
             }
         }
     }
+
     /// A builder for [`ThrottlingException`](crate::types::ThrottlingException).
     #[derive(Clone, PartialEq, Default, Debug)]
     #[non_exhaustive]
     pub struct ThrottlingExceptionBuilder {
         pub(crate) message: Option<String>,
     }
+
     impl ThrottlingExceptionBuilder {
         /// What went wrong, in words.
         #[inline]
@@ -819,17 +938,20 @@ pub mod builders {
             self.message = Some(input.into());
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn set_message(mut self, input: Option<String>) -> Self {
             self.message = input;
             self
         }
+
         /// What went wrong, in words.
         #[inline]
         pub fn get_message(&self) -> &Option<String> {
             &self.message
         }
+
         /// Builds the structure.
         pub fn build(self) -> crate::types::ThrottlingException {
             crate::types::ThrottlingException {
