@@ -358,6 +358,10 @@ impl<'m> Checker<'m> {
                         }
                     }
                 }
+                self.check_collection_cycle(shape);
+                if matches!(shape.kind, Kind::Structure { .. }) {
+                    self.check_required_cycle(shape);
+                }
                 if let Kind::Map { key, .. } = &shape.kind {
                     if let Some(k) = model.shapes.get(&key.target) {
                         if !matches!(k.kind, Kind::Simple(Simple::String) | Kind::Enum { .. }) {
@@ -503,6 +507,65 @@ impl<'m> Checker<'m> {
                         r,
                         "resource",
                     );
+                }
+            }
+        }
+    }
+
+    /// A list or map that contains itself with no structure or union in between would
+    /// be an infinitely nested Rust type.
+    fn check_collection_cycle(&mut self, shape: &Shape) {
+        let mut current = shape;
+        for _ in 0..64 {
+            let next = match &current.kind {
+                Kind::List { member } => &member.target,
+                Kind::Map { value, .. } => &value.target,
+                _ => return,
+            };
+            if next == &shape.id {
+                self.problem(
+                    &shape.id,
+                    &shape.path,
+                    "a list or map cannot contain itself without a structure or union in between",
+                );
+                return;
+            }
+            match self.model.shapes.get(next) {
+                Some(s) => current = s,
+                None => return,
+            }
+        }
+    }
+
+    /// A structure that requires itself, through required structure members alone, can
+    /// never be built.
+    fn check_required_cycle(&mut self, shape: &Shape) {
+        let required_struct_targets = |s: &Shape| -> Vec<String> {
+            match &s.kind {
+                Kind::Structure { members } => members
+                    .iter()
+                    .filter(|m| {
+                        m.traits.contains_key(REQUIRED) && !m.traits.contains_key(CLIENT_OPTIONAL)
+                    })
+                    .map(|m| m.target.clone())
+                    .collect(),
+                _ => Vec::new(),
+            }
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        let mut stack = required_struct_targets(shape);
+        while let Some(id) = stack.pop() {
+            if id == shape.id {
+                self.problem(
+                    &shape.id,
+                    &shape.path,
+                    "the structure requires itself through required members, so no value of it can exist; make a member of the cycle optional",
+                );
+                return;
+            }
+            if seen.insert(id.clone()) {
+                if let Some(s) = self.model.shapes.get(&id) {
+                    stack.extend(required_struct_targets(s));
                 }
             }
         }

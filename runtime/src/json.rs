@@ -81,9 +81,10 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// A parser over a response body; an empty body reads as `{}`.
+    /// A parser over a response body; an empty body (or `null`) reads as `{}`.
     pub fn for_body(body: &'a [u8]) -> Self {
-        if body.iter().all(|c| c.is_ascii_whitespace()) {
+        let trimmed = body.trim_ascii();
+        if trimmed.is_empty() || trimmed == b"null" {
             Parser::new(b"{}")
         } else {
             Parser::new(body)

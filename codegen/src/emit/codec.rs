@@ -181,7 +181,16 @@ pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
     let literal = text == "true" || text.parse::<f64>().is_ok();
     if boxed {
         if text.contains('?') {
-            quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => ::std::boxed::Box::new(#value) } }
+            // A recursive structure cannot be made up from nothing: its zero value
+            // would contain itself. A service that leaves it out sent an invalid response.
+            quote! {
+                match #opt {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => {
+                        return ::std::result::Result::Err(::awsjson_runtime::json::JsonError::new(0, "a required recursive member is missing"));
+                    }
+                }
+            }
         } else {
             quote! { #opt.unwrap_or_else(|| ::std::boxed::Box::new(#value)) }
         }
