@@ -76,6 +76,24 @@ pub struct Operation {
     pub errors: Vec<OperationError>,
     /// Pagination, when the operation is paginated.
     pub paginator: Option<Paginator>,
+    /// The `@endpoint(hostPrefix)` of the operation, in parts.
+    pub host_prefix: Option<Vec<HostPart>>,
+}
+
+/// A part of a host prefix.
+#[derive(Debug, Clone, PartialEq)]
+pub enum HostPart {
+    /// Text as written.
+    Literal(String),
+    /// The value of a `@hostLabel` input member.
+    Label {
+        /// The member's wire name.
+        wire_name: String,
+        /// The member's field name.
+        ident: String,
+        /// Whether the field is an `Option`.
+        optional: bool,
+    },
 }
 
 /// A modeled error of an operation.

@@ -768,6 +768,69 @@ impl<'m> Lowerer<'m> {
         })
     }
 
+    fn host_prefix(&mut self, op: &Shape, input: &str) -> Option<Vec<HostPart>> {
+        let prefix = op
+            .traits
+            .get("smithy.api#endpoint")?
+            .get("hostPrefix")?
+            .as_str()?;
+        let subject = format!("{} @smithy.api#endpoint", op.id);
+        let path = format!("{}.traits[\"smithy.api#endpoint\"].hostPrefix", op.path);
+        let mut parts = Vec::new();
+        let mut rest = prefix;
+        while !rest.is_empty() {
+            match rest.find('{') {
+                Some(0) => {
+                    let Some(end) = rest.find('}') else {
+                        self.problem(&subject, &path, format!("`{prefix}` has an unclosed `{{`"));
+                        return None;
+                    };
+                    let label = &rest[1..end];
+                    let member = self.shape(input).and_then(|s| match &s.kind {
+                        Kind::Structure { members } => members.iter().find(|m| m.name == label),
+                        _ => None,
+                    });
+                    let Some(member) = member else {
+                        self.problem(
+                            &subject,
+                            &path,
+                            format!("host label `{label}` is not a member of the input"),
+                        );
+                        return None;
+                    };
+                    if !self
+                        .shape(&member.target)
+                        .is_some_and(|t| matches!(t.kind, Kind::Simple(Simple::String)))
+                    {
+                        self.problem(
+                            &subject,
+                            &path,
+                            format!("host label `{label}` must target a string"),
+                        );
+                        return None;
+                    }
+                    let required = member.traits.contains_key(REQUIRED)
+                        && !member.traits.contains_key(CLIENT_OPTIONAL);
+                    parts.push(HostPart::Label {
+                        wire_name: label.to_string(),
+                        ident: field_ident(label),
+                        optional: !required,
+                    });
+                    rest = &rest[end + 1..];
+                }
+                Some(i) => {
+                    parts.push(HostPart::Literal(rest[..i].to_string()));
+                    rest = &rest[i..];
+                }
+                None => {
+                    parts.push(HostPart::Literal(rest.to_string()));
+                    rest = "";
+                }
+            }
+        }
+        Some(parts)
+    }
+
     fn unsupported_reason(&self, op: &crate::model::Operation) -> Option<String> {
         for (what, id) in [("input", &op.input), ("output", &op.output)] {
             let shape = self.shape(id)?;
@@ -1005,6 +1068,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         } else {
             None
         };
+        let host_prefix = l.host_prefix(shape, &o.input);
         let named = |id: &str| {
             if id == "smithy.api#Unit" {
                 None
@@ -1024,6 +1088,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             output: named(&o.output),
             errors,
             paginator,
+            host_prefix,
         });
     }
     operations.sort_by(|a, b| a.type_name.cmp(&b.type_name));

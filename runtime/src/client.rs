@@ -45,6 +45,34 @@ pub trait Operation {
     fn parse(body: &[u8]) -> Result<Self::Output, JsonError>;
     /// Turns an error response into the operation's error.
     fn parse_error(meta: ErrorMetadata, body: &[u8]) -> Self::Error;
+    /// The prefix the operation's `@endpoint(hostPrefix)` puts before the host.
+    fn host_prefix(_input: &Self::Input) -> Result<Option<String>, crate::error::BuildError> {
+        Ok(None)
+    }
+}
+
+/// Checks a `@hostLabel` value: it becomes part of a host name, so it must be a
+/// non-empty run of letters, digits, `-` and `.`.
+pub fn host_label<'a>(
+    shape: &'static str,
+    member: &'static str,
+    value: Option<&'a str>,
+) -> Result<&'a str, crate::error::BuildError> {
+    match value {
+        None => Err(crate::error::BuildError::missing(shape, member)),
+        Some(v)
+            if !v.is_empty()
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'.') =>
+        {
+            Ok(v)
+        }
+        Some(v) => Err(crate::error::BuildError::invalid(
+            shape,
+            member,
+            format!("`{v}` cannot be part of a host name (letters, digits, `-` and `.` only)"),
+        )),
+    }
 }
 
 struct Inner {
@@ -145,6 +173,7 @@ impl Handle {
         body: &Bytes,
         attempt: u32,
         invocation: &str,
+        host_prefix: Option<&str>,
     ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         let inner = &*self.inner;
         let endpoint = inner.endpoint.as_deref().ok_or(
@@ -154,9 +183,17 @@ impl Handle {
         let credentials = inner.config.credentials.as_ref().ok_or(
             "no credentials are configured (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use a profile, or call `credentials` on the config builder)",
         )?;
-        let uri: http::Uri = format!("{endpoint}/")
+        let mut uri: http::Uri = format!("{endpoint}/")
             .parse()
             .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
+        if let Some(prefix) = host_prefix {
+            let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
+            let scheme = uri.scheme_str().unwrap_or("https");
+            let path = uri.path();
+            uri = format!("{scheme}://{prefix}{authority}{path}")
+                .parse()
+                .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
+        }
         let host = uri
             .authority()
             .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
@@ -225,8 +262,15 @@ impl Handle {
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let prefix = O::host_prefix(input).map_err(|e| SdkError::Construction {
+            operation: O::NAME,
+            source: Box::new(e),
+        })?;
         let body = O::serialize(input);
-        match self.send(O::NAME, body, O::RETRYABLE).await {
+        match self
+            .send(O::NAME, body, O::RETRYABLE, prefix.as_deref())
+            .await
+        {
             Ok(response) => parse_output::<O>(&response),
             Err(Failure::Construction(source)) => Err(SdkError::Construction {
                 operation: O::NAME,
@@ -261,6 +305,7 @@ impl Handle {
         operation: &'static str,
         body: Vec<u8>,
         retryable_codes: &'static [&'static str],
+        host_prefix: Option<&str>,
     ) -> Result<http::Response<Bytes>, Failure> {
         let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
@@ -268,7 +313,7 @@ impl Handle {
         let mut attempt = 1;
         loop {
             let request = self
-                .request(operation, &body, attempt, &invocation)
+                .request(operation, &body, attempt, &invocation, host_prefix)
                 .map_err(Failure::Construction)?;
             match self.attempt(request).await {
                 Err(e) => {
@@ -503,6 +548,53 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(Bytes::from(body.to_string())).unwrap()
+    }
+
+    #[test]
+    fn host_labels_are_checked_and_prefixed() {
+        assert_eq!(
+            host_label("In", "Shard", Some("shard-1")).unwrap(),
+            "shard-1"
+        );
+        assert!(host_label("In", "Shard", Some("a/b"))
+            .unwrap_err()
+            .to_string()
+            .contains("cannot be part of a host name"));
+        assert!(host_label("In", "Shard", Some("")).is_err());
+        assert!(host_label("In", "Shard", None)
+            .unwrap_err()
+            .to_string()
+            .contains("is required"));
+
+        static META: ServiceMeta = ServiceMeta {
+            target_prefix: "Svc",
+            content_type: "application/x-amz-json-1.1",
+            signing_name: "svc",
+            endpoint_prefix: "svc",
+            query_compatible: true,
+            env_name: "SVC",
+        };
+        let config = crate::Config::builder()
+            .region("eu-west-1")
+            .credentials(crate::Credentials::new("AKID", "SECRET", None))
+            .build();
+        let handle = Handle::new(&META, config);
+        let body = Bytes::from_static(b"{}");
+        let r = handle
+            .request("Op", &body, 1, "id", Some("data-abc."))
+            .unwrap();
+        assert_eq!(
+            r.uri().to_string(),
+            "https://data-abc.svc.eu-west-1.amazonaws.com/"
+        );
+        assert_eq!(r.headers()["host"], "data-abc.svc.eu-west-1.amazonaws.com");
+        assert_eq!(r.headers()["x-amz-target"], "Svc.Op");
+        assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
+        assert_eq!(r.headers()["x-amzn-query-mode"], "true");
+        assert!(r.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .contains("/eu-west-1/svc/aws4_request"));
     }
 
     #[test]

@@ -52,6 +52,27 @@ pub fn operation_module(service: &Service) -> TokenStream {
         };
         let retryable: Vec<&str> = op.errors.iter().filter(|e| e.retryable).map(|e| e.code.as_str()).collect();
         let parse_error = format_ident!("error_{}", op.type_name);
+        let host_prefix = op.host_prefix.as_ref().map(|parts| {
+            let input_name = op.input.clone().unwrap_or_default();
+            let pieces = parts.iter().map(|part| match part {
+                crate::ir::HostPart::Literal(text) => quote! { #text },
+                crate::ir::HostPart::Label { wire_name, ident: id, optional } => {
+                    let id = ident(id);
+                    let value = if *optional {
+                        quote! { input.#id.as_deref() }
+                    } else {
+                        quote! { ::std::option::Option::Some(input.#id.as_str()) }
+                    };
+                    quote! { ::awsjson_runtime::client::host_label(#input_name, #wire_name, #value)? }
+                }
+            });
+            quote! {
+                #[inline]
+                fn host_prefix(input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::awsjson_runtime::BuildError> {
+                    ::std::result::Result::Ok(::std::option::Option::Some([#( #pieces ),*].concat()))
+                }
+            }
+        });
         let dep = super::common::deprecated(op.deprecated);
         quote! {
             #d
@@ -77,6 +98,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
                     crate::codec::#parse_error(meta, body)
                 }
+                #host_prefix
             }
         }
     });
