@@ -659,6 +659,27 @@ mod tests {
         assert_eq!(DateTime::from_secs(-1).to_rfc3339(), "1969-12-31T23:59:59Z");
     }
 
+    #[cfg(feature = "time")]
+    #[test]
+    fn time_crate_conversions_keep_nanos() {
+        let t = DateTime::from_secs_and_nanos(1_700_000_037, 123_000_000);
+        let o: time::OffsetDateTime = t.into();
+        assert_eq!(
+            (o.unix_timestamp(), o.nanosecond()),
+            (1_700_000_037, 123_000_000)
+        );
+        assert_eq!(DateTime::from(o), t);
+    }
+
+    #[cfg(feature = "chrono")]
+    #[test]
+    fn chrono_conversions_keep_nanos() {
+        let t = DateTime::from_secs_and_nanos(-5, 7);
+        let c: chrono::DateTime<chrono::Utc> = t.into();
+        assert_eq!((c.timestamp(), c.timestamp_subsec_nanos()), (-5, 7));
+        assert_eq!(DateTime::from(c), t);
+    }
+
     #[test]
     fn system_time_conversions_keep_nanos() {
         let t = DateTime::from_secs_and_nanos(1_700_000_037, 123_000_000);

@@ -91,6 +91,20 @@ pub fn test() -> Result<(), String> {
                 .args(["test", "--workspace", "--doc"]);
             run_tests(&mut cmd, "cargo test --doc", &mut tally)
         })
+        .and_then(|()| {
+            // The optional conversions to the `time` and `chrono` crates.
+            let mut cmd = cargo();
+            cmd.current_dir(&root).args([
+                "test",
+                "-p",
+                "awsjson-runtime",
+                "--lib",
+                "--features",
+                "time,chrono",
+                "types::",
+            ]);
+            run_tests(&mut cmd, "cargo test --features time,chrono", &mut tally)
+        })
         .and_then(|()| moto(&mut tally));
     println!(
         "summary: {} passed, {} failed, {} skipped",
