@@ -16,6 +16,8 @@ pub struct Diagnostic {
     pub path: String,
     /// What is wrong, and what was expected.
     pub message: String,
+    /// The 1-based line in the model file where `path` points, when it could be found.
+    pub line: Option<usize>,
 }
 
 impl Diagnostic {
@@ -28,22 +30,79 @@ impl Diagnostic {
             subject: subject.into(),
             path: path.into(),
             message: message.into(),
+            line: None,
         }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.subject.is_empty() {
-            write!(f, "{} (at {})", self.message, self.path)
-        } else {
-            write!(f, "{}: {} (at {})", self.subject, self.message, self.path)
+        if !self.subject.is_empty() {
+            write!(f, "{}: ", self.subject)?;
+        }
+        write!(f, "{} (at {}", self.message, self.path)?;
+        if let Some(line) = self.line {
+            write!(f, ", line {line}")?;
+        }
+        f.write_str(")")
+    }
+}
+
+/// Finds the line a JSON path (`$.shapes["ns#A"].members.b.target`) points at in the
+/// document's text: the line of its innermost object key, searched for in order.
+pub fn locate(text: &str, path: &str) -> Option<usize> {
+    let keys = path_keys(path)?;
+    if keys.is_empty() {
+        return None;
+    }
+    let mut offset = 0;
+    for key in &keys {
+        let quoted = serde_json::Value::String(key.clone()).to_string();
+        let mut from = offset;
+        loop {
+            let at = from + text.get(from..)?.find(&quoted)?;
+            let after = text[at + quoted.len()..].trim_start();
+            if after.starts_with(':') {
+                offset = at + quoted.len();
+                break;
+            }
+            from = at + quoted.len();
         }
     }
+    Some(text[..offset].matches('\n').count() + 1)
+}
+
+/// The object keys of a JSON path, in order (array indexes are skipped).
+fn path_keys(path: &str) -> Option<Vec<String>> {
+    let mut rest = path.strip_prefix('$')?;
+    let mut keys = Vec::new();
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('.') {
+            let end = r.find(['.', '[', ' ']).unwrap_or(r.len());
+            keys.push(r[..end].to_string());
+            rest = &r[end..];
+        } else if rest.starts_with("[\"") {
+            // A quoted key: read it as a JSON string.
+            let quoted = &rest[1..];
+            let mut de = serde_json::Deserializer::from_str(quoted).into_iter::<String>();
+            let key = de.next()?.ok()?;
+            let consumed = de.byte_offset();
+            keys.push(key);
+            rest = quoted.get(consumed..)?.strip_prefix(']')?;
+        } else if let Some(r) = rest.strip_prefix('[') {
+            let end = r.find(']')?;
+            rest = &r[end + 1..];
+        } else {
+            // Anything else (` (from a mixin)`) ends the path.
+            break;
+        }
+    }
+    Some(keys)
 }
 
 /// Everything that can go wrong while generating code.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Error {
     /// The input is not JSON.
     Syntax {
@@ -72,6 +131,16 @@ impl Error {
         message: impl Into<String>,
     ) -> Self {
         Error::Invalid(vec![Diagnostic::new(subject, path, message)])
+    }
+
+    /// Adds line numbers to the diagnostics, from the model's text.
+    pub fn with_lines(mut self, text: &[u8]) -> Self {
+        if let (Error::Invalid(ds), Ok(text)) = (&mut self, std::str::from_utf8(text)) {
+            for d in ds {
+                d.line = locate(text, &d.path);
+            }
+        }
+        self
     }
 
     /// The diagnostics carried by an [`Error::Invalid`], empty for other errors.
@@ -118,3 +187,21 @@ impl std::error::Error for Error {}
 
 /// The result type of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::locate;
+
+    #[test]
+    fn json_paths_are_located_by_line() {
+        let text = "{\n  \"smithy\": \"2.0\",\n  \"shapes\": {\n    \"a#B\": {\n      \"type\": \"structure\",\n      \"members\": {\n        \"type\": {\"target\": \"x#Y\"}\n      }\n    }\n  }\n}";
+        assert_eq!(locate(text, "$.shapes[\"a#B\"]"), Some(4));
+        assert_eq!(
+            locate(text, "$.shapes[\"a#B\"].members.type.target"),
+            Some(7)
+        );
+        assert_eq!(locate(text, "$.shapes[\"a#B\"].type"), Some(5));
+        assert_eq!(locate(text, "$"), None);
+        assert_eq!(locate(text, "$.shapes[\"a#Missing\"]"), None);
+    }
+}

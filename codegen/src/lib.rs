@@ -44,8 +44,11 @@ pub struct Layout {
 
 /// Reads a model and generates the client crate and paginator crate for it.
 pub fn generate(model_json: &[u8], options: &Options, layout: &Layout) -> Result<Output> {
-    let model = model::load(model_json)?;
-    validate::validate(&model)?;
-    let service = lower::lower(&model, options)?;
-    emit::emit(&service, layout)
+    let run = || -> Result<Output> {
+        let model = model::load(model_json)?;
+        validate::validate(&model)?;
+        let service = lower::lower(&model, options)?;
+        emit::emit(&service, layout)
+    };
+    run().map_err(|e| e.with_lines(model_json))
 }
