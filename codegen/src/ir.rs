@@ -234,8 +234,18 @@ pub struct Field {
     pub boxed: bool,
     /// Whether an unset value is filled with a fresh UUID.
     pub idempotency_token: bool,
+    /// Whether `build()` fails while the member is unset even though the field is an
+    /// `Option` (`@required` with `@clientOptional`).
+    pub must_set: bool,
     /// Whether the member is deprecated.
     pub deprecated: bool,
+}
+
+impl Field {
+    /// Whether `build()` fails while this member is unset.
+    pub fn checked_by_build(&self) -> bool {
+        (self.presence == Presence::Required || self.must_set) && !self.idempotency_token
+    }
 }
 
 /// The Rust type of a member.

@@ -395,6 +395,7 @@ impl<'m> Lowerer<'m> {
                 sensitive,
                 boxed,
                 idempotency_token: m.traits.contains_key(IDEMPOTENCY_TOKEN),
+                must_set: required && client_optional,
                 deprecated: m.traits.contains_key(DEPRECATED),
             });
         }

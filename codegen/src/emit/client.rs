@@ -15,9 +15,7 @@ fn input_struct<'s>(service: &'s Service, op: &Operation) -> Option<&'s Struct> 
 
 /// Whether building the input can fail.
 pub fn input_build_fallible(s: &Struct) -> bool {
-    s.fields
-        .iter()
-        .any(|f| f.presence == crate::ir::Presence::Required && !f.idempotency_token)
+    s.fields.iter().any(crate::ir::Field::checked_by_build)
 }
 
 /// The `operation` module: one descriptor type per operation.

@@ -403,7 +403,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         let get = format_ident!("get_{}", crate::names::unraw(&f.setter));
         let t = field_type(&f.ty, f.boxed);
         let d = doc(&f.docs);
-        let required = if matches!(f.presence, Presence::Required) {
+        let required = if f.checked_by_build() {
             quote! { #[doc = ""] #[doc = " Required."] }
         } else {
             quote! {}
@@ -484,16 +484,16 @@ fn builder_def(s: &Struct) -> TokenStream {
             }
         }
     });
-    let fallible = s
-        .fields
-        .iter()
-        .any(|f| f.presence == Presence::Required && !f.idempotency_token);
+    let fallible = s.fields.iter().any(Field::checked_by_build);
     let name_lit = s.name.as_str();
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = f.wire_name.as_str();
         let value = match (&f.presence, f.idempotency_token) {
             (Presence::Optional, true) => quote! { self.#id.or_else(|| ::std::option::Option::Some(::awsjson_runtime::idempotency_token())) },
+            (Presence::Optional, false) if f.must_set => quote! {
+                ::std::option::Option::Some(self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?)
+            },
             (Presence::Optional, false) => quote! { self.#id },
             (Presence::Required, true) => quote! { self.#id.unwrap_or_else(::awsjson_runtime::idempotency_token) },
             (Presence::Required, false) => quote! {
