@@ -90,6 +90,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("test") if args.len() == 1 => return crate::tasks::test(),
         Some("bench") if args.len() == 1 => return crate::tasks::bench(),
+        Some("protocol-test") if args.len() == 1 => return crate::tasks::protocol_test_only(),
         _ => {}
     }
     let a = parse_args(args)?;

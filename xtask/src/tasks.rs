@@ -105,12 +105,49 @@ pub fn test() -> Result<(), String> {
             ]);
             run_tests(&mut cmd, "cargo test --features time,chrono", &mut tally)
         })
+        .and_then(|()| protocol_tests(&mut tally))
         .and_then(|()| moto(&mut tally));
     println!(
         "summary: {} passed, {} failed, {} skipped",
         tally.passed, tally.failed, tally.ignored
     );
     result
+}
+
+/// Only the behaviour tests of the generated test models (`cargo xtask protocol-test`).
+pub fn protocol_test_only() -> Result<(), String> {
+    protocol_tests(&mut Tally::default())
+}
+
+/// Behaviour tests of code generated from the focused test models.
+fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
+    let root = repo_root();
+    let models: Vec<PathBuf> = ["shapes", "errors", "pagination"]
+        .iter()
+        .map(|m| {
+            root.join("codegen")
+                .join("tests")
+                .join("models")
+                .join(format!("{m}.json"))
+        })
+        .collect();
+    let out = root.join("target").join("protocol-test").join("gen");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    crate::generate_workspace(&models, &out)?;
+    // The crates are used from the test crate's workspace, not their own.
+    let _ = std::fs::remove_file(out.join("Cargo.toml"));
+    let mut cmd = cargo();
+    cmd.current_dir(&root)
+        .args([
+            "test",
+            "--manifest-path",
+            "xtask/protocol-test/Cargo.toml",
+            "--test",
+            "protocol",
+        ])
+        .env("CARGO_TARGET_DIR", root.join("target"));
+    run_tests(&mut cmd, "the protocol tests", tally)
 }
 
 fn python() -> Option<String> {
