@@ -3,7 +3,9 @@
 //! resource, logging configuration. `MOTO_SERVER` names the `moto_server` program.
 
 use futures_util::StreamExt as _;
-use network_firewall::types::{LogDestinationType, LogType, LoggingConfiguration, LogDestinationConfig, SubnetMapping};
+use network_firewall::types::{
+    LogDestinationConfig, LogDestinationType, LogType, LoggingConfiguration, SubnetMapping,
+};
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
@@ -25,7 +27,11 @@ impl Drop for Moto {
 
 fn start_moto() -> Moto {
     let program = std::env::var("MOTO_SERVER").expect("MOTO_SERVER names the moto_server program");
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap().local_addr().unwrap().port();
+    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let child = Command::new(&program)
         .args(["-H", "127.0.0.1", "-p", &port.to_string()])
         .stdout(Stdio::null())
@@ -36,7 +42,10 @@ fn start_moto() -> Moto {
     let deadline = Instant::now() + Duration::from_secs(60);
     let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
     while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(Instant::now() < deadline, "moto_server did not start listening on {addr}");
+        assert!(
+            Instant::now() < deadline,
+            "moto_server did not start listening on {addr}"
+        );
         std::thread::sleep(Duration::from_millis(100));
     }
     moto
@@ -62,7 +71,12 @@ async fn network_firewall_against_moto() {
             .firewall_name(&name)
             .firewall_policy_arn(policy)
             .vpc_id("vpc-0123456789abcdef0")
-            .subnet_mappings(SubnetMapping::builder().subnet_id(format!("subnet-{i:02}")).build().unwrap())
+            .subnet_mappings(
+                SubnetMapping::builder()
+                    .subnet_id(format!("subnet-{i:02}"))
+                    .build()
+                    .unwrap(),
+            )
             .description(format!("number {i}"))
             .send()
             .await
@@ -73,8 +87,17 @@ async fn network_firewall_against_moto() {
     }
 
     // Every firewall, through the paginator, seven at a time.
-    let pages: Vec<_> = client.list_firewalls().into_paginator().page_size(7).pages().collect().await;
-    let sizes: Vec<usize> = pages.iter().map(|p| p.as_ref().unwrap().firewalls().len()).collect();
+    let pages: Vec<_> = client
+        .list_firewalls()
+        .into_paginator()
+        .page_size(7)
+        .pages()
+        .collect()
+        .await;
+    let sizes: Vec<usize> = pages
+        .iter()
+        .map(|p| p.as_ref().unwrap().firewalls().len())
+        .collect();
     assert_eq!(sizes, vec![7, 7, 7, 4]);
     let mut names: Vec<String> = client
         .list_firewalls()
@@ -88,7 +111,12 @@ async fn network_firewall_against_moto() {
     assert_eq!(names, expected);
 
     // One, described.
-    let described = client.describe_firewall().firewall_name("firewall-07").send().await.unwrap();
+    let described = client
+        .describe_firewall()
+        .firewall_name("firewall-07")
+        .send()
+        .await
+        .unwrap();
     let firewall = described.firewall().unwrap();
     assert_eq!(firewall.firewall_name(), Some("firewall-07"));
     assert_eq!(firewall.vpc_id(), "vpc-0123456789abcdef0");
@@ -96,9 +124,17 @@ async fn network_firewall_against_moto() {
     let arn = firewall.firewall_arn().expect("an ARN").to_string();
 
     // A missing one: the modeled error variant.
-    let err = client.describe_firewall().firewall_name("no-such-firewall").send().await.unwrap_err();
+    let err = client
+        .describe_firewall()
+        .firewall_name("no-such-firewall")
+        .send()
+        .await
+        .unwrap_err();
     let service_error = err.as_service_error().unwrap_or_else(|| panic!("{err}"));
-    assert!(service_error.is_resource_not_found_exception(), "{service_error:?}");
+    assert!(
+        service_error.is_resource_not_found_exception(),
+        "{service_error:?}"
+    );
 
     // Logging configuration, updated then read back.
     let config = LoggingConfiguration::builder()
@@ -121,7 +157,12 @@ async fn network_firewall_against_moto() {
         .await
         .unwrap();
     assert_eq!(updated.logging_configuration(), Some(&config));
-    let read = client.describe_logging_configuration().firewall_arn(&arn).send().await.unwrap();
+    let read = client
+        .describe_logging_configuration()
+        .firewall_arn(&arn)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(read.firewall_arn(), Some(arn.as_str()));
     assert_eq!(read.logging_configuration(), Some(&config));
     drop(moto);
