@@ -31,10 +31,13 @@ struct Tally {
 /// Runs `cargo test`, echoing its output and adding up its `test result:` lines.
 fn run_tests(cmd: &mut Command, what: &str, tally: &mut Tally) -> Result<(), String> {
     use std::io::{BufRead, BufReader, Write};
+    #[cfg(unix)]
+    std::os::unix::process::CommandExt::process_group(cmd, 0);
     let mut child = cmd
         .stdout(std::process::Stdio::piped())
         .spawn()
         .map_err(|e| format!("cannot run {what}: {e}"))?;
+    let watchdog = Watchdog::start(child.id(), TEST_TIME_LIMIT, what);
     if let Some(out) = child.stdout.take() {
         let stdout = std::io::stdout();
         for line in BufReader::new(out).lines() {
@@ -58,10 +61,60 @@ fn run_tests(cmd: &mut Command, what: &str, tally: &mut Tally) -> Result<(), Str
         }
     }
     let status = child.wait().map_err(|e| format!("{what}: {e}"))?;
+    if watchdog.stop() {
+        return Err(format!(
+            "{what} took longer than {} minutes and was stopped (a test hangs?)",
+            TEST_TIME_LIMIT.as_secs() / 60
+        ));
+    }
     if status.success() {
         Ok(())
     } else {
         Err(format!("{what} failed ({status})"))
+    }
+}
+
+/// How long one `cargo test` run may take before it is stopped.
+const TEST_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(25 * 60);
+
+/// Stops a process group that runs past its time limit, so a hanging test fails the
+/// run instead of stalling CI.
+struct Watchdog {
+    done: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    fired: std::sync::Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl Watchdog {
+    fn start(pid: u32, limit: std::time::Duration, what: &str) -> Self {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        let done = Arc::new(AtomicBool::new(false));
+        let fired = Arc::new(AtomicBool::new(false));
+        let (d, f, what) = (done.clone(), fired.clone(), what.to_string());
+        std::thread::spawn(move || {
+            let start = Instant::now();
+            while start.elapsed() < limit {
+                if d.load(Ordering::SeqCst) {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(250));
+            }
+            if !d.load(Ordering::SeqCst) {
+                f.store(true, Ordering::SeqCst);
+                eprintln!("error: {what} is past its time limit; stopping it");
+                let _ = Command::new("kill")
+                    .arg("-9")
+                    .arg(format!("-{pid}"))
+                    .status();
+            }
+        });
+        Watchdog { done, fired }
+    }
+
+    /// Ends the watch; whether the limit was hit.
+    fn stop(self) -> bool {
+        self.done.store(true, std::sync::atomic::Ordering::SeqCst);
+        self.fired.load(std::sync::atomic::Ordering::SeqCst)
     }
 }
 

@@ -346,15 +346,18 @@ mod errors {
         let (config, recorded) = config(|_| (200, vec![], String::new()));
         let client = m_errors::Client::from_conf(config);
         client.fetch().shard("shard-7").send().await.unwrap();
-        let req = &recorded.lock().unwrap()[0];
+        let (uri, host) = {
+            let requests = recorded.lock().unwrap();
+            (
+                requests[0].uri().clone(),
+                requests[0].headers()["host"].clone(),
+            )
+        };
         assert_eq!(
-            req.uri().host(),
+            uri.host(),
             Some("data-shard-7.test-errors.us-west-2.amazonaws.com")
         );
-        assert_eq!(
-            req.headers()["host"],
-            "data-shard-7.test-errors.us-west-2.amazonaws.com"
-        );
+        assert_eq!(host, "data-shard-7.test-errors.us-west-2.amazonaws.com");
         let err = client.fetch().shard("bad/label").send().await.unwrap_err();
         assert!(
             err.to_string().contains("cannot be part of a host name"),
