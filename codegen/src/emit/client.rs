@@ -200,9 +200,28 @@ pub fn error_module(service: &Service) -> TokenStream {
             }
         }
     });
+    // The runtime's error types are re-exported here, unless an operation's error enum
+    // has the same name (an operation called `Build` has `BuildError`).
+    let taken: Vec<String> = service
+        .operations
+        .iter()
+        .map(|o| format!("{}Error", o.type_name))
+        .collect();
+    let reexports = [
+        "BuildError",
+        "ErrorMetadata",
+        "ProvideErrorMetadata",
+        "SdkError",
+        "TransportError",
+        "TransportErrorKind",
+        "Unhandled",
+    ]
+    .into_iter()
+    .filter(|n| !taken.iter().any(|t| t == n))
+    .map(|n| format_ident!("{}", n));
     quote! {
         //! Error types: one enum per operation, and the errors every call can end with.
-        pub use ::awsjson_runtime::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind, Unhandled};
+        pub use ::awsjson_runtime::{#( #reexports ),*};
         #( #enums )*
     }
 }
