@@ -628,30 +628,37 @@ impl Writer {
         self.comma = true;
     }
 
+    #[inline]
+    fn open(&mut self, bracket: u8) {
+        self.sep();
+        self.buf.push(bracket);
+        self.comma = false;
+    }
+
+    #[inline]
+    fn close(&mut self, bracket: u8) {
+        self.buf.push(bracket);
+        self.comma = true;
+    }
+
     /// Writes `{`.
     pub fn begin_object(&mut self) {
-        self.sep();
-        self.buf.push(b'{');
-        self.comma = false;
+        self.open(b'{');
     }
 
     /// Writes `}`.
     pub fn end_object(&mut self) {
-        self.buf.push(b'}');
-        self.comma = true;
+        self.close(b'}');
     }
 
     /// Writes `[`.
     pub fn begin_array(&mut self) {
-        self.sep();
-        self.buf.push(b'[');
-        self.comma = false;
+        self.open(b'[');
     }
 
     /// Writes `]`.
     pub fn end_array(&mut self) {
-        self.buf.push(b']');
-        self.comma = true;
+        self.close(b']');
     }
 
     /// Writes an object key and its `:`.

@@ -286,13 +286,24 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
     }
 }
 
-/// Every difference between what is on disk and what would be written.
-pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
+/// Files under the output directory that the generator owns but would not write.
+fn extra_files(out_dir: &Path, output: &Output) -> Vec<String> {
     let crates: BTreeSet<String> = output
         .files
         .keys()
         .filter_map(|k| k.split_once('/').map(|(c, _)| c.to_string()))
         .collect();
+    let mut on_disk = Vec::new();
+    walk(out_dir, out_dir, &mut on_disk);
+    on_disk.sort();
+    on_disk
+        .into_iter()
+        .filter(|rel| !output.files.contains_key(rel) && is_managed(rel, &crates))
+        .collect()
+}
+
+/// Every difference between what is on disk and what would be written.
+pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
     let mut problems = Vec::new();
     for (rel, content) in &output.files {
         match std::fs::read_to_string(out_dir.join(rel)) {
@@ -301,14 +312,11 @@ pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
             Err(_) => problems.push(format!("missing: {rel}")),
         }
     }
-    let mut on_disk = Vec::new();
-    walk(out_dir, out_dir, &mut on_disk);
-    on_disk.sort();
-    for rel in on_disk {
-        if !output.files.contains_key(&rel) && is_managed(&rel, &crates) {
-            problems.push(format!("extra: {rel}"));
-        }
-    }
+    problems.extend(
+        extra_files(out_dir, output)
+            .into_iter()
+            .map(|rel| format!("extra: {rel}")),
+    );
     Ok(problems)
 }
 
@@ -316,11 +324,6 @@ pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
 /// should no longer exist. Everything was generated in memory first, so a bad model
 /// writes nothing.
 pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
-    let crates: BTreeSet<String> = output
-        .files
-        .keys()
-        .filter_map(|k| k.split_once('/').map(|(c, _)| c.to_string()))
-        .collect();
     // Stage every file beside its destination first, then rename them all into place.
     let mut staged = Vec::new();
     for (rel, content) in &output.files {
@@ -346,13 +349,9 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
         std::fs::rename(&tmp, &dest)
             .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
     }
-    let mut on_disk = Vec::new();
-    walk(out_dir, out_dir, &mut on_disk);
-    for rel in on_disk {
-        if !output.files.contains_key(&rel) && is_managed(&rel, &crates) {
-            let p = out_dir.join(&rel);
-            std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
-        }
+    for rel in extra_files(out_dir, output) {
+        let p = out_dir.join(&rel);
+        std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
     }
     Ok(())
 }

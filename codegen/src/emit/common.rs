@@ -12,23 +12,23 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// `#[doc = "..."]` attributes, one per line, from rustdoc Markdown.
-pub fn doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text
-        .trim()
+/// The lines of a doc comment, each with the space that follows `///`.
+fn doc_lines(text: &str) -> Vec<String> {
+    text.trim()
         .lines()
         .map(|l| format!(" {}", l.trim_end()).trim_end().to_string())
-        .collect();
+        .collect()
+}
+
+/// `#[doc = "..."]` attributes, one per line, from rustdoc Markdown.
+pub fn doc(text: &str) -> TokenStream {
+    let lines = doc_lines(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "..."]` attributes, for module and crate docs.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines: Vec<String> = text
-        .trim()
-        .lines()
-        .map(|l| format!(" {}", l.trim_end()).trim_end().to_string())
-        .collect();
+    let lines = doc_lines(text);
     quote! { #( #![doc = #lines] )* }
 }
 
