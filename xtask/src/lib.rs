@@ -259,12 +259,17 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
 }
 
 /// Whether a file under the output directory belongs to the generator.
-fn is_managed(rel: &str, crates: &BTreeSet<String>) -> bool {
+///
+/// `generated/` belongs to the generator as a whole (a crate folder that is no longer
+/// generated is extra); a folder given with `--out` may hold other things, so there only
+/// the crate folders and the top `Cargo.toml` are the generator's.
+fn is_managed(rel: &str, crates: &BTreeSet<String>, whole_folder: bool) -> bool {
     let mut parts = rel.split('/');
     let first = parts.next().unwrap_or_default();
     match parts.next() {
         None => rel == "Cargo.toml",
-        Some(second) => !(crates.contains(first) && HAND_WRITTEN.contains(&second)),
+        Some(second) if crates.contains(first) => !HAND_WRITTEN.contains(&second),
+        Some(_) => whole_folder,
     }
 }
 
@@ -288,6 +293,7 @@ fn walk(dir: &Path, base: &Path, out: &mut Vec<String>) {
 
 /// Files under the output directory that the generator owns but would not write.
 fn extra_files(out_dir: &Path, output: &Output) -> Vec<String> {
+    let whole_folder = !output.files.contains_key("Cargo.toml");
     let crates: BTreeSet<String> = output
         .files
         .keys()
@@ -298,7 +304,7 @@ fn extra_files(out_dir: &Path, output: &Output) -> Vec<String> {
     on_disk.sort();
     on_disk
         .into_iter()
-        .filter(|rel| !output.files.contains_key(rel) && is_managed(rel, &crates))
+        .filter(|rel| !output.files.contains_key(rel) && is_managed(rel, &crates, whole_folder))
         .collect()
 }
 
