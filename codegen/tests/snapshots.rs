@@ -71,7 +71,7 @@ fn unknown_operations_are_named() {
 fn selecting_operations_keeps_only_their_closure() {
     let bytes = std::fs::read(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/models/pagination.json"
+        "/tests/models/paginate_service_defaults.json"
     ))
     .unwrap();
     let options = Options {
@@ -79,10 +79,11 @@ fn selecting_operations_keeps_only_their_closure() {
         ..Options::default()
     };
     let out = generate(&bytes, &options, &layout()).unwrap();
-    let types = &out.files["test-pages/src/types.rs"];
-    assert!(!types.contains("ScanInput"), "{types}");
-    assert!(out.files["test-pages/src/client.rs"].contains("pub fn get_file("));
-    assert!(!out.files["test-pages/src/client.rs"].contains("pub fn scan_table("));
+    let types = &out.files["test-paginate-defaults/src/types.rs"];
+    assert!(!types.contains("ListFilesInput"), "{types}");
+    let client = &out.files["test-paginate-defaults/src/client.rs"];
+    assert!(client.contains("pub fn get_file("));
+    assert!(!client.contains("pub fn list_files("));
 }
 
 #[test]

@@ -175,15 +175,21 @@ pub fn protocol_test_only() -> Result<(), String> {
 /// Behaviour tests of code generated from the focused test models.
 fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
     let root = repo_root();
-    let models: Vec<PathBuf> = ["shapes", "errors", "pagination"]
-        .iter()
-        .map(|m| {
-            root.join("codegen")
-                .join("tests")
-                .join("models")
-                .join(format!("{m}.json"))
-        })
-        .collect();
+    let models: Vec<PathBuf> = [
+        "shapes",
+        "errors",
+        "paginate_service_defaults",
+        "paginate_map_tokens",
+        "paginate_no_items",
+    ]
+    .iter()
+    .map(|m| {
+        root.join("codegen")
+            .join("tests")
+            .join("models")
+            .join(format!("{m}.json"))
+    })
+    .collect();
     let out = root.join("target").join("protocol-test").join("gen");
     let _ = std::fs::remove_dir_all(&out);
     std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;

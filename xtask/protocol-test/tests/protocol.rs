@@ -373,8 +373,7 @@ mod errors {
 
 mod pagination {
     use super::*;
-    use m_pagination::types::Cell;
-    use m_pagination_paginators::IntoPaginator as _;
+    use m_paginate_map_tokens::types::Cell;
 
     fn start_key(body: &[u8]) -> Option<i64> {
         let d = doc(body);
@@ -409,7 +408,8 @@ mod pagination {
     #[tokio::test]
     async fn map_tokens_and_map_items_with_resume() {
         let (config, recorded) = config(scan_reply);
-        let client = m_pagination::Client::from_conf(config);
+        use m_paginate_map_tokens_paginators::IntoPaginator as _;
+        let client = m_paginate_map_tokens::Client::from_conf(config);
         let all: Vec<(String, i32)> = client
             .scan_table()
             .table_name("t")
@@ -473,7 +473,8 @@ mod pagination {
             };
             (200, vec![], body.to_string())
         });
-        let client = m_pagination::Client::from_conf(files_config);
+        use m_paginate_service_defaults_paginators::IntoPaginator as _;
+        let client = m_paginate_service_defaults::Client::from_conf(files_config);
         let files: Vec<String> = client
             .list_files()
             .into_paginator()
@@ -498,7 +499,8 @@ mod pagination {
             };
             (200, vec![], body.to_string())
         });
-        let client = m_pagination::Client::from_conf(no_items);
+        use m_paginate_no_items_paginators::IntoPaginator as _;
+        let client = m_paginate_no_items::Client::from_conf(no_items);
         let counts: Vec<Option<i32>> = client
             .list_no_items()
             .into_paginator()
