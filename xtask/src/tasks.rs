@@ -131,6 +131,14 @@ const MOTO_OPERATIONS: &str =
 pub fn test() -> Result<(), String> {
     let root = repo_root();
     let mut tally = Tally::default();
+    // The example programs, which tests run as programs (`cargo test --all-targets`
+    // builds examples as test harnesses only).
+    run(
+        cargo()
+            .current_dir(&root)
+            .args(["build", "--workspace", "--examples"]),
+        "cargo build --examples",
+    )?;
     let mut cmd = cargo();
     cmd.current_dir(&root)
         .args(["test", "--workspace", "--all-targets"]);
