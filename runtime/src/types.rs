@@ -142,7 +142,7 @@ impl DateTime {
             }
             (mantissa.checked_mul(10u128.pow(scale as u32))?, 0)
         } else {
-            let d = (-scale) as u32;
+            let d = u32::try_from(scale.unsigned_abs()).unwrap_or(u32::MAX);
             if d > 38 {
                 (0, 0)
             } else {
@@ -425,14 +425,24 @@ impl From<SystemTime> for DateTime {
     }
 }
 
-impl From<DateTime> for SystemTime {
-    fn from(t: DateTime) -> Self {
-        if t.secs >= 0 {
-            UNIX_EPOCH + Duration::new(t.secs as u64, t.nanos)
+impl DateTime {
+    /// As a `SystemTime`, or `None` if the platform's `SystemTime` cannot hold it.
+    pub fn to_system_time(&self) -> Option<SystemTime> {
+        if self.secs >= 0 {
+            UNIX_EPOCH.checked_add(Duration::new(self.secs.unsigned_abs(), self.nanos))
         } else {
-            UNIX_EPOCH - Duration::from_secs(t.secs.unsigned_abs())
-                + Duration::from_nanos(u64::from(t.nanos))
+            UNIX_EPOCH
+                .checked_sub(Duration::from_secs(self.secs.unsigned_abs()))?
+                .checked_add(Duration::from_nanos(u64::from(self.nanos)))
         }
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    /// Converts exactly; an instant the platform's `SystemTime` cannot hold (hundreds
+    /// of billions of years away) becomes the Unix epoch. See [`DateTime::to_system_time`].
+    fn from(t: DateTime) -> Self {
+        t.to_system_time().unwrap_or(UNIX_EPOCH)
     }
 }
 
@@ -637,6 +647,15 @@ mod tests {
         let t = DateTime::from_epoch_seconds_str("0.5e1").unwrap();
         assert_eq!((t.secs(), t.subsec_nanos()), (5, 0));
         assert!(DateTime::from_epoch_seconds_str("1e400").is_none());
+        assert_eq!(
+            DateTime::from_epoch_seconds_str("1e-9223372036854775808"),
+            Some(DateTime::UNIX_EPOCH)
+        );
+        assert!(DateTime::from_epoch_seconds_str("1e99999999999999999999").is_none());
+        let far = DateTime::from_epoch_seconds_str("-9223372036854775807").unwrap();
+        let _ = far.to_rfc3339();
+        let _ = far.to_http_date();
+        let _: SystemTime = far.into();
         assert!(DateTime::from_epoch_seconds_str("abc").is_none());
         assert!(DateTime::from_epoch_seconds_str("").is_none());
     }
