@@ -594,7 +594,12 @@ fn prelude() -> Vec<Shape> {
 
 /// Parses a Smithy 2.0 JSON AST document.
 pub fn load(bytes: &[u8]) -> Result<Model> {
-    let root: Value = serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
+    load_value(&parse_json(bytes)?)
+}
+
+/// Parses JSON text, turning a syntax error into [`Error::Syntax`] with its position.
+fn parse_json(bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
         line: e.line(),
         column: e.column(),
         message: e
@@ -603,8 +608,7 @@ pub fn load(bytes: &[u8]) -> Result<Model> {
             .next()
             .unwrap_or_default()
             .to_string(),
-    })?;
-    load_value(&root)
+    })
 }
 
 /// Reads a parsed JSON AST document.
@@ -811,20 +815,8 @@ fn apply_mixins(
 /// Merges two JSON AST documents into one: the union of their shapes. A shape defined
 /// in both must be identical.
 pub fn merge_documents(a: &[u8], b: &[u8]) -> Result<Vec<u8>> {
-    let parse = |bytes: &[u8]| -> Result<Value> {
-        serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
-            line: e.line(),
-            column: e.column(),
-            message: e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
-        })
-    };
-    let mut a = parse(a)?;
-    let b = parse(b)?;
+    let mut a = parse_json(a)?;
+    let b = parse_json(b)?;
     let Some(b_shapes) = b.get("shapes").and_then(Value::as_object).cloned() else {
         return serde_json::to_vec(&a).map_err(|e| Error::one("", "$", e.to_string()));
     };

@@ -184,6 +184,22 @@ impl TestServer {
         )
     }
 
+    /// Runs an example program with `args`, configured through the standard AWS
+    /// environment variables to call this server (one attempt, no retries).
+    pub fn run_example(&self, program: &std::path::Path, args: &[&str]) -> std::process::Output {
+        std::process::Command::new(program)
+            .args(args)
+            .env_clear()
+            .env("AWS_REGION", REGION)
+            .env("AWS_ACCESS_KEY_ID", ACCESS_KEY_ID)
+            .env("AWS_SECRET_ACCESS_KEY", SECRET_ACCESS_KEY)
+            .env("AWS_SESSION_TOKEN", "session-token")
+            .env("AWS_ENDPOINT_URL", self.endpoint())
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .output()
+            .expect("the example runs")
+    }
+
     /// A client configuration pointing at this server, with fast retries.
     pub fn config(&self) -> crate::Config {
         crate::Config::builder()
@@ -372,4 +388,44 @@ pub fn verify_sigv4(
             "signature mismatch: expected {expected}, got {signature}"
         ))
     }
+}
+
+/// Finds an example program that cargo built beside the running test binary: the one
+/// named `name` whose usage text (printed when run without arguments) mentions
+/// `usage_mentions`. Two crates of a workspace may have examples of the same name, and
+/// cargo builds both into one folder as `name-<hash>`.
+///
+/// `None` when it was not built (a test run limited to one target); under CI, where
+/// `cargo xtask test` builds every example first, that is a failure.
+pub fn example_program(name: &str, usage_mentions: &str) -> Option<std::path::PathBuf> {
+    let found = (|| {
+        let exe = std::env::current_exe().ok()?;
+        let dir = exe.parent()?.parent()?.join("examples");
+        let mut candidates: Vec<std::path::PathBuf> = std::fs::read_dir(&dir)
+            .ok()?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| {
+                let file = p
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                file.starts_with(name) && p.extension().map_or(true, |e| e == "exe")
+            })
+            .collect();
+        candidates.sort();
+        candidates.into_iter().find(|p| {
+            std::process::Command::new(p)
+                .env_clear()
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stderr).contains(usage_mentions))
+        })
+    })();
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the example program `{name}` must be built (cargo build --examples) in CI"
+        );
+        eprintln!("the example program `{name}` is not built: skipping");
+    }
+    found
 }

@@ -52,6 +52,17 @@ fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
     best
 }
 
+/// A client that sends through an in-process transport.
+fn with_transport(transport: impl awsjson_runtime::transport::Transport + 'static) -> Client {
+    Client::from_conf(
+        Config::builder()
+            .region("us-east-1")
+            .credentials(Credentials::new("AKIDBENCH", "bench-secret", None))
+            .transport(transport)
+            .build(),
+    )
+}
+
 fn client(body: Bytes) -> Client {
     let transport =
         move |_req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
@@ -61,13 +72,7 @@ fn client(body: Bytes) -> Client {
                 .body(body.clone())
                 .unwrap_or_default())
         };
-    Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKIDBENCH", "bench-secret", None))
-            .transport(transport)
-            .build(),
-    )
+    with_transport(transport)
 }
 
 fn pages_client(pages: usize, per_page: usize) -> Client {
@@ -96,13 +101,7 @@ fn pages_client(pages: usize, per_page: usize) -> Client {
                 .body(bodies[page.min(bodies.len() - 1)].clone())
                 .unwrap_or_default())
         };
-    Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKIDBENCH", "bench-secret", None))
-            .transport(transport)
-            .build(),
-    )
+    with_transport(transport)
 }
 
 fn find_token(body: &[u8]) -> Option<usize> {
