@@ -7,6 +7,9 @@ const COMPLETE_WORDS: &[&str] = &["ipv4", "ipv6", "sigv4", "mib", "gib", "kib", 
 /// Splits a model name into words: `DBInstanceARNs` gives `DB`, `Instance`, `ARNs`.
 pub fn split_words(name: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
+    // In a name that is all lowercase, letters after digits start a word (`s3key`,
+    // `md5sum`); in any other they stay in it (`Status2xx`, `S3objectKey`).
+    let all_lower = !name.chars().any(|c| c.is_ascii_uppercase());
     for segment in name.split(|c: char| !c.is_ascii_alphanumeric()) {
         let chars: Vec<char> = segment.chars().collect();
         let n = chars.len();
@@ -35,6 +38,12 @@ pub fn split_words(name: &str) -> Vec<String> {
                     } else if k - j == 1 && chars[j] == 's' {
                         // A plural acronym: `ARNs`, `IDs`.
                         i = k;
+                    } else if k - j == 1
+                        && chars[j] == 'v'
+                        && chars.get(k).is_some_and(char::is_ascii_digit)
+                    {
+                        // A versioned acronym: `DBv2`.
+                        i = k;
                     } else {
                         // `DBInstance`: the last capital starts the next word.
                         words.push(chars[start..j - 1].iter().collect());
@@ -56,6 +65,7 @@ pub fn split_words(name: &str) -> Vec<String> {
                 if let Some(last) = words.last_mut() {
                     if start > 0 && chars[start - 1].is_ascii_alphanumeric() {
                         last.extend(&chars[start..i]);
+                        i = digits_and_lowercase(&chars, i, last, all_lower);
                         continue;
                     }
                 }
@@ -67,14 +77,31 @@ pub fn split_words(name: &str) -> Vec<String> {
                 continue;
             }
             let mut word: String = chars[start..i].iter().collect();
-            while i < n && chars[i].is_ascii_digit() {
-                word.push(chars[i]);
-                i += 1;
-            }
+            i = digits_and_lowercase(&chars, i, &mut word, all_lower);
             words.push(word);
         }
     }
     words
+}
+
+/// After a word's letters, digits stay in the word, and so do lowercase letters right
+/// after digits, alternately (`Status2xx`, `M3u8`, `S3object`), as the official SDK
+/// splits them, except in all-lowercase names. Returns where the word ends.
+fn digits_and_lowercase(chars: &[char], mut i: usize, word: &mut String, all_lower: bool) -> usize {
+    while i < chars.len() && chars[i].is_ascii_digit() {
+        while i < chars.len() && chars[i].is_ascii_digit() {
+            word.push(chars[i]);
+            i += 1;
+        }
+        if all_lower {
+            break;
+        }
+        while i < chars.len() && chars[i].is_ascii_lowercase() {
+            word.push(chars[i]);
+            i += 1;
+        }
+    }
+    i
 }
 
 fn complete_word_at(chars: &[char], i: usize) -> Option<usize> {
