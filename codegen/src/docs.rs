@@ -50,7 +50,9 @@ impl Md {
         }
         let decoded = decode_entities(raw);
         if self.pre {
-            self.line.push_str(&decoded);
+            // A fence inside the block would end it early.
+            self.line
+                .push_str(&decoded.replace("```", "'''").replace("~~~", "'''"));
             return;
         }
         if self.code > 0 {
@@ -58,7 +60,8 @@ impl Md {
             self.line.push_str(&collapsed.replace('`', "'"));
             return;
         }
-        let collapsed = collapse_ws(&decoded);
+        // Backticks in the text would open code spans or fences of their own.
+        let collapsed = collapse_ws(&decoded).replace('`', "'");
         if self.line.is_empty() || self.line.ends_with(' ') || self.line.ends_with('\n') {
             self.line.push_str(collapsed.trim_start());
         } else {
@@ -277,8 +280,39 @@ fn decode_entities(s: &str) -> String {
 /// Turns documentation into rustdoc text safe for rustdoc's lints: text outside code
 /// spans is escaped, bare URLs are wrapped in `<>`.
 pub fn rustdoc(html: &str) -> String {
-    let md = html_to_markdown(html);
+    let md = html_to_markdown(&clean_chars(html));
     sanitize(&md)
+}
+
+/// Whether a character must not reach a doc comment: rustc refuses the Unicode bidi
+/// controls in comments (`text_direction_codepoint_in_comment`, deny by default), and
+/// control characters would end or garble the comment line.
+fn is_unsafe_char(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}'
+    ) || (c.is_control() && c != '\n')
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
+}
+
+/// Drops the characters [`is_unsafe_char`] names (tabs and other whitespace controls
+/// become spaces), so that any documentation string gives a doc comment rustc accepts.
+pub fn clean_chars(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_unsafe_char) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .filter_map(|c| {
+            if !is_unsafe_char(c) {
+                Some(c)
+            } else if c.is_whitespace() {
+                Some(' ')
+            } else {
+                None
+            }
+        })
+        .collect::<String>()
+        .into()
 }
 
 /// Escapes what rustdoc would misread in converted Markdown, outside code spans,
@@ -422,7 +456,7 @@ fn escape_inline(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '[' | ']' | '\\' | '#' | '|' | '_' => {
+            '[' | ']' | '\\' | '#' | '|' | '_' | '~' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -460,6 +494,23 @@ mod tests {
             rustdoc("Use [a-z] &lt;name&gt; at https://example.com."),
             "Use \\[a-z\\] &lt;name&gt; at <https://example.com>."
         );
+    }
+
+    #[test]
+    fn characters_rustc_refuses_never_reach_a_doc_comment() {
+        let text = "a\u{202E}b\u{2066}c\u{2069}d\u{0}e\u{7}f\tg\rh\u{1b}[31mi";
+        assert_eq!(rustdoc(text), "abcdef g h\\[31mi");
+        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+            assert!(!rustdoc(&format!("x{c}y")).contains(c));
+            assert!(!super::clean_chars(&format!("x{c}y")).contains(c));
+        }
+    }
+
+    #[test]
+    fn fences_and_backticks_in_text_stay_text() {
+        assert_eq!(rustdoc("```rust\nfn x() {}\n```"), "'''rust fn x() {} '''");
+        assert_eq!(rustdoc("~~~ x"), "\\~\\~\\~ x");
+        assert_eq!(rustdoc("<pre>a\n```\nb</pre>"), "```text\na\n'''\nb\n```");
     }
 
     #[test]

@@ -16,6 +16,8 @@ pub struct Service {
     pub lib_name: String,
     /// A human title (`AWS Network Firewall`).
     pub title: String,
+    /// The service's `sdkId` (`Network Firewall`), or its shape name without one.
+    pub sdk_id: String,
     /// Rustdoc for the crate.
     pub docs: String,
     /// The wire protocol.
@@ -34,6 +36,8 @@ pub struct Service {
     pub types: Vec<TypeDef>,
     /// What was left out, and why.
     pub warnings: Vec<String>,
+    /// The operations of the model left out, by name, with the reason.
+    pub left_out: Vec<(String, String)>,
 }
 
 /// The protocols the generator speaks.
@@ -239,6 +243,9 @@ pub struct Field {
     pub must_set: bool,
     /// Whether the member is deprecated.
     pub deprecated: bool,
+    /// A default that `build()` puts into the `Option` field while it is unset: a
+    /// `@required` member with a `@default` in an `@input` structure.
+    pub build_default: Option<Value>,
 }
 
 impl Field {
@@ -266,7 +273,12 @@ pub enum Type {
     Timestamp(TimestampFormat),
     Document,
     List { member: Box<Type>, sparse: bool },
-    Map { value: Box<Type>, sparse: bool },
+    /// A map; the key is `Type::String` or a string enum.
+    Map {
+        key: Box<Type>,
+        value: Box<Type>,
+        sparse: bool,
+    },
     Named { name: String, kind: NamedKind },
 }
 

@@ -46,9 +46,21 @@ pub struct Layout {
 pub fn generate(model_json: &[u8], options: &Options, layout: &Layout) -> Result<Output> {
     let run = || -> Result<Output> {
         let model = model::load(model_json)?;
-        validate::validate(&model)?;
+        let warnings = validate::validate(&model)?;
         let service = lower::lower(&model, options)?;
-        emit::emit(&service, layout)
+        let mut out = emit::emit(&service, layout)?;
+        let mut model_warnings: Vec<String> = warnings
+            .into_iter()
+            .map(|mut d| {
+                if let Ok(text) = std::str::from_utf8(model_json) {
+                    d.line = error::locate(text, &d.path);
+                }
+                d.to_string()
+            })
+            .collect();
+        model_warnings.append(&mut out.warnings);
+        out.warnings = model_warnings;
+        Ok(out)
     };
     run().map_err(|e| e.with_lines(model_json))
 }

@@ -63,6 +63,25 @@ const TYPE_METHODS: &[&str] = &[
 /// Methods error structures have besides.
 const ERROR_METHODS: &[&str] = &["message", "code", "meta", "source", "description", "cause"];
 
+/// The field names and builder setter names of a structure's members, by the one
+/// collision rule of [`crate::names::assign_unique`]: fields are unique among
+/// themselves; each setter takes `x`, `set_x` and `get_x` on the builder, none of
+/// which may be a builder method.
+fn member_idents(members: &[Member]) -> (Vec<String>, Vec<String>) {
+    let wanted: Vec<String> = members
+        .iter()
+        .map(|m| unraw(&field_ident(&m.name)).to_string())
+        .collect();
+    let fields = crate::names::assign_unique(&wanted, &[], "_value", |n| vec![n.to_string()]);
+    let setters = crate::names::assign_unique(&fields, BUILDER_METHODS, "_value", |n| {
+        vec![n.to_string(), format!("set_{n}"), format!("get_{n}")]
+    });
+    (
+        fields.into_iter().map(crate::names::escape).collect(),
+        setters.into_iter().map(crate::names::escape).collect(),
+    )
+}
+
 struct Lowerer<'m> {
     model: &'m Model,
     service: &'m Shape,
@@ -77,6 +96,14 @@ fn docs_of(traits: &crate::model::Traits) -> String {
         .and_then(Value::as_str)
         .map(rustdoc)
         .unwrap_or_default()
+}
+
+/// The doc of an undocumented enum variant: the value on the wire.
+fn value_doc(value: &EnumValue) -> String {
+    match value {
+        EnumValue::Str(s) => format!("The value `{}`.", Value::String(s.replace('`', "'"))),
+        EnumValue::Int(i) => format!("The value `{i}`."),
+    }
 }
 
 fn or_default_doc(doc: String, fallback: impl FnOnce() -> String) -> String {
@@ -236,7 +263,14 @@ impl<'m> Lowerer<'m> {
                 member: Box::new(self.ty(inner)?),
                 sparse: target.has(SPARSE),
             },
-            Kind::Map { value, .. } => Type::Map {
+            Kind::Map { key, value } => Type::Map {
+                key: Box::new(match self.ty(key)? {
+                    k @ Type::Named {
+                        kind: NamedKind::Enum,
+                        ..
+                    } => k,
+                    _ => Type::String,
+                }),
                 value: Box::new(self.ty(value)?),
                 sparse: target.has(SPARSE),
             },
@@ -318,8 +352,8 @@ impl<'m> Lowerer<'m> {
     ) -> Struct {
         let is_input = input || shape.has(INPUT);
         let mut fields = Vec::new();
-        let mut taken: BTreeMap<String, String> = BTreeMap::new();
-        for m in members {
+        let (idents, setters) = member_idents(members);
+        for ((m, ident), setter) in members.iter().zip(idents).zip(setters) {
             let subject = format!("{}${}", shape.id, m.name);
             let Some(ty) = self.ty(m) else {
                 self.problem(
@@ -330,45 +364,31 @@ impl<'m> Lowerer<'m> {
                 continue;
             };
             let target = self.shape(&m.target);
-            let ident = field_ident(&m.name);
             let base = unraw(&ident).to_string();
-            let setter = if BUILDER_METHODS.contains(&base.as_str()) {
-                format!("{base}_value")
-            } else {
-                ident.clone()
-            };
-            for n in [base.clone(), format!("set_{}", unraw(&setter))] {
-                if let Some(prev) = taken.insert(n.clone(), m.name.clone()) {
-                    self.problem(
-                        &subject,
-                        &m.path,
-                        format!(
-                            "member `{}` and member `{prev}` both become the Rust name `{n}`",
-                            m.name
-                        ),
-                    );
-                    break;
-                }
-            }
             let required = m.traits.contains_key(REQUIRED);
             let default = match m.traits.get(DEFAULT) {
                 Some(Value::Null) | None => None,
                 Some(v) => Some(v.clone()),
             };
             let client_optional = m.traits.contains_key(CLIENT_OPTIONAL);
-            let presence = if client_optional {
+            // The one rule for optionality. A client treats every member of an input
+            // as nullable (so that a service may drop `@required` later), and so
+            // every member with `@clientOptional`; `build()` still checks required
+            // members, and fills in the default of required members that have one.
+            let mut build_default = None;
+            let presence = if is_input || client_optional {
+                if required {
+                    build_default = default.filter(|_| is_input && !client_optional);
+                }
                 Presence::Optional
             } else if let Some(d) = default {
-                if is_input && !required {
-                    Presence::Optional
-                } else {
-                    Presence::Default(d)
-                }
+                Presence::Default(d)
             } else if required {
                 Presence::Required
             } else {
                 Presence::Optional
             };
+            let must_set = required && build_default.is_none() && presence == Presence::Optional;
             let boxed = matches!(
                 ty,
                 Type::Named {
@@ -395,7 +415,8 @@ impl<'m> Lowerer<'m> {
                 sensitive,
                 boxed,
                 idempotency_token: m.traits.contains_key(IDEMPOTENCY_TOKEN),
-                must_set: required && client_optional,
+                must_set,
+                build_default,
                 deprecated: m.traits.contains_key(DEPRECATED),
             });
         }
@@ -435,25 +456,11 @@ impl<'m> Lowerer<'m> {
         codec: Codec,
     ) -> Union {
         let mut variants = Vec::new();
-        let mut taken = BTreeMap::new();
-        for m in members {
+        let wanted: Vec<String> = members.iter().map(|m| type_ident(&m.name)).collect();
+        let idents =
+            crate::names::assign_unique(&wanted, &["Unknown"], "Value", |n| vec![n.to_string()]);
+        for (m, ident) in members.iter().zip(idents) {
             let subject = format!("{}${}", shape.id, m.name);
-            let ident = type_ident(&m.name);
-            let ident = if ident == "Unknown" {
-                "UnknownValue".to_string()
-            } else {
-                ident
-            };
-            if let Some(prev) = taken.insert(ident.clone(), m.name.clone()) {
-                self.problem(
-                    &subject,
-                    &m.path,
-                    format!(
-                        "members `{}` and `{prev}` both become the variant `{ident}`",
-                        m.name
-                    ),
-                );
-            }
             let ty = if m.target == "smithy.api#Unit" {
                 None
             } else {
@@ -499,7 +506,6 @@ impl<'m> Lowerer<'m> {
     fn lower_enum(&mut self, shape: &Shape, name: &str, codec: Codec) -> Enum {
         let mut variants: Vec<EnumVariant> = Vec::new();
         let mut int = false;
-        let mut explicit_names = true;
         match &shape.kind {
             Kind::Enum { members } | Kind::IntEnum { members } => {
                 int = matches!(shape.kind, Kind::IntEnum { .. });
@@ -515,10 +521,8 @@ impl<'m> Lowerer<'m> {
                     };
                     variants.push(EnumVariant {
                         ident: type_ident(&m.name),
+                        docs: or_default_doc(docs_of(&m.traits), || value_doc(&value)),
                         value,
-                        docs: or_default_doc(docs_of(&m.traits), || {
-                            format!("The `{}` value.", m.name)
-                        }),
                         deprecated: m.traits.contains_key(DEPRECATED),
                     });
                 }
@@ -537,7 +541,6 @@ impl<'m> Lowerer<'m> {
                         .unwrap_or_default()
                         .to_string();
                     let given = item.get("name").and_then(Value::as_str);
-                    explicit_names &= given.is_some();
                     let docs = item
                         .get("documentation")
                         .and_then(Value::as_str)
@@ -545,9 +548,7 @@ impl<'m> Lowerer<'m> {
                         .unwrap_or_default();
                     variants.push(EnumVariant {
                         ident: type_ident(given.unwrap_or(&value)),
-                        docs: or_default_doc(docs, || {
-                            format!("The `{}` value.", value.replace('`', "'"))
-                        }),
+                        docs: or_default_doc(docs, || value_doc(&EnumValue::Str(value.clone()))),
                         value: EnumValue::Str(value),
                         deprecated: item
                             .get("deprecated")
@@ -557,38 +558,13 @@ impl<'m> Lowerer<'m> {
                 }
             }
         }
-        // `Unknown` is the catch-all; a value of that name gets another.
-        let mut taken: BTreeMap<String, usize> = BTreeMap::new();
-        taken.insert("Unknown".to_string(), usize::MAX);
-        for i in 0..variants.len() {
-            let mut ident = variants[i].ident.clone();
-            if ident == "Unknown" {
-                ident = "UnknownValue".to_string();
-            }
-            if let Some(prev) = taken.get(&ident).copied() {
-                if explicit_names {
-                    let prev_name = variants
-                        .get(prev)
-                        .map(|v| format!("{:?}", v.value))
-                        .unwrap_or_default();
-                    self.problem(
-                        &shape.id,
-                        &shape.path,
-                        format!(
-                            "enum values {:?} and {prev_name} both become the variant `{ident}`",
-                            variants[i].value
-                        ),
-                    );
-                }
-                // Names derived from values may clash (`a-b`, `a_b`): number them.
-                let mut n = 2;
-                while taken.contains_key(&format!("{ident}{n}")) {
-                    n += 1;
-                }
-                ident = format!("{ident}{n}");
-            }
-            taken.insert(ident.clone(), i);
-            variants[i].ident = ident;
+        // `Unknown` is the catch-all; names that collide are resolved by the one rule.
+        let wanted: Vec<String> = variants.iter().map(|v| v.ident.clone()).collect();
+        let idents = crate::names::assign_unique(&wanted, &["Unknown"], "Value", |n| {
+            vec![n.to_string()]
+        });
+        for (v, ident) in variants.iter_mut().zip(idents) {
+            v.ident = ident;
         }
         Enum {
             name: name.to_string(),
@@ -631,9 +607,12 @@ impl<'m> Lowerer<'m> {
             let lowered =
                 self.lower_struct(shape, std::slice::from_ref(m), "", Codec::default(), false);
             let field = lowered.fields.into_iter().next()?;
+            // The field's name among all of the structure's members.
+            let index = members.iter().position(|x| x.name == m.name)?;
+            let ident = member_idents(members).0.into_iter().nth(index)?;
             steps.push(PathStep {
                 wire_name: m.name.clone(),
-                ident: field.ident,
+                ident,
                 optional: field.presence == Presence::Optional,
                 boxed: field.boxed,
                 ty: field.ty,
@@ -810,12 +789,19 @@ impl<'m> Lowerer<'m> {
                         );
                         return None;
                     }
-                    let required = member.traits.contains_key(REQUIRED)
-                        && !member.traits.contains_key(CLIENT_OPTIONAL);
+                    let ident = match self.shape(input).map(|s| &s.kind) {
+                        Some(Kind::Structure { members }) => members
+                            .iter()
+                            .position(|m| m.name == label)
+                            .and_then(|i| member_idents(members).0.into_iter().nth(i)),
+                        _ => None,
+                    }
+                    .unwrap_or_else(|| field_ident(label));
                     parts.push(HostPart::Label {
                         wire_name: label.to_string(),
-                        ident: field_ident(label),
-                        optional: !required,
+                        ident,
+                        // Every member of an operation input is an `Option`.
+                        optional: true,
                     });
                     rest = &rest[end + 1..];
                 }
@@ -925,6 +911,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     selected.sort();
     selected.dedup();
     let mut warnings = Vec::new();
+    let mut left_out = Vec::new();
     let mut ops: Vec<&Shape> = Vec::new();
     for id in &selected {
         let Some(shape) = model.shapes.get(id) else {
@@ -934,14 +921,17 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             continue;
         };
         if protocol.is_none() {
-            warnings.push(format!(
-                "{id}: left out: the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1)",
+            let reason = format!(
+                "the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1)",
                 service.id
-            ));
+            );
+            warnings.push(format!("{id}: left out: {reason}"));
+            left_out.push((shape.name().to_string(), reason));
             continue;
         }
         if let Some(reason) = l.unsupported_reason(op) {
             warnings.push(format!("{id}: left out: {reason}"));
+            left_out.push((shape.name().to_string(), reason));
             continue;
         }
         ops.push(shape);
@@ -1112,6 +1102,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             format!("A client for {title}.")
         }),
         title,
+        sdk_id,
         protocol: protocol.unwrap_or(Protocol::AwsJson10),
         signing_name,
         endpoint_prefix,
@@ -1120,5 +1111,6 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         operations,
         types,
         warnings,
+        left_out,
     })
 }

@@ -597,9 +597,80 @@ pub fn load(bytes: &[u8]) -> Result<Model> {
     load_value(&parse_json(bytes)?)
 }
 
+/// A JSON value read strictly: an object with the same key twice is an error (JSON
+/// leaves it open; Smithy rejects it, and a silent last-one-wins would hide a mistake).
+struct Strict(Value);
+
+impl<'de> serde::Deserialize<'de> for Strict {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(StrictVisitor).map(Strict)
+    }
+}
+
+struct StrictVisitor;
+
+impl<'de> serde::de::Visitor<'de> for StrictVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, v: bool) -> std::result::Result<Value, E> {
+        Ok(Value::Bool(v))
+    }
+    fn visit_i64<E>(self, v: i64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_u64<E>(self, v: u64) -> std::result::Result<Value, E> {
+        Ok(Value::from(v))
+    }
+    fn visit_f64<E>(self, v: f64) -> std::result::Result<Value, E> {
+        Ok(serde_json::Number::from_f64(v).map_or(Value::Null, Value::Number))
+    }
+    fn visit_str<E>(self, v: &str) -> std::result::Result<Value, E> {
+        Ok(Value::String(v.to_string()))
+    }
+    fn visit_string<E>(self, v: String) -> std::result::Result<Value, E> {
+        Ok(Value::String(v))
+    }
+    fn visit_unit<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_none<E>(self) -> std::result::Result<Value, E> {
+        Ok(Value::Null)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Strict(v)) = seq.next_element()? {
+            out.push(v);
+        }
+        Ok(Value::Array(out))
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Value, A::Error> {
+        let mut out = Map::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if out.contains_key(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "the key {} appears twice in one object",
+                    Value::String(key)
+                )));
+            }
+            let Strict(v) = map.next_value()?;
+            out.insert(key, v);
+        }
+        Ok(Value::Object(out))
+    }
+}
+
 /// Parses JSON text, turning a syntax error into [`Error::Syntax`] with its position.
 fn parse_json(bytes: &[u8]) -> Result<Value> {
-    serde_json::from_slice(bytes).map_err(|e| Error::Syntax {
+    serde_json::from_slice::<Strict>(bytes).map(|s| s.0).map_err(|e| Error::Syntax {
         line: e.line(),
         column: e.column(),
         message: e
@@ -679,6 +750,18 @@ pub fn load_value(root: &Value) -> Result<Model> {
                 }
                 shapes.insert(id.clone(), shape);
             }
+        }
+    }
+    // Shape ids are case-sensitive, but no two may differ only in case.
+    let mut folded: BTreeMap<String, &String> = BTreeMap::new();
+    for id in shapes.keys() {
+        if let Some(prev) = folded.insert(id.to_ascii_lowercase(), id) {
+            let path = shapes.get(id).map(|s| s.path.clone()).unwrap_or_default();
+            r.problem(
+                id,
+                &path,
+                format!("shape ids must be unique ignoring case, and `{prev}` is already a shape"),
+            );
         }
     }
     // Mixins: copy members and traits in, mixins first, resolving mixins of mixins.

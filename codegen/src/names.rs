@@ -234,6 +234,60 @@ pub fn crate_name(sdk_id: &str) -> String {
     }
 }
 
+/// Gives each of several wanted names a distinct name, by one rule used wherever
+/// model names meet in one Rust namespace (enum variants, union variants, fields,
+/// builder methods). Smithy accepts models whose names only collide once turned into
+/// Rust (`UNKNOWN` beside `unknown_value`, `Name` beside `SetName`), so collisions are
+/// resolved, never reported:
+///
+/// 1. `family` turns a name into every identifier it takes (a member `x` takes `x`,
+///    `set_x` and `get_x` on a builder). In model order, a name keeps its natural
+///    form when none of its family is `reserved` or taken by a name kept before it.
+/// 2. Every other name, in model order, takes `{name}{suffix}`, else
+///    `{name}{suffix}2`, `{name}{suffix}3`, ..., the first whose family is free.
+///
+/// So the first of two colliding names keeps the natural name, a name displaced by a
+/// reserved one never displaces a natural one, and the result depends only on the
+/// names and their order.
+pub fn assign_unique(
+    wanted: &[String],
+    reserved: &[&str],
+    suffix: &str,
+    family: impl Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    use std::collections::BTreeSet;
+    let mut used: BTreeSet<String> = reserved.iter().map(|s| s.to_string()).collect();
+    let mut out: Vec<Option<String>> = vec![None; wanted.len()];
+    for (i, w) in wanted.iter().enumerate() {
+        let fam = family(w);
+        if fam.iter().all(|n| !used.contains(n)) {
+            used.extend(fam);
+            out[i] = Some(w.clone());
+        }
+    }
+    for (i, w) in wanted.iter().enumerate() {
+        if out[i].is_some() {
+            continue;
+        }
+        let mut n = 1;
+        loop {
+            let candidate = if n == 1 {
+                format!("{w}{suffix}")
+            } else {
+                format!("{w}{suffix}{n}")
+            };
+            let fam = family(&candidate);
+            if fam.iter().all(|x| !used.contains(x)) {
+                used.extend(fam);
+                out[i] = Some(candidate);
+                break;
+            }
+            n += 1;
+        }
+    }
+    out.into_iter().map(Option::unwrap_or_default).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -323,6 +377,57 @@ mod tests {
         assert_eq!(snake_case("1m"), "_1m");
         assert_eq!(snake_case("--"), "value");
         assert_eq!(camel_case(""), "Value");
+    }
+
+    #[test]
+    fn colliding_names_are_resolved_by_one_rule() {
+        let v = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let one = |n: &str| vec![n.to_string()];
+        // `UNKNOWN` is displaced by the catch-all; `unknown_value` keeps its name.
+        assert_eq!(
+            assign_unique(&v(&["Unknown", "UnknownValue"]), &["Unknown"], "Value", one),
+            v(&["UnknownValue2", "UnknownValue"])
+        );
+        assert_eq!(
+            assign_unique(&v(&["UnknownValue", "Unknown"]), &["Unknown"], "Value", one),
+            v(&["UnknownValue", "UnknownValue2"])
+        );
+        // The first of two equal names keeps it.
+        assert_eq!(
+            assign_unique(&v(&["AB", "AB", "AB"]), &[], "Value", one),
+            v(&["AB", "ABValue", "ABValue2"])
+        );
+        // Families: `name` takes `set_name`, which is what `SetName` wants.
+        let builder = |n: &str| vec![n.to_string(), format!("set_{n}"), format!("get_{n}")];
+        assert_eq!(
+            assign_unique(&v(&["name", "set_name"]), &["build"], "_value", builder),
+            v(&["name", "set_name_value"])
+        );
+        assert_eq!(
+            assign_unique(&v(&["set_name", "name"]), &["build"], "_value", builder),
+            v(&["set_name", "name_value"])
+        );
+        assert_eq!(
+            assign_unique(&v(&["build"]), &["build"], "_value", builder),
+            v(&["build_value"])
+        );
+    }
+
+    #[test]
+    fn digits_and_versions_split_as_the_official_sdk_does() {
+        let cases = [
+            ("Status2xx", "status2xx"),
+            ("M3u8Settings", "m3u8_settings"),
+            ("DynamoDBv2Action", "dynamo_dbv2_action"),
+            ("IBMDb2Settings", "ibm_db2_settings"),
+            ("OAuth2Credentials", "o_auth2_credentials"),
+            ("s3key", "s3_key"),
+            ("S3objectKey", "s3object_key"),
+            ("HTTPCode4XXCount", "http_code4_xx_count"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(snake_case(input), expected, "snake_case({input})");
+        }
     }
 
     #[test]

@@ -39,6 +39,8 @@ use traits::*;
 struct Checker<'m> {
     model: &'m Model,
     problems: Vec<Diagnostic>,
+    /// What Smithy would warn about and go on: it does not stop generation.
+    warnings: Vec<Diagnostic>,
 }
 
 fn trait_path(path: &str, t: &str) -> String {
@@ -158,11 +160,12 @@ impl<'m> Checker<'m> {
                                 k.as_str(),
                                 "inputToken" | "outputToken" | "items" | "pageSize"
                             ) {
-                                self.problem(
+                                // Smithy warns about properties a trait does not define, and goes on.
+                                self.warnings.push(Diagnostic::new(
                                     &subject_t,
                                     format!("{tp}.{k}"),
-                                    format!("`{k}` is not a property of the paginated trait"),
-                                );
+                                    format!("`{k}` is not a property of the paginated trait; it is ignored"),
+                                ));
                             } else if !x.is_string() {
                                 self.problem(
                                     &subject_t,
@@ -280,28 +283,43 @@ impl<'m> Checker<'m> {
     }
 
     fn check_default(&mut self, subject: &str, path: &str, v: &Value, target: &Shape) {
+        let int_in = |n: &serde_json::Number, min: i64, max: i64| {
+            n.as_i64().is_some_and(|i| (min..=max).contains(&i))
+        };
         let ok = match (&target.kind, v) {
             (_, Value::Null) => true,
             (Kind::Simple(Simple::Boolean), Value::Bool(_)) => true,
-            (Kind::Simple(Simple::String | Simple::Blob), Value::String(_)) => true,
+            (Kind::Simple(Simple::String), Value::String(_)) => true,
+            (Kind::Simple(Simple::Blob), Value::String(text)) => {
+                if decode_base64(text).is_none() {
+                    self.problem(
+                        subject,
+                        path,
+                        format!("a blob default is base64 text, and {v} is not base64"),
+                    );
+                    return;
+                }
+                true
+            }
+            (Kind::Simple(Simple::Byte), Value::Number(n)) => {
+                int_in(n, i8::MIN.into(), i8::MAX.into())
+            }
+            (Kind::Simple(Simple::Short), Value::Number(n)) => {
+                int_in(n, i16::MIN.into(), i16::MAX.into())
+            }
+            (Kind::Simple(Simple::Integer), Value::Number(n)) => {
+                int_in(n, i32::MIN.into(), i32::MAX.into())
+            }
+            (Kind::Simple(Simple::Long), Value::Number(n)) => n.is_i64(),
             (Kind::Simple(Simple::Timestamp), Value::String(_) | Value::Number(_)) => true,
             (Kind::Simple(Simple::Document), _) => true,
-            (
-                Kind::Simple(
-                    Simple::Byte
-                    | Simple::Short
-                    | Simple::Integer
-                    | Simple::Long
-                    | Simple::BigInteger,
-                ),
-                Value::Number(n),
-            ) => n.is_i64() || n.is_u64(),
+            (Kind::Simple(Simple::BigInteger), Value::Number(n)) => n.is_i64() || n.is_u64(),
             (
                 Kind::Simple(Simple::Float | Simple::Double | Simple::BigDecimal),
                 Value::Number(_),
             ) => true,
             (Kind::Enum { .. }, Value::String(_)) => true,
-            (Kind::IntEnum { .. }, Value::Number(n)) => n.is_i64(),
+            (Kind::IntEnum { .. }, Value::Number(n)) => int_in(n, i32::MIN.into(), i32::MAX.into()),
             (Kind::List { .. }, Value::Array(a)) => a.is_empty(),
             (Kind::Map { .. }, Value::Object(o)) => o.is_empty(),
             _ => false,
@@ -311,9 +329,17 @@ impl<'m> Checker<'m> {
                 subject,
                 path,
                 format!(
-                    "{v} is not a valid default for `{}` ({})",
+                    "{v} is not a valid default for `{}` ({}{})",
                     target.id,
-                    target.kind.type_name()
+                    target.kind.type_name(),
+                    match &target.kind {
+                        Kind::Simple(Simple::Byte) => ", -128 to 127",
+                        Kind::Simple(Simple::Short) => ", -32768 to 32767",
+                        Kind::Simple(Simple::Integer) | Kind::IntEnum { .. } =>
+                            ", a 32-bit integer",
+                        Kind::Simple(Simple::Long) => ", a 64-bit integer",
+                        _ => "",
+                    }
                 ),
             );
         }
@@ -325,8 +351,20 @@ impl<'m> Checker<'m> {
         match &shape.kind {
             Kind::Simple(_) => {}
             Kind::List { .. } | Kind::Map { .. } | Kind::Structure { .. } | Kind::Union { .. } => {
+                let collection = matches!(shape.kind, Kind::List { .. } | Kind::Map { .. });
                 for m in shape.kind.members() {
                     let subject = format!("{}${}", shape.id, m.name);
+                    if collection && m.traits.contains_key(REQUIRED) {
+                        self.problem(
+                            format!("{subject} @{REQUIRED}"),
+                            trait_path(&m.path, REQUIRED),
+                            format!(
+                                "the required trait applies to structure members only, not to the {} of a {}",
+                                m.name,
+                                shape.kind.type_name()
+                            ),
+                        );
+                    }
                     let target = self.expect_target(
                         &subject,
                         &format!("{}.target", m.path),
@@ -592,11 +630,42 @@ impl<'m> Checker<'m> {
     }
 }
 
-/// Checks every shape of the model. Returns every problem found, not only the first.
-pub fn validate(model: &Model) -> Result<()> {
+/// Decodes standard base64 (padding optional), as blob defaults are written.
+pub fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let digits = text.trim_end_matches('=');
+    if text.len() - digits.len() > 2 || digits.len() % 4 == 1 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(digits.len() * 3 / 4);
+    let mut acc: u32 = 0;
+    let mut bits = 0;
+    for c in digits.bytes() {
+        let v = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        acc = (acc << 6) | u32::from(v);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((acc >> bits) as u8);
+            acc &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+/// Checks every shape of the model. Returns every problem found, not only the first;
+/// when there is none, returns what Smithy would warn about.
+pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     let mut c = Checker {
         model,
         problems: Vec::new(),
+        warnings: Vec::new(),
     };
     for shape in model.shapes.values() {
         if shape.path != "prelude" {
@@ -604,7 +673,7 @@ pub fn validate(model: &Model) -> Result<()> {
         }
     }
     if c.problems.is_empty() {
-        Ok(())
+        Ok(c.warnings)
     } else {
         Err(Error::Invalid(c.problems))
     }

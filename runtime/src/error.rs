@@ -129,17 +129,35 @@ pub trait ProvideErrorMetadata {
     }
 }
 
-/// An error the service returned that this client has no variant for.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error this client has no variant for: a code the service sent that the model
+/// does not name, or, through [`SdkError::into_service_error`], a failure that is not
+/// a service error at all (its text is the message, its cause the source).
+#[derive(Debug, Clone)]
 pub struct Unhandled {
     meta: ErrorMetadata,
+    source: Option<std::sync::Arc<dyn std::error::Error + Send + Sync>>,
 }
+
+impl PartialEq for Unhandled {
+    fn eq(&self, other: &Self) -> bool {
+        self.meta == other.meta
+    }
+}
+
+impl Eq for Unhandled {}
 
 impl Unhandled {
     /// Wraps metadata.
     pub fn new(meta: ErrorMetadata) -> Self {
-        Unhandled { meta }
+        Unhandled { meta, source: None }
     }
+}
+
+/// Error enums whose catch-all variant can hold any failure, so that
+/// [`SdkError::into_service_error`] can return the operation's error for every call.
+pub trait FromUnhandled {
+    /// The catch-all variant holding `error`.
+    fn from_unhandled(error: Unhandled) -> Self;
 }
 
 impl ProvideErrorMetadata for Unhandled {
@@ -154,7 +172,14 @@ impl fmt::Display for Unhandled {
     }
 }
 
-impl std::error::Error for Unhandled {}
+impl std::error::Error for Unhandled {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.source {
+            Some(s) => Some(s.as_ref()),
+            None => None,
+        }
+    }
+}
 
 /// A failure to send a request or to receive its response.
 #[derive(Debug)]
@@ -270,12 +295,65 @@ impl<E> SdkError<E> {
         }
     }
 
-    /// The service error, if the service returned one.
-    pub fn into_service_error(self) -> Option<E> {
+    /// The service error, if the service returned one; `None` for every other failure.
+    pub fn into_service_error_if_any(self) -> Option<E> {
         match self {
             SdkError::Service { error, .. } => Some(error),
             _ => None,
         }
+    }
+
+    /// The operation's error, whatever the failure: a service error as it is, and any
+    /// other failure (nothing sent, no response, a response that is not valid) folded
+    /// into the error's catch-all `Unhandled` variant, with the failure's text as the
+    /// message and its cause as the source, as the official SDK does.
+    pub fn into_service_error(self) -> E
+    where
+        E: FromUnhandled,
+    {
+        let text = |operation: &str, what: &str, source: &dyn fmt::Display| {
+            format!("{operation}: {what}: {source}")
+        };
+        let (meta, source): (ErrorMetadata, std::sync::Arc<dyn std::error::Error + Send + Sync>) =
+            match self {
+                SdkError::Service { error, .. } => return error,
+                SdkError::Construction { operation, source } => (
+                    ErrorMetadata::new(
+                        None,
+                        Some(text(operation, "the request could not be built", &source)),
+                        0,
+                        None,
+                    ),
+                    source.into(),
+                ),
+                SdkError::Dispatch { operation, source } => (
+                    ErrorMetadata::new(
+                        None,
+                        Some(text(operation, "the request was not answered", &source)),
+                        0,
+                        None,
+                    ),
+                    std::sync::Arc::new(source),
+                ),
+                SdkError::Response {
+                    operation,
+                    status,
+                    request_id,
+                    source,
+                } => (
+                    ErrorMetadata::new(
+                        None,
+                        Some(text(operation, "the response is not valid", &source)),
+                        status,
+                        request_id,
+                    ),
+                    source.into(),
+                ),
+            };
+        E::from_unhandled(Unhandled {
+            meta,
+            source: Some(source),
+        })
     }
 
     /// The service's error metadata, for service errors.

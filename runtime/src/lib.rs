@@ -20,8 +20,8 @@ pub mod types;
 pub use client::{Handle, Operation, ServiceMeta};
 pub use config::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
 pub use error::{
-    BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError, TransportErrorKind,
-    Unhandled,
+    BuildError, ErrorMetadata, FromUnhandled, ProvideErrorMetadata, SdkError, TransportError,
+    TransportErrorKind, Unhandled,
 };
 pub use types::{Blob, DateTime, Document, Number, TimestampFormat};
 

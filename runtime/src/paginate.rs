@@ -1,6 +1,18 @@
 //! Paginators: streams of pages and of items for operations with the `paginated`
 //! trait, with `max_items` and exact resume tokens, and a guard against services
 //! that send a token back again.
+//!
+//! What a token that comes back means:
+//!
+//! - **The token just sent, sent back** (CloudWatch Logs' `GetLogEvents` and other
+//!   tailing operations answer the last page this way): the end of the listing. The
+//!   page's items are handed out and the stream ends quietly, as the official SDKs do
+//!   (`stop_on_duplicate_token`, on by default).
+//! - **A token sent earlier** (a cycle), or **the starting token** coming back from the
+//!   first page: the listing would repeat itself, so the stream ends with
+//!   [`PaginationError::RepeatedToken`] before any item is handed out twice.
+//! - With [`Paginator::stop_on_duplicate_token`]`(false)`, neither is checked: the
+//!   paginator keeps sending the token it gets, to keep polling a stream that grows.
 
 use crate::client::{Handle, Operation};
 use crate::error::{BuildError, SdkError};
@@ -46,7 +58,8 @@ pub trait Paginated: Operation {
 pub enum PaginationError<E> {
     /// A call failed.
     Call(SdkError<E>),
-    /// The service sent back a token that was already sent: the listing would loop.
+    /// The service sent back a token sent earlier in the listing (a cycle), or the
+    /// starting token: the listing would repeat itself.
     RepeatedToken {
         /// The operation.
         operation: &'static str,
@@ -78,7 +91,7 @@ impl<E: fmt::Display> fmt::Display for PaginationError<E> {
             PaginationError::Call(e) => e.fmt(f),
             PaginationError::RepeatedToken { operation, token } => write!(
                 f,
-                "{operation}: the service sent the pagination token {token} again; stopping so as not to list the same items twice (turn the guard off with `allow_repeated_tokens(true)` for APIs that repeat tokens on purpose)"
+                "{operation}: the service sent the pagination token {token} again; stopping so as not to list the same items twice (use `stop_on_duplicate_token(false)` to keep polling an API that repeats tokens on purpose)"
             ),
             PaginationError::InvalidStartingToken { operation, token } => {
                 write!(f, "{operation}: `{token}` is not a valid starting token")
@@ -209,10 +222,13 @@ where
         self
     }
 
-    /// With `true`, a token that comes back again is not an error: the stream ends
-    /// quietly when the service repeats the token just sent, and cycles are not checked.
-    pub fn allow_repeated_tokens(mut self, allow: bool) -> Self {
-        self.guard = !allow;
+    /// With `true` (the default), the listing ends quietly when the service answers
+    /// with the very token just sent, and ends with
+    /// [`PaginationError::RepeatedToken`] when it sends a token sent earlier or the
+    /// starting token back. With `false`, tokens are sent as they come, repeated or
+    /// not: for tailing a stream that grows (the caller decides when to stop).
+    pub fn stop_on_duplicate_token(mut self, stop: bool) -> Self {
+        self.guard = stop;
         self
     }
 
@@ -262,6 +278,7 @@ where
             Fetcher {
                 handle,
                 input,
+                from_caller: first.is_some(),
                 next: Some(first),
                 sent: VecDeque::new(),
                 guard,
@@ -310,6 +327,9 @@ struct Fetcher<O: Paginated> {
     /// once there are no more pages.
     next: Option<Option<O::Token>>,
     sent: VecDeque<O::Token>,
+    /// Whether the token of the next request is the caller's (a starting token or one
+    /// set on the input), not one the service sent.
+    from_caller: bool,
     guard: bool,
     in_flight: Option<InFlight<O>>,
     failed: Option<PaginationError<O::Error>>,
@@ -340,10 +360,6 @@ where
                 return Poll::Ready(None);
             };
             if let Some(t) = &token {
-                if self.sent.back() == Some(t) && !self.guard {
-                    // The service repeated the token just sent: with the guard off, that ends the listing.
-                    return Poll::Ready(None);
-                }
                 if self.guard && self.sent.contains(t) {
                     return Poll::Ready(Some(Err(PaginationError::RepeatedToken {
                         operation: O::NAME,
@@ -376,7 +392,13 @@ where
                 Poll::Ready(Some(Err(PaginationError::Call(e))))
             }
             Ok(output) => {
-                self.next = O::output_token(&output).map(Some);
+                let next = O::output_token(&output);
+                let from_caller = std::mem::replace(&mut self.from_caller, false);
+                // The service answered with the very token it gave for this page: the
+                // end of the listing. (The caller's token coming back is caught as a
+                // repeat when it would be sent again.)
+                let end = self.guard && !from_caller && next.is_some() && next == token;
+                self.next = if end { None } else { next.map(Some) };
                 Poll::Ready(Some(Ok((token, output))))
             }
         }
@@ -407,6 +429,32 @@ where
 
 impl<O: Paginated> Unpin for Pages<O> {}
 
+impl<O> Pages<O>
+where
+    O: Paginated + 'static,
+    O::Input: Clone + Send + Sync + 'static,
+    O::Output: Send + 'static,
+    O::Error: Send + 'static,
+{
+    /// The next page, or `None` at the end: `while let Some(page) = pages.next().await`.
+    pub async fn next(&mut self) -> Option<Result<O::Output, PaginationError<O::Error>>> {
+        std::future::poll_fn(|cx| Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// Every page, into any collection of results (`Vec<Result<_, _>>`, or
+    /// `Result<Vec<_>, _>` to stop at the first error).
+    pub async fn collect<C>(mut self) -> C
+    where
+        C: FromIterator<Result<O::Output, PaginationError<O::Error>>>,
+    {
+        let mut all = Vec::new();
+        while let Some(page) = self.next().await {
+            all.push(page);
+        }
+        all.into_iter().collect()
+    }
+}
+
 /// A stream of items across pages.
 pub struct Items<O: Paginated> {
     fetcher: Fetcher<O>,
@@ -427,6 +475,36 @@ impl<O: Paginated> Items<O> {
     /// continues exactly after the last item, or `None` if the listing is complete.
     pub fn resume_token(&self) -> Option<&str> {
         self.resume.as_deref()
+    }
+}
+
+impl<O> Items<O>
+where
+    O: Paginated + 'static,
+    O::Input: Clone + Send + Sync + 'static,
+    O::Output: Send + 'static,
+    O::Error: Send + 'static,
+{
+    /// The next item, or `None` at the end: `while let Some(item) = items.next().await`.
+    pub async fn next(&mut self) -> Option<Result<O::Item, PaginationError<O::Error>>> {
+        std::future::poll_fn(|cx| Stream::poll_next(Pin::new(&mut *self), cx)).await
+    }
+
+    /// Every item, into any collection of results (`Vec<Result<_, _>>`, or
+    /// `Result<Vec<_>, _>` to stop at the first error).
+    pub async fn collect<C>(mut self) -> C
+    where
+        C: FromIterator<Result<O::Item, PaginationError<O::Error>>>,
+    {
+        let mut all = Vec::new();
+        while let Some(item) = self.next().await {
+            let stop = item.is_err();
+            all.push(item);
+            if stop {
+                break;
+            }
+        }
+        all.into_iter().collect()
     }
 }
 

@@ -1,8 +1,12 @@
 //! The HTTP transport: a trait that users and tests can implement, and the default
 //! hyper + rustls implementation behind the `hyper` and `rustls` features.
 
-use crate::error::TransportError;
-use bytes::Bytes;
+pub use crate::error::{TransportError, TransportErrorKind};
+/// The request and response body type.
+pub use bytes::Bytes;
+/// The `http` crate, whose `Request` and `Response` a transport takes and returns.
+pub use http;
+pub use http::{Request, Response};
 use std::future::Future;
 use std::pin::Pin;
 

@@ -64,9 +64,15 @@ pub fn operation_module(service: &Service) -> TokenStream {
                     quote! { ::awsjson_runtime::client::host_label(#input_name, #wire_name, #value)? }
                 }
             });
+            // A prefix without labels does not read the input.
+            let input = if parts.iter().any(|p| matches!(p, crate::ir::HostPart::Label { .. })) {
+                quote! { input }
+            } else {
+                quote! { _input }
+            };
             quote! {
                 #[inline]
-                fn host_prefix(input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::awsjson_runtime::BuildError> {
+                fn host_prefix(#input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::awsjson_runtime::BuildError> {
                     ::std::result::Result::Ok(::std::option::Option::Some([#( #pieces ),*].concat()))
                 }
             }
@@ -107,6 +113,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
     quote! {
         //! One descriptor per operation: its name, input, output and error types, and
         //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
+        #![allow(deprecated)]
         #( #ops )*
         #( #paginated )*
     }
@@ -182,6 +189,11 @@ pub fn error_module(service: &Service) -> TokenStream {
                     #e::meta(self)
                 }
             }
+            impl ::awsjson_runtime::FromUnhandled for #e {
+                fn from_unhandled(error: ::awsjson_runtime::Unhandled) -> Self {
+                    Self::Unhandled(error)
+                }
+            }
             impl ::std::fmt::Display for #e {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self {
@@ -210,6 +222,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     let reexports = [
         "BuildError",
         "ErrorMetadata",
+        "FromUnhandled",
         "ProvideErrorMetadata",
         "SdkError",
         "TransportError",
@@ -221,6 +234,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     .map(|n| format_ident!("{}", n));
     quote! {
         //! Error types: one enum per operation, and the errors every call can end with.
+        #![allow(deprecated)]
         pub use ::awsjson_runtime::{#( #reexports ),*};
         #( #enums )*
     }
@@ -304,7 +318,8 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     }
                 }
             }
-            Type::Map { value, sparse } => {
+            Type::Map { key, value, sparse } => {
+                let key_type = rust_type(key);
                 let p = if *sparse {
                     let t = rust_type(value);
                     quote! { ::std::option::Option<#t> }
@@ -317,7 +332,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
                     #dep
                     #[inline]
-                    pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #p) -> Self {
+                    pub fn #setter(mut self, key: impl ::std::convert::Into<#key_type>, input: #p) -> Self {
                         self.inner = self.inner.#setter(key, input);
                         self
                     }
@@ -400,7 +415,9 @@ pub fn client_module(service: &Service) -> TokenStream {
     let signing = service.signing_name.as_str();
     let prefix = service.endpoint_prefix.as_str();
     let qc = service.query_compatible;
-    let env_name = crate::names::snake_case(&service.crate_name).to_ascii_uppercase();
+    // As the SDKs document it: the sdkId, spaces as underscores, in capitals
+    // (`Network Firewall` reads `AWS_ENDPOINT_URL_NETWORK_FIREWALL`).
+    let env_name = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
     let title = format!("A client for {}.", service.title);
     let title_attr = super::common::doc(&title);
     let methods = service.operations.iter().map(|op| {
@@ -426,6 +443,7 @@ pub fn client_module(service: &Service) -> TokenStream {
     let example_doc_attr = super::common::doc(&example_doc);
     quote! {
         //! The client and its per-operation request builders.
+        #![allow(deprecated)]
         static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
             target_prefix: #target,
             content_type: #content_type,

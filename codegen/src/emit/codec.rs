@@ -122,7 +122,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
                 w.end_array();
             }
         }
-        Type::Map { value, sparse } => {
+        Type::Map { value, sparse, .. } => {
             let key = format_ident!("key{}", depth);
             let item = format_ident!("item{}", depth);
             let body = ser_element(value, *sparse, &item, depth);
@@ -130,7 +130,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
             quote! {
                 w.begin_object();
                 for (#key, #item) in #e.iter() {
-                    w.key(#key);
+                    w.key(::std::convert::AsRef::<str>::as_ref(#key));
                     #body
                 }
                 w.end_object();
@@ -251,10 +251,17 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
                 }
             }
         }
-        Type::Map { value, sparse } => {
+        Type::Map { key, value, sparse } => {
             let m = format_ident!("map{}", depth);
             let k = format_ident!("key{}", depth);
             let inner = de_value(value, depth + 1);
+            let own_key = match &**key {
+                Type::Named { name, .. } => {
+                    let n = ident(name);
+                    quote! { let #k = crate::types::#n::from(&*#k); }
+                }
+                _ => quote! { let #k = #k.into_owned(); },
+            };
             let on_null = if *sparse {
                 quote! { #m.insert(#k, ::std::option::Option::None); }
             } else {
@@ -270,7 +277,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
                     let mut #m = ::std::collections::HashMap::new();
                     p.begin_object()?;
                     while let ::std::option::Option::Some(#k) = p.next_key()? {
-                        let #k = #k.into_owned();
+                        #own_key
                         if p.null()? {
                             #on_null
                         } else {
@@ -615,7 +622,7 @@ pub fn codec_module(service: &Service) -> TokenStream {
     }
     quote! {
         //! Serializers and deserializers for the awsJson protocol.
-        #![allow(non_snake_case, unused_mut, clippy::match_single_binding, clippy::redundant_closure)]
+        #![allow(deprecated, non_snake_case, unused_mut, clippy::match_single_binding, clippy::redundant_closure)]
         #( #items )*
     }
 }

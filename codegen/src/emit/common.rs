@@ -14,7 +14,8 @@ pub fn ident(name: &str) -> Ident {
 
 /// The lines of a doc comment, each with the space that follows `///`.
 fn doc_lines(text: &str) -> Vec<String> {
-    text.trim()
+    crate::docs::clean_chars(text)
+        .trim()
         .lines()
         .map(|l| format!(" {}", l.trim_end()).trim_end().to_string())
         .collect()
@@ -64,12 +65,13 @@ pub fn rust_type(ty: &Type) -> TokenStream {
                 quote! { ::std::vec::Vec<#inner> }
             }
         }
-        Type::Map { value, sparse } => {
+        Type::Map { key, value, sparse } => {
+            let key = rust_type(key);
             let inner = rust_type(value);
             if *sparse {
-                quote! { ::std::collections::HashMap<::std::string::String, ::std::option::Option<#inner>> }
+                quote! { ::std::collections::HashMap<#key, ::std::option::Option<#inner>> }
             } else {
-                quote! { ::std::collections::HashMap<::std::string::String, #inner> }
+                quote! { ::std::collections::HashMap<#key, #inner> }
             }
         }
         Type::Named { name, .. } => {
@@ -116,6 +118,23 @@ pub fn has_float(ty: &Type) -> bool {
         } => true,
         _ => false,
     }
+}
+
+/// The operation a crate's examples show: a paginated list or describe call when
+/// there is one (what people call first), then any list or describe call, then the
+/// first operation.
+pub fn representative_operation<'s>(
+    ops: &[&'s crate::ir::Operation],
+) -> Option<&'s crate::ir::Operation> {
+    let listing = |o: &&&crate::ir::Operation| {
+        o.wire_name.starts_with("List") || o.wire_name.starts_with("Describe")
+    };
+    ops.iter()
+        .filter(listing)
+        .find(|o| o.paginator.as_ref().is_some_and(|p| p.items.is_some()))
+        .or_else(|| ops.iter().find(listing))
+        .or_else(|| ops.first())
+        .copied()
 }
 
 /// The header every generated file starts with.

@@ -160,8 +160,8 @@ fn skip_rustfmt(file: &mut syn::File) {
 
 fn lib_rs(service: &Service) -> TokenStream {
     let docs = common::inner_doc(&service.docs);
-    let first_op = service.operations.first();
-    let usage = match first_op {
+    let ops: Vec<&crate::ir::Operation> = service.operations.iter().collect();
+    let usage = match common::representative_operation(&ops) {
         Some(op) => format!(
             "\n\n# Usage\n\n```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nlet client = {}::Client::from_env();\nlet request = client.{}();\n// Set the input's members on `request`, then:\nlet _output = request.send().await;\n# Ok(())\n# }}\n```",
             service.lib_name,
@@ -178,7 +178,20 @@ fn lib_rs(service: &Service) -> TokenStream {
             crate::ir::Protocol::AwsJson11 => "awsJson1_1",
         }
     );
-    let intro = common::inner_doc(&intro);
+    let left_out = if service.left_out.is_empty() {
+        String::new()
+    } else {
+        let lines: Vec<String> = service
+            .left_out
+            .iter()
+            .map(|(op, why)| format!("- `{op}`: {why}"))
+            .collect();
+        format!(
+            "\n\n# Operations left out\n\nThese operations of the model are not in this crate yet:\n\n{}",
+            lines.join("\n")
+        )
+    };
+    let intro = common::inner_doc(&format!("{intro}{left_out}"));
     quote! {
         #intro
         #![doc = ""]
@@ -199,11 +212,43 @@ fn lib_rs(service: &Service) -> TokenStream {
         /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
         pub mod primitives {
             pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+
+            /// A string enum value this version of the client does not know, as the
+            /// service sent it. Only the client makes these.
+            #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+            pub struct UnknownVariantValue(pub(crate) ::std::string::String);
+
+            impl UnknownVariantValue {
+                /// The value as the service sent it.
+                pub fn as_str(&self) -> &str {
+                    &self.0
+                }
+            }
+
+            impl ::std::fmt::Display for UnknownVariantValue {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(&self.0)
+                }
+            }
+
+            /// An intEnum value this version of the client does not know, as the service
+            /// sent it. Only the client makes these.
+            #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+            pub struct UnknownIntVariantValue(pub(crate) i32);
+
+            impl UnknownIntVariantValue {
+                /// The value as the service sent it.
+                pub fn value(&self) -> i32 {
+                    self.0
+                }
+            }
         }
 
-        /// Configuration and the HTTP transport, for custom transports and tests.
+        /// Configuration and the HTTP transport: everything a custom transport names
+        /// (`Transport`, `Request`, `Response`, `Bytes`, `TransportError`, the `http`
+        /// crate) is here, so that it needs no other dependency.
         pub mod config {
-            pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
+            pub use ::awsjson_runtime::transport::{http, BoxFuture, Bytes, Request, Response, Transport, TransportError, TransportErrorKind};
             pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
         }
 

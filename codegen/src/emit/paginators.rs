@@ -2,7 +2,7 @@
 //! paginator crate.
 
 use super::codec::{de_value_pub, ser_value_ref};
-use super::common::{doc, ident, rust_type};
+use super::common::{ident, rust_type};
 use crate::ir::{Operation, Paginator, PathStep, Service, Type, TypeDef};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -21,16 +21,17 @@ fn items_type(p: &Paginator) -> TokenStream {
             }
         }
         Some(PathStep {
-            ty: Type::Map { value, sparse },
+            ty: Type::Map { key, value, sparse },
             ..
         }) => {
+            let k = rust_type(key);
             let t = rust_type(value);
             let t = if *sparse {
                 quote! { ::std::option::Option<#t> }
             } else {
                 t
             };
-            quote! { (::std::string::String, #t) }
+            quote! { (#k, #t) }
         }
         _ => quote! { () },
     }
@@ -116,7 +117,7 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
                     match l.ty {
                         Type::Map { .. } => quote! {
                             let mut items: ::std::vec::Vec<_> = #taken.into_iter().collect();
-                            items.sort_by(|a, b| a.0.cmp(&b.0));
+                            items.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(&a.0).cmp(::std::convert::AsRef::<str>::as_ref(&b.0)));
                             items
                         },
                         _ => taken,
@@ -225,7 +226,6 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
                 }
             }
         });
-        let item_ty = items_type(p);
         let item_fns = p.items.as_ref().map(|steps| {
             let path = steps.iter().map(|s| s.wire_name.as_str()).collect::<Vec<_>>().join(".");
             let d = format!("The items (`{path}`) of every page, in order. Stops after `max_items`, if set; the stream's `resume_token()` then says where to continue.");
@@ -250,7 +250,6 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
         } else {
             quote! { ::std::result::Result::Ok(builder.build()) }
         };
-        let _ = item_ty;
         quote! {
             #doc_text_attr
             #[derive(Debug)]
@@ -262,10 +261,13 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
                 pub fn starting_token(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
                     Self(self.0.starting_token(token))
                 }
-                /// Lets the service send a token again: the listing then ends quietly when
-                /// a token comes back unchanged, instead of with an error.
-                pub fn allow_repeated_tokens(self, allow: bool) -> Self {
-                    Self(self.0.allow_repeated_tokens(allow))
+                /// With `true` (the default), the listing ends quietly when the service
+                /// answers with the very token just sent (how tailing operations mark the
+                /// end), and ends with an error when it sends an earlier token or the
+                /// starting token back. With `false`, tokens are sent as they come, to
+                /// keep polling a stream that grows.
+                pub fn stop_on_duplicate_token(self, stop: bool) -> Self {
+                    Self(self.0.stop_on_duplicate_token(stop))
                 }
                 /// The pages, as the service returns them.
                 pub fn pages(self) -> Pages<#lib::operation::#o> {
@@ -282,31 +284,46 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
             }
         }
     });
-    let crate_doc = format!(
-        " Paginators for every paginated operation of [`{lib}`]: streams of pages and of\n items, with `max_items` and exact resume tokens.\n\n ```no_run\n use futures_util::StreamExt as _;\n use {lib}_paginators::IntoPaginator as _;\n ```",
-        lib = service.lib_name
-    );
-    let _ = doc;
-    let crate_doc: Vec<String> = crate_doc.lines().map(str::to_string).collect();
-    let example = paginated.first().map(|op| {
+    let listing: Vec<String> = paginated
+        .iter()
+        .map(|op| {
+            let f = crate::names::unraw(&op.fn_name);
+            match op.paginator.as_ref().and_then(|p| p.items.as_ref()) {
+                Some(steps) => {
+                    let path = steps.iter().map(|s| s.wire_name.as_str()).collect::<Vec<_>>().join(".");
+                    format!("- `{f}`: `.items()` (each of `{path}`) and `.pages()`")
+                }
+                None => format!("- `{f}`: `.pages()` only (the model names no items)"),
+            }
+        })
+        .collect();
+    let listing = if listing.is_empty() {
+        "The service has no paginated operations.".to_string()
+    } else {
+        format!("# Operations
+
+{}", listing.join("\n"))
+    };
+    let representative = super::common::representative_operation(&paginated);
+    let example = representative.map(|op| {
         format!(
-            "\n\n# Example\n\n```no_run\n# async fn example(client: {lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\nuse {lib}_paginators::IntoPaginator as _;\nlet mut items = client.{f}().into_paginator().{m}();\nwhile let Some(item) = futures_util::StreamExt::next(&mut items).await {{\n    let _ = item?;\n}}\n# Ok(())\n# }}\n```",
+            "\n\n# Example\n\n```no_run\n# async fn example(client: {lib}::Client) -> Result<(), Box<dyn std::error::Error>> {{\nuse {lib}_paginators::IntoPaginator as _;\nlet mut stream = client.{f}().into_paginator().{m}();\nwhile let Some(next) = stream.next().await {{\n    let _ = next?;\n}}\n# Ok(())\n# }}\n```",
             lib = service.lib_name,
             f = crate::names::unraw(&op.fn_name),
             m = if op.paginator.as_ref().is_some_and(|p| p.items.is_some()) { "items" } else { "pages" },
         )
     });
     let intro = format!(
-        "Paginators for every paginated operation of [`{}`]: streams of pages and of items, with `max_items`, exact resume tokens, and a guard against tokens that come back.{}",
+        "Paginators for every paginated operation of [`{}`]: streams of pages and of items, with `max_items`, exact resume tokens, and a guard against tokens that come back. Streams are read with their own `next().await` and `collect().await` (they are `futures_core::Stream`s too).{}\n\n{listing}",
         service.lib_name,
         example.unwrap_or_default()
     );
     let intro = super::common::inner_doc(&intro);
-    let _ = crate_doc;
     quote! {
         #intro
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        #![allow(deprecated)]
 
         pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
 

@@ -21,6 +21,7 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
     });
     quote! {
         //! The structures, unions and enums of the service.
+        #![allow(deprecated)]
         #( #items )*
         /// Builders for the structures of this module.
         pub mod builders {
@@ -34,6 +35,7 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
     match (ty, value) {
         (Type::Bool, Value::Bool(b)) => quote! { #b },
         (Type::Byte | Type::Short | Type::Integer | Type::Long, Value::Number(n)) => {
+            // Validation checked that the value fits the type.
             let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
             quote! { #lit }
         }
@@ -46,7 +48,12 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
             quote! { ::awsjson_runtime::Number::parse(#text).unwrap_or_else(|| ::awsjson_runtime::Number::from(0i64)) }
         }
         (Type::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
-        (Type::Blob, Value::String(s)) => quote! { ::awsjson_runtime::Blob::new(#s.as_bytes()) },
+        (Type::Blob, Value::String(s)) => {
+            // The model writes blob defaults as base64; validation checked the text.
+            let bytes = crate::validate::decode_base64(s).unwrap_or_default();
+            let lit = Literal::byte_string(&bytes);
+            quote! { ::awsjson_runtime::Blob::new(#lit) }
+        }
         (Type::Timestamp(_), Value::Number(n)) => {
             let text = n.to_string();
             quote! { ::awsjson_runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(::awsjson_runtime::DateTime::UNIX_EPOCH) }
@@ -431,7 +438,8 @@ fn builder_def(s: &Struct) -> TokenStream {
                     }
                 }
             }
-            Type::Map { value, sparse } => {
+            Type::Map { key, value, sparse } => {
+                let key_type = rust_type(key);
                 let (param, conv) = setter_param(value);
                 let (param, conv) = if *sparse {
                     let t = rust_type(value);
@@ -446,7 +454,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #required
                     #fd
                     #[inline]
-                    pub fn #setter(mut self, key: impl ::std::convert::Into<::std::string::String>, input: #param) -> Self {
+                    pub fn #setter(mut self, key: impl ::std::convert::Into<#key_type>, input: #param) -> Self {
                         self.#id.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), #conv);
                         self
                     }
@@ -494,7 +502,13 @@ fn builder_def(s: &Struct) -> TokenStream {
             (Presence::Optional, false) if f.must_set => quote! {
                 ::std::option::Option::Some(self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?)
             },
-            (Presence::Optional, false) => quote! { self.#id },
+            (Presence::Optional, false) => match &f.build_default {
+                Some(v) => {
+                    let filled = super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), false);
+                    quote! { ::std::option::Option::Some(#filled) }
+                }
+                None => quote! { self.#id },
+            },
             (Presence::Required, true) => quote! { self.#id.unwrap_or_else(::awsjson_runtime::idempotency_token) },
             (Presence::Required, false) => quote! {
                 self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?
@@ -697,8 +711,10 @@ fn enum_def(e: &Enum) -> TokenStream {
             #[non_exhaustive]
             pub enum #n {
                 #( #vs )*
-                /// A value this version of the client does not know.
-                Unknown(i32),
+                /// A value this version of the client does not know, kept as sent. It
+                /// cannot be built by hand: `From<i32>` gives the known variant of a
+                /// known value.
+                Unknown(crate::primitives::UnknownIntVariantValue),
             }
             #allow
             impl #n {
@@ -706,7 +722,7 @@ fn enum_def(e: &Enum) -> TokenStream {
                 pub fn value(&self) -> i32 {
                     match self {
                         #( #to )*
-                        Self::Unknown(v) => *v,
+                        Self::Unknown(v) => v.value(),
                     }
                 }
                 /// Every value this version of the client knows.
@@ -719,7 +735,7 @@ fn enum_def(e: &Enum) -> TokenStream {
                 fn from(v: i32) -> Self {
                     match v {
                         #( #from )*
-                        other => Self::Unknown(other),
+                        other => Self::Unknown(crate::primitives::UnknownIntVariantValue(other)),
                     }
                 }
             }
@@ -753,8 +769,10 @@ fn enum_def(e: &Enum) -> TokenStream {
         #[non_exhaustive]
         pub enum #n {
             #( #vs )*
-            /// A value this version of the client does not know, kept as sent.
-            Unknown(::std::string::String),
+            /// A value this version of the client does not know, kept as sent. It
+            /// cannot be built by hand: `From<&str>` gives the known variant of a known
+            /// value.
+            Unknown(crate::primitives::UnknownVariantValue),
         }
         #allow
         impl #n {
@@ -775,7 +793,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             fn from(v: &str) -> Self {
                 match v {
                     #( #from )*
-                    other => Self::Unknown(::std::string::String::from(other)),
+                    other => Self::Unknown(crate::primitives::UnknownVariantValue(::std::string::String::from(other))),
                 }
             }
         }
@@ -798,6 +816,14 @@ fn enum_def(e: &Enum) -> TokenStream {
         impl ::std::fmt::Display for #n {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.as_str())
+            }
+        }
+        impl ::std::convert::From<#n> for ::std::string::String {
+            fn from(v: #n) -> Self {
+                match v {
+                    #n::Unknown(u) => u.0,
+                    known => ::std::string::String::from(known.as_str()),
+                }
             }
         }
     }

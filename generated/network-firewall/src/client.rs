@@ -3,6 +3,7 @@
 
 //! The client and its per-operation request builders.
 
+#![allow(deprecated)]
 static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
     target_prefix: "NetworkFirewall_20201112",
     content_type: "application/x-amz-json-1.0",

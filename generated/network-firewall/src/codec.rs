@@ -4,6 +4,7 @@
 //! Serializers and deserializers for the awsJson protocol.
 
 #![allow(
+    deprecated,
     non_snake_case,
     unused_mut,
     clippy::match_single_binding,
@@ -117,8 +118,10 @@ pub(crate) fn ser_ListFlowOperationsRequest(
     v: &crate::types::ListFlowOperationsRequest,
 ) {
     w.begin_object();
-    w.key("FirewallArn");
-    w.string(&v.firewall_arn);
+    if let Some(value) = &v.firewall_arn {
+        w.key("FirewallArn");
+        w.string(value);
+    }
     if let Some(value) = &v.availability_zone {
         w.key("AvailabilityZone");
         w.string(value);

@@ -3,9 +3,10 @@
 
 //! Error types: one enum per operation, and the errors every call can end with.
 
+#![allow(deprecated)]
 pub use ::awsjson_runtime::{
-    BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, TransportError,
-    TransportErrorKind, Unhandled,
+    BuildError, ErrorMetadata, FromUnhandled, ProvideErrorMetadata, SdkError,
+    TransportError, TransportErrorKind, Unhandled,
 };
 
 /// The errors `ListFlowOperations` can return.
@@ -72,6 +73,12 @@ impl ListFlowOperationsError {
 impl ::awsjson_runtime::ProvideErrorMetadata for ListFlowOperationsError {
     fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
         ListFlowOperationsError::meta(self)
+    }
+}
+
+impl ::awsjson_runtime::FromUnhandled for ListFlowOperationsError {
+    fn from_unhandled(error: ::awsjson_runtime::Unhandled) -> Self {
+        Self::Unhandled(error)
     }
 }
 

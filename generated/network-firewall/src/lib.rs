@@ -56,12 +56,48 @@ pub use client::Client;
 #[rustfmt::skip]
 pub mod primitives {
     pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+
+    /// A string enum value this version of the client does not know, as the
+    /// service sent it. Only the client makes these.
+    #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub struct UnknownVariantValue(pub(crate) String);
+
+    impl UnknownVariantValue {
+        /// The value as the service sent it.
+        pub fn as_str(&self) -> &str {
+            &self.0
+        }
+    }
+
+    impl ::std::fmt::Display for UnknownVariantValue {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(&self.0)
+        }
+    }
+
+    /// An intEnum value this version of the client does not know, as the service
+    /// sent it. Only the client makes these.
+    #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+    pub struct UnknownIntVariantValue(pub(crate) i32);
+
+    impl UnknownIntVariantValue {
+        /// The value as the service sent it.
+        pub fn value(&self) -> i32 {
+            self.0
+        }
+    }
 }
 
-/// Configuration and the HTTP transport, for custom transports and tests.
+/// Configuration and the HTTP transport: everything a custom transport names
+/// (`Transport`, `Request`, `Response`, `Bytes`, `TransportError`, the `http`
+/// crate) is here, so that it needs no other dependency.
 #[rustfmt::skip]
 pub mod config {
-    pub use ::awsjson_runtime::transport::{BoxFuture, Transport};
+    pub use ::awsjson_runtime::transport::{
+        http, BoxFuture, Bytes, Request, Response, Transport, TransportError,
+        TransportErrorKind,
+    };
+
     pub use ::awsjson_runtime::{
         Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
     };

@@ -4,6 +4,7 @@
 //! One descriptor per operation: its name, input, output and error types, and
 //! how each goes over the wire. [`Client::call`](crate::Client::call) takes them.
 
+#![allow(deprecated)]
 /// Lists the flow operations that have been run on one firewall. The listing can be narrowed to one kind of flow operation, or to the flow operations of one Availability Zone.
 ///
 /// A flow operation acts on the flows held in the firewall's flow table (also called the firewall table). A flow is traffic the firewall watches with its stateless or stateful rules; packets belong to the same flow when they agree on source, source port, destination, destination port, protocol and direction.

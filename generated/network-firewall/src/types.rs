@@ -3,6 +3,7 @@
 
 //! The structures, unions and enums of the service.
 
+#![allow(deprecated)]
 /// A summary of one flow operation, as a listing returns it.
 #[derive(Clone, PartialEq, Debug)]
 #[non_exhaustive]
@@ -61,8 +62,10 @@ pub enum FlowOperationStatus {
     Failed,
     /// The operation finished, but some flows may be missing from its results.
     CompletedWithErrors,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent. It
+    /// cannot be built by hand: `From<&str>` gives the known variant of a known
+    /// value.
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl FlowOperationStatus {
@@ -90,7 +93,11 @@ impl From<&str> for FlowOperationStatus {
             "IN_PROGRESS" => Self::InProgress,
             "FAILED" => Self::Failed,
             "COMPLETED_WITH_ERRORS" => Self::CompletedWithErrors,
-            other => Self::Unknown(String::from(other)),
+            other => {
+                Self::Unknown(
+                    crate::primitives::UnknownVariantValue(String::from(other)),
+                )
+            }
         }
     }
 }
@@ -121,6 +128,15 @@ impl ::std::fmt::Display for FlowOperationStatus {
     }
 }
 
+impl From<FlowOperationStatus> for String {
+    fn from(v: FlowOperationStatus) -> Self {
+        match v {
+            FlowOperationStatus::Unknown(u) => u.0,
+            known => String::from(known.as_str()),
+        }
+    }
+}
+
 /// The kinds of flow operation.
 #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
 #[non_exhaustive]
@@ -129,8 +145,10 @@ pub enum FlowOperationType {
     FlowFlush,
     /// Records the flows of the flow table.
     FlowCapture,
-    /// A value this version of the client does not know, kept as sent.
-    Unknown(String),
+    /// A value this version of the client does not know, kept as sent. It
+    /// cannot be built by hand: `From<&str>` gives the known variant of a known
+    /// value.
+    Unknown(crate::primitives::UnknownVariantValue),
 }
 
 impl FlowOperationType {
@@ -154,7 +172,11 @@ impl From<&str> for FlowOperationType {
         match v {
             "FLOW_FLUSH" => Self::FlowFlush,
             "FLOW_CAPTURE" => Self::FlowCapture,
-            other => Self::Unknown(String::from(other)),
+            other => {
+                Self::Unknown(
+                    crate::primitives::UnknownVariantValue(String::from(other)),
+                )
+            }
         }
     }
 }
@@ -182,6 +204,15 @@ impl ::std::convert::AsRef<str> for FlowOperationType {
 impl ::std::fmt::Display for FlowOperationType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+impl From<FlowOperationType> for String {
+    fn from(v: FlowOperationType) -> Self {
+        match v {
+            FlowOperationType::Unknown(u) => u.0,
+            known => String::from(known.as_str()),
+        }
     }
 }
 
@@ -292,7 +323,7 @@ impl ::std::error::Error for InvalidRequestException {}
 #[non_exhaustive]
 pub struct ListFlowOperationsRequest {
     /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
-    pub firewall_arn: String,
+    pub firewall_arn: Option<String>,
     /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
     pub availability_zone: Option<String>,
     /// Only list flow operations of this type. When it is left out, every type is listed.
@@ -312,8 +343,8 @@ impl ListFlowOperationsRequest {
 
     /// The Amazon Resource Name (ARN) that identifies the firewall whose flow operations are listed.
     #[inline]
-    pub fn firewall_arn(&self) -> &str {
-        &self.firewall_arn
+    pub fn firewall_arn(&self) -> Option<&str> {
+        self.firewall_arn.as_deref()
     }
 
     /// Only list the flow operations of this Availability Zone, given by its ID, such as `us-east-2a`.
@@ -805,12 +836,14 @@ pub mod builders {
             ::awsjson_runtime::BuildError,
         > {
             Ok(crate::types::ListFlowOperationsRequest {
-                firewall_arn: self
-                    .firewall_arn
-                    .ok_or_else(|| ::awsjson_runtime::BuildError::missing(
-                        "ListFlowOperationsRequest",
-                        "FirewallArn",
-                    ))?,
+                firewall_arn: Some(
+                    self
+                        .firewall_arn
+                        .ok_or_else(|| ::awsjson_runtime::BuildError::missing(
+                            "ListFlowOperationsRequest",
+                            "FirewallArn",
+                        ))?,
+                ),
                 availability_zone: self.availability_zone,
                 flow_operation_type: self.flow_operation_type,
                 next_token: self.next_token,

@@ -154,10 +154,21 @@ fn responses_are_read_leniently_where_the_protocol_says() {
     let body = br#"{"Unknown":{"deep":[1,2,{"x":null}]},"FlowOperations":[{"FlowOperationType":"FLOW_SOMETHING_NEW","FlowOperationStatus":null,"Extra":true}],"NextToken":null}"#;
     let out = ListFlowOperations::parse(body).unwrap();
     let op = &out.flow_operations()[0];
-    assert_eq!(
+    assert!(matches!(
         op.flow_operation_type(),
-        Some(&FlowOperationType::Unknown("FLOW_SOMETHING_NEW".into()))
+        Some(FlowOperationType::Unknown(v)) if v.as_str() == "FLOW_SOMETHING_NEW"
+    ));
+    // Unknown values convert back to exactly what was sent.
+    assert_eq!(
+        String::from(op.flow_operation_type().unwrap().clone()),
+        "FLOW_SOMETHING_NEW"
     );
+    // A known value given as text is the known variant, never `Unknown`.
+    assert_eq!(
+        FlowOperationType::from("FLOW_FLUSH"),
+        FlowOperationType::FlowFlush
+    );
+    assert_eq!(String::from(FlowOperationType::FlowFlush), "FLOW_FLUSH");
     assert_eq!(
         op.flow_operation_type().unwrap().as_str(),
         "FLOW_SOMETHING_NEW"
@@ -200,7 +211,7 @@ async fn error_codes_come_from_the_header_then_code_then_type() {
     assert_eq!(e.meta().status(), 400);
 
     let (err, _) = error_of(Reply::json(400, r#"{"__type":"com.amazonaws.networkfirewall#ThrottlingException","code":"InvalidRequestException","Message":"bad"}"#)).await;
-    let e = err.into_service_error().unwrap();
+    let e = err.into_service_error();
     assert!(
         e.is_invalid_request_exception(),
         "code wins over __type: {e:?}"
@@ -208,7 +219,7 @@ async fn error_codes_come_from_the_header_then_code_then_type() {
     assert_eq!(e.message(), Some("bad"));
 
     let (err, _) = error_of(Reply::json(404, r#"{"__type":"aws.protocoltests#ResourceNotFoundException:http://x","Message":"no such firewall"}"#)).await;
-    let e = err.into_service_error().unwrap();
+    let e = err.into_service_error();
     let ListFlowOperationsError::ResourceNotFoundException(inner) = &e else {
         panic!("{e:?}")
     };
@@ -225,7 +236,7 @@ async fn unknown_codes_keep_code_message_status_and_request_id() {
     assert_eq!(attempts, 1, "a 403 is not retried");
     let text = err.to_string();
     assert_eq!(text, "ListFlowOperations failed: AccessDeniedException: not allowed (HTTP 403, request id rid-9)");
-    let ListFlowOperationsError::Unhandled(u) = err.into_service_error().unwrap() else {
+    let ListFlowOperationsError::Unhandled(u) = err.into_service_error() else {
         panic!()
     };
     use awsjson_runtime::ProvideErrorMetadata as _;
@@ -319,15 +330,12 @@ async fn throttling_and_server_errors_are_retried_then_succeed() {
 
     let (err, attempts) = error_of(throttle).await;
     assert_eq!(attempts, 3, "gives up after the configured attempts");
-    assert!(err.into_service_error().unwrap().is_throttling_exception());
+    assert!(err.into_service_error().is_throttling_exception());
 
     let (err, attempts) =
         error_of(Reply::json(400, r#"{"__type":"InvalidRequestException"}"#)).await;
     assert_eq!(attempts, 1, "other 4xx are not retried");
-    assert!(err
-        .into_service_error()
-        .unwrap()
-        .is_invalid_request_exception());
+    assert!(err.into_service_error().is_invalid_request_exception());
 }
 
 #[tokio::test]
@@ -363,6 +371,20 @@ async fn transport_failures_and_timeouts_are_retried_and_reported() {
         .unwrap_err();
     assert!(matches!(err, SdkError::Dispatch { .. }), "{err:?}");
     assert_eq!(err.to_string(), "ListFlowOperations: the request timed out");
+    // Folded into the operation's error, a transport failure is its catch-all, with
+    // the failure's text as the message and the cause as the source.
+    let folded = err.into_service_error();
+    let ListFlowOperationsError::Unhandled(u) = &folded else {
+        panic!("{folded:?}")
+    };
+    assert!(folded.code().is_none());
+    assert!(
+        folded
+            .message()
+            .is_some_and(|m| m.starts_with("ListFlowOperations: the request was not answered")),
+        "{folded}"
+    );
+    assert!(std::error::Error::source(u).is_some());
 
     let config = network_firewall::Config::builder()
         .region("us-east-1")
@@ -481,4 +503,28 @@ async fn the_signature_check_catches_a_wrong_secret_or_region() {
         .as_ref()
         .unwrap_err()
         .contains("credential scope"));
+}
+
+#[tokio::test]
+async fn a_custom_transport_needs_only_the_crate_s_config_module() {
+    use network_firewall::config::{http, Bytes, Request, Response, TransportError};
+    let transport = |request: Request<Bytes>| -> Result<Response<Bytes>, TransportError> {
+        assert_eq!(request.method(), http::Method::POST);
+        Ok(Response::builder()
+            .status(200)
+            .body(Bytes::from_static(br#"{"FlowOperations":[]}"#))
+            .expect("a response"))
+    };
+    let config = network_firewall::Config::builder()
+        .region("us-east-1")
+        .credentials(network_firewall::Credentials::new("AKID", "SECRET", None))
+        .transport(transport)
+        .build();
+    let out = Client::from_conf(config)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .expect("the call succeeds");
+    assert!(out.flow_operations().is_empty());
 }
