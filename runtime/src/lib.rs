@@ -8,6 +8,7 @@
 
 pub mod client;
 pub mod config;
+pub mod endpoint;
 pub mod error;
 pub mod json;
 pub mod paginate;
