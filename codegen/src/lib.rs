@@ -9,6 +9,7 @@
 pub mod docs;
 pub mod emit;
 pub mod error;
+pub mod idl;
 pub mod ir;
 pub mod lower;
 pub mod model;
