@@ -45,10 +45,24 @@ pub trait Operation {
     fn parse(body: &[u8]) -> Result<Self::Output, JsonError>;
     /// Turns an error response into the operation's error.
     fn parse_error(meta: ErrorMetadata, body: &[u8]) -> Self::Error;
+    /// Whether the operation has `@requestCompression` with gzip: bodies from the
+    /// configured minimum size are sent gzipped.
+    const REQUEST_COMPRESSION: bool = false;
     /// The prefix the operation's `@endpoint(hostPrefix)` puts before the host.
     fn host_prefix(_input: &Self::Input) -> Result<Option<String>, crate::error::BuildError> {
         Ok(None)
     }
+}
+
+/// Gzips a request body (`@requestCompression`).
+fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 2),
+        flate2::Compression::default(),
+    );
+    encoder.write_all(body)?;
+    encoder.finish()
 }
 
 /// Checks a `@hostLabel` value: it becomes part of a host name, so it must be a
@@ -167,22 +181,21 @@ impl Handle {
         self.inner.endpoint.as_deref()
     }
 
-    fn request(
+    async fn request(
         &self,
         operation: &str,
         body: &Bytes,
         attempt: u32,
         invocation: &str,
         host_prefix: Option<&str>,
+        content_encoding: Option<&str>,
     ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         let inner = &*self.inner;
         let endpoint = inner.endpoint.as_deref().ok_or(
             "no region is configured (set AWS_REGION, or call `region` on the config builder) and no endpoint URL",
         )?;
         let region = inner.config.region.as_deref().unwrap_or("us-east-1");
-        let credentials = inner.config.credentials.as_ref().ok_or(
-            "no credentials are configured (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, use a profile, or call `credentials` on the config builder)",
-        )?;
+        let credentials = inner.config.credentials().await?;
         let mut uri: http::Uri = format!("{endpoint}/")
             .parse()
             .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
@@ -224,10 +237,13 @@ impl Handle {
         if inner.meta.query_compatible {
             builder = builder.header("x-amzn-query-mode", "true");
         }
+        if let Some(encoding) = content_encoding {
+            builder = builder.header(http::header::CONTENT_ENCODING, encoding);
+        }
         let mut request = builder.body(body.clone())?;
         crate::sign::sign_request(
             &mut request,
-            credentials,
+            &credentials,
             region,
             inner.meta.signing_name,
             SystemTime::now(),
@@ -266,9 +282,17 @@ impl Handle {
             operation: O::NAME,
             source: Box::new(e),
         })?;
-        let body = O::serialize(input);
+        let mut body = O::serialize(input);
+        let mut encoding = None;
+        if O::REQUEST_COMPRESSION && self.inner.config.compression.applies_to(body.len()) {
+            body = gzip(&body).map_err(|e| SdkError::Construction {
+                operation: O::NAME,
+                source: Box::new(e),
+            })?;
+            encoding = Some("gzip");
+        }
         match self
-            .send(O::NAME, body, O::RETRYABLE, prefix.as_deref())
+            .send(O::NAME, body, O::RETRYABLE, prefix.as_deref(), encoding)
             .await
         {
             Ok(response) => parse_output::<O>(&response),
@@ -306,6 +330,7 @@ impl Handle {
         body: Vec<u8>,
         retryable_codes: &'static [&'static str],
         host_prefix: Option<&str>,
+        content_encoding: Option<&str>,
     ) -> Result<http::Response<Bytes>, Failure> {
         let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
@@ -313,7 +338,15 @@ impl Handle {
         let mut attempt = 1;
         loop {
             let request = self
-                .request(operation, &body, attempt, &invocation, host_prefix)
+                .request(
+                    operation,
+                    &body,
+                    attempt,
+                    &invocation,
+                    host_prefix,
+                    content_encoding,
+                )
+                .await
                 .map_err(Failure::Construction)?;
             match self.attempt(request).await {
                 Err(e) => {
@@ -542,6 +575,26 @@ fn default_transport(_config: &Config) -> Option<Arc<dyn Transport>> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn gzip_bodies_decompress_to_what_was_serialized() {
+        use std::io::Read as _;
+        let body: Vec<u8> = (0..20_000u32)
+            .flat_map(|i| (i % 251).to_le_bytes())
+            .collect();
+        let packed = gzip(&body).unwrap();
+        assert!(packed.len() < body.len());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&packed[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        assert_eq!(out, body);
+        let c = crate::CompressionConfig::default();
+        assert!(!c.applies_to(10_239) && c.applies_to(10_240));
+        assert!(!c.with_disabled(true).applies_to(1 << 20));
+        assert!(c.with_min_size(0).applies_to(0));
+        assert!(!c.with_min_size(usize::MAX).applies_to(10_485_759));
+    }
+
     fn response(status: u16, headers: &[(&str, &str)], body: &str) -> http::Response<Bytes> {
         let mut b = http::Response::builder().status(status);
         for (k, v) in headers {
@@ -550,8 +603,8 @@ mod tests {
         b.body(Bytes::from(body.to_string())).unwrap()
     }
 
-    #[test]
-    fn host_labels_are_checked_and_prefixed() {
+    #[tokio::test]
+    async fn host_labels_are_checked_and_prefixed() {
         assert_eq!(
             host_label("In", "Shard", Some("shard-1")).unwrap(),
             "shard-1"
@@ -581,7 +634,8 @@ mod tests {
         let handle = Handle::new(&META, config);
         let body = Bytes::from_static(b"{}");
         let r = handle
-            .request("Op", &body, 1, "id", Some("data-abc."))
+            .request("Op", &body, 1, "id", Some("data-abc."), None)
+            .await
             .unwrap();
         assert_eq!(
             r.uri().to_string(),

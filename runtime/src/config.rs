@@ -1,14 +1,23 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts, transport,
 //! set explicitly or read from the standard AWS environment and shared files.
 
+use crate::credentials::{
+    AwsCredentials, CacheSettings, CredentialsCache, CredentialsFailure, EnvProfileProvider,
+    ProvideCredentials, SharedCredentialsProvider, ENV_PROFILE_NAME,
+};
 use crate::transport::Transport;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// AWS credentials. `Debug` never shows the secret parts.
+/// Static AWS credentials (keys that do not expire, or a session the caller manages).
+/// `Debug` never shows the secret parts.
+///
+/// [`ConfigBuilder::credentials`] turns them into a provider; for credentials that
+/// expire and must be refreshed, use [`ConfigBuilder::credentials_provider`].
 #[derive(Clone, PartialEq, Eq)]
 pub struct Credentials {
     access_key_id: String,
@@ -43,6 +52,18 @@ impl Credentials {
     /// The session token, for temporary credentials.
     pub fn session_token(&self) -> Option<&str> {
         self.session_token.as_deref()
+    }
+}
+
+impl From<Credentials> for AwsCredentials {
+    fn from(c: Credentials) -> Self {
+        AwsCredentials::new(
+            c.access_key_id,
+            c.secret_access_key,
+            c.session_token,
+            None,
+            "Static",
+        )
     }
 }
 
@@ -169,11 +190,53 @@ impl TimeoutConfig {
 #[derive(Clone, Default)]
 pub struct Config {
     pub(crate) region: Option<String>,
-    pub(crate) credentials: Option<Credentials>,
+    pub(crate) credentials: Option<CredentialsCache>,
+    pub(crate) credentials_settings: CacheSettings,
     pub(crate) endpoint_url: Option<String>,
     pub(crate) retry: RetryConfig,
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) transport: Option<Arc<dyn Transport>>,
+    pub(crate) compression: CompressionConfig,
+}
+
+/// Request compression for operations with `@requestCompression`: on, from 10 KiB of
+/// body, unless turned off (`AWS_DISABLE_REQUEST_COMPRESSION`,
+/// `AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES`, or the profile keys of those names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CompressionConfig {
+    disabled: bool,
+    min_size: usize,
+}
+
+impl Default for CompressionConfig {
+    fn default() -> Self {
+        CompressionConfig {
+            disabled: false,
+            min_size: 10_240,
+        }
+    }
+}
+
+impl CompressionConfig {
+    /// The largest minimum size the SDKs accept (10 MiB).
+    pub const MAX_MIN_SIZE: usize = 10_485_760;
+
+    /// With `true`, bodies are never compressed.
+    pub fn with_disabled(mut self, disabled: bool) -> Self {
+        self.disabled = disabled;
+        self
+    }
+
+    /// Bodies smaller than this are sent as they are (capped at [`Self::MAX_MIN_SIZE`]).
+    pub fn with_min_size(mut self, bytes: usize) -> Self {
+        self.min_size = bytes.min(Self::MAX_MIN_SIZE);
+        self
+    }
+
+    /// Whether a body of `len` bytes is compressed.
+    pub fn applies_to(&self, len: usize) -> bool {
+        !self.disabled && len >= self.min_size
+    }
 }
 
 impl fmt::Debug for Config {
@@ -185,6 +248,7 @@ impl fmt::Debug for Config {
             .field("retry", &self.retry)
             .field("timeouts", &self.timeouts)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
+            .field("compression", &self.compression)
             .finish()
     }
 }
@@ -198,8 +262,32 @@ impl Config {
     /// A builder filled from the process environment and the shared AWS files, for a
     /// service whose `AWS_ENDPOINT_URL_<SERVICE>` suffix is `service_env` (such as
     /// `NETWORK_FIREWALL`).
+    ///
+    /// Credentials come from the default chain: without the `aws-config` feature, the
+    /// environment then the profile ([`EnvProfileProvider`]); with it, the official
+    /// `aws-config` default chain (`credentials::SdkDefaultChain`), built on first use
+    /// with the region found here.
+    /// Either way, a chain that finds nothing is reported when a call needs
+    /// credentials, not here.
     pub fn from_env(service_env: &str) -> ConfigBuilder {
-        ConfigBuilder::from_env_with(service_env, |k| std::env::var(k).ok())
+        let var = |k: &str| std::env::var(k).ok();
+        #[cfg(not(feature = "aws-config"))]
+        {
+            ConfigBuilder::from_env_with(service_env, var)
+        }
+        #[cfg(feature = "aws-config")]
+        {
+            let files = ProfileFiles::load(&var);
+            let b = ConfigBuilder::settings_from_env(service_env, &var, &files);
+            let mut chain = crate::credentials::SdkDefaultChain::new();
+            if let Some(region) = &b.config.region {
+                chain = chain.region(region.clone());
+            }
+            b.provider_named(
+                chain,
+                Cow::Borrowed("the aws-config default credentials chain"),
+            )
+        }
     }
 
     /// The region.
@@ -207,9 +295,25 @@ impl Config {
         self.region.as_deref()
     }
 
-    /// The credentials.
-    pub fn credentials(&self) -> Option<&Credentials> {
+    /// Credentials to sign with, from the configured provider through its cache:
+    /// the cached ones while fresh, else new ones (one fetch for all concurrent
+    /// callers). Fails when no provider is configured or the provider fails.
+    pub async fn credentials(&self) -> Result<AwsCredentials, CredentialsFailure> {
+        match &self.credentials {
+            Some(cache) => cache.credentials().await,
+            None => Err(CredentialsFailure::not_configured()),
+        }
+    }
+
+    /// The credentials provider with its cache, if one is configured. Clones of this
+    /// configuration, and the clients built from them, share the cache.
+    pub fn credentials_cache(&self) -> Option<&CredentialsCache> {
         self.credentials.as_ref()
+    }
+
+    /// The credentials provider, if one is configured.
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+        self.credentials.as_ref().map(CredentialsCache::provider)
     }
 
     /// The endpoint override.
@@ -248,15 +352,70 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the credentials.
-    pub fn credentials(mut self, credentials: Credentials) -> Self {
-        self.config.credentials = Some(credentials);
+    /// Signs with these static credentials.
+    pub fn credentials(self, credentials: Credentials) -> Self {
+        self.provider_named(
+            AwsCredentials::from(credentials),
+            Cow::Borrowed("the static credentials"),
+        )
+    }
+
+    /// Signs with credentials from `provider`: any implementation of the standard
+    /// [`ProvideCredentials`] trait (an `aws-config` provider, a
+    /// [`SharedCredentialsProvider`], your own). They are cached and refreshed
+    /// [`credentials_refresh_buffer`](Self::credentials_refresh_buffer) before they
+    /// expire; concurrent calls share one refresh. Errors name the provider by its type.
+    pub fn credentials_provider(self, provider: impl ProvideCredentials + 'static) -> Self {
+        fn name_of<P>(_: &P) -> String {
+            format!("the credentials provider `{}`", std::any::type_name::<P>())
+        }
+        let name = name_of(&provider);
+        self.provider_named(provider, Cow::Owned(name))
+    }
+
+    pub(crate) fn provider_named(
+        mut self,
+        provider: impl ProvideCredentials + 'static,
+        name: Cow<'static, str>,
+    ) -> Self {
+        self.config.credentials = Some(CredentialsCache::with_settings(
+            SharedCredentialsProvider::new(provider),
+            name,
+            self.config.credentials_settings,
+        ));
+        self
+    }
+
+    /// Sets how long before their expiry credentials are refreshed (five minutes by
+    /// default).
+    pub fn credentials_refresh_buffer(mut self, buffer: Duration) -> Self {
+        self.config.credentials_settings.refresh_buffer = buffer;
+        self.reconfigure_cache()
+    }
+
+    /// Sets how long one call to the credentials provider may take (five seconds by
+    /// default; `None` for no limit).
+    pub fn credentials_load_timeout(mut self, limit: Option<Duration>) -> Self {
+        self.config.credentials_settings.load_timeout = limit;
+        self.reconfigure_cache()
+    }
+
+    fn reconfigure_cache(mut self) -> Self {
+        if let Some(cache) = &self.config.credentials {
+            self.config.credentials = Some(cache.reconfigured(self.config.credentials_settings));
+        }
         self
     }
 
     /// Sends requests to this URL instead of the service's regional endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// Sets when request bodies of operations with `@requestCompression` are gzipped.
+    pub fn compression_config(mut self, compression: CompressionConfig) -> Self {
+        self.config.compression = compression;
         self
     }
 
@@ -290,8 +449,85 @@ impl ConfigBuilder {
     }
 
     /// Fills a builder from environment variables read through `var`, and the shared
-    /// config and credentials files they point at.
+    /// config and credentials files they point at. Credentials come from the
+    /// environment, then the profile ([`EnvProfileProvider`]), with or without the
+    /// `aws-config` feature.
     pub fn from_env_with(service_env: &str, var: impl Fn(&str) -> Option<String>) -> ConfigBuilder {
+        let files = ProfileFiles::load(&var);
+        let credentials = EnvProfileProvider::from_parts(&var, &files);
+        ConfigBuilder::settings_from_env(service_env, &var, &files)
+            .provider_named(credentials, Cow::Borrowed(ENV_PROFILE_NAME))
+    }
+
+    /// Region, endpoint and retries from the environment and the profile.
+    fn settings_from_env(
+        service_env: &str,
+        var: &dyn Fn(&str) -> Option<String>,
+        files: &ProfileFiles,
+    ) -> ConfigBuilder {
+        let non_empty = |k: &str| var(k).filter(|v| !v.trim().is_empty());
+        let mut b = ConfigBuilder::default();
+        b.config.region = non_empty("AWS_REGION")
+            .or_else(|| non_empty("AWS_DEFAULT_REGION"))
+            .or_else(|| files.config_get("region"));
+        b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
+            .or_else(|| non_empty("AWS_ENDPOINT_URL"))
+            .or_else(|| files.config_get("endpoint_url"));
+        if let Some(v) = non_empty("AWS_DISABLE_REQUEST_COMPRESSION")
+            .or_else(|| files.config_get("disable_request_compression"))
+        {
+            let disabled = v.trim().eq_ignore_ascii_case("true");
+            b.config.compression = b.config.compression.with_disabled(disabled);
+        }
+        if let Some(n) = non_empty("AWS_REQUEST_MIN_COMPRESSION_SIZE_BYTES")
+            .or_else(|| files.config_get("request_min_compression_size_bytes"))
+            .and_then(|v| v.trim().parse::<usize>().ok())
+        {
+            b.config.compression = b.config.compression.with_min_size(n);
+        }
+        if let Some(n) = non_empty("AWS_MAX_ATTEMPTS")
+            .or_else(|| files.config_get("max_attempts"))
+            .and_then(|v| v.trim().parse::<u32>().ok())
+        {
+            b.config.retry = b.config.retry.with_max_attempts(n);
+        }
+        b
+    }
+}
+
+type Profiles = BTreeMap<String, BTreeMap<String, String>>;
+
+/// The selected profile of the shared config and credentials files.
+pub(crate) struct ProfileFiles {
+    pub(crate) profile_name: String,
+    config_path: Option<PathBuf>,
+    creds_path: Option<PathBuf>,
+    /// `None` when the file could not be read.
+    config: Option<Profiles>,
+    creds: Option<Profiles>,
+}
+
+/// One of the shared files, for error messages.
+struct Source<'a> {
+    what: &'static str,
+    path: Option<&'a Path>,
+    present: bool,
+}
+
+impl Source<'_> {
+    fn describe(&self) -> String {
+        match (self.path, self.present) {
+            (None, _) => format!("the {} file (no home directory is set)", self.what),
+            (Some(p), true) => p.display().to_string(),
+            (Some(p), false) => format!("{} (not found)", p.display()),
+        }
+    }
+}
+
+impl ProfileFiles {
+    /// Finds and reads the files as `AWS_PROFILE`, `AWS_CONFIG_FILE`,
+    /// `AWS_SHARED_CREDENTIALS_FILE` and `HOME` (read through `var`) say.
+    pub(crate) fn load(var: &dyn Fn(&str) -> Option<String>) -> Self {
         let non_empty = |k: &str| var(k).filter(|v| !v.trim().is_empty());
         let profile_name = non_empty("AWS_PROFILE").unwrap_or_else(|| "default".to_string());
         let home = non_empty("HOME")
@@ -303,54 +539,61 @@ impl ConfigBuilder {
         let creds_path = non_empty("AWS_SHARED_CREDENTIALS_FILE")
             .map(PathBuf::from)
             .or_else(|| home.as_ref().map(|h| h.join(".aws").join("credentials")));
-        let config_file = config_path
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .map(|s| parse_profiles(&s, true))
-            .unwrap_or_default();
-        let creds_file = creds_path
-            .and_then(|p| std::fs::read_to_string(p).ok())
-            .map(|s| parse_profiles(&s, false))
-            .unwrap_or_default();
-        let from_config = config_file.get(&profile_name);
-        let from_creds = creds_file.get(&profile_name);
-        let profile = |k: &str| {
-            from_creds
-                .and_then(|p| p.get(k))
-                .or_else(|| from_config.and_then(|p| p.get(k)))
-                .cloned()
+        let read = |p: &Option<PathBuf>, config_file: bool| {
+            p.as_ref()
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .map(|s| parse_profiles(&s, config_file))
         };
-
-        let mut b = ConfigBuilder::default();
-        b.config.region = non_empty("AWS_REGION")
-            .or_else(|| non_empty("AWS_DEFAULT_REGION"))
-            .or_else(|| from_config.and_then(|p| p.get("region").cloned()));
-        b.config.credentials = match (
-            non_empty("AWS_ACCESS_KEY_ID"),
-            non_empty("AWS_SECRET_ACCESS_KEY"),
-        ) {
-            (Some(id), Some(secret)) => {
-                Some(Credentials::new(id, secret, non_empty("AWS_SESSION_TOKEN")))
-            }
-            _ => match (
-                profile("aws_access_key_id"),
-                profile("aws_secret_access_key"),
-            ) {
-                (Some(id), Some(secret)) => {
-                    Some(Credentials::new(id, secret, profile("aws_session_token")))
-                }
-                _ => None,
-            },
-        };
-        b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
-            .or_else(|| non_empty("AWS_ENDPOINT_URL"))
-            .or_else(|| from_config.and_then(|p| p.get("endpoint_url").cloned()));
-        if let Some(n) = non_empty("AWS_MAX_ATTEMPTS")
-            .or_else(|| from_config.and_then(|p| p.get("max_attempts").cloned()))
-            .and_then(|v| v.trim().parse::<u32>().ok())
-        {
-            b.config.retry = b.config.retry.with_max_attempts(n);
+        ProfileFiles {
+            profile_name,
+            config: read(&config_path, true),
+            creds: read(&creds_path, false),
+            config_path,
+            creds_path,
         }
-        b
+    }
+
+    fn section<'a>(&'a self, file: &'a Option<Profiles>) -> Option<&'a BTreeMap<String, String>> {
+        file.as_ref().and_then(|f| f.get(&self.profile_name))
+    }
+
+    /// A key of the profile: from the credentials file, else the config file.
+    pub(crate) fn get(&self, key: &str) -> Option<String> {
+        self.section(&self.creds)
+            .and_then(|p| p.get(key))
+            .or_else(|| self.section(&self.config).and_then(|p| p.get(key)))
+            .cloned()
+    }
+
+    /// A key of the profile in the config file.
+    pub(crate) fn config_get(&self, key: &str) -> Option<String> {
+        self.section(&self.config).and_then(|p| p.get(key)).cloned()
+    }
+
+    /// Whether either file has the profile.
+    pub(crate) fn has_profile(&self) -> bool {
+        self.section(&self.creds).is_some() || self.section(&self.config).is_some()
+    }
+
+    /// Names the credentials file, then the config file, for error messages.
+    pub(crate) fn describe_sources(&self) -> String {
+        let [a, b] = self.sources();
+        format!("{} or {}", a.describe(), b.describe())
+    }
+
+    fn sources(&self) -> [Source<'_>; 2] {
+        [
+            Source {
+                what: "shared credentials",
+                path: self.creds_path.as_deref(),
+                present: self.creds.is_some(),
+            },
+            Source {
+                what: "shared config",
+                path: self.config_path.as_deref(),
+                present: self.config.is_some(),
+            },
+        ]
     }
 }
 
@@ -394,8 +637,8 @@ mod tests {
     use super::*;
     use std::collections::HashMap;
 
-    #[test]
-    fn environment_variables_win_over_files() {
+    #[tokio::test]
+    async fn environment_variables_win_over_files() {
         let dir = std::env::temp_dir().join(format!("awsjson-runtime-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
@@ -417,7 +660,7 @@ mod tests {
         vars.insert("AWS_PROFILE", "other".into());
         let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
         assert_eq!(c.region(), Some("ap-south-1"));
-        assert_eq!(c.credentials().unwrap().access_key_id(), "AKIDFILE");
+        assert_eq!(c.credentials().await.unwrap().access_key_id(), "AKIDFILE");
         assert_eq!(c.endpoint_url(), Some("http://localhost:1"));
 
         vars.insert("AWS_REGION", "us-east-2".into());
@@ -427,13 +670,55 @@ mod tests {
         vars.insert("AWS_ENDPOINT_URL_X", "http://127.0.0.1:9".into());
         let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
         assert_eq!(c.region(), Some("us-east-2"));
-        let creds = c.credentials().unwrap();
+        let creds = c.credentials().await.unwrap();
         assert_eq!(
             (creds.access_key_id(), creds.session_token()),
             ("AKIDENV", Some("TOKEN"))
         );
         assert_eq!(c.endpoint_url(), Some("http://127.0.0.1:9"));
         assert!(!format!("{c:?}").contains("SECRETENV"));
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_chain_that_finds_nothing_says_why_for_each_source() {
+        let dir =
+            std::env::temp_dir().join(format!("awsjson-runtime-chain-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config"),
+            "[profile sso]\nsso_session = corp\n[profile half]\naws_access_key_id = AKID\n",
+        )
+        .unwrap();
+        let config_file = dir.join("config").display().to_string();
+        let missing = dir.join("missing").display().to_string();
+        let error = |profile: &str, extra: &[(&str, &str)]| {
+            let mut vars: HashMap<String, String> = HashMap::new();
+            vars.insert("AWS_CONFIG_FILE".into(), config_file.clone());
+            vars.insert("AWS_SHARED_CREDENTIALS_FILE".into(), missing.clone());
+            vars.insert("AWS_PROFILE".into(), profile.into());
+            for (k, v) in extra {
+                vars.insert(k.to_string(), v.to_string());
+            }
+            let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
+            async move { c.credentials().await.unwrap_err().to_string() }
+        };
+        let e = error("nope", &[]).await;
+        assert!(
+            e.starts_with("no credentials: the default chain (environment, then profile) found none: environment: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set; profile `nope`: no such profile in "),
+            "{e}"
+        );
+        assert!(e.contains("missing (not found) or "), "{e}");
+        let e = error("sso", &[("AWS_ACCESS_KEY_ID", "AKID")]).await;
+        assert!(
+            e.contains("environment: AWS_SECRET_ACCESS_KEY is not set; profile `sso`: it uses `sso_session`"),
+            "{e}"
+        );
+        let e = error("half", &[]).await;
+        assert!(
+            e.contains("profile `half`: no aws_secret_access_key in "),
+            "{e}"
+        );
         std::fs::remove_dir_all(dir).unwrap();
     }
 

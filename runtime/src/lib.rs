@@ -8,10 +8,13 @@
 
 pub mod client;
 pub mod config;
+pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod json;
 pub mod paginate;
+#[cfg(feature = "test-util")]
+pub mod protocol_test;
 pub mod sign;
 #[cfg(feature = "test-util")]
 pub mod test_util;
@@ -19,7 +22,10 @@ pub mod transport;
 pub mod types;
 
 pub use client::{Handle, Operation, ServiceMeta};
-pub use config::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+pub use config::{
+    CompressionConfig, Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
+};
+pub use credentials::{CredentialsFailure, ProvideCredentials, SharedCredentialsProvider};
 pub use error::{
     BuildError, ErrorMetadata, FromUnhandled, ProvideErrorMetadata, SdkError, TransportError,
     TransportErrorKind, Unhandled,

@@ -1,6 +1,6 @@
 //! SigV4 request signing through the `aws-sigv4` crate.
 
-use crate::config::Credentials;
+use crate::credentials::AwsCredentials;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
 use bytes::Bytes;
@@ -9,22 +9,15 @@ use std::time::SystemTime;
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
 /// Signs `request` in place: adds `x-amz-date`, `authorization` and, for temporary
-/// credentials, `x-amz-security-token`.
+/// credentials, `x-amz-security-token` (covered by the signature).
 pub fn sign_request(
     request: &mut http::Request<Bytes>,
-    credentials: &Credentials,
+    credentials: &AwsCredentials,
     region: &str,
     signing_name: &str,
     time: SystemTime,
 ) -> Result<(), BoxError> {
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_string),
-        None,
-        "awsjson-runtime",
-    )
-    .into();
+    let identity = credentials.clone().into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)
