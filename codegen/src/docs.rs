@@ -500,7 +500,10 @@ mod tests {
     fn characters_rustc_refuses_never_reach_a_doc_comment() {
         let text = "a\u{202E}b\u{2066}c\u{2069}d\u{0}e\u{7}f\tg\rh\u{1b}[31mi";
         assert_eq!(rustdoc(text), "abcdef g h\\[31mi");
-        for c in ['\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'] {
+        for c in [
+            '\u{202A}', '\u{202B}', '\u{202C}', '\u{202D}', '\u{202E}', '\u{2066}', '\u{2067}',
+            '\u{2068}', '\u{2069}',
+        ] {
             assert!(!rustdoc(&format!("x{c}y")).contains(c));
             assert!(!super::clean_chars(&format!("x{c}y")).contains(c));
         }

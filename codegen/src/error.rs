@@ -18,6 +18,10 @@ pub struct Diagnostic {
     pub message: String,
     /// The 1-based line in the model file where `path` points, when it could be found.
     pub line: Option<usize>,
+    /// The model file, when the model was read from several files or by name.
+    pub file: Option<String>,
+    /// The 1-based column, when known.
+    pub column: Option<usize>,
 }
 
 impl Diagnostic {
@@ -31,6 +35,8 @@ impl Diagnostic {
             path: path.into(),
             message: message.into(),
             line: None,
+            file: None,
+            column: None,
         }
     }
 }
@@ -41,8 +47,11 @@ impl fmt::Display for Diagnostic {
             write!(f, "{}: ", self.subject)?;
         }
         write!(f, "{} (at {}", self.message, self.path)?;
-        if let Some(line) = self.line {
-            write!(f, ", line {line}")?;
+        match (&self.file, self.line, self.column) {
+            (Some(file), Some(line), Some(col)) => write!(f, ", {file}:{line}:{col}")?,
+            (Some(file), Some(line), None) => write!(f, ", {file}:{line}")?,
+            (None, Some(line), _) => write!(f, ", line {line}")?,
+            _ => {}
         }
         f.write_str(")")
     }
@@ -104,8 +113,12 @@ fn path_keys(path: &str) -> Option<Vec<String>> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Error {
+    /// An IDL file has a syntax or resolution error.
+    Idl(crate::idl::IdlError),
     /// The input is not JSON.
     Syntax {
+        /// The file, when known.
+        file: Option<String>,
         /// 1-based line of the syntax error.
         line: usize,
         /// 1-based column of the syntax error.
@@ -133,6 +146,14 @@ impl Error {
         Error::Invalid(vec![Diagnostic::new(subject, path, message)])
     }
 
+    /// Names the file a JSON syntax error is in.
+    pub fn in_file(mut self, name: &str) -> Self {
+        if let Error::Syntax { file, .. } = &mut self {
+            *file = Some(name.to_string());
+        }
+        self
+    }
+
     /// Adds line numbers to the diagnostics, from the model's text.
     pub fn with_lines(mut self, text: &[u8]) -> Self {
         if let (Error::Invalid(ds), Ok(text)) = (&mut self, std::str::from_utf8(text)) {
@@ -155,7 +176,18 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Idl(e) => write!(f, "{e}"),
             Error::Syntax {
+                file: Some(file),
+                line,
+                column,
+                message,
+            } => write!(
+                f,
+                "the model is not valid JSON: {message} ({file}:{line}:{column})"
+            ),
+            Error::Syntax {
+                file: None,
                 line,
                 column,
                 message,

@@ -82,6 +82,44 @@ pub struct Operation {
     pub paginator: Option<Paginator>,
     /// The `@endpoint(hostPrefix)` of the operation, in parts.
     pub host_prefix: Option<Vec<HostPart>>,
+    /// Whether `@requestCompression` asks for gzip (the one encoding clients support).
+    pub request_compression: bool,
+    /// The Smithy protocol compliance tests of the operation and of the errors it is
+    /// the first operation to list (only when they were asked for).
+    pub protocol_tests: Vec<ProtocolTest>,
+}
+
+/// One `smithy.test` case that applies to this client.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ProtocolTest {
+    /// The case id, as in the model.
+    pub id: String,
+    /// The test function's name.
+    pub fn_name: String,
+    /// What the case checks.
+    pub kind: ProtocolTestKind,
+    /// The case as written in the model (`params`, `method`, `body`, ...).
+    pub case: Value,
+    /// Why the case is skipped (a case for servers, or a known failure), if it is.
+    pub skip: Option<String>,
+    /// Whether the case is only counted as skipped, with no test body (server cases).
+    pub server_only: bool,
+}
+
+/// What a protocol test checks.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProtocolTestKind {
+    /// The request the client sends for `params`.
+    Request,
+    /// The output the client parses from a response.
+    Response,
+    /// The error the client parses from a response.
+    Error {
+        /// The variant in the operation's error enum.
+        variant: String,
+        /// The error structure's name in `types`.
+        type_name: String,
+    },
 }
 
 /// A part of a host prefix.
@@ -272,14 +310,20 @@ pub enum Type {
     Blob,
     Timestamp(TimestampFormat),
     Document,
-    List { member: Box<Type>, sparse: bool },
+    List {
+        member: Box<Type>,
+        sparse: bool,
+    },
     /// A map; the key is `Type::String` or a string enum.
     Map {
         key: Box<Type>,
         value: Box<Type>,
         sparse: bool,
     },
-    Named { name: String, kind: NamedKind },
+    Named {
+        name: String,
+        kind: NamedKind,
+    },
 }
 
 /// The kind of a named type.

@@ -6,6 +6,7 @@
 //! operations and decides every Rust name, and the emitters in [`emit`] turn the
 //! [`ir`] into files, rendered with `prettyplease`.
 
+pub mod assemble;
 pub mod docs;
 pub mod emit;
 pub mod error;
@@ -16,6 +17,7 @@ pub mod model;
 pub mod names;
 pub mod validate;
 
+pub use assemble::Source;
 pub use error::{Diagnostic, Error, Result};
 pub use lower::Options;
 
@@ -41,6 +43,45 @@ pub struct Layout {
     /// Whether the crates get the dev-dependencies of this repository's hand-written
     /// tests (the runtime's test server, proptest).
     pub test_deps: bool,
+}
+
+/// Reads a model of one or more files (`.smithy` IDL or `.json` AST, in any mix) and
+/// generates the client crate and paginator crate for it. Diagnostics name the file,
+/// line and column.
+pub fn generate_sources(sources: &[Source], options: &Options, layout: &Layout) -> Result<Output> {
+    let assembled = assemble::assemble(sources)?;
+    let locator = &assembled.locator;
+    let run = || -> Result<Output> {
+        let model = model::load_value(&assembled.document)?;
+        let warnings = validate::validate(&model)?;
+        let service = lower::lower(&model, options)?;
+        let mut out = emit::emit(&service, layout)?;
+        let mut model_warnings: Vec<String> = warnings
+            .into_iter()
+            .map(|mut d| {
+                locator.annotate_one(&mut d);
+                d.to_string()
+            })
+            .collect();
+        model_warnings.append(&mut out.warnings);
+        out.warnings = model_warnings;
+        Ok(out)
+    };
+    run().map_err(|e| locator.annotate(e))
+}
+
+/// The services of a model whose protocol this generator speaks, by shape id.
+pub fn supported_services(sources: &[Source]) -> Result<Vec<String>> {
+    let assembled = assemble::assemble(sources)?;
+    let model =
+        model::load_value(&assembled.document).map_err(|e| assembled.locator.annotate(e))?;
+    Ok(model
+        .shapes
+        .values()
+        .filter(|s| matches!(s.kind, model::Kind::Service(_)))
+        .filter(|s| lower::protocol_of(s).is_some())
+        .map(|s| s.id.clone())
+        .collect())
 }
 
 /// Reads a model and generates the client crate and paginator crate for it.

@@ -19,6 +19,11 @@ pub struct Options {
     pub operations: Option<Vec<String>>,
     /// Overrides the package name of the generated crate.
     pub crate_name: Option<String>,
+    /// Whether to generate the model's `smithy.test` protocol tests.
+    pub protocol_tests: bool,
+    /// Protocol test cases known to fail, by id, with the reason: generated as
+    /// ignored tests.
+    pub known_failures: BTreeMap<String, String>,
 }
 
 /// Methods of builders and types that a member's name must not take.
@@ -560,9 +565,8 @@ impl<'m> Lowerer<'m> {
         }
         // `Unknown` is the catch-all; names that collide are resolved by the one rule.
         let wanted: Vec<String> = variants.iter().map(|v| v.ident.clone()).collect();
-        let idents = crate::names::assign_unique(&wanted, &["Unknown"], "Value", |n| {
-            vec![n.to_string()]
-        });
+        let idents =
+            crate::names::assign_unique(&wanted, &["Unknown"], "Value", |n| vec![n.to_string()]);
         for (v, ident) in variants.iter_mut().zip(idents) {
             v.ident = ident;
         }
@@ -818,6 +822,90 @@ impl<'m> Lowerer<'m> {
         Some(parts)
     }
 
+    /// The `smithy.test` cases of an operation and of its errors that apply to a client
+    /// of this protocol.
+    #[allow(clippy::too_many_arguments)]
+    fn protocol_tests(
+        &mut self,
+        op: &Shape,
+        op_errors: &[String],
+        service_errors: &[String],
+        errors: &[OperationError],
+        protocol: Option<Protocol>,
+        opts: &Options,
+        tested_errors: &mut BTreeSet<String>,
+    ) -> Vec<ProtocolTest> {
+        let protocol_id = match protocol {
+            Some(Protocol::AwsJson10) => AWS_JSON_1_0,
+            Some(Protocol::AwsJson11) => AWS_JSON_1_1,
+            None => return Vec::new(),
+        };
+        let mut out = Vec::new();
+        let mut add = |case: &Value, kind: ProtocolTestKind, malformed: bool| {
+            let Some(id) = case.get("id").and_then(Value::as_str) else {
+                return;
+            };
+            if case.get("protocol").and_then(Value::as_str) != Some(protocol_id) {
+                return;
+            }
+            let server = case.get("appliesTo").and_then(Value::as_str) == Some("server");
+            let skip = if malformed {
+                Some("a malformed-request case: it tests servers".to_string())
+            } else if server {
+                Some("a case for servers (`appliesTo: server`)".to_string())
+            } else {
+                opts.known_failures.get(id).cloned()
+            };
+            out.push(ProtocolTest {
+                id: id.to_string(),
+                fn_name: String::new(),
+                kind,
+                case: case.clone(),
+                skip,
+                server_only: malformed || server,
+            });
+        };
+        let cases = |shape: &Shape, t: &str| -> Vec<Value> {
+            shape
+                .traits
+                .get(t)
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        };
+        for c in cases(op, HTTP_REQUEST_TESTS) {
+            add(&c, ProtocolTestKind::Request, false);
+        }
+        for c in cases(op, HTTP_RESPONSE_TESTS) {
+            add(&c, ProtocolTestKind::Response, false);
+        }
+        for c in cases(op, HTTP_MALFORMED_REQUEST_TESTS) {
+            add(&c, ProtocolTestKind::Request, true);
+        }
+        for e in op_errors.iter().chain(service_errors) {
+            if !tested_errors.insert(e.clone()) {
+                continue;
+            }
+            let (Some(shape), Some(err)) = (
+                self.shape(e),
+                errors.iter().find(|x| x.code == shape_name(e)),
+            ) else {
+                continue;
+            };
+            for c in cases(shape, HTTP_RESPONSE_TESTS) {
+                add(
+                    &c,
+                    ProtocolTestKind::Error {
+                        variant: err.variant.clone(),
+                        type_name: err.type_name.clone(),
+                    },
+                    false,
+                );
+            }
+        }
+        out
+    }
+
     fn unsupported_reason(&self, op: &crate::model::Operation) -> Option<String> {
         for (what, id) in [("input", &op.input), ("output", &op.output)] {
             let shape = self.shape(id)?;
@@ -834,6 +922,17 @@ impl<'m> Lowerer<'m> {
                 }
             }
         }
+        None
+    }
+}
+
+/// The protocol of a service shape, if the generator speaks it.
+pub fn protocol_of(service: &Shape) -> Option<Protocol> {
+    if service.has(AWS_JSON_1_0) {
+        Some(Protocol::AwsJson10)
+    } else if service.has(AWS_JSON_1_1) {
+        Some(Protocol::AwsJson11)
+    } else {
         None
     }
 }
@@ -869,13 +968,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| endpoint_prefix.clone());
-    let protocol = if service.has(AWS_JSON_1_0) {
-        Some(Protocol::AwsJson10)
-    } else if service.has(AWS_JSON_1_1) {
-        Some(Protocol::AwsJson11)
-    } else {
-        None
-    };
+    let protocol = protocol_of(service);
     let package = opts
         .crate_name
         .clone()
@@ -1001,6 +1094,9 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     // Operations, in name order.
     let mut operations = Vec::new();
     let mut op_names: BTreeMap<String, String> = BTreeMap::new();
+    // Each error's protocol tests go with the first operation that lists it.
+    let mut tested_errors: BTreeSet<String> = BTreeSet::new();
+    ops.sort_by_key(|s| type_ident(&l.renamed(&s.id)));
     for shape in &ops {
         let Kind::Operation(o) = &shape.kind else {
             continue;
@@ -1060,6 +1156,19 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             None
         };
         let host_prefix = l.host_prefix(shape, &o.input);
+        let protocol_tests = if opts.protocol_tests {
+            l.protocol_tests(
+                shape,
+                &o.errors,
+                &svc.errors,
+                &errors,
+                protocol,
+                opts,
+                &mut tested_errors,
+            )
+        } else {
+            Vec::new()
+        };
         let named = |id: &str| {
             if id == "smithy.api#Unit" {
                 None
@@ -1067,7 +1176,15 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 l.names.get(id).cloned()
             }
         };
+        let request_compression = shape
+            .traits
+            .get(REQUEST_COMPRESSION)
+            .and_then(|t| t.get("encodings"))
+            .and_then(Value::as_array)
+            .is_some_and(|e| e.iter().any(|x| x.as_str() == Some("gzip")));
         operations.push(Operation {
+            request_compression,
+            protocol_tests,
             wire_name: shape.name().to_string(),
             type_name,
             fn_name,
@@ -1083,6 +1200,22 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         });
     }
     operations.sort_by(|a, b| a.type_name.cmp(&b.type_name));
+    // Test function names are unique in the one test file.
+    let wanted: Vec<String> = operations
+        .iter()
+        .flat_map(|o| {
+            o.protocol_tests
+                .iter()
+                .map(|t| crate::names::snake_case(&t.id))
+        })
+        .collect();
+    let mut fn_names =
+        crate::names::assign_unique(&wanted, &[], "_case", |n| vec![n.to_string()]).into_iter();
+    for op in &mut operations {
+        for t in &mut op.protocol_tests {
+            t.fn_name = crate::names::escape(fn_names.next().unwrap_or_default());
+        }
+    }
 
     if !l.problems.is_empty() {
         return Err(Error::Invalid(l.problems));

@@ -669,17 +669,20 @@ impl<'de> serde::de::Visitor<'de> for StrictVisitor {
 }
 
 /// Parses JSON text, turning a syntax error into [`Error::Syntax`] with its position.
-fn parse_json(bytes: &[u8]) -> Result<Value> {
-    serde_json::from_slice::<Strict>(bytes).map(|s| s.0).map_err(|e| Error::Syntax {
-        line: e.line(),
-        column: e.column(),
-        message: e
-            .to_string()
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_string(),
-    })
+pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
+    serde_json::from_slice::<Strict>(bytes)
+        .map(|s| s.0)
+        .map_err(|e| Error::Syntax {
+            file: None,
+            line: e.line(),
+            column: e.column(),
+            message: e
+                .to_string()
+                .split(" at line ")
+                .next()
+                .unwrap_or_default()
+                .to_string(),
+        })
 }
 
 /// Reads a parsed JSON AST document.

@@ -14,9 +14,14 @@ fn layout() -> Layout {
 
 #[test]
 fn emitted_code() {
+    // With the models' own `smithy.test` cases, so that the test emitter is snapshotted too.
+    let options = Options {
+        protocol_tests: true,
+        ..Options::default()
+    };
     insta::glob!("models/*.json", |path| {
         let bytes = std::fs::read(path).unwrap();
-        let out = generate(&bytes, &Options::default(), &layout())
+        let out = generate(&bytes, &options, &layout())
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let stem = path.file_stem().unwrap().to_string_lossy().to_string();
         for (file, content) in &out.files {

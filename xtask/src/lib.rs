@@ -29,12 +29,16 @@ pub(crate) const USAGE: &str = "usage:
       print benchmark figures as `name value unit` lines
   cargo xtask codegen [--check]
       regenerate generated/ from model/ (--check: write nothing, fail if stale)
-  cargo xtask codegen --model FILE [--operations A,B] [--service ID] [--crate-name NAME] --out DIR [--check]
-      generate the client and paginator crates of any Smithy JSON AST model into DIR";
+  cargo xtask codegen --model PATH [--model PATH ...] [--operations A,B] [--service ID] [--crate-name NAME] [--protocol-tests] --out DIR [--check]
+      generate the client and paginator crates of any Smithy model into DIR: each PATH is
+      a .smithy (IDL) or .json (AST) file or a folder of them, merged into one model;
+      --protocol-tests also writes the model's smithy.test cases as tests
+  cargo xtask ast PATH...
+      print the JSON AST of the merged model (as `smithy ast` does)";
 
 struct Args {
     check: bool,
-    model: Option<PathBuf>,
+    model: Vec<PathBuf>,
     out: Option<PathBuf>,
     options: Options,
 }
@@ -48,7 +52,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     }
     let mut a = Args {
         check: false,
-        model: None,
+        model: Vec::new(),
         out: None,
         options: Options::default(),
     };
@@ -60,7 +64,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         };
         match arg.as_str() {
             "--check" => a.check = true,
-            "--model" => a.model = Some(PathBuf::from(value("--model")?)),
+            "--model" => a.model.push(PathBuf::from(value("--model")?)),
+            "--protocol-tests" => a.options.protocol_tests = true,
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
             "--service" => a.options.service = Some(value("--service")?),
             "--crate-name" => a.options.crate_name = Some(value("--crate-name")?),
@@ -79,7 +84,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
     }
-    if a.model.is_some() != a.out.is_some() {
+    if a.model.is_empty() == a.out.is_some() {
         return Err(format!("`--model` and `--out` go together\n{USAGE}"));
     }
     Ok(a)
@@ -91,12 +96,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("test") if args.len() == 1 => return crate::tasks::test(),
         Some("bench") if args.len() == 1 => return crate::tasks::bench(),
         Some("protocol-test") if args.len() == 1 => return crate::tasks::protocol_test_only(),
+        Some("ast") => return ast(&args[1..]),
         _ => {}
     }
     let a = parse_args(args)?;
     let root = repo_root();
-    let (models, out_dir, workspace) = match (&a.model, &a.out) {
-        (Some(m), Some(o)) => (vec![m.clone()], o.clone(), true),
+    let (models, out_dir, workspace) = match (a.model.is_empty(), &a.out) {
+        (false, Some(o)) => (a.model.clone(), o.clone(), true),
         _ => (
             model_files(&root.join("model"))?,
             root.join("generated"),
@@ -110,12 +116,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
         &out_dir,
         &runtime,
         workspace,
-        a.model.is_none(),
+        a.model.is_empty(),
     )?;
     for w in &output.warnings {
         eprintln!("warning: {w}");
     }
-    let fix = if a.model.is_some() {
+    let fix = if !a.model.is_empty() {
         "rerun the same command without --check".to_string()
     } else {
         "run `cargo xtask codegen`".to_string()
@@ -151,22 +157,34 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-/// The `.json` files of a model folder, sorted.
+/// The `.smithy` and `.json` files of a model folder, sorted.
 pub fn model_files(dir: &Path) -> Result<Vec<PathBuf>, String> {
-    let entries =
-        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut files: Vec<PathBuf> = entries
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    let files = codegen::assemble::collect_files(&[dir.to_path_buf()])
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     if files.is_empty() {
-        return Err(format!("no .json model in {}", dir.display()));
+        return Err(format!("no .smithy or .json model in {}", dir.display()));
     }
     Ok(files)
 }
 
-/// Reads the model files (merging several into one model) and generates.
+/// Reads the model files (`.smithy` and `.json`, merged into one model).
+pub fn read_sources(models: &[PathBuf]) -> Result<Vec<codegen::Source>, String> {
+    let files = codegen::assemble::collect_files(models)
+        .map_err(|e| format!("cannot read the model files: {e}"))?;
+    if files.is_empty() {
+        return Err("no .smithy or .json model file given".to_string());
+    }
+    files
+        .iter()
+        .map(|path| {
+            let text = std::fs::read_to_string(path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok(codegen::Source::new(path.display().to_string(), text))
+        })
+        .collect()
+}
+
+/// Reads the model files and generates.
 pub fn generate(
     models: &[PathBuf],
     options: &Options,
@@ -175,47 +193,28 @@ pub fn generate(
     workspace: bool,
     test_deps: bool,
 ) -> Result<Output, String> {
-    let mut merged: Option<serde_json_merge::Doc> = None;
-    for path in models {
-        let bytes =
-            std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let doc = serde_json_merge::Doc {
-            path: path.clone(),
-            bytes,
-        };
-        merged = Some(match merged {
-            None => doc,
-            Some(prev) => serde_json_merge::merge(prev, doc)?,
-        });
-    }
-    let doc = merged.ok_or("no model given")?;
+    let sources = read_sources(models)?;
     let runtime_path = relative_path(&out_dir.join("crate"), runtime);
     let layout = Layout {
         runtime_path,
         workspace,
         test_deps,
     };
-    codegen::generate(&doc.bytes, options, &layout)
-        .map_err(|e| format!("{}: {e}", doc.path.display()))
+    codegen::generate_sources(&sources, options, &layout).map_err(|e| e.to_string())
 }
 
-/// Merging several model files: their `shapes` are combined.
-mod serde_json_merge {
-    use std::path::PathBuf;
-
-    pub struct Doc {
-        pub path: PathBuf,
-        pub bytes: Vec<u8>,
+/// `cargo xtask ast FILE...`: the JSON AST of the merged model, as `smithy ast` prints it.
+fn ast(paths: &[String]) -> Result<(), String> {
+    if paths.is_empty() {
+        return Err(format!(
+            "`ast` needs at least one model file or folder\n{USAGE}"
+        ));
     }
-
-    pub fn merge(a: Doc, b: Doc) -> Result<Doc, String> {
-        codegen::model::merge_documents(&a.bytes, &b.bytes)
-            .map(|bytes| Doc {
-                path: a.path.with_file_name("(model files)"),
-                bytes,
-            })
-            .map_err(|e| format!("{} + {}: {e}", a.path.display(), b.path.display()))
-    }
+    let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
+    let sources = read_sources(&paths)?;
+    let assembled = codegen::assemble::assemble(&sources).map_err(|e| e.to_string())?;
+    println!("{}", codegen::assemble::to_json_ast(&assembled));
+    Ok(())
 }
 
 fn absolute(p: &Path) -> PathBuf {

@@ -167,6 +167,7 @@ pub fn test() -> Result<(), String> {
             run_tests(&mut cmd, "cargo test --features time,chrono", &mut tally)
         })
         .and_then(|()| protocol_tests(&mut tally))
+        .and_then(|()| compliance_suites(&mut tally))
         .and_then(|()| moto(&mut tally));
     println!(
         "summary: {} passed, {} failed, {} skipped",
@@ -175,9 +176,160 @@ pub fn test() -> Result<(), String> {
     result
 }
 
-/// Only the behaviour tests of the generated test models (`cargo xtask protocol-test`).
+/// Only the behaviour tests of the generated test models and the protocol compliance
+/// suites (`cargo xtask protocol-test`).
 pub fn protocol_test_only() -> Result<(), String> {
-    protocol_tests(&mut Tally::default())
+    let mut tally = Tally::default();
+    protocol_tests(&mut tally)?;
+    compliance_suites(&mut tally)
+}
+
+/// The protocols whose official compliance suites run, by their folder under
+/// `../shared/smithy/protocol-tests/aws/`.
+const SUITES: &[&str] = &["awsJson1_0", "awsJson1_1"];
+
+/// Our own test models that carry `smithy.test` cases of their own.
+const OWN_SUITE_MODELS: &[&str] = &["errors", "shapes"];
+
+/// The cases known to fail, with the reason: `xtask/known-failures.txt`.
+fn known_failures() -> Result<std::collections::BTreeMap<String, String>, String> {
+    let path = repo_root().join("xtask").join("known-failures.txt");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(':'))
+        .map(|(id, why)| (id.trim().to_string(), why.trim().to_string()))
+        .collect())
+}
+
+/// The Smithy protocol compliance suites (and our own models' `smithy.test` cases):
+/// every supported service of each suite is generated with its tests into one
+/// workspace, built once, then each suite's tests run and are counted.
+fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
+    let root = repo_root();
+    let out = root.join("target").join("protocol-test").join("suites");
+    let _ = std::fs::remove_dir_all(&out);
+    std::fs::create_dir_all(&out).map_err(|e| format!("cannot create {}: {e}", out.display()))?;
+    let known = known_failures()?;
+    let runtime = root.join("runtime");
+    // Each suite: its name and the model files.
+    let mut suites: Vec<(String, Vec<PathBuf>)> = Vec::new();
+    let shared = root.parent().map(|p| {
+        p.join("shared")
+            .join("smithy")
+            .join("protocol-tests")
+            .join("aws")
+    });
+    match shared.filter(|p| p.is_dir()) {
+        Some(aws) => {
+            for s in SUITES {
+                suites.push((
+                    s.to_string(),
+                    vec![aws.join(s), aws.join("shared-types.smithy"), aws.join("aws-config.smithy")],
+                ));
+            }
+        }
+        None => println!("protocol tests: ../shared/smithy/protocol-tests is not there; the official suites are skipped"),
+    }
+    for m in OWN_SUITE_MODELS {
+        suites.push((
+            format!("own:{m}"),
+            vec![root
+                .join("codegen")
+                .join("tests")
+                .join("models")
+                .join(format!("{m}.json"))],
+        ));
+    }
+    let mut members: Vec<(String, String)> = Vec::new();
+    let mut exclude = Vec::new();
+    for (suite, files) in &suites {
+        let sources = crate::read_sources(files)?;
+        let services =
+            codegen::supported_services(&sources).map_err(|e| format!("{suite}: {e}"))?;
+        for service in services {
+            let crate_name = format!(
+                "pt-{}-{}",
+                codegen::names::crate_name(suite),
+                codegen::names::crate_name(codegen::model::shape_name(&service))
+            );
+            let options = codegen::Options {
+                service: Some(service.clone()),
+                crate_name: Some(crate_name.clone()),
+                protocol_tests: true,
+                known_failures: known.clone(),
+                ..codegen::Options::default()
+            };
+            let dir = out.join(&crate_name);
+            let output = crate::generate(files, &options, &dir, &runtime, false, false)
+                .map_err(|e| format!("{suite} {service}: {e}"))?;
+            if !output
+                .files
+                .contains_key(&format!("{crate_name}/tests/protocol_tests.rs"))
+            {
+                continue;
+            }
+            crate::write(&dir, &output)?;
+            members.push((suite.clone(), crate_name.clone()));
+            exclude.push(format!("\"{crate_name}/{crate_name}-paginators\""));
+        }
+    }
+    let manifest = format!(
+        "[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [{}]\n",
+        members
+            .iter()
+            .map(|(_, c)| format!("\"{c}/{c}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+        exclude.join(", ")
+    );
+    std::fs::write(out.join("Cargo.toml"), manifest)
+        .map_err(|e| format!("cannot write the suites' workspace: {e}"))?;
+    // One build for every suite.
+    run(
+        cargo()
+            .current_dir(&out)
+            .args(["build", "--workspace", "--tests"])
+            .env("CARGO_TARGET_DIR", root.join("target")),
+        "building the protocol compliance suites",
+    )?;
+    let mut failed = Vec::new();
+    let mut by_suite: Vec<(String, Tally)> = Vec::new();
+    for (suite, crate_name) in &members {
+        let mut t = Tally::default();
+        let mut cmd = cargo();
+        cmd.current_dir(&out)
+            .args(["test", "-p", crate_name, "--test", "protocol_tests"])
+            .env("CARGO_TARGET_DIR", root.join("target"));
+        if let Err(e) = run_tests(&mut cmd, &format!("the {suite} protocol tests"), &mut t) {
+            failed.push(e);
+        }
+        match by_suite.iter_mut().find(|(s, _)| s == suite) {
+            Some((_, total)) => {
+                total.passed += t.passed;
+                total.failed += t.failed;
+                total.ignored += t.ignored;
+            }
+            None => by_suite.push((suite.clone(), t)),
+        }
+    }
+    for (suite, t) in &by_suite {
+        println!(
+            "protocol tests {suite}: {} passed, {} failed, {} skipped",
+            t.passed, t.failed, t.ignored
+        );
+        tally.passed += t.passed;
+        tally.failed += t.failed;
+        tally.ignored += t.ignored;
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(failed.join("; "))
+    }
 }
 
 /// Behaviour tests of code generated from the focused test models.

@@ -78,6 +78,11 @@ pub fn operation_module(service: &Service) -> TokenStream {
             }
         });
         let dep = super::common::deprecated(op.deprecated);
+        let compression = if op.request_compression {
+            quote! { const REQUEST_COMPRESSION: bool = true; }
+        } else {
+            quote! {}
+        };
         quote! {
             #d
             #dep
@@ -90,6 +95,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 type Error = crate::error::#e;
                 const NAME: &'static str = #wire;
                 const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
+                #compression
                 #[inline]
                 fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {
                     #serialize
@@ -438,7 +444,7 @@ pub fn client_module(service: &Service) -> TokenStream {
         .iter()
         .map(|op| fluent_builder(service, op));
     let example_doc = format!(
-        "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files)."
+        "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files). Credentials come from\nthe environment, then the profile; with the `aws-config` feature, from the official\n`aws-config` default chain (SSO, web identity, container and instance credentials, ...)."
     );
     let example_doc_attr = super::common::doc(&example_doc);
     quote! {

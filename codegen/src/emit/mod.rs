@@ -5,6 +5,7 @@ mod client;
 pub mod codec;
 pub mod common;
 mod paginators;
+mod protocol_tests;
 mod types;
 
 use crate::error::{Error, Result};
@@ -275,6 +276,9 @@ default = ["rustls"]
 rustls = ["awsjson-runtime/rustls"]
 # The default HTTP transport, plain HTTP only.
 hyper = ["awsjson-runtime/hyper"]
+# Credentials from the official `aws-config` default chain (SSO, web identity,
+# container and instance credentials, `credential_process`, assumed roles).
+aws-config = ["awsjson-runtime/aws-config"]
 # Conversions between timestamps and the `time` and `chrono` crates.
 time = ["awsjson-runtime/time"]
 chrono = ["awsjson-runtime/chrono"]
@@ -288,12 +292,12 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
-        test_deps = test_deps(layout),
+        test_deps = test_deps(service, layout),
     )
 }
 
-fn test_deps(layout: &Layout) -> String {
-    if layout.test_deps {
+fn test_deps(service: &Service, layout: &Layout) -> String {
+    if layout.test_deps || protocol_tests::has_tests(service) {
         format!(
             "awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\nproptest = \"1\"\n",
             layout.runtime_path
@@ -332,7 +336,11 @@ futures-util = {{ version = "0.3", default-features = false }}
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
-        test_deps = test_deps(layout),
+        test_deps = if layout.test_deps {
+            test_deps(service, layout)
+        } else {
+            String::new()
+        },
         bench_deps = if layout.test_deps {
             "bytes = \"1\"\nhttp = \"1\"\n"
         } else {
@@ -387,6 +395,12 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
         src("codec.rs"),
         render(&src("codec.rs"), &source, codec_module(service), short)?,
     );
+    if protocol_tests::has_tests(service) {
+        let file = format!("{c}/tests/protocol_tests.rs");
+        let tokens = protocol_tests::protocol_tests_file(service);
+        out.files
+            .insert(file.clone(), render(&file, &source, tokens, false)?);
+    }
     let p = format!("{c}-paginators");
     out.files.insert(
         format!("{p}/Cargo.toml"),

@@ -290,7 +290,11 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
             let f = crate::names::unraw(&op.fn_name);
             match op.paginator.as_ref().and_then(|p| p.items.as_ref()) {
                 Some(steps) => {
-                    let path = steps.iter().map(|s| s.wire_name.as_str()).collect::<Vec<_>>().join(".");
+                    let path = steps
+                        .iter()
+                        .map(|s| s.wire_name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(".");
                     format!("- `{f}`: `.items()` (each of `{path}`) and `.pages()`")
                 }
                 None => format!("- `{f}`: `.pages()` only (the model names no items)"),
@@ -300,9 +304,12 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
     let listing = if listing.is_empty() {
         "The service has no paginated operations.".to_string()
     } else {
-        format!("# Operations
+        format!(
+            "# Operations
 
-{}", listing.join("\n"))
+{}",
+            listing.join("\n")
+        )
     };
     let representative = super::common::representative_operation(&paginated);
     let example = representative.map(|op| {

@@ -12,7 +12,6 @@
 
 use awsjson_runtime::{Operation, TransportError};
 use bytes::Bytes;
-use futures_util::StreamExt as _;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;

@@ -8,7 +8,6 @@
 //! `resume: T` when `--max-items` stopped the listing early; pass T back as
 //! `--starting-token` to continue exactly there. Errors go to stderr, with exit code 1.
 
-use futures_util::StreamExt as _;
 use network_firewall::Client;
 use network_firewall_paginators::IntoPaginator as _;
 use std::io::Write as _;

@@ -227,7 +227,12 @@ async fn the_token_just_sent_coming_back_ends_the_listing_quietly() {
         .items();
     let mut got = Vec::new();
     while let Some(i) = items.next().await {
-        got.push(i.expect("no error").flow_operation_id().unwrap().to_string());
+        got.push(
+            i.expect("no error")
+                .flow_operation_id()
+                .unwrap()
+                .to_string(),
+        );
     }
     assert_eq!(got, expected(0..4));
     assert_eq!(server.requests().len(), 2);
@@ -305,7 +310,11 @@ async fn keep_polling_sends_repeated_tokens_again() {
         .max_items(6)
         .items())
     .await;
-    assert_eq!(got, expected(0..6), "the same token is sent again and again");
+    assert_eq!(
+        got,
+        expected(0..6),
+        "the same token is sent again and again"
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 5);
 }
 

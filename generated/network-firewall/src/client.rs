@@ -33,7 +33,9 @@ impl Client {
     ///
     /// Reads the region, credentials and endpoint from the standard AWS environment
     /// (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,
-    /// `AWS_ENDPOINT_URL_NETWORK_FIREWALL`, the shared config and credentials files).
+    /// `AWS_ENDPOINT_URL_NETWORK_FIREWALL`, the shared config and credentials files). Credentials come from
+    /// the environment, then the profile; with the `aws-config` feature, from the official
+    /// `aws-config` default chain (SSO, web identity, container and instance credentials, ...).
     pub fn from_env() -> Self {
         Self::from_conf(Self::config_from_env().build())
     }

@@ -1,0 +1,408 @@
+//! One model from many files: each format has its reader (the JSON AST in
+//! [`crate::model`], the IDL in [`crate::idl`]), both give JSON AST documents; this
+//! module merges them by the spec's rules and keeps, for every shape, the file it came
+//! from, so that a diagnostic names the file, line and column.
+//!
+//! Merging: a shape defined in two files must be defined the same way; `apply`
+//! entries from any file add their traits (a trait applied twice must agree, and
+//! list-valued traits are concatenated); metadata keys merge (equal values are kept,
+//! two lists are concatenated, anything else is a conflict). [`crate::model::load_value`]
+//! then adds the prelude, copies mixins in and applies what is left to apply.
+
+use crate::error::{Diagnostic, Error, Result};
+use crate::idl;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One model file: its name (a path, as shown in messages) and its text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The file name, as diagnostics show it; `.smithy` files are read as IDL, every
+    /// other file as the JSON AST.
+    pub name: String,
+    /// The file's text.
+    pub text: String,
+}
+
+impl Source {
+    /// A source from a name and text.
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        Source {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    fn is_idl(&self) -> bool {
+        self.name.ends_with(".smithy")
+    }
+}
+
+/// Where the parts of an assembled model were written.
+#[derive(Debug, Clone, Default)]
+pub struct Locator {
+    /// For each shape id: the index of the file that defines it.
+    owners: BTreeMap<String, usize>,
+    /// The files: name, and either the JSON text or the IDL spans.
+    files: Vec<(String, FileSpans)>,
+}
+
+#[derive(Debug, Clone)]
+enum FileSpans {
+    Json(String),
+    Idl(BTreeMap<String, idl::Span>),
+}
+
+impl Locator {
+    /// The file, line and column a JSON path of the merged document points at.
+    pub fn locate(&self, path: &str) -> Option<(String, usize, usize)> {
+        let id = shape_of_path(path)?;
+        let (name, spans) = self.files.get(*self.owners.get(&id)?)?;
+        match spans {
+            FileSpans::Json(text) => {
+                crate::error::locate(text, path).map(|line| (name.clone(), line, 1))
+            }
+            FileSpans::Idl(spans) => {
+                // The longest prefix of the path that has a span.
+                let mut p = path;
+                loop {
+                    if let Some(s) = spans.get(p) {
+                        return Some((name.clone(), s.line as usize, s.column as usize));
+                    }
+                    let cut = p.rfind(['.', '['])?;
+                    if cut <= "$.shapes".len() {
+                        return None;
+                    }
+                    p = &p[..cut];
+                }
+            }
+        }
+    }
+
+    /// Adds file positions to the diagnostics of an error.
+    pub fn annotate(&self, mut e: Error) -> Error {
+        if let Error::Invalid(ds) = &mut e {
+            for d in ds {
+                self.annotate_one(d);
+            }
+        }
+        e
+    }
+
+    /// Adds the file position to one diagnostic.
+    pub fn annotate_one(&self, d: &mut Diagnostic) {
+        if let Some((file, line, column)) = self.locate(&d.path) {
+            d.file = Some(file);
+            d.line = Some(line);
+            d.column = Some(column);
+        }
+    }
+}
+
+/// The shape id a JSON path of the document is under (`$.shapes["ns#A"].members.b`).
+fn shape_of_path(path: &str) -> Option<String> {
+    let rest = path.strip_prefix("$.shapes[")?;
+    let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
+    de.next()?.ok()
+}
+
+/// An assembled model: one JSON AST document (prelude not included) and where its
+/// parts were written.
+#[derive(Debug, Clone)]
+pub struct Assembled {
+    /// The merged JSON AST.
+    pub document: Value,
+    /// Where each shape was written.
+    pub locator: Locator,
+}
+
+/// Reads and merges the files of one model.
+pub fn assemble(sources: &[Source]) -> Result<Assembled> {
+    // Read each file: JSON documents now; IDL files are parsed, then resolved together
+    // once every shape id of the model is known.
+    let mut json_docs: Vec<(usize, Value)> = Vec::new();
+    let mut parsed: Vec<(usize, idl::ParsedFile)> = Vec::new();
+    for (i, s) in sources.iter().enumerate() {
+        if s.is_idl() {
+            parsed.push((i, idl::parse(&s.name, &s.text).map_err(Error::Idl)?));
+        } else {
+            let mut v =
+                crate::model::parse_json(s.text.as_bytes()).map_err(|e| e.in_file(&s.name))?;
+            if matches!(v.get("smithy").and_then(Value::as_str), Some("1" | "1.0")) {
+                idl::upgrade_v1(&mut v);
+            }
+            json_docs.push((i, v));
+        }
+    }
+    let mut known = idl::prelude_and_known_traits();
+    for (_, v) in &json_docs {
+        if let Some(shapes) = v.get("shapes").and_then(Value::as_object) {
+            known.extend(shapes.keys().filter(|k| !k.contains('$')).cloned());
+        }
+    }
+    for (_, p) in &parsed {
+        known.extend(p.defined_shapes());
+    }
+    let external = |id: &str| -> Option<idl::ExternalShape> {
+        json_docs.iter().find_map(|(_, v)| {
+            let shape = v.get("shapes")?.get(id)?;
+            Some(external_shape(shape))
+        })
+    };
+    let files: Vec<idl::ParsedFile> = parsed.iter().map(|(_, p)| p.clone()).collect();
+    let idl_docs = idl::resolve(&files, &known, &external).map_err(Error::Idl)?;
+
+    let mut locator = Locator::default();
+    let mut docs: Vec<(usize, Value)> = Vec::new();
+    for (i, v) in json_docs {
+        docs.push((i, v));
+    }
+    for ((i, _), d) in parsed.iter().zip(idl_docs) {
+        docs.push((*i, d.value));
+        locator
+            .files
+            .push((sources[*i].name.clone(), FileSpans::Idl(d.spans)));
+    }
+    // Index the files in source order.
+    let mut file_index: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut ordered_files = Vec::new();
+    let mut idl_spans = locator.files.into_iter();
+    for (i, s) in sources.iter().enumerate() {
+        file_index.insert(i, ordered_files.len());
+        if s.is_idl() {
+            if let Some(f) = idl_spans.next() {
+                ordered_files.push(f);
+            }
+        } else {
+            ordered_files.push((s.name.clone(), FileSpans::Json(s.text.clone())));
+        }
+    }
+    locator.files = ordered_files;
+    docs.sort_by_key(|(i, _)| *i);
+
+    let mut problems = Vec::new();
+    let mut shapes = Map::new();
+    let mut applies: Vec<(String, Map<String, Value>, usize)> = Vec::new();
+    let mut metadata = Map::new();
+    let mut metadata_from: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, doc) in &docs {
+        let fi = file_index.get(i).copied().unwrap_or_default();
+        let name = &sources[*i].name;
+        if let Some(Value::Object(m)) = doc.get("metadata") {
+            for (k, v) in m {
+                match metadata.get_mut(k) {
+                    None => {
+                        metadata.insert(k.clone(), v.clone());
+                        metadata_from.insert(k.clone(), *i);
+                    }
+                    Some(existing) if existing == v => {}
+                    Some(Value::Array(existing)) if v.is_array() => {
+                        if let Value::Array(more) = v {
+                            existing.extend(more.iter().cloned());
+                        }
+                    }
+                    Some(_) => {
+                        let first = metadata_from
+                            .get(k)
+                            .map(|f| sources[*f].name.as_str())
+                            .unwrap_or_default();
+                        problems.push(Diagnostic::new(
+                            format!("metadata `{k}`"),
+                            format!("$.metadata[{}]", Value::String(k.clone())),
+                            format!("`{name}` and `{first}` give the metadata key different values that cannot be merged (only equal values and lists merge)"),
+                        ));
+                    }
+                }
+            }
+        }
+        let Some(Value::Object(doc_shapes)) = doc.get("shapes") else {
+            continue;
+        };
+        for (id, shape) in doc_shapes {
+            if shape.get("type").and_then(Value::as_str) == Some("apply") {
+                let traits = shape
+                    .get("traits")
+                    .and_then(Value::as_object)
+                    .cloned()
+                    .unwrap_or_default();
+                applies.push((id.clone(), traits, fi));
+                continue;
+            }
+            match shapes.get(id) {
+                Some(existing) if existing == shape => {}
+                Some(_) => {
+                    let first = locator
+                        .owners
+                        .get(id)
+                        .and_then(|f| locator.files.get(*f))
+                        .map(|(n, _)| n.as_str())
+                        .unwrap_or_default();
+                    problems.push(Diagnostic::new(
+                        id.as_str(),
+                        format!("$.shapes[{}]", Value::String(id.clone())),
+                        format!("defined differently in `{first}` and `{name}`"),
+                    ));
+                }
+                None => {
+                    shapes.insert(id.clone(), shape.clone());
+                    locator.owners.insert(id.clone(), fi);
+                }
+            }
+        }
+    }
+    // Apply: fold the traits into the shape or member where it is defined here; what
+    // targets a member that comes from a mixin stays an `apply` entry, merged per target.
+    let mut left: BTreeMap<String, Map<String, Value>> = BTreeMap::new();
+    for (id, traits, fi) in applies {
+        let (shape_id, member) = match id.split_once('$') {
+            Some((s, m)) => (s.to_string(), Some(m.to_string())),
+            None => (id.clone(), None),
+        };
+        let target = shapes.get_mut(&shape_id).and_then(|s| match &member {
+            None => Some(s),
+            Some(m) => s
+                .get_mut("members")
+                .and_then(|ms| ms.get_mut(m.as_str()))
+                .or(None),
+        });
+        let file = locator
+            .files
+            .get(fi)
+            .map(|(n, _)| n.clone())
+            .unwrap_or_default();
+        match target {
+            Some(t) => {
+                let Some(obj) = t.as_object_mut() else {
+                    continue;
+                };
+                let entry = obj
+                    .entry("traits")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let Some(existing) = entry.as_object_mut() {
+                    merge_traits(existing, traits, &id, &file, &mut problems);
+                }
+            }
+            None => {
+                let existing = left.entry(id.clone()).or_default();
+                merge_traits(existing, traits, &id, &file, &mut problems);
+            }
+        }
+    }
+    for (id, traits) in left {
+        let mut entry = Map::new();
+        entry.insert("type".into(), Value::String("apply".into()));
+        entry.insert("traits".into(), Value::Object(traits));
+        shapes.insert(id, Value::Object(entry));
+    }
+    if !problems.is_empty() {
+        let e = Error::Invalid(problems);
+        return Err(locator.annotate(e));
+    }
+    let mut document = Map::new();
+    document.insert("smithy".into(), Value::String("2.0".into()));
+    if !metadata.is_empty() {
+        document.insert("metadata".into(), Value::Object(metadata));
+    }
+    document.insert("shapes".into(), Value::Object(shapes));
+    Ok(Assembled {
+        document: Value::Object(document),
+        locator,
+    })
+}
+
+/// Adds applied traits to a trait map: a trait given again must have the same value,
+/// except lists, which are concatenated.
+fn merge_traits(
+    existing: &mut Map<String, Value>,
+    traits: Map<String, Value>,
+    id: &str,
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (k, v) in traits {
+        match existing.get_mut(&k) {
+            None => {
+                existing.insert(k, v);
+            }
+            Some(old) if *old == v => {}
+            Some(Value::Array(old)) if v.is_array() => {
+                if let Value::Array(more) = v {
+                    old.extend(more);
+                }
+            }
+            Some(_) => problems.push(Diagnostic::new(
+                format!("{id} @{k}"),
+                format!("$.shapes[{}]", Value::String(id.split('$').next().unwrap_or(id).to_string())),
+                format!("`{file}` applies the trait with a value that conflicts with the one already there"),
+            )),
+        }
+    }
+}
+
+fn external_shape(shape: &Value) -> idl::ExternalShape {
+    let pairs = |key: &str| -> Vec<(String, String)> {
+        shape
+            .get(key)
+            .and_then(Value::as_object)
+            .map(|o| {
+                o.iter()
+                    .filter_map(|(k, v)| {
+                        let t = v.get("target").and_then(Value::as_str).or(v.as_str())?;
+                        Some((k.clone(), t.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    idl::ExternalShape {
+        shape_type: shape
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string(),
+        members: pairs("members"),
+        identifiers: pairs("identifiers"),
+        properties: pairs("properties"),
+        mixins: shape
+            .get("mixins")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(|m| m.get("target").and_then(Value::as_str))
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// The JSON AST of an assembled model, as `smithy ast` prints it (no prelude).
+pub fn to_json_ast(assembled: &Assembled) -> String {
+    serde_json::to_string_pretty(&assembled.document).unwrap_or_default()
+}
+
+/// Every `.smithy` and `.json` file of the given files and folders (folders searched
+/// recursively, files in name order).
+pub fn collect_files(paths: &[std::path::PathBuf]) -> std::io::Result<Vec<std::path::PathBuf>> {
+    let mut out = BTreeSet::new();
+    for p in paths {
+        if p.is_dir() {
+            walk(p, &mut out)?;
+        } else {
+            out.insert(p.clone());
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+fn walk(dir: &std::path::Path, out: &mut BTreeSet<std::path::PathBuf>) -> std::io::Result<()> {
+    for e in std::fs::read_dir(dir)? {
+        let p = e?.path();
+        if p.is_dir() {
+            walk(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "smithy" || x == "json") {
+            out.insert(p);
+        }
+    }
+    Ok(())
+}
