@@ -314,42 +314,44 @@ impl<E> SdkError<E> {
         let text = |operation: &str, what: &str, source: &dyn fmt::Display| {
             format!("{operation}: {what}: {source}")
         };
-        let (meta, source): (ErrorMetadata, std::sync::Arc<dyn std::error::Error + Send + Sync>) =
-            match self {
-                SdkError::Service { error, .. } => return error,
-                SdkError::Construction { operation, source } => (
-                    ErrorMetadata::new(
-                        None,
-                        Some(text(operation, "the request could not be built", &source)),
-                        0,
-                        None,
-                    ),
-                    source.into(),
+        let (meta, source): (
+            ErrorMetadata,
+            std::sync::Arc<dyn std::error::Error + Send + Sync>,
+        ) = match self {
+            SdkError::Service { error, .. } => return error,
+            SdkError::Construction { operation, source } => (
+                ErrorMetadata::new(
+                    None,
+                    Some(text(operation, "the request could not be built", &source)),
+                    0,
+                    None,
                 ),
-                SdkError::Dispatch { operation, source } => (
-                    ErrorMetadata::new(
-                        None,
-                        Some(text(operation, "the request was not answered", &source)),
-                        0,
-                        None,
-                    ),
-                    std::sync::Arc::new(source),
+                source.into(),
+            ),
+            SdkError::Dispatch { operation, source } => (
+                ErrorMetadata::new(
+                    None,
+                    Some(text(operation, "the request was not answered", &source)),
+                    0,
+                    None,
                 ),
-                SdkError::Response {
-                    operation,
+                std::sync::Arc::new(source),
+            ),
+            SdkError::Response {
+                operation,
+                status,
+                request_id,
+                source,
+            } => (
+                ErrorMetadata::new(
+                    None,
+                    Some(text(operation, "the response is not valid", &source)),
                     status,
                     request_id,
-                    source,
-                } => (
-                    ErrorMetadata::new(
-                        None,
-                        Some(text(operation, "the response is not valid", &source)),
-                        status,
-                        request_id,
-                    ),
-                    source.into(),
                 ),
-            };
+                source.into(),
+            ),
+        };
         E::from_unhandled(Unhandled {
             meta,
             source: Some(source),
