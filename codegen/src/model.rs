@@ -850,8 +850,16 @@ fn apply_mixins(
                         inherited_members.push(member.clone());
                     }
                 }
+                // `@mixin(localTraits: [...])` names traits that stay on the mixin.
+                let local: Vec<&str> = m
+                    .traits
+                    .get("smithy.api#mixin")
+                    .and_then(|v| v.get("localTraits"))
+                    .and_then(Value::as_array)
+                    .map(|a| a.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
                 for (k, v) in &m.traits {
-                    if k != "smithy.api#mixin" {
+                    if k != "smithy.api#mixin" && !local.contains(&k.as_str()) {
                         inherited_traits.insert(k.clone(), v.clone());
                     }
                 }

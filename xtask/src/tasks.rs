@@ -127,6 +127,52 @@ fn shared_models() -> Option<PathBuf> {
 const MOTO_OPERATIONS: &str =
     "CreateFirewall,DescribeFirewall,ListFirewalls,DescribeLoggingConfiguration,UpdateLoggingConfiguration";
 
+/// The protocol-test files grouped as they load: each protocol folder with the
+/// shared files of its tree (`aws/*.smithy` or `smithy/*.smithy`).
+fn protocol_groups(sources: &[codegen::Source]) -> Vec<Vec<codegen::Source>> {
+    let mut shared: std::collections::BTreeMap<String, Vec<codegen::Source>> = Default::default();
+    let mut folders: std::collections::BTreeMap<String, Vec<codegen::Source>> = Default::default();
+    for s in sources {
+        let path = std::path::Path::new(&s.name);
+        let Some(parent) = path.parent() else {
+            continue;
+        };
+        if parent
+            .file_name()
+            .is_some_and(|n| n == "aws" || n == "smithy")
+        {
+            shared
+                .entry(parent.display().to_string())
+                .or_default()
+                .push(s.clone());
+        } else {
+            // `aws/awsJson1_1/services/x.smithy` belongs to `aws/awsJson1_1`.
+            let mut folder = parent;
+            while let Some(up) = folder.parent() {
+                if up.file_name().is_some_and(|n| n == "aws" || n == "smithy") {
+                    break;
+                }
+                folder = up;
+            }
+            folders
+                .entry(folder.display().to_string())
+                .or_default()
+                .push(s.clone());
+        }
+    }
+    folders
+        .into_iter()
+        .map(|(folder, mut files)| {
+            let tree = std::path::Path::new(&folder)
+                .parent()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            files.extend(shared.get(&tree).cloned().unwrap_or_default());
+            files
+        })
+        .collect()
+}
+
 /// The whole test suite; ends with a `summary: N passed, N failed` line.
 pub fn test() -> Result<(), String> {
     let root = repo_root();
@@ -474,6 +520,38 @@ pub fn bench() -> Result<(), String> {
         ]),
         "the call-path benchmark",
     )?;
+    // Loading every protocol-test model of Smithy's compliance suites (IDL).
+    if let Some(dir) = root
+        .parent()
+        .map(|p| p.join("shared").join("smithy").join("protocol-tests"))
+        .filter(|p| p.is_dir())
+    {
+        let sources = crate::read_sources(&[dir])?;
+        let bytes: usize = sources.iter().map(|s| s.text.len()).sum();
+        let mut best = f64::MAX;
+        for _ in 0..5 {
+            let t = timed("loading the protocol-test models", || {
+                // One model per protocol folder would be how users load them; one
+                // assembly of all files measures the same parsing and resolution.
+                let mut ok = 0;
+                for group in protocol_groups(&sources) {
+                    codegen::assemble::assemble(&group).map_err(|e| e.to_string())?;
+                    ok += 1;
+                }
+                if ok == 0 {
+                    return Err("no protocol-test model".to_string());
+                }
+                Ok(())
+            })?;
+            best = best.min(t);
+        }
+        println!(
+            "idl_load_protocol_tests {:.1} ms ({:.2} MB of IDL, {} files)",
+            best * 1000.0,
+            bytes as f64 / 1e6,
+            sources.len()
+        );
+    }
     let Some(models) = shared_models() else {
         eprintln!("skipping the code generation benchmarks: ../shared/models is not there");
         return Ok(());

@@ -1,0 +1,137 @@
+//! One model from several files: IDL and JSON AST mixed, `apply` from any file,
+//! metadata merging, conflicts named with their files, and diagnostics that point at
+//! file, line and column.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use codegen::assemble::assemble;
+use codegen::model::{load_value, Kind};
+use codegen::Source;
+
+fn model(files: &[(&str, &str)]) -> codegen::Result<codegen::model::Model> {
+    let sources: Vec<Source> = files.iter().map(|(n, t)| Source::new(*n, *t)).collect();
+    let a = assemble(&sources)?;
+    load_value(&a.document).map_err(|e| a.locator.annotate(e))
+}
+
+#[test]
+fn two_files_apply_different_traits_to_one_shape() {
+    let m = model(&[
+        (
+            "a.smithy",
+            "$version: \"2\"\nnamespace ex\nstructure Thing { name: String }\n",
+        ),
+        (
+            "b.smithy",
+            "$version: \"2\"\nnamespace ex\napply Thing @sensitive\n",
+        ),
+        (
+            "c.smithy",
+            "$version: \"2\"\nnamespace ex\napply Thing$name @required\n",
+        ),
+    ])
+    .unwrap();
+    let thing = &m.shapes["ex#Thing"];
+    assert!(thing.has("smithy.api#sensitive"));
+    let name = &thing.kind.members()[0];
+    assert!(name.traits.contains_key("smithy.api#required"));
+}
+
+#[test]
+fn idl_files_refer_to_shapes_of_json_files() {
+    let json = r#"{"smithy": "2.0", "shapes": {"ex#Id": {"type": "string"}}}"#;
+    let m = model(&[
+        ("ids.json", json),
+        (
+            "thing.smithy",
+            "$version: \"2\"\nnamespace ex\nstructure Thing { id: Id }\n",
+        ),
+    ])
+    .unwrap();
+    let Kind::Structure { members } = &m.shapes["ex#Thing"].kind else {
+        panic!()
+    };
+    assert_eq!(members[0].target, "ex#Id");
+}
+
+#[test]
+fn a_shape_defined_twice_differently_names_both_files() {
+    let err = model(&[
+        ("a.smithy", "$version: \"2\"\nnamespace ex\nstring Name\n"),
+        ("b.smithy", "$version: \"2\"\nnamespace ex\ninteger Name\n"),
+    ])
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("ex#Name"), "{err}");
+    assert!(
+        err.contains("a.smithy") && err.contains("b.smithy"),
+        "{err}"
+    );
+}
+
+#[test]
+fn metadata_merges_lists_and_refuses_conflicts() {
+    let sources = [
+        Source::new(
+            "a.smithy",
+            "$version: \"2\"\nmetadata tags = [\"a\"]\nmetadata same = 1\n",
+        ),
+        Source::new(
+            "b.smithy",
+            "$version: \"2\"\nmetadata tags = [\"b\"]\nmetadata same = 1\n",
+        ),
+    ];
+    let a = assemble(&sources).unwrap();
+    assert_eq!(
+        a.document["metadata"]["tags"],
+        serde_json::json!(["a", "b"])
+    );
+    assert_eq!(a.document["metadata"]["same"], serde_json::json!(1));
+    let sources = [
+        Source::new("a.smithy", "$version: \"2\"\nmetadata owner = \"x\"\n"),
+        Source::new("b.smithy", "$version: \"2\"\nmetadata owner = \"y\"\n"),
+    ];
+    let err = assemble(&sources).unwrap_err().to_string();
+    assert!(
+        err.contains("owner") && err.contains("cannot be merged"),
+        "{err}"
+    );
+}
+
+#[test]
+fn local_traits_stay_on_the_mixin() {
+    let m = model(&[(
+        "m.smithy",
+        "$version: \"2\"\nnamespace ex\n@mixin(localTraits: [sensitive])\n@sensitive\n@deprecated\nstructure Base { a: String }\nstructure Thing with [Base] {}\n",
+    )])
+    .unwrap();
+    let thing = &m.shapes["ex#Thing"];
+    assert!(
+        !thing.has("smithy.api#sensitive"),
+        "a local trait is not inherited"
+    );
+    assert!(thing.has("smithy.api#deprecated"), "other traits are");
+    assert_eq!(thing.kind.members().len(), 1);
+}
+
+#[test]
+fn diagnostics_point_at_file_line_and_column() {
+    let sources = [Source::new(
+        "svc.smithy",
+        "$version: \"2\"\nnamespace ex\n\nstructure Thing {\n    other: Missing\n}\n",
+    )];
+    let a = assemble(&sources).unwrap();
+    let model = load_value(&a.document).unwrap();
+    let err = codegen::validate::validate(&model).unwrap_err();
+    let err = a.locator.annotate(err).to_string();
+    assert!(err.contains("svc.smithy:5:"), "{err}");
+
+    // A syntax error is shown like rustc shows one.
+    let err = assemble(&[Source::new(
+        "bad.smithy",
+        "$version: \"2\"\nnamespace ex\nstructure {\n",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("bad.smithy:3:"), "{err}");
+    assert!(err.contains('^'), "{err}");
+}
