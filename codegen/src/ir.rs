@@ -38,6 +38,31 @@ pub struct Service {
     pub warnings: Vec<String>,
     /// The operations of the model left out, by name, with the reason.
     pub left_out: Vec<(String, String)>,
+    /// The service's `smithy.rules#endpointRuleSet`, as compact JSON text.
+    pub endpoint_rules: Option<String>,
+    /// The `smithy.rules#endpointTests` cases to generate as tests (when asked for).
+    pub endpoint_tests: Vec<Value>,
+}
+
+/// A parameter an operation gives the endpoint rules.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EndpointParam {
+    /// `smithy.rules#staticContextParams`: a fixed value.
+    Static {
+        /// The parameter name.
+        name: String,
+        /// The value (a string, boolean or list of strings).
+        value: Value,
+    },
+    /// `smithy.rules#contextParam` on an input member: the member's value.
+    Member {
+        /// The parameter name.
+        name: String,
+        /// The input field.
+        ident: String,
+        /// The field's type.
+        ty: Type,
+    },
 }
 
 /// The protocols the generator speaks.
@@ -84,6 +109,11 @@ pub struct Operation {
     pub host_prefix: Option<Vec<HostPart>>,
     /// Whether `@requestCompression` asks for gzip (the one encoding clients support).
     pub request_compression: bool,
+    /// The parameters the operation gives the endpoint rules.
+    pub endpoint_params: Vec<EndpointParam>,
+    /// An input field whose value, when set, is the endpoint of the call (a service
+    /// customization: Machine Learning's `Predict` and its `PredictEndpoint`).
+    pub endpoint_override: Option<String>,
     /// The Smithy protocol compliance tests of the operation and of the errors it is
     /// the first operation to list (only when they were asked for).
     pub protocol_tests: Vec<ProtocolTest>,

@@ -21,6 +21,8 @@ pub struct Options {
     pub crate_name: Option<String>,
     /// Whether to generate the model's `smithy.test` protocol tests.
     pub protocol_tests: bool,
+    /// Whether to generate the service's `smithy.rules#endpointTests` as tests.
+    pub endpoint_tests: bool,
     /// Protocol test cases known to fail, by id, with the reason: generated as
     /// ignored tests.
     pub known_failures: BTreeMap<String, String>,
@@ -822,6 +824,55 @@ impl<'m> Lowerer<'m> {
         Some(parts)
     }
 
+    /// The parameters an operation gives the endpoint rules, and the input field that
+    /// overrides its endpoint, if a service customization says so.
+    fn endpoint_params(&self, op: &Shape, input: &str) -> (Vec<EndpointParam>, Option<String>) {
+        let mut out = Vec::new();
+        if let Some(Value::Object(params)) = op.traits.get(STATIC_CONTEXT_PARAMS) {
+            for (name, p) in params {
+                if let Some(value) = p.get("value") {
+                    out.push(EndpointParam::Static {
+                        name: name.clone(),
+                        value: value.clone(),
+                    });
+                }
+            }
+        }
+        let mut endpoint_override = None;
+        if let Some(Shape {
+            kind: Kind::Structure { members },
+            ..
+        }) = self.shape(input)
+        {
+            let (idents, _) = member_idents(members);
+            for (m, ident) in members.iter().zip(idents) {
+                if let Some(name) = m
+                    .traits
+                    .get(CONTEXT_PARAM)
+                    .and_then(|t| t.get("name"))
+                    .and_then(Value::as_str)
+                {
+                    if let Some(ty) = self.ty(m) {
+                        out.push(EndpointParam::Member {
+                            name: name.to_string(),
+                            ident: ident.clone(),
+                            ty,
+                        });
+                    }
+                }
+                // Machine Learning's `Predict` goes to the endpoint its input names, as
+                // the official SDKs do.
+                if self.service.id == "com.amazonaws.machinelearning#AmazonML_20141212"
+                    && op.name() == "Predict"
+                    && m.name == "PredictEndpoint"
+                {
+                    endpoint_override = Some(ident);
+                }
+            }
+        }
+        (out, endpoint_override)
+    }
+
     /// The `smithy.test` cases of an operation and of its errors that apply to a client
     /// of this protocol.
     #[allow(clippy::too_many_arguments)]
@@ -1182,7 +1233,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             .and_then(|t| t.get("encodings"))
             .and_then(Value::as_array)
             .is_some_and(|e| e.iter().any(|x| x.as_str() == Some("gzip")));
+        let (endpoint_params, endpoint_override) = l.endpoint_params(shape, &o.input);
         operations.push(Operation {
+            endpoint_params,
+            endpoint_override,
             request_compression,
             protocol_tests,
             wire_name: shape.name().to_string(),
@@ -1245,5 +1299,17 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         types,
         warnings,
         left_out,
+        endpoint_rules: service.traits.get(ENDPOINT_RULE_SET).map(|v| v.to_string()),
+        endpoint_tests: if opts.endpoint_tests {
+            service
+                .traits
+                .get(ENDPOINT_TESTS)
+                .and_then(|t| t.get("testCases"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        },
     })
 }

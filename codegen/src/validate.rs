@@ -33,6 +33,10 @@ pub mod traits {
     pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
     pub const QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
     pub const QUERY_ERROR: &str = "aws.protocols#awsQueryError";
+    pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
+    pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
+    pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
     pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
     pub const HTTP_REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
     pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";

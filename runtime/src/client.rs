@@ -25,6 +25,62 @@ pub struct ServiceMeta {
     pub query_compatible: bool,
     /// The suffix of the service-specific `AWS_ENDPOINT_URL_<SERVICE>` variable.
     pub env_name: &'static str,
+    /// The model's `smithy.rules#endpointRuleSet`, as JSON text, when it has one.
+    pub endpoint_rules: Option<&'static str>,
+}
+
+/// Where one request goes and how it is signed: from the endpoint rules, an
+/// operation's own endpoint, or the configured endpoint URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The URL, without a trailing `/`.
+    pub url: String,
+    /// Headers the endpoint asks for.
+    pub headers: Vec<(String, String)>,
+    /// The signing name, when the endpoint's auth scheme overrides the service's.
+    pub signing_name: Option<String>,
+    /// The signing region, when the endpoint's auth scheme overrides the configured one.
+    pub signing_region: Option<String>,
+}
+
+impl Target {
+    fn url(url: &str) -> Self {
+        Target {
+            url: url.trim_end_matches('/').to_string(),
+            headers: Vec::new(),
+            signing_name: None,
+            signing_region: None,
+        }
+    }
+
+    fn from_endpoint(e: crate::endpoint::Endpoint) -> Self {
+        let mut t = Target::url(&e.url);
+        for (k, vs) in e.headers {
+            for v in vs {
+                t.headers.push((k.clone(), v));
+            }
+        }
+        // The first SigV4 auth scheme says how to sign.
+        if let Some(crate::types::Document::Array(schemes)) = e.properties.get("authSchemes") {
+            let sigv4 = schemes.iter().find_map(|s| match s {
+                crate::types::Document::Object(o)
+                    if matches!(o.get("name"), Some(crate::types::Document::String(n)) if n == "sigv4") =>
+                {
+                    Some(o)
+                }
+                _ => None,
+            });
+            if let Some(o) = sigv4 {
+                if let Some(crate::types::Document::String(n)) = o.get("signingName") {
+                    t.signing_name = Some(n.clone());
+                }
+                if let Some(crate::types::Document::String(r)) = o.get("signingRegion") {
+                    t.signing_region = Some(r.clone());
+                }
+            }
+        }
+        t
+    }
 }
 
 /// One operation, as the generated crate describes it to the call path.
@@ -48,6 +104,17 @@ pub trait Operation {
     /// Whether the operation has `@requestCompression` with gzip: bodies from the
     /// configured minimum size are sent gzipped.
     const REQUEST_COMPRESSION: bool = false;
+    /// Whether [`Operation::endpoint_params`] adds parameters of its own (static or
+    /// from the input), so the endpoint is resolved for each call rather than once.
+    const ENDPOINT_PARAMS: bool = false;
+    /// Adds the operation's endpoint parameters (`staticContextParams` and
+    /// `contextParam` members) to those of the client.
+    fn endpoint_params(_input: &Self::Input, _params: &mut crate::endpoint::Params) {}
+    /// An endpoint the operation takes from its input (a service customization), which
+    /// wins over every other.
+    fn endpoint_override(_input: &Self::Input) -> Option<&str> {
+        None
+    }
     /// The prefix the operation's `@endpoint(hostPrefix)` puts before the host.
     fn host_prefix(_input: &Self::Input) -> Result<Option<String>, crate::error::BuildError> {
         Ok(None)
@@ -93,7 +160,12 @@ struct Inner {
     config: Config,
     meta: &'static ServiceMeta,
     transport: Option<Arc<dyn Transport>>,
+    /// The endpoint without rules: the configured URL, or the regional default.
     endpoint: Option<String>,
+    /// The endpoint rules, parsed once (or why they could not be).
+    rules: Option<Result<crate::endpoint::RuleSet, String>>,
+    /// The endpoint of operations without parameters of their own, resolved once.
+    resolved: std::sync::OnceLock<Result<Target, String>>,
 }
 
 /// The shared state of a client: configuration and transport. Cheap to clone.
@@ -167,8 +239,92 @@ impl Handle {
                 meta,
                 transport,
                 endpoint,
+                rules: meta.endpoint_rules.map(|text| {
+                    crate::endpoint::RuleSet::from_json(text)
+                        .map_err(|e| format!("the service's endpoint rules are not valid: {e}"))
+                }),
+                resolved: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// The endpoint parameters of the client: the built-ins the rules name (region,
+    /// FIPS, dual-stack, the endpoint URL) and the configured client parameters.
+    pub fn endpoint_params(&self) -> crate::endpoint::Params {
+        let config = &self.inner.config;
+        let mut params = crate::endpoint::Params::new();
+        if let Some(Ok(rules)) = &self.inner.rules {
+            for p in rules.parameters() {
+                match p.built_in() {
+                    Some("AWS::Region") => {
+                        if let Some(r) = &config.region {
+                            params.set(p.name(), r.as_str());
+                        }
+                    }
+                    Some("AWS::UseFIPS") => {
+                        params.set(p.name(), config.use_fips);
+                    }
+                    Some("AWS::UseDualStack") => {
+                        params.set(p.name(), config.use_dual_stack);
+                    }
+                    Some("SDK::Endpoint") => {
+                        if let Some(u) = &config.endpoint_url {
+                            params.set(p.name(), u.as_str());
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (k, v) in &config.endpoint_params {
+            params.set(k.as_str(), v.clone());
+        }
+        params
+    }
+
+    fn resolve(&self, params: &crate::endpoint::Params) -> Result<Target, String> {
+        match &self.inner.rules {
+            Some(Ok(rules)) => crate::endpoint::resolve(rules, params)
+                .map(Target::from_endpoint)
+                .map_err(|e| e.to_string()),
+            Some(Err(e)) => Err(e.clone()),
+            None => self.inner.endpoint.as_deref().map(Target::url).ok_or_else(|| {
+                "no region is configured (set AWS_REGION, or call `region` on the config builder) and no endpoint URL".to_string()
+            }),
+        }
+    }
+
+    /// Resolves the endpoint rules for the client's parameters, fresh (no cache): what
+    /// the generated endpoint tests check. Without rules, the configured or regional
+    /// endpoint.
+    pub fn resolve_endpoint(&self) -> Result<crate::endpoint::Endpoint, String> {
+        match &self.inner.rules {
+            Some(Ok(rules)) => {
+                crate::endpoint::resolve(rules, &self.endpoint_params()).map_err(|e| e.to_string())
+            }
+            _ => self
+                .resolve(&self.endpoint_params())
+                .map(|t| crate::endpoint::Endpoint {
+                    url: t.url,
+                    ..Default::default()
+                }),
+        }
+    }
+
+    /// Where a call of `O` with `input` goes.
+    pub fn target<O: Operation>(&self, input: &O::Input) -> Result<Target, String> {
+        if let Some(url) = O::endpoint_override(input) {
+            return Ok(Target::url(url));
+        }
+        if O::ENDPOINT_PARAMS && self.inner.rules.is_some() {
+            let mut params = self.endpoint_params();
+            O::endpoint_params(input, &mut params);
+            return self.resolve(&params);
+        }
+        self.inner
+            .resolved
+            .get_or_init(|| self.resolve(&self.endpoint_params()))
+            .clone()
     }
 
     /// The configuration.
@@ -176,9 +332,15 @@ impl Handle {
         &self.inner.config
     }
 
-    /// The endpoint requests go to (without the trailing `/`).
-    pub fn endpoint(&self) -> Option<&str> {
-        self.inner.endpoint.as_deref()
+    /// The endpoint of operations without endpoint parameters of their own (without
+    /// the trailing `/`), when it can be resolved.
+    pub fn endpoint(&self) -> Option<String> {
+        self.inner
+            .resolved
+            .get_or_init(|| self.resolve(&self.endpoint_params()))
+            .clone()
+            .ok()
+            .map(|t| t.url)
     }
 
     async fn request(
@@ -189,12 +351,15 @@ impl Handle {
         invocation: &str,
         host_prefix: Option<&str>,
         content_encoding: Option<&str>,
+        target: &Target,
     ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         let inner = &*self.inner;
-        let endpoint = inner.endpoint.as_deref().ok_or(
-            "no region is configured (set AWS_REGION, or call `region` on the config builder) and no endpoint URL",
-        )?;
-        let region = inner.config.region.as_deref().unwrap_or("us-east-1");
+        let endpoint = target.url.as_str();
+        let region = target
+            .signing_region
+            .as_deref()
+            .or(inner.config.region.as_deref())
+            .unwrap_or("us-east-1");
         let credentials = inner.config.credentials().await?;
         let mut uri: http::Uri = format!("{endpoint}/")
             .parse()
@@ -240,12 +405,18 @@ impl Handle {
         if let Some(encoding) = content_encoding {
             builder = builder.header(http::header::CONTENT_ENCODING, encoding);
         }
+        for (k, v) in &target.headers {
+            builder = builder.header(k.as_str(), v.as_str());
+        }
         let mut request = builder.body(body.clone())?;
         crate::sign::sign_request(
             &mut request,
             &credentials,
             region,
-            inner.meta.signing_name,
+            target
+                .signing_name
+                .as_deref()
+                .unwrap_or(inner.meta.signing_name),
             SystemTime::now(),
         )?;
         Ok(request)
@@ -282,6 +453,12 @@ impl Handle {
             operation: O::NAME,
             source: Box::new(e),
         })?;
+        let target = self
+            .target::<O>(input)
+            .map_err(|e| SdkError::Construction {
+                operation: O::NAME,
+                source: e.into(),
+            })?;
         let mut body = O::serialize(input);
         let mut encoding = None;
         if O::REQUEST_COMPRESSION && self.inner.config.compression.applies_to(body.len()) {
@@ -292,7 +469,14 @@ impl Handle {
             encoding = Some("gzip");
         }
         match self
-            .send(O::NAME, body, O::RETRYABLE, prefix.as_deref(), encoding)
+            .send(
+                O::NAME,
+                body,
+                O::RETRYABLE,
+                prefix.as_deref(),
+                encoding,
+                &target,
+            )
             .await
         {
             Ok(response) => parse_output::<O>(&response),
@@ -331,6 +515,7 @@ impl Handle {
         retryable_codes: &'static [&'static str],
         host_prefix: Option<&str>,
         content_encoding: Option<&str>,
+        target: &Target,
     ) -> Result<http::Response<Bytes>, Failure> {
         let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
@@ -345,6 +530,7 @@ impl Handle {
                     &invocation,
                     host_prefix,
                     content_encoding,
+                    target,
                 )
                 .await
                 .map_err(Failure::Construction)?;

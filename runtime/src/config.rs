@@ -197,6 +197,9 @@ pub struct Config {
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) compression: CompressionConfig,
+    pub(crate) use_fips: bool,
+    pub(crate) use_dual_stack: bool,
+    pub(crate) endpoint_params: BTreeMap<String, crate::endpoint::ParamValue>,
 }
 
 /// Request compression for operations with `@requestCompression`: on, from 10 KiB of
@@ -249,6 +252,9 @@ impl fmt::Debug for Config {
             .field("timeouts", &self.timeouts)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("compression", &self.compression)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("endpoint_params", &self.endpoint_params)
             .finish()
     }
 }
@@ -413,6 +419,33 @@ impl ConfigBuilder {
         self
     }
 
+    /// Uses FIPS endpoints (`AWS_USE_FIPS_ENDPOINT`, `use_fips_endpoint`), where the
+    /// service's endpoint rules have them.
+    pub fn use_fips(mut self, fips: bool) -> Self {
+        self.config.use_fips = fips;
+        self
+    }
+
+    /// Uses dual-stack (IPv4 and IPv6) endpoints (`AWS_USE_DUALSTACK_ENDPOINT`,
+    /// `use_dualstack_endpoint`), where the service's endpoint rules have them.
+    pub fn use_dual_stack(mut self, dual_stack: bool) -> Self {
+        self.config.use_dual_stack = dual_stack;
+        self
+    }
+
+    /// Sets a parameter of the service's endpoint rules (its
+    /// `smithy.rules#clientContextParams`, by name).
+    pub fn endpoint_param(
+        mut self,
+        name: impl Into<String>,
+        value: impl Into<crate::endpoint::ParamValue>,
+    ) -> Self {
+        self.config
+            .endpoint_params
+            .insert(name.into(), value.into());
+        self
+    }
+
     /// Sets when request bodies of operations with `@requestCompression` are gzipped.
     pub fn compression_config(mut self, compression: CompressionConfig) -> Self {
         self.config.compression = compression;
@@ -473,6 +506,13 @@ impl ConfigBuilder {
         b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
             .or_else(|| non_empty("AWS_ENDPOINT_URL"))
             .or_else(|| files.config_get("endpoint_url"));
+        let flag = |env: &str, key: &str| {
+            non_empty(env)
+                .or_else(|| files.config_get(key))
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        };
+        b.config.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+        b.config.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
         if let Some(v) = non_empty("AWS_DISABLE_REQUEST_COMPRESSION")
             .or_else(|| files.config_get("disable_request_compression"))
         {

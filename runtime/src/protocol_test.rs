@@ -228,3 +228,54 @@ pub fn same_json(a: &Document, b: &Document) -> bool {
 pub fn assert_same_debug<T: std::fmt::Debug>(actual: &T, expected: &T) {
     assert_eq!(format!("{actual:?}"), format!("{expected:?}"));
 }
+
+/// Checks a resolved endpoint against the `expect` object of a
+/// `smithy.rules#endpointTests` case (as JSON text): the URL, headers and properties
+/// of an endpoint, or the exact message of an error.
+pub fn assert_endpoint(result: &Result<crate::endpoint::Endpoint, String>, expect: &str) {
+    let expect = Parser::new(expect.as_bytes())
+        .document()
+        .expect("the expectation is JSON");
+    let Document::Object(expect) = expect else {
+        panic!("the expectation is not an object")
+    };
+    match (result, expect.get("endpoint"), expect.get("error")) {
+        (Ok(e), Some(Document::Object(want)), _) => {
+            if let Some(Document::String(url)) = want.get("url") {
+                assert_eq!(&e.url, url, "url");
+            }
+            if let Some(Document::Object(headers)) = want.get("headers") {
+                for (k, v) in headers {
+                    let Document::Array(vs) = v else { continue };
+                    let want: Vec<&str> = vs
+                        .iter()
+                        .filter_map(|x| match x {
+                            Document::String(s) => Some(s.as_str()),
+                            _ => None,
+                        })
+                        .collect();
+                    let got: Vec<&str> = e
+                        .headers
+                        .get(k)
+                        .map(|g| g.iter().map(String::as_str).collect())
+                        .unwrap_or_default();
+                    assert_eq!(got, want, "header `{k}`");
+                }
+            }
+            if let Some(Document::Object(props)) = want.get("properties") {
+                for (k, v) in props {
+                    let got = e
+                        .properties
+                        .get(k)
+                        .unwrap_or_else(|| panic!("property `{k}` missing"));
+                    assert!(
+                        same_json(got, v),
+                        "property `{k}`: got {got:?}, expected {v:?}"
+                    );
+                }
+            }
+        }
+        (Err(got), _, Some(Document::String(want))) => assert_eq!(got, want, "error"),
+        (got, _, _) => panic!("expected {expect:?}, got {got:?}"),
+    }
+}

@@ -6,6 +6,7 @@
 //!   generates the crates of any model into DIR.
 
 mod tasks;
+mod vs_sdk;
 
 use codegen::{Layout, Options, Output};
 use std::collections::BTreeSet;
@@ -27,6 +28,10 @@ pub(crate) const USAGE: &str = "usage:
       python3 are there; moto is installed into target/moto-venv)
   cargo xtask bench
       print benchmark figures as `name value unit` lines
+  cargo xtask bench --vs-sdk
+      the generated client and the official aws-sdk-networkfirewall side by side, on the
+      same in-process bytes, in interleaved rounds: `name ours sdk unit ratio` lines
+      (builds the official SDK: minutes)
   cargo xtask codegen [--check]
       regenerate generated/ from model/ (--check: write nothing, fail if stale)
   cargo xtask codegen --model PATH [--model PATH ...] [--operations A,B] [--service ID] [--crate-name NAME] [--protocol-tests] --out DIR [--check]
@@ -95,6 +100,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args.first().map(String::as_str) {
         Some("test") if args.len() == 1 => return crate::tasks::test(),
         Some("bench") if args.len() == 1 => return crate::tasks::bench(),
+        Some("bench") if args.len() == 2 && args[1] == "--vs-sdk" => {
+            return crate::vs_sdk::vs_sdk()
+        }
         Some("protocol-test") if args.len() == 1 => return crate::tasks::protocol_test_only(),
         Some("ast") => return ast(&args[1..]),
         _ => {}

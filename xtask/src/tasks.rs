@@ -290,7 +290,8 @@ fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
                 .join(format!("{m}.json"))],
         ));
     }
-    let mut members: Vec<(String, String)> = Vec::new();
+    // (line prefix, suite, crate, test file)
+    let mut members: Vec<(&str, String, String, &str)> = Vec::new();
     let mut exclude = Vec::new();
     for (suite, files) in &suites {
         let sources = crate::read_sources(files)?;
@@ -319,7 +320,69 @@ fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
                 continue;
             }
             crate::write(&dir, &output)?;
-            members.push((suite.clone(), crate_name.clone()));
+            members.push((
+                "protocol tests",
+                suite.clone(),
+                crate_name.clone(),
+                "protocol_tests",
+            ));
+            exclude.push(format!("\"{crate_name}/{crate_name}-paginators\""));
+        }
+    }
+    // The endpoint rules tests of every official model: a client of no operations is
+    // enough to resolve endpoints, and builds in seconds.
+    if let Some(models) = shared_models() {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&models)
+            .map_err(|e| e.to_string())?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        files.sort();
+        for file in files {
+            let stem = file
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let crate_name = format!("et-{}", codegen::names::crate_name(&stem));
+            let options = codegen::Options {
+                crate_name: Some(crate_name.clone()),
+                endpoint_tests: true,
+                operations: Some(Vec::new()),
+                ..codegen::Options::default()
+            };
+            let dir = out.join(&crate_name);
+            let output = crate::generate(
+                std::slice::from_ref(&file),
+                &options,
+                &dir,
+                &runtime,
+                false,
+                false,
+            )
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+            if !output
+                .files
+                .contains_key(&format!("{crate_name}/tests/endpoint_tests.rs"))
+            {
+                continue;
+            }
+            let title = output
+                .files
+                .get(&format!("{crate_name}/Cargo.toml"))
+                .and_then(|t| {
+                    t.lines()
+                        .find_map(|l| l.strip_prefix("description = \"A client for "))
+                })
+                .and_then(|t| t.strip_suffix(", generated from its Smithy model\""))
+                .unwrap_or(&stem)
+                .to_string();
+            crate::write(&dir, &output)?;
+            members.push((
+                "endpoint tests",
+                title,
+                crate_name.clone(),
+                "endpoint_tests",
+            ));
             exclude.push(format!("\"{crate_name}/{crate_name}-paginators\""));
         }
     }
@@ -327,7 +390,7 @@ fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
         "[workspace]\nresolver = \"2\"\nmembers = [{}]\nexclude = [{}]\n",
         members
             .iter()
-            .map(|(_, c)| format!("\"{c}/{c}\""))
+            .map(|(_, _, c, _)| format!("\"{c}/{c}\""))
             .collect::<Vec<_>>()
             .join(", "),
         exclude.join(", ")
@@ -343,30 +406,37 @@ fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
         "building the protocol compliance suites",
     )?;
     let mut failed = Vec::new();
-    let mut by_suite: Vec<(String, Tally)> = Vec::new();
-    for (suite, crate_name) in &members {
+    let mut by_suite: Vec<(&str, String, Tally)> = Vec::new();
+    for (kind, suite, crate_name, test) in &members {
         let mut t = Tally::default();
         let mut cmd = cargo();
         cmd.current_dir(&out)
-            .args(["test", "-p", crate_name, "--test", "protocol_tests"])
+            .args(["test", "-p", crate_name, "--test", test])
             .env("CARGO_TARGET_DIR", root.join("target"));
-        if let Err(e) = run_tests(&mut cmd, &format!("the {suite} protocol tests"), &mut t) {
+        if let Err(e) = run_tests(&mut cmd, &format!("the {kind} of {suite}"), &mut t) {
             failed.push(e);
         }
-        match by_suite.iter_mut().find(|(s, _)| s == suite) {
-            Some((_, total)) => {
+        match by_suite
+            .iter_mut()
+            .find(|(k, s, _)| k == kind && s == suite)
+        {
+            Some((_, _, total)) => {
                 total.passed += t.passed;
                 total.failed += t.failed;
                 total.ignored += t.ignored;
             }
-            None => by_suite.push((suite.clone(), t)),
+            None => by_suite.push((kind, suite.clone(), t)),
         }
     }
-    for (suite, t) in &by_suite {
-        println!(
-            "protocol tests {suite}: {} passed, {} failed, {} skipped",
-            t.passed, t.failed, t.ignored
-        );
+    for (kind, suite, t) in &by_suite {
+        if *kind == "endpoint tests" {
+            println!("{kind} {suite}: {} passed, {} failed", t.passed, t.failed);
+        } else {
+            println!(
+                "{kind} {suite}: {} passed, {} failed, {} skipped",
+                t.passed, t.failed, t.ignored
+            );
+        }
         tally.passed += t.passed;
         tally.failed += t.failed;
         tally.ignored += t.ignored;

@@ -83,6 +83,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
         } else {
             quote! {}
         };
+        let endpoint = endpoint_fns(op);
         quote! {
             #d
             #dep
@@ -96,6 +97,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 const NAME: &'static str = #wire;
                 const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
                 #compression
+                #endpoint
                 #[inline]
                 fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {
                     #serialize
@@ -123,6 +125,68 @@ pub fn operation_module(service: &Service) -> TokenStream {
         #( #ops )*
         #( #paginated )*
     }
+}
+
+/// The operation's endpoint parameters and endpoint override, when it has them.
+fn endpoint_fns(op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    if !op.endpoint_params.is_empty() {
+        let sets = op.endpoint_params.iter().map(|p| match p {
+            crate::ir::EndpointParam::Static { name, value } => match value {
+                serde_json::Value::Bool(b) => quote! { params.set(#name, #b); },
+                serde_json::Value::String(s) => quote! { params.set(#name, #s); },
+                serde_json::Value::Array(items) => {
+                    let items = items.iter().filter_map(|i| i.as_str());
+                    quote! { params.set(#name, &[#( #items ),*][..]); }
+                }
+                _ => quote! {},
+            },
+            crate::ir::EndpointParam::Member { name, ident: id, ty } => {
+                let id = ident(id);
+                match ty {
+                    Type::String => quote! {
+                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.as_str()); }
+                    },
+                    Type::Bool => quote! {
+                        if let ::std::option::Option::Some(v) = input.#id { params.set(#name, v); }
+                    },
+                    Type::Named { kind: NamedKind::Enum, .. } => quote! {
+                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.as_str()); }
+                    },
+                    Type::List { member, .. } if **member == Type::String => quote! {
+                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.clone()); }
+                    },
+                    _ => quote! {},
+                }
+            }
+        });
+        let uses_input = op
+            .endpoint_params
+            .iter()
+            .any(|p| matches!(p, crate::ir::EndpointParam::Member { .. }));
+        let input = if uses_input {
+            quote! { input }
+        } else {
+            quote! { _input }
+        };
+        out.extend(quote! {
+            const ENDPOINT_PARAMS: bool = true;
+            #[inline]
+            fn endpoint_params(#input: &Self::Input, params: &mut ::awsjson_runtime::endpoint::Params) {
+                #( #sets )*
+            }
+        });
+    }
+    if let Some(field) = &op.endpoint_override {
+        let id = ident(field);
+        out.extend(quote! {
+            #[inline]
+            fn endpoint_override(input: &Self::Input) -> ::std::option::Option<&str> {
+                input.#id.as_deref()
+            }
+        });
+    }
+    out
 }
 
 /// The `error` module: one error enum per operation.
@@ -447,6 +511,10 @@ pub fn client_module(service: &Service) -> TokenStream {
         "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files). Credentials come from\nthe environment, then the profile; with the `aws-config` feature, from the official\n`aws-config` default chain (SSO, web identity, container and instance credentials, ...)."
     );
     let example_doc_attr = super::common::doc(&example_doc);
+    let rules = match &service.endpoint_rules {
+        Some(text) => quote! { ::std::option::Option::Some(#text) },
+        None => quote! { ::std::option::Option::None },
+    };
     quote! {
         //! The client and its per-operation request builders.
         #![allow(deprecated)]
@@ -457,6 +525,7 @@ pub fn client_module(service: &Service) -> TokenStream {
             endpoint_prefix: #prefix,
             query_compatible: #qc,
             env_name: #env_name,
+            endpoint_rules: #rules,
         };
 
         #title_attr

@@ -4,6 +4,7 @@
 mod client;
 pub mod codec;
 pub mod common;
+mod endpoint_tests;
 mod paginators;
 mod protocol_tests;
 mod types;
@@ -297,7 +298,8 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
 }
 
 fn test_deps(service: &Service, layout: &Layout) -> String {
-    if layout.test_deps || protocol_tests::has_tests(service) {
+    if layout.test_deps || protocol_tests::has_tests(service) || !service.endpoint_tests.is_empty()
+    {
         format!(
             "awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\nproptest = \"1\"\n",
             layout.runtime_path
@@ -395,6 +397,12 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
         src("codec.rs"),
         render(&src("codec.rs"), &source, codec_module(service), short)?,
     );
+    if !service.endpoint_tests.is_empty() {
+        let file = format!("{c}/tests/endpoint_tests.rs");
+        let tokens = endpoint_tests::endpoint_tests_file(service);
+        out.files
+            .insert(file.clone(), render(&file, &source, tokens, false)?);
+    }
     if protocol_tests::has_tests(service) {
         let file = format!("{c}/tests/protocol_tests.rs");
         let tokens = protocol_tests::protocol_tests_file(service);

@@ -11,6 +11,7 @@ static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta 
     endpoint_prefix: "network-firewall",
     query_compatible: false,
     env_name: "NETWORK_FIREWALL",
+    endpoint_rules: None,
 };
 
 /// A client for AWS Network Firewall.
