@@ -15,6 +15,7 @@ pub mod ir;
 pub mod lower;
 pub mod model;
 pub mod names;
+pub mod traits;
 pub mod validate;
 
 pub use assemble::Source;

@@ -680,6 +680,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
             c.check_shape(shape);
         }
     }
+    crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
     } else {
