@@ -44,6 +44,15 @@ pub struct Service {
     pub endpoint_tests: Vec<Value>,
 }
 
+/// An authentication scheme the generated client supports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthKind {
+    /// `aws.auth#sigv4`.
+    SigV4,
+    /// `smithy.api#httpBearerAuth`.
+    Bearer,
+}
+
 /// A parameter an operation gives the endpoint rules.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EndpointParam {
@@ -111,6 +120,10 @@ pub struct Operation {
     pub request_compression: bool,
     /// The parameters the operation gives the endpoint rules.
     pub endpoint_params: Vec<EndpointParam>,
+    /// The authentication schemes the operation accepts, in order; empty: none.
+    pub auth: Vec<AuthKind>,
+    /// Whether the operation may go unauthenticated when no scheme can be used.
+    pub optional_auth: bool,
     /// An input field whose value, when set, is the endpoint of the call (a service
     /// customization: Machine Learning's `Predict` and its `PredictEndpoint`).
     pub endpoint_override: Option<String>,

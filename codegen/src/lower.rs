@@ -824,6 +824,60 @@ impl<'m> Lowerer<'m> {
         Some(parts)
     }
 
+    /// The authentication schemes of an operation, in order of preference, and whether
+    /// it may go unauthenticated. Smithy's rule: the operation's `@auth` list, else the
+    /// service's, else every scheme the service applies, in trait-id order; schemes this
+    /// client does not support are dropped. A service that applies no scheme at all is
+    /// signed with SigV4, as AWS services are.
+    fn auth(&self, op: &Shape) -> (Vec<AuthKind>, bool) {
+        let supported = |id: &str| match id {
+            SIGV4 => Some(AuthKind::SigV4),
+            HTTP_BEARER_AUTH => Some(AuthKind::Bearer),
+            _ => None,
+        };
+        let applied: Vec<&str> = self
+            .service
+            .traits
+            .keys()
+            .map(String::as_str)
+            .filter(|t| {
+                self.shape(t)
+                    .is_some_and(|s| s.has("smithy.api#authDefinition"))
+                    || matches!(
+                        *t,
+                        SIGV4
+                            | HTTP_BEARER_AUTH
+                            | "aws.auth#sigv4a"
+                            | "smithy.api#httpBasicAuth"
+                            | "smithy.api#httpDigestAuth"
+                            | "smithy.api#httpApiKeyAuth"
+                    )
+            })
+            .collect();
+        let list = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let ids: Vec<String> = match (op.traits.get(AUTH), self.service.traits.get(AUTH)) {
+            (Some(v), _) | (None, Some(v)) => list(v),
+            (None, None) if applied.is_empty() => vec![SIGV4.to_string()],
+            (None, None) => applied.iter().map(|s| s.to_string()).collect(),
+        };
+        let mut auth: Vec<AuthKind> = ids.iter().filter_map(|id| supported(id)).collect();
+        if auth.is_empty() && !ids.is_empty() {
+            // Only schemes this client does not support (sigv4a, basic, digest, API
+            // keys): SigV4 is what AWS services accept besides.
+            auth.push(AuthKind::SigV4);
+        }
+        (auth, op.has(OPTIONAL_AUTH))
+    }
+
     /// The parameters an operation gives the endpoint rules, and the input field that
     /// overrides its endpoint, if a service customization says so.
     fn endpoint_params(&self, op: &Shape, input: &str) -> (Vec<EndpointParam>, Option<String>) {
@@ -1234,7 +1288,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             .and_then(Value::as_array)
             .is_some_and(|e| e.iter().any(|x| x.as_str() == Some("gzip")));
         let (endpoint_params, endpoint_override) = l.endpoint_params(shape, &o.input);
+        let (auth, optional_auth) = l.auth(shape);
         operations.push(Operation {
+            auth,
+            optional_auth,
             endpoint_params,
             endpoint_override,
             request_compression,

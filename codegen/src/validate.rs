@@ -33,6 +33,9 @@ pub mod traits {
     pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
     pub const QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
     pub const QUERY_ERROR: &str = "aws.protocols#awsQueryError";
+    pub const AUTH: &str = "smithy.api#auth";
+    pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
+    pub const HTTP_BEARER_AUTH: &str = "smithy.api#httpBearerAuth";
     pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
     pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
     pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";

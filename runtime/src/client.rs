@@ -29,6 +29,33 @@ pub struct ServiceMeta {
     pub endpoint_rules: Option<&'static str>,
 }
 
+/// An authentication scheme an operation accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum AuthScheme {
+    /// AWS Signature Version 4 (`aws.auth#sigv4`), with the configured credentials.
+    SigV4,
+    /// `Authorization: Bearer <token>` (`smithy.api#httpBearerAuth`), with the
+    /// configured token.
+    Bearer,
+}
+
+/// The credentials or token a request is authenticated with.
+enum Auth {
+    SigV4(crate::credentials::AwsCredentials),
+    Bearer(String),
+}
+
+/// What one call needs besides its body: where it goes and how it is authenticated.
+struct CallParts<'a> {
+    operation: &'static str,
+    host_prefix: Option<&'a str>,
+    content_encoding: Option<&'a str>,
+    target: &'a Target,
+    auth: &'static [AuthScheme],
+    optional_auth: bool,
+}
+
 /// Where one request goes and how it is signed: from the endpoint rules, an
 /// operation's own endpoint, or the configured endpoint URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,6 +131,12 @@ pub trait Operation {
     /// Whether the operation has `@requestCompression` with gzip: bodies from the
     /// configured minimum size are sent gzipped.
     const REQUEST_COMPRESSION: bool = false;
+    /// The authentication schemes the operation accepts, in order of preference; empty
+    /// for an operation that is sent unauthenticated (`@auth([])`).
+    const AUTH: &'static [AuthScheme] = &[AuthScheme::SigV4];
+    /// Whether the operation may be sent unauthenticated when none of its schemes can
+    /// be used (`@optionalAuth`): no credentials configured.
+    const OPTIONAL_AUTH: bool = false;
     /// Whether [`Operation::endpoint_params`] adds parameters of its own (static or
     /// from the input), so the endpoint is resolved for each call rather than once.
     const ENDPOINT_PARAMS: bool = false;
@@ -345,14 +378,19 @@ impl Handle {
 
     async fn request(
         &self,
-        operation: &str,
         body: &Bytes,
         attempt: u32,
         invocation: &str,
-        host_prefix: Option<&str>,
-        content_encoding: Option<&str>,
-        target: &Target,
+        call: &CallParts<'_>,
     ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+        let CallParts {
+            operation,
+            host_prefix,
+            content_encoding,
+            target,
+            auth,
+            optional_auth,
+        } = *call;
         let inner = &*self.inner;
         let endpoint = target.url.as_str();
         let region = target
@@ -360,7 +398,39 @@ impl Handle {
             .as_deref()
             .or(inner.config.region.as_deref())
             .unwrap_or("us-east-1");
-        let credentials = inner.config.credentials().await?;
+        // The first scheme that can be used; unauthenticated when the operation wants
+        // none, or allows none and none can be used.
+        let mut chosen = None;
+        let mut first_failure: Option<Box<dyn std::error::Error + Send + Sync>> = None;
+        for scheme in auth {
+            match scheme {
+                AuthScheme::SigV4 => match inner.config.credentials().await {
+                    Ok(c) => {
+                        chosen = Some(Auth::SigV4(c));
+                        break;
+                    }
+                    Err(e) => {
+                        first_failure.get_or_insert_with(|| Box::new(e));
+                    }
+                },
+                AuthScheme::Bearer => match &inner.config.bearer_token {
+                    Some(token) => {
+                        chosen = Some(Auth::Bearer(token.clone()));
+                        break;
+                    }
+                    None => {
+                        first_failure.get_or_insert_with(|| {
+                            "no bearer token is configured (call `bearer_token` on the config builder)".into()
+                        });
+                    }
+                },
+            }
+        }
+        if chosen.is_none() && !auth.is_empty() && !optional_auth {
+            return Err(
+                first_failure.unwrap_or_else(|| "no authentication scheme can be used".into())
+            );
+        }
         let mut uri: http::Uri = format!("{endpoint}/")
             .parse()
             .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
@@ -408,17 +478,22 @@ impl Handle {
         for (k, v) in &target.headers {
             builder = builder.header(k.as_str(), v.as_str());
         }
+        if let Some(Auth::Bearer(token)) = &chosen {
+            builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+        }
         let mut request = builder.body(body.clone())?;
-        crate::sign::sign_request(
-            &mut request,
-            &credentials,
-            region,
-            target
-                .signing_name
-                .as_deref()
-                .unwrap_or(inner.meta.signing_name),
-            SystemTime::now(),
-        )?;
+        if let Some(Auth::SigV4(credentials)) = &chosen {
+            crate::sign::sign_request(
+                &mut request,
+                credentials,
+                region,
+                target
+                    .signing_name
+                    .as_deref()
+                    .unwrap_or(inner.meta.signing_name),
+                SystemTime::now(),
+            )?;
+        }
         Ok(request)
     }
 
@@ -468,17 +543,15 @@ impl Handle {
             })?;
             encoding = Some("gzip");
         }
-        match self
-            .send(
-                O::NAME,
-                body,
-                O::RETRYABLE,
-                prefix.as_deref(),
-                encoding,
-                &target,
-            )
-            .await
-        {
+        let call = CallParts {
+            operation: O::NAME,
+            host_prefix: prefix.as_deref(),
+            content_encoding: encoding,
+            target: &target,
+            auth: O::AUTH,
+            optional_auth: O::OPTIONAL_AUTH,
+        };
+        match self.send(body, O::RETRYABLE, &call).await {
             Ok(response) => parse_output::<O>(&response),
             Err(Failure::Construction(source)) => Err(SdkError::Construction {
                 operation: O::NAME,
@@ -510,12 +583,9 @@ impl Handle {
     /// the successful response.
     async fn send(
         &self,
-        operation: &'static str,
         body: Vec<u8>,
         retryable_codes: &'static [&'static str],
-        host_prefix: Option<&str>,
-        content_encoding: Option<&str>,
-        target: &Target,
+        call: &CallParts<'_>,
     ) -> Result<http::Response<Bytes>, Failure> {
         let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
@@ -523,15 +593,7 @@ impl Handle {
         let mut attempt = 1;
         loop {
             let request = self
-                .request(
-                    operation,
-                    &body,
-                    attempt,
-                    &invocation,
-                    host_prefix,
-                    content_encoding,
-                    target,
-                )
+                .request(&body, attempt, &invocation, call)
                 .await
                 .map_err(Failure::Construction)?;
             match self.attempt(request).await {
@@ -812,6 +874,7 @@ mod tests {
             endpoint_prefix: "svc",
             query_compatible: true,
             env_name: "SVC",
+            endpoint_rules: None,
         };
         let config = crate::Config::builder()
             .region("eu-west-1")
@@ -819,8 +882,17 @@ mod tests {
             .build();
         let handle = Handle::new(&META, config);
         let body = Bytes::from_static(b"{}");
+        let target = handle.resolve(&handle.endpoint_params()).unwrap();
+        let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {
+            operation: "Op",
+            host_prefix: Some("data-abc."),
+            content_encoding: None,
+            target: &target,
+            auth,
+            optional_auth,
+        };
         let r = handle
-            .request("Op", &body, 1, "id", Some("data-abc."), None)
+            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], false))
             .await
             .unwrap();
         assert_eq!(
@@ -835,6 +907,55 @@ mod tests {
             .to_str()
             .unwrap()
             .contains("/eu-west-1/svc/aws4_request"));
+
+        // `@auth([])`: nothing signs the request.
+        let r = handle
+            .request(&body, 1, "id", &call(&[], false))
+            .await
+            .unwrap();
+        assert!(!r.headers().contains_key("authorization"));
+        assert!(!r.headers().contains_key("x-amz-date"));
+        // A bearer token, when the operation takes one first.
+        let with_token = Handle::new(
+            &META,
+            handle.config().to_builder().bearer_token("tok").build(),
+        );
+        let r = with_token
+            .request(
+                &body,
+                1,
+                "id",
+                &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.headers()["authorization"], "Bearer tok");
+        // Without the token, the next scheme.
+        let r = handle
+            .request(
+                &body,
+                1,
+                "id",
+                &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
+            )
+            .await
+            .unwrap();
+        assert!(r.headers()["authorization"]
+            .to_str()
+            .unwrap()
+            .starts_with("AWS4-HMAC-SHA256"));
+        // No credentials at all: an error, unless the operation allows going without.
+        let anonymous = Handle::new(&META, crate::Config::builder().region("eu-west-1").build());
+        let e = anonymous
+            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], false))
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("credentials"), "{e}");
+        let r = anonymous
+            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], true))
+            .await
+            .unwrap();
+        assert!(!r.headers().contains_key("authorization"));
     }
 
     #[test]

@@ -197,6 +197,7 @@ pub struct Config {
     pub(crate) timeouts: TimeoutConfig,
     pub(crate) transport: Option<Arc<dyn Transport>>,
     pub(crate) compression: CompressionConfig,
+    pub(crate) bearer_token: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) endpoint_params: BTreeMap<String, crate::endpoint::ParamValue>,
@@ -252,6 +253,10 @@ impl fmt::Debug for Config {
             .field("timeouts", &self.timeouts)
             .field("transport", &self.transport.as_ref().map(|_| "custom"))
             .field("compression", &self.compression)
+            .field(
+                "bearer_token",
+                &self.bearer_token.as_ref().map(|_| "** redacted **"),
+            )
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("endpoint_params", &self.endpoint_params)
@@ -416,6 +421,13 @@ impl ConfigBuilder {
     /// Sends requests to this URL instead of the service's regional endpoint.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
         self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// The token of services that authenticate with `smithy.api#httpBearerAuth`
+    /// (`Authorization: Bearer <token>`).
+    pub fn bearer_token(mut self, token: impl Into<String>) -> Self {
+        self.config.bearer_token = Some(token.into());
         self
     }
 

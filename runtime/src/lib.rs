@@ -21,7 +21,7 @@ pub mod test_util;
 pub mod transport;
 pub mod types;
 
-pub use client::{Handle, Operation, ServiceMeta};
+pub use client::{AuthScheme, Handle, Operation, ServiceMeta};
 pub use config::{
     CompressionConfig, Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
 };

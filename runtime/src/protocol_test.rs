@@ -47,11 +47,13 @@ impl Capture {
     }
 
     /// A configuration that sends through this transport to `endpoint`, signing for
-    /// `region` with fixed test credentials, without retries.
+    /// `region` with fixed test credentials (and the bearer token `test-token`),
+    /// without retries.
     pub fn config(&self, endpoint: &str, region: &str) -> Config {
         Config::builder()
             .region(region)
             .credentials(Credentials::new("AKIDTEST", "SECRETTEST", None))
+            .bearer_token("test-token")
             .endpoint_url(endpoint)
             .retry_config(RetryConfig::disabled())
             .transport(self.clone())

@@ -25,6 +25,7 @@ static META: ServiceMeta = ServiceMeta {
     endpoint_prefix: "svc",
     query_compatible: false,
     env_name: "SVC",
+    endpoint_rules: None,
 };
 
 /// An operation with an empty input and output.

@@ -84,6 +84,20 @@ pub fn operation_module(service: &Service) -> TokenStream {
             quote! {}
         };
         let endpoint = endpoint_fns(op);
+        let auth = if op.auth == [crate::ir::AuthKind::SigV4] {
+            quote! {}
+        } else {
+            let schemes = op.auth.iter().map(|a| match a {
+                crate::ir::AuthKind::SigV4 => quote! { ::awsjson_runtime::AuthScheme::SigV4 },
+                crate::ir::AuthKind::Bearer => quote! { ::awsjson_runtime::AuthScheme::Bearer },
+            });
+            quote! { const AUTH: &'static [::awsjson_runtime::AuthScheme] = &[#( #schemes ),*]; }
+        };
+        let optional_auth = if op.optional_auth {
+            quote! { const OPTIONAL_AUTH: bool = true; }
+        } else {
+            quote! {}
+        };
         quote! {
             #d
             #dep
@@ -97,6 +111,8 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 const NAME: &'static str = #wire;
                 const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
                 #compression
+                #auth
+                #optional_auth
                 #endpoint
                 #[inline]
                 fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {

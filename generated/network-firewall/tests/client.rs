@@ -439,7 +439,7 @@ fn the_default_endpoint_comes_from_the_model() {
         .build();
     let client = Client::from_conf(config);
     assert_eq!(
-        client.handle().endpoint(),
+        client.handle().endpoint().as_deref(),
         Some("https://network-firewall.eu-west-3.amazonaws.com")
     );
 }
