@@ -212,6 +212,21 @@ pub fn test() -> Result<(), String> {
             ]);
             run_tests(&mut cmd, "cargo test --features time,chrono", &mut tally)
         })
+        .and_then(|()| {
+            // The official `aws-config` credentials chain behind the feature: container
+            // credentials from a local endpoint flow into signed calls.
+            let mut cmd = cargo();
+            cmd.current_dir(&root).args([
+                "test",
+                "-p",
+                "awsjson-runtime",
+                "--features",
+                "test-util,aws-config",
+                "--test",
+                "credentials",
+            ]);
+            run_tests(&mut cmd, "cargo test --features aws-config", &mut tally)
+        })
         .and_then(|()| protocol_tests(&mut tally))
         .and_then(|()| compliance_suites(&mut tally))
         .and_then(|()| moto(&mut tally));
