@@ -83,16 +83,6 @@ pub enum Protocol {
     AwsJson11,
 }
 
-impl Protocol {
-    /// The request and response `Content-Type`.
-    pub fn content_type(self) -> &'static str {
-        match self {
-            Protocol::AwsJson10 => "application/x-amz-json-1.0",
-            Protocol::AwsJson11 => "application/x-amz-json-1.1",
-        }
-    }
-}
-
 /// One operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Operation {

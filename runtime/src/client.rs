@@ -13,10 +13,8 @@ use std::time::SystemTime;
 /// What a generated crate says about its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ServiceMeta {
-    /// The service shape's name, the prefix of `X-Amz-Target`.
-    pub target_prefix: &'static str,
-    /// The protocol's content type.
-    pub content_type: &'static str,
+    /// The service shape's name.
+    pub name: &'static str,
     /// The SigV4 signing name.
     pub signing_name: &'static str,
     /// The endpoint prefix of the regional endpoint.
@@ -48,7 +46,6 @@ enum Auth {
 
 /// What one call needs besides its body: where it goes and how it is authenticated.
 struct CallParts<'a> {
-    operation: &'static str,
     host_prefix: Option<&'a str>,
     content_encoding: Option<&'a str>,
     target: &'a Target,
@@ -122,12 +119,13 @@ pub trait Operation {
     const NAME: &'static str;
     /// Error codes the model marks `@retryable`.
     const RETRYABLE: &'static [&'static str] = &[];
-    /// Serializes the input to the request body.
-    fn serialize(input: &Self::Input) -> Vec<u8>;
-    /// Parses a successful response body.
-    fn parse(body: &[u8]) -> Result<Self::Output, JsonError>;
+    /// Serializes the input to an HTTP request, as the protocol says: method, the path
+    /// and query (relative to the endpoint), the protocol's headers and the body.
+    fn serialize(input: &Self::Input) -> Result<http::Request<Bytes>, crate::error::BuildError>;
+    /// Parses a successful response: status, headers and body, as the protocol says.
+    fn parse(response: &http::Response<Bytes>) -> Result<Self::Output, JsonError>;
     /// Turns an error response into the operation's error.
-    fn parse_error(meta: ErrorMetadata, body: &[u8]) -> Self::Error;
+    fn parse_error(meta: ErrorMetadata, response: &http::Response<Bytes>) -> Self::Error;
     /// Whether the operation has `@requestCompression` with gzip: bodies from the
     /// configured minimum size are sent gzipped.
     const REQUEST_COMPRESSION: bool = false;
@@ -210,7 +208,7 @@ pub struct Handle {
 impl fmt::Debug for Handle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Handle")
-            .field("service", &self.inner.meta.target_prefix)
+            .field("service", &self.inner.meta.name)
             .field("config", &self.inner.config)
             .finish()
     }
@@ -378,13 +376,12 @@ impl Handle {
 
     async fn request(
         &self,
-        body: &Bytes,
+        op_request: &http::Request<Bytes>,
         attempt: u32,
         invocation: &str,
         call: &CallParts<'_>,
     ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
         let CallParts {
-            operation,
             host_prefix,
             content_encoding,
             target,
@@ -431,13 +428,18 @@ impl Handle {
                 first_failure.unwrap_or_else(|| "no authentication scheme can be used".into())
             );
         }
-        let mut uri: http::Uri = format!("{endpoint}/")
+        // The endpoint's own path comes before the operation's.
+        let path_and_query = op_request
+            .uri()
+            .path_and_query()
+            .map_or("/", |p| p.as_str());
+        let mut uri: http::Uri = format!("{}{path_and_query}", endpoint.trim_end_matches('/'))
             .parse()
             .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
         if let Some(prefix) = host_prefix {
             let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
             let scheme = uri.scheme_str().unwrap_or("https");
-            let path = uri.path();
+            let path = uri.path_and_query().map_or("/", |p| p.as_str());
             uri = format!("{scheme}://{prefix}{authority}{path}")
                 .parse()
                 .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
@@ -447,15 +449,15 @@ impl Handle {
             .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
             .as_str()
             .to_string();
+        let body = op_request.body();
         let mut builder = http::Request::builder()
-            .method(http::Method::POST)
+            .method(op_request.method().clone())
             .uri(uri)
-            .header(http::header::HOST, host)
-            .header(http::header::CONTENT_TYPE, inner.meta.content_type)
-            .header(
-                "x-amz-target",
-                format!("{}.{operation}", inner.meta.target_prefix),
-            )
+            .header(http::header::HOST, host);
+        for (k, v) in op_request.headers() {
+            builder = builder.header(k, v);
+        }
+        let mut builder = builder
             .header(http::header::CONTENT_LENGTH, body.len())
             .header(
                 http::header::USER_AGENT,
@@ -469,11 +471,18 @@ impl Handle {
                     inner.config.retry.max_attempts()
                 ),
             );
-        if inner.meta.query_compatible {
-            builder = builder.header("x-amzn-query-mode", "true");
-        }
         if let Some(encoding) = content_encoding {
-            builder = builder.header(http::header::CONTENT_ENCODING, encoding);
+            // After any encoding the input set (`Content-Encoding: custom, gzip`).
+            let value = match op_request.headers().get(http::header::CONTENT_ENCODING) {
+                Some(given) => format!("{}, {encoding}", given.to_str().unwrap_or_default()),
+                None => encoding.to_string(),
+            };
+            if let Some(h) = builder.headers_mut() {
+                h.insert(
+                    http::header::CONTENT_ENCODING,
+                    http::HeaderValue::from_str(&value)?,
+                );
+            }
         }
         for (k, v) in &target.headers {
             builder = builder.header(k.as_str(), v.as_str());
@@ -534,24 +543,33 @@ impl Handle {
                 operation: O::NAME,
                 source: e.into(),
             })?;
-        let mut body = O::serialize(input);
+        let mut op_request = O::serialize(input).map_err(|e| SdkError::Construction {
+            operation: O::NAME,
+            source: Box::new(e),
+        })?;
         let mut encoding = None;
-        if O::REQUEST_COMPRESSION && self.inner.config.compression.applies_to(body.len()) {
-            body = gzip(&body).map_err(|e| SdkError::Construction {
+        if O::REQUEST_COMPRESSION
+            && self
+                .inner
+                .config
+                .compression
+                .applies_to(op_request.body().len())
+        {
+            let packed = gzip(op_request.body()).map_err(|e| SdkError::Construction {
                 operation: O::NAME,
                 source: Box::new(e),
             })?;
+            *op_request.body_mut() = Bytes::from(packed);
             encoding = Some("gzip");
         }
         let call = CallParts {
-            operation: O::NAME,
             host_prefix: prefix.as_deref(),
             content_encoding: encoding,
             target: &target,
             auth: O::AUTH,
             optional_auth: O::OPTIONAL_AUTH,
         };
-        match self.send(body, O::RETRYABLE, &call).await {
+        match self.send(&op_request, O::RETRYABLE, &call).await {
             Ok(response) => parse_output::<O>(&response),
             Err(Failure::Construction(source)) => Err(SdkError::Construction {
                 operation: O::NAME,
@@ -571,9 +589,9 @@ impl Handle {
                 request_id,
                 source,
             }),
-            Err(Failure::Service { meta, body }) => Err(SdkError::Service {
+            Err(Failure::Service { meta, response }) => Err(SdkError::Service {
                 operation: O::NAME,
-                error: O::parse_error(meta.clone(), &body),
+                error: O::parse_error(meta.clone(), &response),
                 meta,
             }),
         }
@@ -583,17 +601,16 @@ impl Handle {
     /// the successful response.
     async fn send(
         &self,
-        body: Vec<u8>,
+        op_request: &http::Request<Bytes>,
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
     ) -> Result<http::Response<Bytes>, Failure> {
-        let body = Bytes::from(body);
         let invocation = uuid::Uuid::new_v4().to_string();
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         loop {
             let request = self
-                .request(&body, attempt, &invocation, call)
+                .request(op_request, attempt, &invocation, call)
                 .await
                 .map_err(Failure::Construction)?;
             match self.attempt(request).await {
@@ -619,10 +636,7 @@ impl Handle {
                     );
                     if !retryable || attempt >= retry.max_attempts() {
                         return Err(match meta {
-                            Ok(meta) => Failure::Service {
-                                meta,
-                                body: response.into_body(),
-                            },
+                            Ok(meta) => Failure::Service { meta, response },
                             Err(source) => Failure::Response {
                                 status,
                                 request_id: request_id(response.headers()),
@@ -649,14 +663,14 @@ enum Failure {
     },
     Service {
         meta: ErrorMetadata,
-        body: Bytes,
+        response: http::Response<Bytes>,
     },
 }
 
 fn parse_output<O: Operation>(
     response: &http::Response<Bytes>,
 ) -> Result<O::Output, SdkError<O::Error>> {
-    O::parse(response.body()).map_err(|e| SdkError::Response {
+    O::parse(response).map_err(|e| SdkError::Response {
         operation: O::NAME,
         status: response.status().as_u16(),
         request_id: request_id(response.headers()),
@@ -868,8 +882,7 @@ mod tests {
             .contains("is required"));
 
         static META: ServiceMeta = ServiceMeta {
-            target_prefix: "Svc",
-            content_type: "application/x-amz-json-1.1",
+            name: "Svc",
             signing_name: "svc",
             endpoint_prefix: "svc",
             query_compatible: true,
@@ -881,10 +894,14 @@ mod tests {
             .credentials(crate::Credentials::new("AKID", "SECRET", None))
             .build();
         let handle = Handle::new(&META, config);
-        let body = Bytes::from_static(b"{}");
+        let body = crate::protocol::aws_json::request(
+            "application/x-amz-json-1.1",
+            "Svc.Op",
+            true,
+            b"{}".to_vec(),
+        );
         let target = handle.resolve(&handle.endpoint_params()).unwrap();
         let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {
-            operation: "Op",
             host_prefix: Some("data-abc."),
             content_encoding: None,
             target: &target,

@@ -11,8 +11,10 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod http_binding;
 pub mod json;
 pub mod paginate;
+pub mod protocol;
 #[cfg(feature = "test-util")]
 pub mod protocol_test;
 pub mod sign;
@@ -21,6 +23,8 @@ pub mod test_util;
 pub mod transport;
 pub mod types;
 
+/// The body type of requests and responses.
+pub use bytes::Bytes;
 pub use client::{AuthScheme, Handle, Operation, ServiceMeta};
 pub use config::{
     CompressionConfig, Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
@@ -30,6 +34,8 @@ pub use error::{
     BuildError, ErrorMetadata, FromUnhandled, ProvideErrorMetadata, SdkError, TransportError,
     TransportErrorKind, Unhandled,
 };
+/// The `http` crate, whose `Request` and `Response` the call path builds and reads.
+pub use http;
 pub use types::{Blob, DateTime, Document, Number, TimestampFormat};
 
 /// A fresh random token for `@idempotencyToken` members the caller left unset.

@@ -19,8 +19,7 @@ use std::time::{Duration, SystemTime};
 const SIGNING: &str = "svc";
 
 static META: ServiceMeta = ServiceMeta {
-    target_prefix: "Svc",
-    content_type: "application/x-amz-json-1.0",
+    name: "Svc",
     signing_name: SIGNING,
     endpoint_prefix: "svc",
     query_compatible: false,
@@ -36,13 +35,26 @@ impl Operation for Ping {
     type Output = ();
     type Error = ErrorMetadata;
     const NAME: &'static str = "Ping";
-    fn serialize(_: &()) -> Vec<u8> {
-        b"{}".to_vec()
+    fn serialize(
+        _: &(),
+    ) -> Result<awsjson_runtime::http::Request<awsjson_runtime::Bytes>, awsjson_runtime::BuildError>
+    {
+        Ok(awsjson_runtime::protocol::aws_json::request(
+            "application/x-amz-json-1.0",
+            "Svc.Ping",
+            false,
+            b"{}".to_vec(),
+        ))
     }
-    fn parse(_: &[u8]) -> Result<(), awsjson_runtime::json::JsonError> {
+    fn parse(
+        _: &awsjson_runtime::http::Response<awsjson_runtime::Bytes>,
+    ) -> Result<(), awsjson_runtime::json::JsonError> {
         Ok(())
     }
-    fn parse_error(meta: ErrorMetadata, _: &[u8]) -> ErrorMetadata {
+    fn parse_error(
+        meta: ErrorMetadata,
+        _: &awsjson_runtime::http::Response<awsjson_runtime::Bytes>,
+    ) -> ErrorMetadata {
         meta
     }
 }

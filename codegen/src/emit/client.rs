@@ -25,31 +25,22 @@ pub fn operation_module(service: &Service) -> TokenStream {
         let d = doc(&op.docs);
         let wire = op.wire_name.as_str();
         let e = format_ident!("{}Error", op.type_name);
-        let (input, serialize) = match &op.input {
+        let input = match &op.input {
             Some(i) => {
                 let i2 = ident(i);
-                let ser = format_ident!("ser_{}", i);
-                (
-                    quote! { crate::types::#i2 },
-                    quote! {
-                        let mut w = ::awsjson_runtime::json::Writer::new();
-                        crate::codec::#ser(&mut w, input);
-                        w.finish()
-                    },
-                )
+                quote! { crate::types::#i2 }
             }
-            None => (quote! { () }, quote! { let () = input; b"{}".to_vec() }),
+            None => quote! { () },
         };
-        let (output, parse) = match &op.output {
+        let output = match &op.output {
             Some(o) => {
                 let o2 = ident(o);
-                let de = format_ident!("de_{}", o);
-                (quote! { crate::types::#o2 }, quote! { ::awsjson_runtime::json::parse_body(body, crate::codec::#de) })
+                quote! { crate::types::#o2 }
             }
-            None => (quote! { () }, quote! { ::awsjson_runtime::json::parse_unit(body) }),
+            None => quote! { () },
         };
+        let protocol_fns = super::protocol::emitter(service.protocol).operation_fns(service, op);
         let retryable: Vec<&str> = op.errors.iter().filter(|e| e.retryable).map(|e| e.code.as_str()).collect();
-        let parse_error = format_ident!("error_{}", op.type_name);
         let host_prefix = op.host_prefix.as_ref().map(|parts| {
             let input_name = op.input.clone().unwrap_or_default();
             let pieces = parts.iter().map(|part| match part {
@@ -114,18 +105,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 #auth
                 #optional_auth
                 #endpoint
-                #[inline]
-                fn serialize(input: &Self::Input) -> ::std::vec::Vec<u8> {
-                    #serialize
-                }
-                #[inline]
-                fn parse(body: &[u8]) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
-                    #parse
-                }
-                #[inline]
-                fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
-                    crate::codec::#parse_error(meta, body)
-                }
+                #protocol_fns
                 #host_prefix
             }
         }
@@ -497,7 +477,6 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
 /// The `client` module.
 pub fn client_module(service: &Service) -> TokenStream {
     let target = service.target_prefix.as_str();
-    let content_type = service.protocol.content_type();
     let signing = service.signing_name.as_str();
     let prefix = service.endpoint_prefix.as_str();
     let qc = service.query_compatible;
@@ -535,8 +514,7 @@ pub fn client_module(service: &Service) -> TokenStream {
         //! The client and its per-operation request builders.
         #![allow(deprecated)]
         static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
-            target_prefix: #target,
-            content_type: #content_type,
+            name: #target,
             signing_name: #signing,
             endpoint_prefix: #prefix,
             query_compatible: #qc,

@@ -6,6 +6,7 @@ pub mod codec;
 pub mod common;
 mod endpoint_tests;
 mod paginators;
+pub mod protocol;
 mod protocol_tests;
 mod types;
 
@@ -175,10 +176,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         "A client for {} (API version {}), generated from its Smithy model. It speaks the {} protocol.{usage}",
         service.title,
         service.version,
-        match service.protocol {
-            crate::ir::Protocol::AwsJson10 => "awsJson1_0",
-            crate::ir::Protocol::AwsJson11 => "awsJson1_1",
-        }
+        protocol::emitter(service.protocol).name()
     );
     let left_out = if service.left_out.is_empty() {
         String::new()

@@ -118,8 +118,11 @@ fn main() {
     );
     for n in [1, 100, 1000] {
         let body = fixture(&format!("list_flow_operations_{n}.json"));
+        let response = network_firewall::config::http::Response::new(
+            network_firewall::config::Bytes::from(body.clone()),
+        );
         let t = measure(budget, || {
-            black_box(ListFlowOperations::parse(black_box(&body)).ok());
+            black_box(ListFlowOperations::parse(black_box(&response)).ok());
         });
         println!(
             "parse_{n} {:.1} MB/s",

@@ -5,8 +5,7 @@
 
 #![allow(deprecated)]
 static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
-    target_prefix: "NetworkFirewall_20201112",
-    content_type: "application/x-amz-json-1.0",
+    name: "NetworkFirewall_20201112",
     signing_name: "network-firewall",
     endpoint_prefix: "network-firewall",
     query_compatible: false,

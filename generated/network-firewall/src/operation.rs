@@ -24,23 +24,43 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
     const RETRYABLE: &'static [&'static str] = &[];
 
     #[inline]
-    fn serialize(input: &Self::Input) -> Vec<u8> {
-        let mut w = ::awsjson_runtime::json::Writer::new();
-        crate::codec::ser_ListFlowOperationsRequest(&mut w, input);
-        w.finish()
+    fn serialize(
+        input: &Self::Input,
+    ) -> Result<
+        ::awsjson_runtime::http::Request<::awsjson_runtime::Bytes>,
+        ::awsjson_runtime::BuildError,
+    > {
+        let body = {
+            let mut w = ::awsjson_runtime::json::Writer::new();
+            crate::codec::ser_ListFlowOperationsRequest(&mut w, input);
+            w.finish()
+        };
+        Ok(
+            ::awsjson_runtime::protocol::aws_json::request(
+                "application/x-amz-json-1.0",
+                "NetworkFirewall_20201112.ListFlowOperations",
+                false,
+                body,
+            ),
+        )
     }
 
     #[inline]
-    fn parse(body: &[u8]) -> Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+    fn parse(
+        response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>,
+    ) -> Result<Self::Output, ::awsjson_runtime::json::JsonError> {
         ::awsjson_runtime::json::parse_body(
-            body,
+            response.body(),
             crate::codec::de_ListFlowOperationsResponse,
         )
     }
 
     #[inline]
-    fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> Self::Error {
-        crate::codec::error_ListFlowOperations(meta, body)
+    fn parse_error(
+        meta: ::awsjson_runtime::ErrorMetadata,
+        response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>,
+    ) -> Self::Error {
+        crate::codec::error_ListFlowOperations(meta, response.body())
     }
 }
 

@@ -12,6 +12,15 @@ use network_firewall::types::{FlowOperationStatus, FlowOperationType};
 use network_firewall::Client;
 use std::time::Duration;
 
+/// A 200 response with this body, as the parser reads it.
+fn response(
+    body: &[u8],
+) -> network_firewall::config::http::Response<network_firewall::config::Bytes> {
+    network_firewall::config::http::Response::new(network_firewall::config::Bytes::copy_from_slice(
+        body,
+    ))
+}
+
 const SIGNING: &str = "network-firewall";
 const ARN: &str = "arn:aws:network-firewall:us-east-1:123456789012:firewall/bench-firewall";
 
@@ -105,7 +114,7 @@ async fn the_fixture_responses_parse_to_their_values() {
         ("list_flow_operations_100.json", 100),
         ("list_flow_operations_1000.json", 1000),
     ] {
-        let out = ListFlowOperations::parse(&fixture(name)).unwrap();
+        let out = ListFlowOperations::parse(&response(&fixture(name))).unwrap();
         let ops = out.flow_operations();
         assert_eq!(ops.len(), n, "{name}");
         assert!(out.next_token().is_none());
@@ -128,7 +137,8 @@ async fn the_fixture_responses_parse_to_their_values() {
             assert!(op.flow_request_timestamp().is_some());
         }
     }
-    let one = ListFlowOperations::parse(&fixture("list_flow_operations_1.json")).unwrap();
+    let one =
+        ListFlowOperations::parse(&response(&fixture("list_flow_operations_1.json"))).unwrap();
     let op = &one.flow_operations()[0];
     assert_eq!(
         op.flow_operation_id(),
@@ -138,7 +148,9 @@ async fn the_fixture_responses_parse_to_their_values() {
 
     // The exponent form AWS sends is exact, not a float's approximation.
     let body = br#"{"FlowOperations":[{"FlowRequestTimestamp":1.700000037123E9}]}"#;
-    let t = ListFlowOperations::parse(body).unwrap().flow_operations()[0]
+    let t = ListFlowOperations::parse(&response(body))
+        .unwrap()
+        .flow_operations()[0]
         .flow_request_timestamp()
         .unwrap();
     assert_eq!((t.secs(), t.subsec_nanos()), (1_700_000_037, 123_000_000));
@@ -152,7 +164,7 @@ async fn the_fixture_responses_parse_to_their_values() {
 #[test]
 fn responses_are_read_leniently_where_the_protocol_says() {
     let body = br#"{"Unknown":{"deep":[1,2,{"x":null}]},"FlowOperations":[{"FlowOperationType":"FLOW_SOMETHING_NEW","FlowOperationStatus":null,"Extra":true}],"NextToken":null}"#;
-    let out = ListFlowOperations::parse(body).unwrap();
+    let out = ListFlowOperations::parse(&response(body)).unwrap();
     let op = &out.flow_operations()[0];
     assert!(matches!(
         op.flow_operation_type(),
@@ -175,11 +187,11 @@ fn responses_are_read_leniently_where_the_protocol_says() {
     );
     assert_eq!(op.flow_operation_status(), None);
     assert!(out.next_token().is_none());
-    assert!(ListFlowOperations::parse(b"")
+    assert!(ListFlowOperations::parse(&response(b""))
         .unwrap()
         .flow_operations()
         .is_empty());
-    assert!(ListFlowOperations::parse(b"  {}  ")
+    assert!(ListFlowOperations::parse(&response(b"  {}  "))
         .unwrap()
         .flow_operations()
         .is_empty());
@@ -453,16 +465,16 @@ mod arbitrary_bodies {
 
         #[test]
         fn any_bytes_as_a_response_are_an_error_or_a_value_never_a_panic(body in proptest::collection::vec(any::<u8>(), 0..256)) {
-            let _ = ListFlowOperations::parse(&body);
+            let _ = ListFlowOperations::parse(&response(&body));
             let meta = awsjson_runtime::ErrorMetadata::new(Some("ResourceNotFoundException".into()), None, 400, None);
-            let _ = ListFlowOperations::parse_error(meta, &body);
+            let _ = ListFlowOperations::parse_error(meta, &response(&body));
         }
 
         #[test]
         fn json_like_bytes_never_panic(body in "[\\[\\]{}\",:0-9a-zA-Z.eE+\\- nultrfs\\\\]{0,200}") {
-            let _ = ListFlowOperations::parse(body.as_bytes());
+            let _ = ListFlowOperations::parse(&response(body.as_bytes()));
             let prefixed = format!("{{\"FlowOperations\":[{body}");
-            let _ = ListFlowOperations::parse(prefixed.as_bytes());
+            let _ = ListFlowOperations::parse(&response(prefixed.as_bytes()));
         }
     }
 }

@@ -41,6 +41,11 @@ fn config(
     (config, recorded)
 }
 
+/// A response with this body, as the generated parsers read it.
+fn response(body: &[u8]) -> http::Response<Bytes> {
+    http::Response::new(Bytes::copy_from_slice(body))
+}
+
 fn doc(bytes: &[u8]) -> Document {
     Parser::new(bytes).document().unwrap()
 }
@@ -225,7 +230,7 @@ mod shapes {
             "Child": {"Id": "c", "Value": {"S": null, "N": 4}},
             "Data": "aGVsbG8=", "Ratio": "-Infinity", "Extra": {"k": [1.5, "s", false, null]}
         }"#;
-        let t = m_shapes::operation::PutThing::parse(body).unwrap();
+        let t = m_shapes::operation::PutThing::parse(&response(body)).unwrap();
         assert_eq!(
             t.id(),
             "",
@@ -311,7 +316,10 @@ mod errors {
         let meta = |code: &str| {
             awsjson_runtime::ErrorMetadata::new(Some(code.into()), Some("m".into()), 500, None)
         };
-        let e = m_errors::operation::DoIt::parse_error(meta("ServiceFault"), br#"{"Code": 5}"#);
+        let e = m_errors::operation::DoIt::parse_error(
+            meta("ServiceFault"),
+            &response(br#"{"Code": 5}"#),
+        );
         let DoItError::ServiceFault(f) = &e else {
             panic!("{e:?}")
         };
@@ -321,19 +329,19 @@ mod errors {
             "a member named like an error method stays a public field"
         );
         assert_eq!(e.message(), Some("m"));
-        let e = m_errors::operation::DoIt::parse_error(meta("Unhandled"), b"{}");
+        let e = m_errors::operation::DoIt::parse_error(meta("Unhandled"), &response(b"{}"));
         assert!(
             e.is_unhandled_error(),
             "a modeled error named Unhandled gets its own variant: {e:?}"
         );
-        let e = m_errors::operation::DoIt::parse_error(meta("Busy"), b"{}");
+        let e = m_errors::operation::DoIt::parse_error(meta("Busy"), &response(b"{}"));
         let DoItError::Busy(b) = &e else { panic!() };
         assert_eq!(
             b.message(),
             Some(""),
             "a required message the service left out is empty"
         );
-        let e = m_errors::operation::DoIt::parse_error(meta("NotFound"), b"<html>");
+        let e = m_errors::operation::DoIt::parse_error(meta("NotFound"), &response(b"<html>"));
         assert!(
             matches!(e, DoItError::Unhandled(_)),
             "an error body of the wrong shape keeps the metadata"

@@ -443,9 +443,13 @@ fn paginator(rt: &tokio::runtime::Runtime, budget: Duration) {
 
 /// The generated parser alone against sonic-rs, the ceiling of a typed parse.
 fn parse(budget: Duration, body: &[u8]) {
+    // The generated parser reads a whole response (status, headers, body).
+    let response = network_firewall::config::http::Response::new(
+        network_firewall::config::Bytes::copy_from_slice(body),
+    );
     let parse_ours = || {
         black_box(
-            network_firewall::operation::ListFlowOperations::parse(black_box(body))
+            network_firewall::operation::ListFlowOperations::parse(black_box(&response))
                 .expect("our parse"),
         );
     };

@@ -1,0 +1,5 @@
+//! The protocol-specific parts of the call path, one module per protocol; the rest of
+//! the runtime (configuration, credentials, signing, retries, endpoints, transport,
+//! pagination, errors) is the same for every protocol.
+
+pub mod aws_json;
