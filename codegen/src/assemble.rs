@@ -298,6 +298,7 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         let e = Error::Invalid(problems);
         return Err(locator.annotate(e));
     }
+    add_framework_shapes(&mut shapes);
     let mut document = Map::new();
     document.insert("smithy".into(), Value::String("2.0".into()));
     if !metadata.is_empty() {
@@ -308,6 +309,71 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         document: Value::Object(document),
         locator,
     })
+}
+
+/// Smithy's standard `smithy.framework` shapes (the `ValidationException` that
+/// servers return for invalid input), written here in our own form, added when the
+/// model names them and does not define them, as Smithy's loader does.
+fn add_framework_shapes(shapes: &mut Map<String, Value>) {
+    const EXCEPTION: &str = "smithy.framework#ValidationException";
+    if shapes.contains_key(EXCEPTION) {
+        return;
+    }
+    let referenced = shapes.values().any(|s| s.to_string().contains(EXCEPTION));
+    if !referenced {
+        return;
+    }
+    let defs = serde_json::json!({
+        "smithy.framework#ValidationException": {
+            "type": "structure",
+            "members": {
+                "message": {
+                    "target": "smithy.api#String",
+                    "traits": {
+                        "smithy.api#required": {},
+                        "smithy.api#documentation": "What was wrong with the input, for a person."
+                    }
+                },
+                "fieldList": {
+                    "target": "smithy.framework#ValidationExceptionFieldList",
+                    "traits": {"smithy.api#documentation": "Each member that failed, and why."}
+                }
+            },
+            "traits": {
+                "smithy.api#error": "client",
+                "smithy.api#documentation": "The input did not satisfy the constraints of the model."
+            }
+        },
+        "smithy.framework#ValidationExceptionFieldList": {
+            "type": "list",
+            "member": {"target": "smithy.framework#ValidationExceptionField"}
+        },
+        "smithy.framework#ValidationExceptionField": {
+            "type": "structure",
+            "members": {
+                "path": {
+                    "target": "smithy.api#String",
+                    "traits": {
+                        "smithy.api#required": {},
+                        "smithy.api#documentation": "A JSON pointer to the member that failed."
+                    }
+                },
+                "message": {
+                    "target": "smithy.api#String",
+                    "traits": {
+                        "smithy.api#required": {},
+                        "smithy.api#documentation": "Why it failed."
+                    }
+                }
+            },
+            "traits": {"smithy.api#documentation": "One member that failed validation."}
+        }
+    });
+    if let Value::Object(defs) = defs {
+        for (k, v) in defs {
+            shapes.entry(k).or_insert(v);
+        }
+    }
 }
 
 /// Adds applied traits to a trait map: a trait given again must have the same value,

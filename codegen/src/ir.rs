@@ -42,6 +42,11 @@ pub struct Service {
     pub endpoint_rules: Option<String>,
     /// The `smithy.rules#endpointTests` cases to generate as tests (when asked for).
     pub endpoint_tests: Vec<Value>,
+    /// The protocol tests of operations left out: counted as skipped, with the reason.
+    pub skipped_tests: Vec<ProtocolTest>,
+    /// Headers every request carries (a service customization: API Gateway's
+    /// `Accept: application/json`).
+    pub default_headers: Vec<(String, String)>,
 }
 
 /// An authentication scheme the generated client supports.
@@ -81,6 +86,45 @@ pub enum Protocol {
     AwsJson10,
     /// `aws.protocols#awsJson1_1`
     AwsJson11,
+    /// `aws.protocols#restJson1`
+    RestJson1,
+}
+
+/// Where a member of an operation's input, output or error structure goes in the
+/// HTTP message (protocols with HTTP bindings; the others put every member in the
+/// body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Binding {
+    /// A member of the body document.
+    Body,
+    /// `@httpLabel`: a `{label}` (or greedy `{label+}`) of the URI.
+    Label {
+        /// Whether the label is greedy (keeps `/`).
+        greedy: bool,
+    },
+    /// `@httpQuery("name")`.
+    Query(String),
+    /// `@httpQueryParams`: a map of query parameters.
+    QueryParams,
+    /// `@httpHeader("name")`.
+    Header(String),
+    /// `@httpPrefixHeaders("prefix")`.
+    PrefixHeaders(String),
+    /// `@httpPayload`: the whole body.
+    Payload,
+    /// `@httpResponseCode`.
+    ResponseCode,
+}
+
+/// An operation's `@http` trait.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Http {
+    /// The method (`GET`).
+    pub method: String,
+    /// The URI pattern (`/things/{Id}?type=x`).
+    pub uri: String,
+    /// The success status code.
+    pub code: u16,
 }
 
 /// One operation.
@@ -108,6 +152,10 @@ pub struct Operation {
     pub host_prefix: Option<Vec<HostPart>>,
     /// Whether `@requestCompression` asks for gzip (the one encoding clients support).
     pub request_compression: bool,
+    /// The `@http` trait, for protocols with HTTP bindings.
+    pub http: Option<Http>,
+    /// Whether `@httpChecksumRequired` asks for the body's MD5 in `Content-MD5`.
+    pub checksum_required: bool,
     /// The parameters the operation gives the endpoint rules.
     pub endpoint_params: Vec<EndpointParam>,
     /// The authentication schemes the operation accepts, in order; empty: none.
@@ -314,6 +362,15 @@ pub struct Field {
     pub must_set: bool,
     /// Whether the member is deprecated.
     pub deprecated: bool,
+    /// The member's key in a JSON body (`@jsonName` where the protocol honours it).
+    pub json_name: String,
+    /// Where the member goes in the HTTP message.
+    pub binding: Binding,
+    /// The member's explicit `@timestampFormat` (on it or its target), which wins over
+    /// the default of the member's location.
+    pub timestamp_format: Option<TimestampFormat>,
+    /// The `@mediaType` of the member's target (string and blob payloads, headers).
+    pub media_type: Option<String>,
     /// A default that `build()` puts into the `Option` field while it is unset: a
     /// `@required` member with a `@default` in an `@input` structure.
     pub build_default: Option<Value>,
@@ -406,6 +463,8 @@ pub struct Variant {
     pub docs: String,
     /// The variant's value, `None` for `smithy.api#Unit`.
     pub ty: Option<Type>,
+    /// The member's key in a JSON body (`@jsonName` where the protocol honours it).
+    pub json_name: String,
     /// Whether the value is boxed.
     pub boxed: bool,
 }

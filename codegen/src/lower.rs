@@ -92,6 +92,7 @@ fn member_idents(members: &[Member]) -> (Vec<String>, Vec<String>) {
 struct Lowerer<'m> {
     model: &'m Model,
     service: &'m Shape,
+    protocol: Option<Protocol>,
     renames: BTreeMap<String, String>,
     problems: Vec<Diagnostic>,
     names: BTreeMap<String, String>,
@@ -410,7 +411,48 @@ impl<'m> Lowerer<'m> {
                     .filter(|d| !d.trim().is_empty())
                     .unwrap_or_else(|| format!("The `{}` member.", m.name))
             });
+            let rest = self.protocol == Some(Protocol::RestJson1);
+            let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
+                Some(n) if rest => n.to_string(),
+                _ => m.name.clone(),
+            };
+            let binding = if m.traits.contains_key(HTTP_LABEL) {
+                Binding::Label { greedy: false }
+            } else if let Some(q) = m.traits.get(HTTP_QUERY).and_then(Value::as_str) {
+                Binding::Query(q.to_string())
+            } else if m.traits.contains_key(HTTP_QUERY_PARAMS) {
+                Binding::QueryParams
+            } else if let Some(h) = m.traits.get(HTTP_HEADER).and_then(Value::as_str) {
+                Binding::Header(h.to_string())
+            } else if let Some(p) = m.traits.get(HTTP_PREFIX_HEADERS).and_then(Value::as_str) {
+                Binding::PrefixHeaders(p.to_string())
+            } else if m.traits.contains_key(HTTP_PAYLOAD) {
+                Binding::Payload
+            } else if m.traits.contains_key(HTTP_RESPONSE_CODE) {
+                Binding::ResponseCode
+            } else {
+                Binding::Body
+            };
+            let timestamp_format = m
+                .traits
+                .get(TIMESTAMP_FORMAT)
+                .or_else(|| target.and_then(|t| t.traits.get(TIMESTAMP_FORMAT)))
+                .and_then(Value::as_str)
+                .and_then(|f| match f {
+                    "date-time" => Some(TimestampFormat::DateTime),
+                    "http-date" => Some(TimestampFormat::HttpDate),
+                    "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
+                    _ => None,
+                });
+            let media_type = target
+                .and_then(|t| t.traits.get(MEDIA_TYPE))
+                .and_then(Value::as_str)
+                .map(str::to_string);
             fields.push(Field {
+                json_name,
+                binding,
+                timestamp_format,
+                media_type,
                 wire_name: m.name.clone(),
                 accessor: !(TYPE_METHODS.contains(&base.as_str())
                     || shape.has(ERROR) && ERROR_METHODS.contains(&base.as_str())),
@@ -490,7 +532,12 @@ impl<'m> Lowerer<'m> {
                     ..
                 })
             ) && self.reaches_directly(&m.target, &shape.id);
+            let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
+                Some(n) if self.protocol == Some(Protocol::RestJson1) => n.to_string(),
+                _ => m.name.clone(),
+            };
             variants.push(Variant {
+                json_name,
                 wire_name: m.name.clone(),
                 ident,
                 docs: or_default_doc(docs_of(&m.traits), || format!("The `{}` member.", m.name)),
@@ -943,6 +990,7 @@ impl<'m> Lowerer<'m> {
         let protocol_id = match protocol {
             Some(Protocol::AwsJson10) => AWS_JSON_1_0,
             Some(Protocol::AwsJson11) => AWS_JSON_1_1,
+            Some(Protocol::RestJson1) => REST_JSON_1,
             None => return Vec::new(),
         };
         let mut out = Vec::new();
@@ -1022,7 +1070,7 @@ impl<'m> Lowerer<'m> {
                         } else {
                             "a streaming blob"
                         };
-                        return Some(format!("its {what} member `{}` is {kind}, which awsJson clients do not support yet", m.name));
+                        return Some(format!("its {what} member `{}` is {kind}, which this generator does not support yet", m.name));
                     }
                 }
             }
@@ -1037,6 +1085,8 @@ pub fn protocol_of(service: &Shape) -> Option<Protocol> {
         Some(Protocol::AwsJson10)
     } else if service.has(AWS_JSON_1_1) {
         Some(Protocol::AwsJson11)
+    } else if service.has(REST_JSON_1) {
+        Some(Protocol::RestJson1)
     } else {
         None
     }
@@ -1051,6 +1101,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     let mut l = Lowerer {
         model,
         service,
+        protocol: protocol_of(service),
         renames: svc.rename.clone(),
         problems: Vec::new(),
         names: BTreeMap::new(),
@@ -1110,6 +1161,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     selected.dedup();
     let mut warnings = Vec::new();
     let mut left_out = Vec::new();
+    let mut skipped_tests: Vec<ProtocolTest> = Vec::new();
     let mut ops: Vec<&Shape> = Vec::new();
     for id in &selected {
         let Some(shape) = model.shapes.get(id) else {
@@ -1120,7 +1172,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         };
         if protocol.is_none() {
             let reason = format!(
-                "the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1)",
+                "the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1, restJson1)",
                 service.id
             );
             warnings.push(format!("{id}: left out: {reason}"));
@@ -1129,6 +1181,18 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         }
         if let Some(reason) = l.unsupported_reason(op) {
             warnings.push(format!("{id}: left out: {reason}"));
+            if opts.protocol_tests {
+                let why = format!("the operation is left out: {reason}");
+                for t in
+                    l.protocol_tests(shape, &[], &[], &[], protocol, opts, &mut BTreeSet::new())
+                {
+                    skipped_tests.push(ProtocolTest {
+                        skip: Some(why.clone()),
+                        server_only: true,
+                        ..t
+                    });
+                }
+            }
             left_out.push((shape.name().to_string(), reason));
             continue;
         }
@@ -1289,7 +1353,20 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             .is_some_and(|e| e.iter().any(|x| x.as_str() == Some("gzip")));
         let (endpoint_params, endpoint_override) = l.endpoint_params(shape, &o.input);
         let (auth, optional_auth) = l.auth(shape);
+        let http = shape.traits.get(HTTP).and_then(|h| {
+            Some(Http {
+                method: h.get("method")?.as_str()?.to_string(),
+                uri: h.get("uri")?.as_str()?.to_string(),
+                code: h
+                    .get("code")
+                    .and_then(Value::as_u64)
+                    .and_then(|c| u16::try_from(c).ok())
+                    .unwrap_or(200),
+            })
+        });
         operations.push(Operation {
+            checksum_required: shape.has("smithy.api#httpChecksumRequired"),
+            http,
             auth,
             optional_auth,
             endpoint_params,
@@ -1314,18 +1391,18 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     // Test function names are unique in the one test file.
     let wanted: Vec<String> = operations
         .iter()
-        .flat_map(|o| {
-            o.protocol_tests
-                .iter()
-                .map(|t| crate::names::snake_case(&t.id))
-        })
+        .flat_map(|o| o.protocol_tests.iter())
+        .chain(&skipped_tests)
+        .map(|t| crate::names::snake_case(&t.id))
         .collect();
     let mut fn_names =
         crate::names::assign_unique(&wanted, &[], "_case", |n| vec![n.to_string()]).into_iter();
-    for op in &mut operations {
-        for t in &mut op.protocol_tests {
-            t.fn_name = crate::names::escape(fn_names.next().unwrap_or_default());
-        }
+    for t in operations
+        .iter_mut()
+        .flat_map(|o| o.protocol_tests.iter_mut())
+        .chain(skipped_tests.iter_mut())
+    {
+        t.fn_name = crate::names::escape(fn_names.next().unwrap_or_default());
     }
 
     if !l.problems.is_empty() {
@@ -1356,6 +1433,19 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         types,
         warnings,
         left_out,
+        skipped_tests,
+        // API Gateway answers in JSON only when asked to, as the official SDKs do.
+        default_headers: if service
+            .traits
+            .get(AWS_SERVICE)
+            .and_then(|a| a.get("sdkId"))
+            .and_then(Value::as_str)
+            == Some("API Gateway")
+        {
+            vec![("Accept".to_string(), "application/json".to_string())]
+        } else {
+            Vec::new()
+        },
         endpoint_rules: service.traits.get(ENDPOINT_RULE_SET).map(|v| v.to_string()),
         endpoint_tests: if opts.endpoint_tests {
             service

@@ -126,6 +126,9 @@ pub trait Operation {
     fn parse(response: &http::Response<Bytes>) -> Result<Self::Output, JsonError>;
     /// Turns an error response into the operation's error.
     fn parse_error(meta: ErrorMetadata, response: &http::Response<Bytes>) -> Self::Error;
+    /// Whether the operation has `@httpChecksumRequired`: the body's MD5 goes in
+    /// `Content-MD5`.
+    const CHECKSUM_REQUIRED: bool = false;
     /// Whether the operation has `@requestCompression` with gzip: bodies from the
     /// configured minimum size are sent gzipped.
     const REQUEST_COMPRESSION: bool = false;
@@ -457,8 +460,16 @@ impl Handle {
         for (k, v) in op_request.headers() {
             builder = builder.header(k, v);
         }
+        // A request without a body says nothing of its length, unless its method
+        // expects a body.
+        let expects_body = matches!(
+            *op_request.method(),
+            http::Method::POST | http::Method::PUT | http::Method::PATCH
+        );
+        if !body.is_empty() || expects_body {
+            builder = builder.header(http::header::CONTENT_LENGTH, body.len());
+        }
         let mut builder = builder
-            .header(http::header::CONTENT_LENGTH, body.len())
             .header(
                 http::header::USER_AGENT,
                 concat!("awsjson-runtime/", env!("CARGO_PKG_VERSION")),
@@ -561,6 +572,15 @@ impl Handle {
             })?;
             *op_request.body_mut() = Bytes::from(packed);
             encoding = Some("gzip");
+        }
+        if O::CHECKSUM_REQUIRED {
+            use base64::Engine as _;
+            use md5::Digest as _;
+            let digest = md5::Md5::digest(op_request.body());
+            let value = base64::engine::general_purpose::STANDARD.encode(digest);
+            if let Ok(v) = http::HeaderValue::from_str(&value) {
+                op_request.headers_mut().insert("content-md5", v);
+            }
         }
         let call = CallParts {
             host_prefix: prefix.as_deref(),

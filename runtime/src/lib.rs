@@ -38,7 +38,21 @@ pub use error::{
 pub use http;
 pub use types::{Blob, DateTime, Document, Number, TimestampFormat};
 
+std::thread_local! {
+    static FIXED_TOKEN: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// A fresh random token for `@idempotencyToken` members the caller left unset.
 pub fn idempotency_token() -> String {
+    if FIXED_TOKEN.with(std::cell::Cell::get) {
+        return "00000000-0000-4000-8000-000000000000".to_string();
+    }
     uuid::Uuid::new_v4().to_string()
+}
+
+/// Makes [`idempotency_token`] return the fixed token of Smithy's protocol tests on
+/// this thread (`00000000-0000-4000-8000-000000000000`), for tests.
+#[doc(hidden)]
+pub fn fix_idempotency_tokens_for_tests(fixed: bool) {
+    FIXED_TOKEN.with(|c| c.set(fixed));
 }

@@ -34,8 +34,10 @@ impl Capture {
         }
     }
 
-    /// Answers every request with 200 and `{}`.
+    /// Answers every request with 200 and `{}`; idempotency tokens the client fills in
+    /// on this thread are the protocol tests' fixed one from now on.
     pub fn ok() -> Self {
+        crate::fix_idempotency_tokens_for_tests(true);
         Capture::respond(200, &[("content-type", "application/json")], b"{}")
     }
 

@@ -247,7 +247,7 @@ pub fn protocol_test_only() -> Result<(), String> {
 
 /// The protocols whose official compliance suites run, by their folder under
 /// `../shared/smithy/protocol-tests/aws/`.
-const SUITES: &[&str] = &["awsJson1_0", "awsJson1_1"];
+const SUITES: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1"];
 
 /// Our own test models that carry `smithy.test` cases of their own.
 const OWN_SUITE_MODELS: &[&str] = &["auth", "errors", "shapes"];

@@ -69,11 +69,14 @@ pub fn operation_module(service: &Service) -> TokenStream {
             }
         });
         let dep = super::common::deprecated(op.deprecated);
-        let compression = if op.request_compression {
+        let mut compression = if op.request_compression {
             quote! { const REQUEST_COMPRESSION: bool = true; }
         } else {
             quote! {}
         };
+        if op.checksum_required {
+            compression.extend(quote! { const CHECKSUM_REQUIRED: bool = true; });
+        }
         let endpoint = endpoint_fns(op);
         let auth = if op.auth == [crate::ir::AuthKind::SigV4] {
             quote! {}

@@ -302,28 +302,32 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
     }
 }
 
-fn ser_struct(s: &Struct) -> TokenStream {
-    let n = ident(&s.name);
-    let f = format_ident!("ser_{}", s.name);
-    let members = s.fields.iter().map(|field| {
-        let id = ident(&field.ident);
-        let wire = field.wire_name.as_str();
-        if field.presence == Presence::Optional {
-            let write = ser_value(&field.ty, Val::Ref(quote! { value }), 0);
-            quote! {
-                if let ::std::option::Option::Some(value) = &v.#id {
-                    w.key(#wire);
-                    #write
-                }
-            }
-        } else {
-            let write = ser_value(&field.ty, Val::Place(quote! { v.#id }), 0);
-            quote! {
+/// Writes one member of the structure `v` as a key and value of a JSON object (an
+/// unset optional member is left out).
+pub fn ser_member(field: &Field) -> TokenStream {
+    let id = ident(&field.ident);
+    let wire = field.json_name.as_str();
+    if field.presence == Presence::Optional {
+        let write = ser_value(&field.ty, Val::Ref(quote! { value }), 0);
+        quote! {
+            if let ::std::option::Option::Some(value) = &v.#id {
                 w.key(#wire);
                 #write
             }
         }
-    });
+    } else {
+        let write = ser_value(&field.ty, Val::Place(quote! { v.#id }), 0);
+        quote! {
+            w.key(#wire);
+            #write
+        }
+    }
+}
+
+fn ser_struct(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let f = format_ident!("ser_{}", s.name);
+    let members = s.fields.iter().map(ser_member);
     let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
         quote! { #[allow(deprecated)] }
     } else {
@@ -353,57 +357,11 @@ fn de_struct(s: &Struct) -> TokenStream {
     // Members are read into the structure's builder: one local to drop on an error
     // path instead of one per member keeps the generated code small.
     let builder = format_ident!("{}Builder", s.name);
-    let local = |field: &Field| {
-        let id = ident(&field.ident);
-        quote! { b.#id }
-    };
-    let arms = s.fields.iter().map(|field: &Field| {
-        let id = local(field);
-        let wire = field.wire_name.as_str();
-        let read = de_value(&field.ty, 0);
-        let read = if field.boxed {
-            quote! { ::std::boxed::Box::new(#read) }
-        } else {
-            read
-        };
-        // Error messages come as `message` or `Message`, whatever the model says.
-        let pattern = if Some(&field.ident) == message_ident.as_ref() {
-            quote! { "message" | "Message" }
-        } else {
-            quote! { #wire }
-        };
-        let simple = match &field.ty {
-            Type::String => Some(quote! { p.opt_string()? }),
-            Type::Bool => Some(quote! { p.opt_bool()? }),
-            Type::Long => Some(quote! { p.opt_i64()? }),
-            Type::Integer => Some(quote! { p.opt_i32()? }),
-            Type::Timestamp(f) => {
-                let f = ts_format(*f);
-                Some(quote! { p.opt_timestamp(#f)? })
-            }
-            _ => None,
-        };
-        match simple {
-            Some(read) if !field.boxed => quote! { #pattern => #id = #read, },
-            _ => quote! {
-                #pattern => {
-                    if !p.null()? {
-                        #id = ::std::option::Option::Some(#read);
-                    }
-                }
-            },
-        }
-    });
-    let inits = s.fields.iter().map(|field| {
-        let name = ident(&field.ident);
-        let id = local(field);
-        let value = match &field.presence {
-            Presence::Optional => quote! { #id },
-            Presence::Required => fill(quote! { #id }, zero_expr(&field.ty), field.boxed),
-            Presence::Default(d) => fill(quote! { #id }, default_expr(&field.ty, d), field.boxed),
-        };
-        quote! { #name: #value, }
-    });
+    let arms = s
+        .fields
+        .iter()
+        .map(|field| de_arm(field, message_ident.as_ref()));
+    let inits = struct_inits(s);
     let meta = if s.error.is_some() {
         quote! { _meta: ::std::default::Default::default(), }
     } else {
@@ -446,12 +404,76 @@ fn de_struct(s: &Struct) -> TokenStream {
     }
 }
 
+/// The match arm that reads one member of a JSON object into the builder `b` (`p` is
+/// the parser, the key already read).
+pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
+    {
+        let fid = ident(&field.ident);
+        let id = quote! { b.#fid };
+        let wire = field.json_name.as_str();
+        let read = de_value(&field.ty, 0);
+        let read = if field.boxed {
+            quote! { ::std::boxed::Box::new(#read) }
+        } else {
+            read
+        };
+        // Error messages come as `message` or `Message`, whatever the model says.
+        let pattern = if Some(&field.ident) == message_ident {
+            quote! { "message" | "Message" }
+        } else {
+            quote! { #wire }
+        };
+        let simple = match &field.ty {
+            Type::String => Some(quote! { p.opt_string()? }),
+            Type::Bool => Some(quote! { p.opt_bool()? }),
+            Type::Long => Some(quote! { p.opt_i64()? }),
+            Type::Integer => Some(quote! { p.opt_i32()? }),
+            Type::Timestamp(f) => {
+                let f = ts_format(*f);
+                Some(quote! { p.opt_timestamp(#f)? })
+            }
+            _ => None,
+        };
+        match simple {
+            Some(read) if !field.boxed => quote! { #pattern => #id = #read, },
+            _ => quote! {
+                #pattern => {
+                    if !p.null()? {
+                        #id = ::std::option::Option::Some(#read);
+                    }
+                }
+            },
+        }
+    }
+}
+
+/// The fields of a structure literal made from the builder `b`: optional members as
+/// they are, required members the service left out as their zero value, members with
+/// a default as the default (Smithy's client error correction).
+pub fn struct_inits(s: &Struct) -> Vec<TokenStream> {
+    s.fields
+        .iter()
+        .map(|field| {
+            let name = ident(&field.ident);
+            let id = quote! { b.#name };
+            let value = match &field.presence {
+                Presence::Optional => quote! { #id },
+                Presence::Required => fill(quote! { #id }, zero_expr(&field.ty), field.boxed),
+                Presence::Default(d) => {
+                    fill(quote! { #id }, default_expr(&field.ty, d), field.boxed)
+                }
+            };
+            quote! { #name: #value, }
+        })
+        .collect()
+}
+
 fn ser_union(u: &Union) -> TokenStream {
     let n = ident(&u.name);
     let f = format_ident!("ser_{}", u.name);
     let arms = u.variants.iter().map(|v| {
         let id = ident(&v.ident);
-        let wire = v.wire_name.as_str();
+        let wire = v.json_name.as_str();
         match &v.ty {
             Some(t) => {
                 let write = ser_value(t, Val::Ref(quote! { value }), 0);
@@ -489,7 +511,7 @@ fn de_union(u: &Union) -> TokenStream {
     let f = format_ident!("de_{}", u.name);
     let arms = u.variants.iter().map(|v| {
         let id = ident(&v.ident);
-        let wire = v.wire_name.as_str();
+        let wire = v.json_name.as_str();
         match &v.ty {
             Some(t) => {
                 let read = de_value(t, 0);
@@ -620,9 +642,18 @@ pub fn codec_module(service: &Service) -> TokenStream {
     for op in &service.operations {
         items.push(error_dispatch(op));
     }
+    // With HTTP bindings, an operation's input and output are read and written member
+    // by member (labels, headers, body); their whole-structure functions serve only
+    // where the structure is also nested, so some are unused.
+    let bindings = if service.protocol == crate::ir::Protocol::RestJson1 {
+        quote! { #![allow(dead_code)] }
+    } else {
+        quote! {}
+    };
     quote! {
-        //! Serializers and deserializers for the awsJson protocol.
+        //! Serializers and deserializers of JSON documents, for the JSON protocols.
         #![allow(deprecated, non_snake_case, unused_mut, clippy::match_single_binding, clippy::redundant_closure)]
+        #bindings
         #( #items )*
     }
 }

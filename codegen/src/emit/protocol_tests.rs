@@ -15,10 +15,11 @@ use std::collections::BTreeMap;
 
 /// Whether the service has protocol tests to write.
 pub fn has_tests(service: &Service) -> bool {
-    service
-        .operations
-        .iter()
-        .any(|o| !o.protocol_tests.is_empty())
+    !service.skipped_tests.is_empty()
+        || service
+            .operations
+            .iter()
+            .any(|o| !o.protocol_tests.is_empty())
 }
 
 struct Ctx<'s> {
@@ -51,7 +52,8 @@ pub fn protocol_tests_file(service: &Service) -> TokenStream {
         .operations
         .iter()
         .flat_map(|op| op.protocol_tests.iter().map(move |t| (op, t)))
-        .map(|(op, t)| test_fn(&cx, op, t));
+        .map(|(op, t)| test_fn(&cx, Some(op), t))
+        .chain(service.skipped_tests.iter().map(|t| test_fn(&cx, None, t)));
     quote! {
         //! The Smithy protocol compliance tests of the model, one per case that applies
         //! to clients. Cases for servers, and cases known to fail (with the reason),
@@ -65,18 +67,18 @@ fn str_field<'v>(case: &'v Value, key: &str) -> Option<&'v str> {
     case.get(key).and_then(Value::as_str)
 }
 
-fn test_fn(cx: &Ctx<'_>, op: &Operation, t: &ProtocolTest) -> TokenStream {
+fn test_fn(cx: &Ctx<'_>, op: Option<&Operation>, t: &ProtocolTest) -> TokenStream {
     let name = ident(&t.fn_name);
     let doc_text = format!(" `{}`", t.id);
     let ignore = t.skip.as_ref().map(|why| quote! { #[ignore = #why] });
-    if t.server_only {
+    let (Some(op), false) = (op, t.server_only) else {
         return quote! {
             #[doc = #doc_text]
             #[test]
             #ignore
             fn #name() {}
         };
-    }
+    };
     let body = match &t.kind {
         ProtocolTestKind::Request => request_body(cx, op, &t.case),
         ProtocolTestKind::Response => response_body(cx, op, &t.case, None),

@@ -5,6 +5,7 @@
 //! the same for every protocol.
 
 mod aws_json;
+mod rest_json;
 
 use crate::ir::{Operation, Protocol, Service};
 use proc_macro2::TokenStream;
@@ -27,5 +28,6 @@ pub fn emitter(protocol: Protocol) -> &'static dyn ProtocolEmitter {
         Protocol::AwsJson11 => &aws_json::AwsJson {
             version: aws_json::Version::V1_1,
         },
+        Protocol::RestJson1 => &rest_json::RestJson,
     }
 }

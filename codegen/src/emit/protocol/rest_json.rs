@@ -1,0 +1,619 @@
+//! `restJson1`: the operation's `@http` method and URI; input members bound to labels,
+//! the query string, headers and the payload; the rest in a JSON body. Outputs and
+//! errors read their headers, status code and payload the same way. The JSON body
+//! codec is shared with awsJson ([`crate::emit::codec`]); the binding primitives are
+//! the runtime's `http_binding` module.
+
+use super::ProtocolEmitter;
+use crate::emit::codec::{de_arm, de_value_pub, ser_member, ser_value_ref, struct_inits};
+use crate::emit::common::ident;
+use crate::ir::{
+    Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef,
+};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The restJson1 emitter.
+pub struct RestJson;
+
+fn find_struct<'s>(service: &'s Service, name: &str) -> Option<&'s Struct> {
+    service.types.iter().find_map(|t| match t {
+        TypeDef::Struct(s) if s.name == name => Some(s),
+        _ => None,
+    })
+}
+
+fn ts(f: TimestampFormat) -> TokenStream {
+    match f {
+        TimestampFormat::EpochSeconds => {
+            quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds }
+        }
+        TimestampFormat::DateTime => quote! { ::awsjson_runtime::TimestampFormat::DateTime },
+        TimestampFormat::HttpDate => quote! { ::awsjson_runtime::TimestampFormat::HttpDate },
+    }
+}
+
+/// A `Scalar` of the runtime's binding module for a value of type `ty` held by
+/// reference in `v`; timestamps in `format`.
+fn scalar(ty: &Type, v: TokenStream, format: TimestampFormat) -> Option<TokenStream> {
+    let s = quote! { ::awsjson_runtime::http_binding::Scalar };
+    Some(match ty {
+        Type::String => quote! { #s::Str(#v.as_str()) },
+        Type::Bool => quote! { #s::Bool(*#v) },
+        Type::Byte | Type::Short | Type::Integer | Type::Long => {
+            quote! { #s::Int(i64::from(*#v)) }
+        }
+        Type::Float => quote! { #s::Float(*#v) },
+        Type::Double => quote! { #s::Double(*#v) },
+        Type::BigInteger | Type::BigDecimal => quote! { #s::number(#v) },
+        Type::Timestamp(_) => {
+            let f = ts(format);
+            quote! { #s::Timestamp(*#v, #f) }
+        }
+        Type::Named {
+            kind: NamedKind::Enum,
+            ..
+        } => quote! { #s::Str(#v.as_str()) },
+        Type::Named {
+            kind: NamedKind::IntEnum,
+            ..
+        } => quote! { #s::Int(i64::from(#v.value())) },
+        _ => return None,
+    })
+}
+
+impl ProtocolEmitter for RestJson {
+    fn name(&self) -> &'static str {
+        "restJson1"
+    }
+
+    fn operation_fns(&self, service: &Service, op: &Operation) -> TokenStream {
+        let serialize = serialize(service, op);
+        let parse = parse(service, op);
+        let parse_error = parse_error(service, op);
+        quote! { #serialize #parse #parse_error }
+    }
+}
+
+fn serialize(service: &Service, op: &Operation) -> TokenStream {
+    let (method, uri) = match &op.http {
+        Some(h) => (h.method.clone(), h.uri.clone()),
+        None => ("POST".to_string(), "/".to_string()),
+    };
+    let input = op.input.as_deref().and_then(|i| find_struct(service, i));
+    let shape_name = op.input.clone().unwrap_or_default();
+    let fields: Vec<&Field> = input.map(|s| s.fields.iter().collect()).unwrap_or_default();
+    let by = |pred: &dyn Fn(&Binding) -> bool| -> Vec<&Field> {
+        fields
+            .iter()
+            .copied()
+            .filter(|f| pred(&f.binding))
+            .collect()
+    };
+    // Labels.
+    let labels = by(&|b| matches!(b, Binding::Label { .. }));
+    let label_arms = labels.iter().filter_map(|f| {
+        let id = ident(&f.ident);
+        let wire = f.wire_name.as_str();
+        let fmt = f.timestamp_format.unwrap_or(TimestampFormat::DateTime);
+        let sc = scalar(&f.ty, quote! { v }, fmt)?;
+        Some(quote! { #wire => input.#id.as_ref().map(|v| #sc), })
+    });
+    let write_uri = if labels.is_empty() {
+        quote! {
+            ::awsjson_runtime::http_binding::write_uri(&mut uri, #uri, |_| ::std::option::Option::None)
+                .map_err(|e| e.into_build_error(#shape_name))?;
+        }
+    } else {
+        quote! {
+            ::awsjson_runtime::http_binding::write_uri(&mut uri, #uri, |name| match name {
+                #( #label_arms )*
+                _ => ::std::option::Option::None,
+            })
+            .map_err(|e| e.into_build_error(#shape_name))?;
+        }
+    };
+    // The query string: `@httpQuery` members first, then `@httpQueryParams`.
+    let mut query = Vec::new();
+    for f in &fields {
+        let id = ident(&f.ident);
+        let Binding::Query(name) = &f.binding else {
+            continue;
+        };
+        let fmt = f.timestamp_format.unwrap_or(TimestampFormat::DateTime);
+        match &f.ty {
+            Type::List { member, .. } => {
+                if let Some(sc) = scalar(member, quote! { x }, fmt) {
+                    query.push(quote! {
+                        if let ::std::option::Option::Some(v) = &input.#id {
+                            q.push_list(#name, v.iter().map(|x| #sc));
+                        }
+                    });
+                }
+            }
+            ty => {
+                if let Some(sc) = scalar(ty, quote! { v }, fmt) {
+                    query.push(quote! {
+                        if let ::std::option::Option::Some(v) = &input.#id {
+                            q.push(#name, #sc);
+                        }
+                    });
+                }
+            }
+        }
+    }
+    for f in &fields {
+        if f.binding != Binding::QueryParams {
+            continue;
+        }
+        let id = ident(&f.ident);
+        let push = match &f.ty {
+            Type::Map { value, .. } if matches!(**value, Type::List { .. }) => quote! {
+                let mut entries: ::std::vec::Vec<_> = m.iter().collect();
+                entries.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
+                for (k, vs) in entries {
+                    q.push_param_list(::std::convert::AsRef::<str>::as_ref(k), vs.iter());
+                }
+            },
+            _ => quote! {
+                let mut entries: ::std::vec::Vec<_> = m.iter().collect();
+                entries.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
+                for (k, v) in entries {
+                    q.push_param(::std::convert::AsRef::<str>::as_ref(k), ::std::convert::AsRef::<str>::as_ref(v));
+                }
+            },
+        };
+        query.push(quote! {
+            if let ::std::option::Option::Some(m) = &input.#id {
+                #push
+            }
+        });
+    }
+    let query = if query.is_empty() {
+        quote! {}
+    } else {
+        quote! {
+            {
+                let mut q = ::awsjson_runtime::http_binding::QueryWriter::new(&mut uri);
+                #( #query )*
+            }
+        }
+    };
+    // Headers: the members bound to one header, then the prefix maps.
+    let mut headers = Vec::new();
+    for f in &fields {
+        let id = ident(&f.ident);
+        let wire = f.wire_name.as_str();
+        if let Binding::Header(name) = &f.binding {
+            let fmt = f.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
+            let write = match &f.ty {
+                Type::List { member, .. } => scalar(member, quote! { x }, fmt).map(|sc| {
+                    quote! {
+                        let mut text = ::std::string::String::new();
+                        ::awsjson_runtime::http_binding::write_header_list(&mut text, v.iter().map(|x| #sc));
+                    }
+                }),
+                Type::String if f.media_type.as_deref().is_some_and(|m| m.contains("json")) => {
+                    Some(quote! {
+                        let mut text = ::std::string::String::new();
+                        ::awsjson_runtime::http_binding::write_base64(&mut text, v.as_str());
+                    })
+                }
+                ty => scalar(ty, quote! { v }, fmt).map(|sc| {
+                    quote! {
+                        let mut text = ::std::string::String::new();
+                        #sc.write_to(&mut text);
+                    }
+                }),
+            };
+            if let Some(write) = write {
+                headers.push(quote! {
+                    if let ::std::option::Option::Some(v) = &input.#id {
+                        #write
+                        ::awsjson_runtime::http_binding::insert_header(request.headers_mut(), #name, #wire, text)
+                            .map_err(|e| e.into_build_error(#shape_name))?;
+                    }
+                });
+            }
+        }
+    }
+    for f in &fields {
+        let id = ident(&f.ident);
+        let wire = f.wire_name.as_str();
+        if let Binding::PrefixHeaders(prefix) = &f.binding {
+            headers.push(quote! {
+                if let ::std::option::Option::Some(m) = &input.#id {
+                    ::awsjson_runtime::http_binding::insert_prefix_headers(request.headers_mut(), #prefix, #wire, m.iter())
+                        .map_err(|e| e.into_build_error(#shape_name))?;
+                }
+            });
+        }
+    }
+    // The body: the payload member, or a JSON object of the body members, or nothing.
+    let payload = fields.iter().find(|f| f.binding == Binding::Payload);
+    let body_fields = by(&|b| *b == Binding::Body);
+    let body = match payload {
+        Some(f) => {
+            let id = ident(&f.ident);
+            let (set, content_type) = match &f.ty {
+                Type::Blob => (
+                    quote! { ::std::option::Option::Some(v.as_ref().to_vec()) },
+                    f.media_type
+                        .clone()
+                        .unwrap_or_else(|| "application/octet-stream".into()),
+                ),
+                Type::String => (
+                    quote! { ::std::option::Option::Some(v.as_bytes().to_vec()) },
+                    f.media_type.clone().unwrap_or_else(|| "text/plain".into()),
+                ),
+                Type::Named {
+                    kind: NamedKind::Enum,
+                    ..
+                } => (
+                    quote! { ::std::option::Option::Some(v.as_str().as_bytes().to_vec()) },
+                    "text/plain".into(),
+                ),
+                ty => {
+                    let write = ser_value_ref(ty, quote! { v });
+                    (
+                        quote! {
+                            {
+                                let mut writer = ::awsjson_runtime::json::Writer::new();
+                                {
+                                    let w = &mut writer;
+                                    #write
+                                }
+                                ::std::option::Option::Some(writer.finish())
+                            }
+                        },
+                        "application/json".into(),
+                    )
+                }
+            };
+            let rebind = if f.boxed {
+                quote! { let v = &**v; }
+            } else {
+                quote! {}
+            };
+            // An unset structure payload is sent as an empty object; anything else
+            // unset, as no body.
+            let unset = match &f.ty {
+                Type::Named {
+                    kind: NamedKind::Struct,
+                    ..
+                } => quote! { ::std::option::Option::Some(b"{}".to_vec()) },
+                _ => quote! { ::std::option::Option::None },
+            };
+            quote! {
+                let payload: ::std::option::Option<::std::vec::Vec<u8>> = match &input.#id {
+                    ::std::option::Option::Some(v) => { #rebind #set }
+                    ::std::option::Option::None => #unset,
+                };
+                let content_type: ::std::option::Option<&'static str> = payload.as_ref().map(|_| #content_type);
+                let body = payload.unwrap_or_default();
+            }
+        }
+        None if !body_fields.is_empty() => {
+            let members = body_fields.iter().map(|f| ser_member(f));
+            quote! {
+                let mut writer = ::awsjson_runtime::json::Writer::new();
+                {
+                    let w = &mut writer;
+                    let v = input;
+                    w.begin_object();
+                    #( #members )*
+                    w.end_object();
+                }
+                let body = writer.finish();
+                let content_type: ::std::option::Option<&'static str> = ::std::option::Option::Some("application/json");
+            }
+        }
+        None => quote! {
+            let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+            let content_type: ::std::option::Option<&'static str> = ::std::option::Option::None;
+        },
+    };
+    let uses_input = !fields.is_empty();
+    let input_arg = if uses_input {
+        quote! { input }
+    } else {
+        quote! { _input }
+    };
+    let method_lit = method.as_str();
+    let defaults = service.default_headers.iter().map(|(k, v)| {
+        let k = k.to_ascii_lowercase();
+        quote! {
+            request.headers_mut().insert(
+                ::awsjson_runtime::http::header::HeaderName::from_static(#k),
+                ::awsjson_runtime::http::HeaderValue::from_static(#v),
+            );
+        }
+    });
+    quote! {
+        #[inline]
+        fn serialize(#input_arg: &Self::Input) -> ::std::result::Result<::awsjson_runtime::http::Request<::awsjson_runtime::Bytes>, ::awsjson_runtime::BuildError> {
+            let mut uri = ::std::string::String::new();
+            #write_uri
+            #query
+            #body
+            let mut request = ::awsjson_runtime::http::Request::new(::awsjson_runtime::Bytes::from(body));
+            *request.method_mut() = ::awsjson_runtime::http::Method::from_bytes(#method_lit.as_bytes())
+                .map_err(|e| ::awsjson_runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
+            *request.uri_mut() = uri
+                .parse()
+                .map_err(|e: ::awsjson_runtime::http::uri::InvalidUri| ::awsjson_runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
+            if let ::std::option::Option::Some(ct) = content_type {
+                request.headers_mut().insert(
+                    ::awsjson_runtime::http::header::CONTENT_TYPE,
+                    ::awsjson_runtime::http::HeaderValue::from_static(ct),
+                );
+            }
+            #( #headers )*
+            #( #defaults )*
+            ::std::result::Result::Ok(request)
+        }
+    }
+}
+
+/// Reads the header-, status- and payload-bound members of `s` from `response` into
+/// the builder `b`, and the body members from the JSON body.
+fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
+    let mut steps = Vec::new();
+    for f in &s.fields {
+        let id = ident(&f.ident);
+        let wire = f.wire_name.as_str();
+        let err =
+            quote! { .map_err(|e| ::awsjson_runtime::json::JsonError::new(0, e.to_string()))? };
+        match &f.binding {
+            Binding::Header(name) => {
+                let fmt = f.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
+                let read = match &f.ty {
+                    Type::Timestamp(_) => {
+                        let f = ts(fmt);
+                        Some(quote! { ::awsjson_runtime::http_binding::header_timestamp(headers, #name, #wire, #f) #err })
+                    }
+                    Type::List { member, .. } => match &**member {
+                        Type::Timestamp(_) => {
+                            let f = ts(fmt);
+                            Some(quote! { ::awsjson_runtime::http_binding::header_timestamp_list(headers, #name, #wire, #f) #err })
+                        }
+                        Type::Named { name: en, kind: NamedKind::Enum } => {
+                            let en = ident(en);
+                            Some(quote! {
+                                ::awsjson_runtime::http_binding::header_list::<::std::string::String>(headers, #name, #wire) #err
+                                    .map(|v| v.iter().map(|x| crate::types::#en::from(x.as_str())).collect())
+                            })
+                        }
+                        Type::Named { name: en, kind: NamedKind::IntEnum } => {
+                            let en = ident(en);
+                            Some(quote! {
+                                ::awsjson_runtime::http_binding::header_list::<i32>(headers, #name, #wire) #err
+                                    .map(|v| v.into_iter().map(crate::types::#en::from).collect())
+                            })
+                        }
+                        _ => Some(quote! { ::awsjson_runtime::http_binding::header_list(headers, #name, #wire) #err }),
+                    },
+                    Type::String if f.media_type.as_deref().is_some_and(|m| m.contains("json")) => {
+                        Some(quote! { ::awsjson_runtime::http_binding::header_base64(headers, #name, #wire) #err })
+                    }
+                    Type::Named { name: en, kind: NamedKind::Enum } => {
+                        let en = ident(en);
+                        Some(quote! {
+                            ::awsjson_runtime::http_binding::header::<::std::string::String>(headers, #name, #wire) #err
+                                .map(|x| crate::types::#en::from(x.as_str()))
+                        })
+                    }
+                    Type::Named { name: en, kind: NamedKind::IntEnum } => {
+                        let en = ident(en);
+                        Some(quote! {
+                            ::awsjson_runtime::http_binding::header::<i32>(headers, #name, #wire) #err
+                                .map(crate::types::#en::from)
+                        })
+                    }
+                    _ => Some(quote! { ::awsjson_runtime::http_binding::header(headers, #name, #wire) #err }),
+                };
+                if let Some(read) = read {
+                    steps.push(quote! { b.#id = #read; });
+                }
+            }
+            Binding::PrefixHeaders(prefix) => steps.push(quote! {
+                b.#id = ::awsjson_runtime::http_binding::prefix_headers(headers, #prefix, #wire) #err;
+            }),
+            Binding::ResponseCode => steps.push(quote! {
+                b.#id = ::std::option::Option::Some(i32::from(response.status().as_u16()));
+            }),
+            Binding::Payload if with_body => {
+                let read = match &f.ty {
+                    Type::Blob => quote! {
+                        if !body.is_empty() { b.#id = ::std::option::Option::Some(::awsjson_runtime::Blob::new(body.to_vec())); }
+                    },
+                    Type::String => quote! {
+                        if !body.is_empty() {
+                            b.#id = ::std::option::Option::Some(::std::string::String::from_utf8(body.to_vec())
+                                .map_err(|_| ::awsjson_runtime::json::JsonError::new(0, "the payload is not UTF-8"))?);
+                        }
+                    },
+                    Type::Named { name: en, kind: NamedKind::Enum } => {
+                        let en = ident(en);
+                        quote! {
+                            if !body.is_empty() {
+                                let text = ::std::str::from_utf8(body)
+                                    .map_err(|_| ::awsjson_runtime::json::JsonError::new(0, "the payload is not UTF-8"))?;
+                                b.#id = ::std::option::Option::Some(crate::types::#en::from(text));
+                            }
+                        }
+                    }
+                    ty => {
+                        let read = de_value_pub(ty);
+                        let read = if f.boxed {
+                            quote! { ::std::boxed::Box::new(#read) }
+                        } else {
+                            read
+                        };
+                        quote! {
+                            let mut parser = ::awsjson_runtime::json::Parser::new(body);
+                            let p = &mut parser;
+                            if !body.iter().all(u8::is_ascii_whitespace) && !p.null()? {
+                                b.#id = ::std::option::Option::Some(#read);
+                            }
+                        }
+                    }
+                };
+                steps.push(read);
+            }
+            _ => {}
+        }
+    }
+    // In a response, query and label bindings mean nothing: those members are in the
+    // body like the unbound ones.
+    let body_fields: Vec<&Field> = s
+        .fields
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.binding,
+                Binding::Body | Binding::Query(_) | Binding::QueryParams | Binding::Label { .. }
+            )
+        })
+        .collect();
+    let has_payload = s.fields.iter().any(|f| f.binding == Binding::Payload);
+    if with_body && !body_fields.is_empty() && !has_payload {
+        let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
+        let arms = body_fields
+            .iter()
+            .map(|f| de_arm(f, message_ident.as_ref()));
+        steps.push(quote! {
+            let mut parser = ::awsjson_runtime::json::Parser::for_body(body);
+            let p = &mut parser;
+            if !p.is_blank() {
+                p.begin_object()?;
+                while let ::std::option::Option::Some(key) = p.next_key()? {
+                    match &*key {
+                        #( #arms )*
+                        _ => p.skip()?,
+                    }
+                }
+            }
+        });
+    }
+    quote! { #( #steps )* }
+}
+
+fn parse(service: &Service, op: &Operation) -> TokenStream {
+    let Some(out) = op.output.as_deref().and_then(|o| find_struct(service, o)) else {
+        return quote! {
+            #[inline]
+            fn parse(_response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+                ::std::result::Result::Ok(())
+            }
+        };
+    };
+    let n = ident(&out.name);
+    let builder = format_ident!("{}Builder", out.name);
+    let read = read_bound(out, true);
+    let inits = struct_inits(out);
+    let uses = |pred: &dyn Fn(&Binding) -> bool| out.fields.iter().any(|f| pred(&f.binding));
+    let headers = if uses(&|b| matches!(b, Binding::Header(_) | Binding::PrefixHeaders(_))) {
+        quote! { let headers = response.headers(); }
+    } else {
+        quote! {}
+    };
+    let body = if uses(&|b| {
+        matches!(
+            b,
+            Binding::Body
+                | Binding::Payload
+                | Binding::Query(_)
+                | Binding::QueryParams
+                | Binding::Label { .. }
+        )
+    }) {
+        quote! { let body: &[u8] = response.body(); }
+    } else {
+        quote! {}
+    };
+    let vars = if out.fields.is_empty() {
+        quote! {}
+    } else {
+        quote! { let mut b = crate::types::builders::#builder::default(); }
+    };
+    let resp = if out.fields.is_empty() {
+        quote! { _response }
+    } else {
+        quote! { response }
+    };
+    quote! {
+        #[inline]
+        fn parse(#resp: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+            #vars
+            #headers
+            #body
+            #read
+            ::std::result::Result::Ok(crate::types::#n {
+                #( #inits )*
+            })
+        }
+    }
+}
+
+fn parse_error(service: &Service, op: &Operation) -> TokenStream {
+    let e = format_ident!("{}Error", op.type_name);
+    let dispatch = format_ident!("error_{}", op.type_name);
+    // Error members bound to headers are read after the body has chosen the variant.
+    let fixes: Vec<TokenStream> = op
+        .errors
+        .iter()
+        .filter_map(|err| {
+            let s = find_struct(service, &err.type_name)?;
+            if !s
+                .fields
+                .iter()
+                .any(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_)))
+            {
+                return None;
+            }
+            let v = ident(&err.variant);
+            let builder = format_ident!("{}Builder", s.name);
+            let read = read_bound(s, false);
+            let sets = s.fields.iter().filter(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_))).map(|f| {
+                let id = ident(&f.ident);
+                match f.presence {
+                    Presence::Optional => quote! { if b.#id.is_some() { x.#id = b.#id; } },
+                    _ => quote! { if let ::std::option::Option::Some(v) = b.#id { x.#id = v; } },
+                }
+            });
+            Some(quote! {
+                crate::error::#e::#v(x) => {
+                    let read = || -> ::std::result::Result<crate::types::builders::#builder, ::awsjson_runtime::json::JsonError> {
+                        let mut b = crate::types::builders::#builder::default();
+                        #read
+                        ::std::result::Result::Ok(b)
+                    };
+                    if let ::std::result::Result::Ok(b) = read() {
+                        #( #sets )*
+                    }
+                }
+            })
+        })
+        .collect();
+    if fixes.is_empty() {
+        return quote! {
+            #[inline]
+            fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> Self::Error {
+                crate::codec::#dispatch(meta, response.body())
+            }
+        };
+    }
+    quote! {
+        #[inline]
+        fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> Self::Error {
+            let mut error = crate::codec::#dispatch(meta, response.body());
+            let headers = response.headers();
+            match &mut error {
+                #( #fixes )*
+                _ => {}
+            }
+            error
+        }
+    }
+}
