@@ -4,7 +4,7 @@
 //! exactly the shape they expect, so no intermediate tree is built. Errors carry the
 //! byte offset. Nesting is limited, so hostile input cannot exhaust the stack.
 
-use crate::types::{Blob, DateTime, Document, Number, TimestampFormat};
+use crate::types::{epoch_seconds_decimal, Blob, DateTime, Document, Number, TimestampFormat};
 use base64::Engine as _;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -50,25 +50,74 @@ impl std::error::Error for JsonError {}
 
 type Result<T> = std::result::Result<T, JsonError>;
 
-/// Whether any of eight bytes is `"`, `\\` or a control character.
+/// A mask with the high bit set in each of eight bytes that is `"`, `\\` or a control
+/// character. The lowest set bit marks the first such byte exactly (bits above it may
+/// be set by borrows, which does not matter here).
 #[inline]
-fn has_special(w: u64) -> bool {
+fn special_mask(w: u64) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     let quote = zero_byte(w ^ (ONES * u64::from(b'"')));
     let backslash = zero_byte(w ^ (ONES * u64::from(b'\\')));
     let control = w.wrapping_sub(ONES * 0x20) & !w & HIGH;
-    (quote | backslash | control) != 0
+    quote | backslash | control
 }
 
+/// The index of the first `"`, `\\` or control character in `b` at or after `i`, or
+/// `b.len()`.
+#[inline]
+fn scan_plain(b: &[u8], mut i: usize) -> usize {
+    while let Some(chunk) = b.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let m = special_mask(u64::from_le_bytes(*chunk));
+        if m != 0 {
+            return i + (m.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&c) = b.get(i) {
+        if c == b'"' || c == b'\\' || c < 0x20 {
+            return i;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// The longest prefix of `b` that is valid UTF-8: all of it for a valid document.
+fn valid_prefix(b: &[u8]) -> &str {
+    match std::str::from_utf8(b) {
+        Ok(s) => s,
+        Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+// One bit per open object or array (see `Parser::first`).
+const _: () = assert!(MAX_DEPTH <= 128);
+
 /// A pull parser over one JSON document.
-#[derive(Debug)]
 pub struct Parser<'a> {
     b: &'a [u8],
+    /// The longest prefix of `b` that is valid UTF-8, checked once up front: text in it
+    /// between ASCII delimiters is borrowed without checking again.
+    text: &'a str,
     pos: usize,
-    /// One entry per open object or array: whether the next item is the first.
-    first: Vec<bool>,
+    /// How many objects and arrays are open.
+    depth: usize,
+    /// Bit `n` for the `n`th open object or array (from 0, the outermost): whether its
+    /// next item is the first.
+    first: u128,
+}
+
+impl fmt::Debug for Parser<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let first: Vec<bool> = (0..self.depth).map(|n| self.first >> n & 1 != 0).collect();
+        f.debug_struct("Parser")
+            .field("b", &self.b)
+            .field("pos", &self.pos)
+            .field("first", &first)
+            .finish()
+    }
 }
 
 impl<'a> Parser<'a> {
@@ -76,8 +125,10 @@ impl<'a> Parser<'a> {
     pub fn new(bytes: &'a [u8]) -> Self {
         Parser {
             b: bytes,
+            text: valid_prefix(bytes),
             pos: 0,
-            first: Vec::with_capacity(8),
+            depth: 0,
+            first: 0,
         }
     }
 
@@ -96,8 +147,20 @@ impl<'a> Parser<'a> {
         self.b.iter().all(|c| c.is_ascii_whitespace())
     }
 
+    #[cold]
     fn err<T>(&self, msg: impl Into<Cow<'static, str>>) -> Result<T> {
         Err(JsonError::new(self.pos, msg))
+    }
+
+    /// `b[start..end]` as text, for `start` and `end` at ASCII delimiters: borrowed from
+    /// the checked prefix, or checked here where it is not in it.
+    #[inline]
+    fn text_at(&self, start: usize, end: usize) -> Option<&'a str> {
+        let text: &'a str = self.text;
+        match text.get(start..end) {
+            Some(s) => Some(s),
+            None => std::str::from_utf8(self.b.get(start..end)?).ok(),
+        }
     }
 
     #[inline]
@@ -113,16 +176,29 @@ impl<'a> Parser<'a> {
 
     #[inline]
     fn peek(&mut self) -> Option<u8> {
-        self.ws();
-        self.b.get(self.pos).copied()
+        match self.b.get(self.pos) {
+            Some(&c) if c > b' ' => Some(c),
+            _ => {
+                self.ws();
+                self.b.get(self.pos).copied()
+            }
+        }
     }
 
+    #[inline]
     fn expect_byte(&mut self, want: u8, what: &'static str) -> Result<()> {
         match self.peek() {
             Some(c) if c == want => {
                 self.pos += 1;
                 Ok(())
             }
+            found => self.expected(found, what),
+        }
+    }
+
+    #[cold]
+    fn expected<T>(&self, found: Option<u8>, what: &'static str) -> Result<T> {
+        match found {
             Some(_) => self.err(format!("expected {what}")),
             None => self.err(format!("expected {what}, found the end of the input")),
         }
@@ -136,38 +212,71 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Reads the `null` at `pos` (whose first byte is `n`).
+    #[inline]
+    fn null_literal(&mut self) -> Result<()> {
+        if self.b[self.pos..].starts_with(b"null") {
+            self.pos += 4;
+            Ok(())
+        } else {
+            self.err("invalid literal")
+        }
+    }
+
     /// Reads `null` if it comes next and returns true; otherwise reads nothing.
+    #[inline]
     pub fn null(&mut self) -> Result<bool> {
         if self.peek() == Some(b'n') {
-            if self.b[self.pos..].starts_with(b"null") {
-                self.pos += 4;
-                return Ok(true);
-            }
-            return self.err("invalid literal");
+            self.null_literal()?;
+            return Ok(true);
         }
         Ok(false)
     }
 
-    /// Starts an object: reads `{`.
-    pub fn begin_object(&mut self) -> Result<()> {
-        if self.first.len() >= MAX_DEPTH {
+    /// Opens an object or array whose first byte `open` comes next.
+    #[inline]
+    fn begin(&mut self, open: u8, what: &'static str) -> Result<()> {
+        if self.depth >= MAX_DEPTH {
             return self.err("JSON nested too deeply");
         }
-        self.expect_byte(b'{', "an object")?;
-        self.first.push(true);
+        self.expect_byte(open, what)?;
+        self.first |= 1 << self.depth;
+        self.depth += 1;
         Ok(())
     }
 
+    /// Whether the next item of the innermost open object or array is its first
+    /// (clearing that), or `None` when none is open.
+    #[inline]
+    fn take_first(&mut self) -> Option<bool> {
+        let bit = 1u128 << self.depth.checked_sub(1)?;
+        let first = self.first & bit != 0;
+        self.first &= !bit;
+        Some(first)
+    }
+
+    /// Closes the innermost object or array (its closing byte is at `pos`).
+    #[inline]
+    fn end(&mut self) {
+        self.pos += 1;
+        self.depth -= 1;
+    }
+
+    /// Starts an object: reads `{`.
+    #[inline]
+    pub fn begin_object(&mut self) -> Result<()> {
+        self.begin(b'{', "an object")
+    }
+
     /// The next key of the current object, or `None` at its end (`}` is read).
+    #[inline]
     pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>> {
-        let first = match self.first.last_mut() {
-            Some(f) => std::mem::replace(f, false),
-            None => return self.err("not inside an object"),
+        let Some(first) = self.take_first() else {
+            return self.err("not inside an object");
         };
         match self.peek() {
             Some(b'}') => {
-                self.pos += 1;
-                self.first.pop();
+                self.end();
                 return Ok(None);
             }
             Some(b',') if !first => self.pos += 1,
@@ -178,31 +287,31 @@ impl<'a> Parser<'a> {
         if self.peek() != Some(b'"') {
             return self.err("expected an object key");
         }
-        let key = self.str()?;
-        self.expect_byte(b':', "`:` after an object key")?;
+        self.pos += 1;
+        let key = self.str_body()?;
+        if self.b.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+        } else {
+            self.expect_byte(b':', "`:` after an object key")?;
+        }
         Ok(Some(key))
     }
 
     /// Starts an array: reads `[`.
+    #[inline]
     pub fn begin_array(&mut self) -> Result<()> {
-        if self.first.len() >= MAX_DEPTH {
-            return self.err("JSON nested too deeply");
-        }
-        self.expect_byte(b'[', "an array")?;
-        self.first.push(true);
-        Ok(())
+        self.begin(b'[', "an array")
     }
 
     /// Whether another element follows in the current array (`]` is read at its end).
+    #[inline]
     pub fn next_element(&mut self) -> Result<bool> {
-        let first = match self.first.last_mut() {
-            Some(f) => std::mem::replace(f, false),
-            None => return self.err("not inside an array"),
+        let Some(first) = self.take_first() else {
+            return self.err("not inside an array");
         };
         match self.peek() {
             Some(b']') => {
-                self.pos += 1;
-                self.first.pop();
+                self.end();
                 Ok(false)
             }
             Some(b',') if !first => {
@@ -216,35 +325,69 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a string, borrowed from the input when it has no escapes.
+    #[inline]
     pub fn str(&mut self) -> Result<Cow<'a, str>> {
         self.expect_byte(b'"', "a string")?;
+        self.str_body()
+    }
+
+    /// The rest of a string whose opening quote is read.
+    #[inline]
+    fn str_body(&mut self) -> Result<Cow<'a, str>> {
         let start = self.pos;
+        let i = scan_plain(self.b, start);
+        if self.b.get(i) == Some(&b'"') {
+            self.pos = i + 1;
+            return match self.text_at(start, i) {
+                Some(s) => Ok(Cow::Borrowed(s)),
+                None => Err(JsonError::new(start, "string is not valid UTF-8")),
+            };
+        }
+        self.str_escaped(start, i).map(Cow::Owned)
+    }
+
+    /// The rest of a string from `start`, with a byte that is not plain text at `i`.
+    #[cold]
+    fn str_escaped(&mut self, start: usize, mut i: usize) -> Result<String> {
+        if self.text.len() < self.b.len() {
+            // Invalid UTF-8 somewhere in the input: decode byte by byte and check the
+            // result at the end, so errors come in the same order as anywhere else.
+            return self.str_escaped_bytes(start, i);
+        }
         let b = self.b;
-        let mut i = start;
-        // Skip eight plain bytes at a time.
-        while let Some(chunk) = b.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if has_special(u64::from_le_bytes(word)) {
-                break;
+        let mut out = String::with_capacity(i - start + 16);
+        let mut seg = start;
+        loop {
+            // Everything is valid UTF-8 and `seg`, `i` are at ASCII delimiters.
+            let plain = self
+                .text_at(seg, i)
+                .ok_or_else(|| JsonError::new(start, "string is not valid UTF-8"))?;
+            out.push_str(plain);
+            match b.get(i) {
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    let Some((ch, next)) = self.unescape(i)? else {
+                        break;
+                    };
+                    out.push(ch);
+                    i = next;
+                }
+                Some(_) => return Err(JsonError::new(i, "control character in string")),
+                None => break,
             }
-            i += 8;
+            seg = i;
+            i = scan_plain(b, i);
         }
-        while i < b.len() {
-            let c = b[i];
-            if c == b'"' {
-                self.pos = i + 1;
-                return match std::str::from_utf8(&b[start..i]) {
-                    Ok(s) => Ok(Cow::Borrowed(s)),
-                    Err(_) => Err(JsonError::new(start, "string is not valid UTF-8")),
-                };
-            }
-            if c == b'\\' || c < 0x20 {
-                break;
-            }
-            i += 1;
-        }
-        // Slow path: escapes.
+        self.pos = b.len();
+        self.err("unterminated string")
+    }
+
+    /// [`Parser::str_escaped`] for input that is not all valid UTF-8.
+    fn str_escaped_bytes(&mut self, start: usize, mut i: usize) -> Result<String> {
+        let b = self.b;
         let mut out: Vec<u8> = b[start..i].to_vec();
         while i < b.len() {
             let c = b[i];
@@ -252,47 +395,15 @@ impl<'a> Parser<'a> {
                 b'"' => {
                     self.pos = i + 1;
                     return String::from_utf8(out)
-                        .map(Cow::Owned)
                         .map_err(|_| JsonError::new(start, "string is not valid UTF-8"));
                 }
                 b'\\' => {
-                    let Some(&e) = b.get(i + 1) else { break };
-                    i += 2;
-                    match e {
-                        b'"' => out.push(b'"'),
-                        b'\\' => out.push(b'\\'),
-                        b'/' => out.push(b'/'),
-                        b'b' => out.push(8),
-                        b'f' => out.push(12),
-                        b'n' => out.push(b'\n'),
-                        b'r' => out.push(b'\r'),
-                        b't' => out.push(b'\t'),
-                        b'u' => {
-                            let hi = self.hex4(i)?;
-                            i += 4;
-                            let ch = if (0xD800..0xDC00).contains(&hi) {
-                                if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
-                                    let lo = self.hex4(i + 2)?;
-                                    if !(0xDC00..0xE000).contains(&lo) {
-                                        return Err(JsonError::new(i, "invalid surrogate pair"));
-                                    }
-                                    i += 6;
-                                    0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
-                                } else {
-                                    return Err(JsonError::new(i, "lone surrogate in string"));
-                                }
-                            } else if (0xDC00..0xE000).contains(&hi) {
-                                return Err(JsonError::new(i, "lone surrogate in string"));
-                            } else {
-                                hi
-                            };
-                            let ch = char::from_u32(ch)
-                                .ok_or_else(|| JsonError::new(i, "invalid \\u escape"))?;
-                            let mut buf = [0u8; 4];
-                            out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-                        }
-                        _ => return Err(JsonError::new(i - 1, "invalid escape in string")),
-                    }
+                    let Some((ch, next)) = self.unescape(i)? else {
+                        break;
+                    };
+                    let mut buf = [0u8; 4];
+                    out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+                    i = next;
                 }
                 c if c < 0x20 => {
                     return Err(JsonError::new(i, "control character in string"));
@@ -305,6 +416,49 @@ impl<'a> Parser<'a> {
         }
         self.pos = b.len();
         self.err("unterminated string")
+    }
+
+    /// The escape whose `\\` is at `i`: the character and the index after it, or `None`
+    /// when the input ends after the `\\`.
+    fn unescape(&self, i: usize) -> Result<Option<(char, usize)>> {
+        let b = self.b;
+        let Some(&e) = b.get(i + 1) else {
+            return Ok(None);
+        };
+        let mut i = i + 2;
+        let ch = match e {
+            b'"' => '"',
+            b'\\' => '\\',
+            b'/' => '/',
+            b'b' => '\u{8}',
+            b'f' => '\u{c}',
+            b'n' => '\n',
+            b'r' => '\r',
+            b't' => '\t',
+            b'u' => {
+                let hi = self.hex4(i)?;
+                i += 4;
+                let ch = if (0xD800..0xDC00).contains(&hi) {
+                    if b.get(i) == Some(&b'\\') && b.get(i + 1) == Some(&b'u') {
+                        let lo = self.hex4(i + 2)?;
+                        if !(0xDC00..0xE000).contains(&lo) {
+                            return Err(JsonError::new(i, "invalid surrogate pair"));
+                        }
+                        i += 6;
+                        0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+                    } else {
+                        return Err(JsonError::new(i, "lone surrogate in string"));
+                    }
+                } else if (0xDC00..0xE000).contains(&hi) {
+                    return Err(JsonError::new(i, "lone surrogate in string"));
+                } else {
+                    hi
+                };
+                char::from_u32(ch).ok_or_else(|| JsonError::new(i, "invalid \\u escape"))?
+            }
+            _ => return Err(JsonError::new(i - 1, "invalid escape in string")),
+        };
+        Ok(Some((ch, i)))
     }
 
     fn hex4(&self, at: usize) -> Result<u32> {
@@ -336,8 +490,16 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads `null` as `None`, or a string.
+    #[inline]
     pub fn opt_string(&mut self) -> Result<Option<String>> {
-        self.opt(Self::string)
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                self.str_body().map(|s| Some(s.into_owned()))
+            }
+            Some(b'n') => self.null_literal().map(|()| None),
+            found => self.expected(found, "a string"),
+        }
     }
 
     /// Reads `null` as `None`, or a boolean.
@@ -356,11 +518,13 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads `null` as `None`, or a timestamp.
+    #[inline]
     pub fn opt_timestamp(&mut self, format: TimestampFormat) -> Result<Option<DateTime>> {
         self.opt(|p| p.timestamp(format))
     }
 
     /// Reads a string as an owned `String`.
+    #[inline]
     pub fn string(&mut self) -> Result<String> {
         self.str().map(Cow::into_owned)
     }
@@ -381,6 +545,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The text of the next number, validated against the JSON grammar.
+    #[inline]
     pub fn number_text(&mut self) -> Result<&'a str> {
         self.ws();
         let b = self.b;
@@ -424,12 +589,21 @@ impl<'a> Parser<'a> {
         }
         self.pos = i;
         // Only ASCII was accepted above.
-        std::str::from_utf8(&b[start..i]).map_err(|_| JsonError::new(start, "invalid number"))
+        self.text_at(start, i)
+            .ok_or_else(|| JsonError::new(start, "invalid number"))
     }
 
     fn integer(&mut self) -> Result<i64> {
         let start = self.pos;
         let text = self.number_text()?;
+        // Up to 18 digits cannot overflow; anything else goes to the standard parser.
+        let digits = text.strip_prefix('-').unwrap_or(text).as_bytes();
+        if digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+            let v = digits
+                .iter()
+                .fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'));
+            return Ok(if digits.len() < text.len() { -v } else { v });
+        }
         text.parse::<i64>()
             .map_err(|_| JsonError::new(start, format!("`{text}` is not an integer in range")))
     }
@@ -501,6 +675,7 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads a timestamp in the given format.
+    #[inline]
     pub fn timestamp(&mut self, format: TimestampFormat) -> Result<DateTime> {
         let at = self.pos;
         match (format, self.peek()) {
@@ -512,6 +687,9 @@ impl<'a> Parser<'a> {
                 })
             }
             (TimestampFormat::EpochSeconds, _) => {
+                if let Some(t) = self.epoch_number() {
+                    return Ok(t);
+                }
                 let text = self.number_text()?;
                 DateTime::from_epoch_seconds_str(text).ok_or_else(|| {
                     JsonError::new(at, format!("`{text}` is out of range for a timestamp"))
@@ -524,12 +702,94 @@ impl<'a> Parser<'a> {
             }
             (_, Some(_)) => {
                 // Services are lenient here too: a number is epoch seconds.
+                if let Some(t) = self.epoch_number() {
+                    return Ok(t);
+                }
                 let text = self.number_text()?;
                 DateTime::from_epoch_seconds_str(text)
                     .ok_or_else(|| JsonError::new(at, "timestamp out of range"))
             }
             (_, None) => self.err("expected a timestamp"),
         }
+    }
+
+    /// Reads the JSON number at `pos` as epoch seconds in one pass, for the common shapes
+    /// (at most 19 digits before an exponent of at most four). For anything else it
+    /// reads nothing and returns `None`, and [`Parser::number_text`] and
+    /// [`DateTime::from_epoch_seconds_str`] decide, as they would have.
+    #[inline]
+    fn epoch_number(&mut self) -> Option<DateTime> {
+        let b = self.b;
+        let mut i = self.pos;
+        let neg = b.get(i) == Some(&b'-');
+        if neg {
+            i += 1;
+        }
+        let mut mantissa: u64 = 0;
+        let mut digits = |i: &mut usize| {
+            let start = *i;
+            while let Some(&c) = b.get(*i) {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+                *i += 1;
+            }
+            *i - start
+        };
+        let int_start = i;
+        let int = digits(&mut i);
+        if int == 0 || (int > 1 && b[int_start] == b'0') {
+            return None;
+        }
+        let mut frac = 0;
+        if b.get(i) == Some(&b'.') {
+            i += 1;
+            frac = digits(&mut i);
+            if frac == 0 {
+                return None;
+            }
+        }
+        // Up to 19 digits cannot have wrapped.
+        if int + frac > 19 {
+            return None;
+        }
+        let mut scale = -(frac as i32);
+        if let Some(b'e' | b'E') = b.get(i) {
+            i += 1;
+            let exp_neg = match b.get(i) {
+                Some(b'-') => {
+                    i += 1;
+                    true
+                }
+                Some(b'+') => {
+                    i += 1;
+                    false
+                }
+                _ => false,
+            };
+            let exp_start = i;
+            let mut exp: i32 = 0;
+            while let Some(&c) = b.get(i) {
+                let d = c.wrapping_sub(b'0');
+                if d >= 10 {
+                    break;
+                }
+                if i - exp_start == 4 {
+                    return None;
+                }
+                exp = exp * 10 + i32::from(d);
+                i += 1;
+            }
+            if i == exp_start {
+                return None;
+            }
+            scale += if exp_neg { -exp } else { exp };
+        }
+        let t = epoch_seconds_decimal(neg, mantissa, scale)?;
+        self.pos = i;
+        Some(t)
     }
 
     /// Reads any JSON value as a document.
@@ -897,6 +1157,224 @@ mod tests {
                     "control character at {at}"
                 );
             }
+        }
+    }
+
+    /// The error of reading `json` with `read`, as (offset, message).
+    fn error_of<'a, T: fmt::Debug>(
+        json: &'a [u8],
+        read: impl FnOnce(&mut Parser<'a>) -> Result<T>,
+    ) -> (usize, String) {
+        let e = read(&mut Parser::new(json)).unwrap_err();
+        (e.offset(), e.message().to_string())
+    }
+
+    #[test]
+    fn invalid_utf8_in_strings_and_keys_is_refused_where_it_starts() {
+        let utf8 = |at: usize| (at, "string is not valid UTF-8".to_string());
+        // In a value, a key, an escaped string, after valid multi-byte text.
+        assert_eq!(error_of(b"\"ab\xffcd\"", Parser::string), utf8(1));
+        assert_eq!(error_of(b"[\"ok\", \"\xc3\"]", Parser::skip), utf8(8));
+        assert_eq!(error_of(b"{\"k\xe9y\":1}", Parser::skip), utf8(2));
+        assert_eq!(error_of(b"{\"a\":1,\"\x80\":2}", Parser::document), utf8(8));
+        assert_eq!(error_of(b"\"\\n\xff\"", Parser::string), utf8(1));
+        assert_eq!(
+            error_of("\"é😀\u{1}\"".as_bytes(), Parser::string).1,
+            "control character in string"
+        );
+        assert_eq!(
+            error_of(b"\"\xc3\xa9\xed\xa0\x80\"", Parser::string),
+            utf8(1)
+        );
+        // A surrogate encoded in UTF-8 is invalid; a truncated sequence too.
+        assert_eq!(
+            error_of(b"{\"a\":\"\xed\xa0\x80\"}", Parser::document),
+            utf8(6)
+        );
+        assert_eq!(error_of(b"\"\xe4\xb8\"", Parser::string), utf8(1));
+        // Earlier errors still come first, and text before the bad byte still reads.
+        assert_eq!(
+            error_of(b"{\"a\" 1, \"\xff\":2}", Parser::skip).1,
+            "expected `:` after an object key"
+        );
+        let mut p = Parser::new(b"[\"x\\ty\", \"ok\", \"\xff\"]");
+        p.begin_array().unwrap();
+        assert!(p.next_element().unwrap());
+        assert_eq!(p.string().unwrap(), "x\ty");
+        assert!(p.next_element().unwrap());
+        assert!(matches!(p.str().unwrap(), Cow::Borrowed("ok")));
+        assert!(p.next_element().unwrap());
+        assert_eq!(p.str().unwrap_err().offset(), 16);
+        // Invalid UTF-8 outside strings is a syntax error as before.
+        assert_eq!(
+            error_of(b"[1,\xff]", Parser::skip),
+            (3, "expected a number".to_string())
+        );
+    }
+
+    #[test]
+    fn escapes_next_to_multibyte_text_decode_exactly() {
+        let parts = [
+            ("é", "é"),
+            ("😀", "😀"),
+            ("中", "中"),
+            ("\\u00e9", "é"),
+            ("\\ud83d\\ude00", "😀"),
+            ("\\n", "\n"),
+            ("\\\"", "\""),
+            ("\\\\", "\\"),
+            ("\\/", "/"),
+            ("ab", "ab"),
+        ];
+        for (i, (a, da)) in parts.iter().enumerate() {
+            for (b, db) in &parts {
+                for (c, dc) in &parts[i % 3..] {
+                    for pad in 0..9 {
+                        let x = "x".repeat(pad);
+                        let json = format!("{{\"{a}{x}{b}\":\"{x}{a}{b}{c}\"}}");
+                        let want_key = format!("{da}{x}{db}");
+                        let want = format!("{x}{da}{db}{dc}");
+                        let mut p = Parser::new(json.as_bytes());
+                        p.begin_object().unwrap();
+                        assert_eq!(p.next_key().unwrap().unwrap(), want_key, "{json}");
+                        assert_eq!(p.string().unwrap(), want, "{json}");
+                        assert!(p.next_key().unwrap().is_none());
+                        p.finish().unwrap();
+                    }
+                }
+            }
+        }
+        // Plain strings are borrowed, escaped ones decoded.
+        let mut p = Parser::new("[\"é😀 plain\",\"a\\u0041\"]".as_bytes());
+        p.begin_array().unwrap();
+        p.next_element().unwrap();
+        assert!(matches!(p.str().unwrap(), Cow::Borrowed("é😀 plain")));
+        p.next_element().unwrap();
+        assert!(matches!(p.str().unwrap(), Cow::Owned(s) if s == "aA"));
+    }
+
+    #[test]
+    fn escape_errors_keep_their_offsets() {
+        assert_eq!(
+            error_of(b"\"ab\\q\"", Parser::string),
+            (4, "invalid escape in string".into())
+        );
+        assert_eq!(
+            error_of(b"\"\\u12zz\"", Parser::string),
+            (3, "invalid \\u escape".into())
+        );
+        assert_eq!(
+            error_of(b"\"\\u12", Parser::string),
+            (3, "truncated \\u escape".into())
+        );
+        assert_eq!(
+            error_of(b"\"\\ud83dx\"", Parser::string),
+            (7, "lone surrogate in string".into())
+        );
+        assert_eq!(
+            error_of(b"\"\\ude00\"", Parser::string),
+            (7, "lone surrogate in string".into())
+        );
+        assert_eq!(
+            error_of(b"\"\\ud83d\\u0041\"", Parser::string),
+            (7, "invalid surrogate pair".into())
+        );
+        assert_eq!(
+            error_of(b"\"ab\\", Parser::string),
+            (4, "unterminated string".into())
+        );
+        assert_eq!(
+            error_of(b"\"ab\\n", Parser::string),
+            (5, "unterminated string".into())
+        );
+        assert_eq!(
+            error_of(b"\"abcdefghijk", Parser::string),
+            (12, "unterminated string".into())
+        );
+        assert_eq!(
+            error_of(b"\"a\\nb\x1f\"", Parser::string),
+            (5, "control character in string".into())
+        );
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_read() {
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        Parser::new(ok.as_bytes()).skip().unwrap();
+        let objects = format!("{}1{}", "{\"a\":".repeat(MAX_DEPTH), "}".repeat(MAX_DEPTH));
+        Parser::new(objects.as_bytes()).document().unwrap();
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(
+            error_of(deep.as_bytes(), Parser::skip),
+            (MAX_DEPTH, "JSON nested too deeply".into())
+        );
+        assert!(Parser::new(b"1").next_key().is_err());
+        assert!(Parser::new(b"1").next_element().is_err());
+    }
+
+    #[test]
+    fn integers_read_exactly_at_their_limits() {
+        for (text, want) in [
+            ("0", Some(0)),
+            ("-0", Some(0)),
+            ("123456789012345678", Some(123_456_789_012_345_678)),
+            ("-123456789012345678", Some(-123_456_789_012_345_678)),
+            ("9223372036854775807", Some(i64::MAX)),
+            ("-9223372036854775808", Some(i64::MIN)),
+            ("9223372036854775808", None),
+            ("1.0", None),
+            ("1e3", None),
+        ] {
+            let got = Parser::new(text.as_bytes()).i64().ok();
+            assert_eq!(got, want, "{text}");
+        }
+        assert_eq!(Parser::new(b"-2147483648").i32().unwrap(), i32::MIN);
+        assert!(Parser::new(b"2147483648").i32().is_err());
+    }
+
+    #[test]
+    fn epoch_numbers_read_as_their_text_does() {
+        let texts = [
+            "1700000037",
+            "1.700000037123E9",
+            "1.700000037123e+9",
+            "-1.5",
+            "0",
+            "-0",
+            "0.0001",
+            "1.7E9",
+            "123456789E-3",
+            "1234567890123456789",
+            "12345678901234567890",
+            "1.2345678901234567890E9",
+            "1e19",
+            "1e-19",
+            "9e18",
+            "1E9999",
+            "1E10000",
+            "1e400",
+            "-9223372036854775808",
+            "9223372036854775807.999999999",
+            "0.5e1",
+        ];
+        for text in texts {
+            for tail in ["", ",", "}", " ]"] {
+                let json = format!("{text}{tail}");
+                let want = DateTime::from_epoch_seconds_str(text);
+                let mut p = Parser::new(json.as_bytes());
+                let got = p.timestamp(TimestampFormat::EpochSeconds);
+                assert_eq!(got.as_ref().ok(), want.as_ref(), "{json}");
+                if got.is_ok() {
+                    assert_eq!(p.pos, text.len(), "{json}");
+                }
+                let mut p = Parser::new(json.as_bytes());
+                let lenient = p.timestamp(TimestampFormat::DateTime);
+                assert_eq!(lenient.ok(), want, "{json}");
+            }
+        }
+        for bad in ["01", "1.", "1e", "-", ".5", "+1", "1.e5", "1e+"] {
+            let mut p = Parser::new(bad.as_bytes());
+            assert!(p.timestamp(TimestampFormat::EpochSeconds).is_err(), "{bad}");
         }
     }
 

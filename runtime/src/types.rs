@@ -92,6 +92,14 @@ impl DateTime {
     /// Parses epoch seconds written as a JSON number (`1700000037`, `1.700000037123E9`,
     /// `-1.5`) exactly. Digits past the nanosecond are dropped.
     pub fn from_epoch_seconds_str(text: &str) -> Option<Self> {
+        match epoch_seconds_short(text.as_bytes()) {
+            Some(t) => Some(t),
+            None => Self::from_epoch_seconds_any(text),
+        }
+    }
+
+    /// [`DateTime::from_epoch_seconds_str`] for any text.
+    fn from_epoch_seconds_any(text: &str) -> Option<Self> {
         let bytes = text.as_bytes();
         let (neg, mut i) = match bytes.first() {
             Some(b'-') => (true, 1),
@@ -230,6 +238,137 @@ impl DateTime {
             MONTHS[(mo - 1) as usize]
         )
     }
+}
+
+/// Powers of ten that fit a `u64`.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut i = 1;
+    while i < 20 {
+        p[i] = p[i - 1] * 10;
+        i += 1;
+    }
+    p
+};
+
+/// The common shapes of epoch seconds (`1700000037`, `1.700000037123E9`, `-1.5`): an
+/// optional `-`, digits, optionally `.` and digits, optionally an exponent of up to
+/// four digits, at most 19 digits before the exponent in all. `None` for anything else
+/// (including values out of range), which the general parser then decides.
+#[inline]
+fn epoch_seconds_short(b: &[u8]) -> Option<DateTime> {
+    let (neg, mut i) = match b.first() {
+        Some(b'-') => (true, 1),
+        _ => (false, 0),
+    };
+    let mut mantissa: u64 = 0;
+    let int_start = i;
+    while let Some(&c) = b.get(i) {
+        if !c.is_ascii_digit() {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+        i += 1;
+    }
+    let mut digits = i - int_start;
+    if digits == 0 {
+        return None;
+    }
+    let mut scale: i32 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let frac_start = i;
+        while let Some(&c) = b.get(i) {
+            if !c.is_ascii_digit() {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            i += 1;
+        }
+        let frac = i - frac_start;
+        if frac == 0 || frac > 19 {
+            return None;
+        }
+        digits += frac;
+        scale = -(frac as i32);
+    }
+    // Up to 19 digits cannot have wrapped.
+    if digits > 19 {
+        return None;
+    }
+    if let Some(b'e' | b'E') = b.get(i) {
+        i += 1;
+        let exp_neg = match b.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let exp_start = i;
+        let mut exp: i32 = 0;
+        while let Some(&c) = b.get(i) {
+            if !c.is_ascii_digit() || i - exp_start == 4 {
+                break;
+            }
+            exp = exp * 10 + i32::from(c - b'0');
+            i += 1;
+        }
+        if i == exp_start {
+            return None;
+        }
+        scale += if exp_neg { -exp } else { exp };
+    }
+    if i != b.len() {
+        return None;
+    }
+    epoch_seconds_decimal(neg, mantissa, scale)
+}
+
+/// The instant `±mantissa × 10^scale` seconds, digits past the nanosecond dropped, as
+/// [`DateTime::from_epoch_seconds_str`] reads it; `None` when that is out of range or
+/// `scale` is outside `-19..=19` (which the general parser then decides).
+#[inline]
+pub(crate) fn epoch_seconds_decimal(neg: bool, mantissa: u64, scale: i32) -> Option<DateTime> {
+    let (secs, nanos) = if mantissa == 0 {
+        (0, 0)
+    } else if scale >= 0 {
+        let pow = *POW10.get(scale as usize)?;
+        (mantissa.checked_mul(pow)?, 0)
+    } else {
+        let d = scale.unsigned_abs() as usize;
+        let div = *POW10.get(d)?;
+        // Milliseconds scaled by `E9` (`1.700000037123E9`) divide by a constant.
+        let (secs, rem) = if d == 3 {
+            (mantissa / 1000, mantissa % 1000)
+        } else {
+            (mantissa / div, mantissa % div)
+        };
+        let nanos = if d >= 9 {
+            rem / POW10[d - 9]
+        } else {
+            rem * POW10[9 - d]
+        };
+        (secs, nanos as u32)
+    };
+    let secs = i64::try_from(secs).ok()?;
+    Some(if neg && nanos != 0 {
+        DateTime {
+            secs: -secs - 1,
+            nanos: NANOS_PER_SEC - nanos,
+        }
+    } else if neg {
+        DateTime {
+            secs: -secs,
+            nanos: 0,
+        }
+    } else {
+        DateTime { secs, nanos }
+    })
 }
 
 const MONTHS: [&str; 12] = [
@@ -658,6 +797,45 @@ mod tests {
         let _: SystemTime = far.into();
         assert!(DateTime::from_epoch_seconds_str("abc").is_none());
         assert!(DateTime::from_epoch_seconds_str("").is_none());
+    }
+
+    #[test]
+    fn the_short_epoch_path_agrees_with_the_general_one() {
+        let mut rng = fastrand::Rng::with_seed(7);
+        let digits = |rng: &mut fastrand::Rng, s: &mut String, n: usize| {
+            for _ in 0..n {
+                s.push(char::from(b'0' + rng.u8(0..10)));
+            }
+        };
+        let mut short = 0;
+        for _ in 0..100_000 {
+            let mut s = String::new();
+            if rng.bool() {
+                s.push('-');
+            }
+            let n = rng.usize(1..21);
+            digits(&mut rng, &mut s, n);
+            if rng.bool() {
+                s.push('.');
+                let n = rng.usize(0..21);
+                digits(&mut rng, &mut s, n);
+            }
+            if rng.bool() {
+                s.push(if rng.bool() { 'e' } else { 'E' });
+                match rng.u8(0..3) {
+                    0 => s.push('-'),
+                    1 => s.push('+'),
+                    _ => {}
+                }
+                let n = rng.usize(0..6);
+                digits(&mut rng, &mut s, n);
+            }
+            if let Some(t) = epoch_seconds_short(s.as_bytes()) {
+                short += 1;
+                assert_eq!(Some(t), DateTime::from_epoch_seconds_any(&s), "{s}");
+            }
+        }
+        assert!(short > 20_000, "{short}");
     }
 
     #[test]
