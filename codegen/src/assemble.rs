@@ -49,8 +49,143 @@ pub struct Locator {
 
 #[derive(Debug, Clone)]
 enum FileSpans {
-    Json(String),
+    /// The JSON text, and the (line, column) of each object key by JSON path: found
+    /// only when a diagnostic needs them (see [`json_spans`]).
+    Json(String, std::sync::OnceLock<BTreeMap<String, (u32, u32)>>),
     Idl(BTreeMap<String, idl::Span>),
+}
+
+/// How deep into a JSON AST document key positions are recorded: shapes, their
+/// members, and the traits of both (`$.shapes[id].members.m.traits[t]`), plus one
+/// level into a trait's value.
+const SPAN_DEPTH: usize = 7;
+
+/// The position (1-based line and column, in chars) of every object key of a JSON
+/// document down to [`SPAN_DEPTH`], by the key's JSON path (`$.shapes["ns#A"].members.b`).
+/// The text has already been parsed, so it is well-formed; anything unexpected ends
+/// the scan early rather than failing.
+pub fn json_spans(text: &str) -> BTreeMap<String, (u32, u32)> {
+    struct Scan<'t> {
+        b: &'t [u8],
+        text: &'t str,
+        i: usize,
+        line: u32,
+        col: u32,
+        out: BTreeMap<String, (u32, u32)>,
+    }
+    impl Scan<'_> {
+        fn bump(&mut self) {
+            if let Some(&c) = self.b.get(self.i) {
+                if c == b'\n' {
+                    self.line += 1;
+                    self.col = 1;
+                } else if c & 0xC0 != 0x80 {
+                    self.col += 1;
+                }
+                self.i += 1;
+            }
+        }
+        fn ws(&mut self) {
+            while self.b.get(self.i).is_some_and(|c| c.is_ascii_whitespace()) {
+                self.bump();
+            }
+        }
+        /// A string starting at `"`; returns its text (escapes decoded by serde_json).
+        fn string(&mut self) -> Option<String> {
+            let start = self.i;
+            self.bump();
+            while let Some(&c) = self.b.get(self.i) {
+                match c {
+                    b'\\' => {
+                        self.bump();
+                        self.bump();
+                    }
+                    b'"' => {
+                        self.bump();
+                        return serde_json::from_str(self.text.get(start..self.i)?).ok();
+                    }
+                    _ => self.bump(),
+                }
+            }
+            None
+        }
+        fn value(&mut self, path: &str, depth: usize) -> Option<()> {
+            self.ws();
+            match *self.b.get(self.i)? {
+                b'{' => {
+                    self.bump();
+                    loop {
+                        self.ws();
+                        match *self.b.get(self.i)? {
+                            b'}' => {
+                                self.bump();
+                                return Some(());
+                            }
+                            b',' => self.bump(),
+                            b'"' => {
+                                let at = (self.line, self.col);
+                                let key = self.string()?;
+                                let p = crate::model::json_path_key(path, &key);
+                                self.ws();
+                                if self.b.get(self.i) == Some(&b':') {
+                                    self.bump();
+                                }
+                                if depth < SPAN_DEPTH {
+                                    self.out.insert(p.clone(), at);
+                                    self.value(&p, depth + 1)?;
+                                } else {
+                                    self.value("", depth + 1)?;
+                                }
+                            }
+                            _ => return None,
+                        }
+                    }
+                }
+                b'[' => {
+                    self.bump();
+                    let mut n = 0;
+                    loop {
+                        self.ws();
+                        match *self.b.get(self.i)? {
+                            b']' => {
+                                self.bump();
+                                return Some(());
+                            }
+                            b',' => self.bump(),
+                            _ => {
+                                let p = if depth < SPAN_DEPTH {
+                                    format!("{path}[{n}]")
+                                } else {
+                                    String::new()
+                                };
+                                self.value(&p, depth + 1)?;
+                                n += 1;
+                            }
+                        }
+                    }
+                }
+                b'"' => self.string().map(drop),
+                _ => {
+                    while self.b.get(self.i).is_some_and(|c| {
+                        !matches!(c, b',' | b'}' | b']') && !c.is_ascii_whitespace()
+                    }) {
+                        self.bump();
+                    }
+                    Some(())
+                }
+            }
+        }
+    }
+    let mut s = Scan {
+        b: text.as_bytes(),
+        text,
+        i: 0,
+        line: 1,
+        col: 1,
+        out: BTreeMap::new(),
+    };
+    let _ = s.value("$", 0);
+    s.out
 }
 
 impl Locator {
@@ -59,23 +194,17 @@ impl Locator {
         let id = shape_of_path(path)?;
         let (name, spans) = self.files.get(*self.owners.get(&id)?)?;
         match spans {
-            FileSpans::Json(text) => {
-                crate::error::locate(text, path).map(|line| (name.clone(), line, 1))
-            }
-            FileSpans::Idl(spans) => {
-                // The longest prefix of the path that has a span.
-                let mut p = path;
-                loop {
-                    if let Some(s) = spans.get(p) {
-                        return Some((name.clone(), s.line as usize, s.column as usize));
-                    }
-                    let cut = p.rfind(['.', '['])?;
-                    if cut <= "$.shapes".len() {
-                        return None;
-                    }
-                    p = &p[..cut];
-                }
-            }
+            FileSpans::Json(text, spans) => longest_prefix(path, |p| {
+                spans
+                    .get_or_init(|| json_spans(text))
+                    .get(p)
+                    .map(|(l, c)| (name.clone(), *l as usize, *c as usize))
+            }),
+            FileSpans::Idl(spans) => longest_prefix(path, |p| {
+                spans
+                    .get(p)
+                    .map(|s| (name.clone(), s.line as usize, s.column as usize))
+            }),
         }
     }
 
@@ -96,6 +225,21 @@ impl Locator {
             d.line = Some(line);
             d.column = Some(column);
         }
+    }
+}
+
+/// The position of the longest prefix of a JSON path that has one.
+fn longest_prefix<T>(path: &str, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut p = path;
+    loop {
+        if let Some(found) = find(p) {
+            return Some(found);
+        }
+        let cut = p.rfind(['.', '['])?;
+        if cut <= "$.shapes".len() {
+            return None;
+        }
+        p = &p[..cut];
     }
 }
 
@@ -174,7 +318,10 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
                 ordered_files.push(f);
             }
         } else {
-            ordered_files.push((s.name.clone(), FileSpans::Json(s.text.clone())));
+            ordered_files.push((
+                s.name.clone(),
+                FileSpans::Json(s.text.clone(), std::sync::OnceLock::new()),
+            ));
         }
     }
     locator.files = ordered_files;

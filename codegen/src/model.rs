@@ -190,6 +190,12 @@ pub fn shape_name(id: &str) -> &str {
 /// The namespace of the prelude.
 pub const PRELUDE: &str = "smithy.api";
 
+/// The JSON path of a key inside the object at `path`: `.key`, or `["key"]` when the
+/// key is not a plain identifier.
+pub fn json_path_key(path: &str, key: &str) -> String {
+    json_key(path, key)
+}
+
 fn json_key(path: &str, key: &str) -> String {
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         format!("{path}.{key}")

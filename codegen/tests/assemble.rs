@@ -135,3 +135,21 @@ fn diagnostics_point_at_file_line_and_column() {
     assert!(err.contains("bad.smithy:3:"), "{err}");
     assert!(err.contains('^'), "{err}");
 }
+
+#[test]
+fn json_diagnostics_point_at_line_and_column_too() {
+    let json = "{\"smithy\": \"2.0\", \"shapes\": {\n  \"ex#Thing\": {\"type\": \"structure\", \"members\": {\n      \"other\": {\"target\": \"ex#Missing\"}}}}}";
+    let sources = [Source::new("thing.json", json)];
+    let a = assemble(&sources).unwrap();
+    let model = load_value(&a.document).unwrap();
+    let err = codegen::validate::validate(&model).unwrap_err();
+    let err = a.locator.annotate(err).to_string();
+    // The `target` key of the member on line 3, column 17.
+    assert!(err.contains("thing.json:3:17"), "{err}");
+    let spans = codegen::assemble::json_spans(json);
+    assert_eq!(spans.get("$.shapes[\"ex#Thing\"]"), Some(&(2, 3)));
+    assert_eq!(
+        spans.get("$.shapes[\"ex#Thing\"].members.other"),
+        Some(&(3, 7))
+    );
+}
