@@ -1,10 +1,13 @@
-//! Turns Smithy 2.0 JSON AST models into Rust client crates for the awsJson1_0 and
-//! awsJson1_1 protocols.
+//! Turns Smithy models (IDL 2.0 and 1.0, JSON AST) into Rust client crates for the
+//! awsJson1_0, awsJson1_1 and restJson1 protocols.
 //!
-//! The pipeline: [`model::load`] reads the JSON AST (prelude, mixins and `apply`
-//! included), [`validate::validate`] checks it, [`lower::lower`] picks the service and
-//! operations and decides every Rust name, and the emitters in [`emit`] turn the
-//! [`ir`] into files, rendered with `prettyplease`.
+//! The pipeline: the readers ([`idl`] for `.smithy` files, [`model`] for the JSON AST)
+//! give JSON AST documents, [`assemble`] merges the files of one model (and knows where
+//! each part was written), [`model::load_value`] adds the prelude and copies mixins in,
+//! [`validate::validate`] checks the model (with [`traits`] for every trait value),
+//! [`lower::lower`] picks the service and operations and decides every Rust name and
+//! protocol detail, and the emitters in [`emit`] (one module per protocol in
+//! [`emit::protocol`]) turn the [`ir`] into files, rendered with `prettyplease`.
 
 pub mod assemble;
 pub mod docs;

@@ -1,7 +1,8 @@
-//! The runtime of clients generated from Smithy models for the awsJson1_0 and
-//! awsJson1_1 protocols: a fast JSON reader and writer, the Smithy value types
-//! (timestamps, blobs, documents, big numbers), configuration from the AWS
-//! environment, SigV4 signing, retries, timeouts and the HTTP transport.
+//! The runtime of clients generated from Smithy models: the protocol-neutral call path
+//! (configuration from the AWS environment, credentials, auth schemes, SigV4 signing,
+//! endpoint rules, retries, timeouts, the HTTP transport, pagination) and the parts of
+//! each protocol (awsJson1_0/1_1 and restJson1: a fast JSON reader and writer, HTTP
+//! bindings), with the Smithy value types (timestamps, blobs, documents, big numbers).
 //!
 //! Generated crates re-export what their users need; this crate is not meant to be
 //! used on its own.
