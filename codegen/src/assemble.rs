@@ -61,7 +61,7 @@ enum FileSpans {
 const SPAN_DEPTH: usize = 7;
 
 /// The position (1-based line and column, in chars) of every object key of a JSON
-/// document down to [`SPAN_DEPTH`], by the key's JSON path (`$.shapes["ns#A"].members.b`).
+/// document down to `SPAN_DEPTH`, by the key's JSON path (`$.shapes["ns#A"].members.b`).
 /// The text has already been parsed, so it is well-formed; anything unexpected ends
 /// the scan early rather than failing.
 pub fn json_spans(text: &str) -> BTreeMap<String, (u32, u32)> {

@@ -295,7 +295,7 @@ fn is_unsafe_char(c: char) -> bool {
         || matches!(c, '\u{2028}' | '\u{2029}' | '\u{FEFF}')
 }
 
-/// Drops the characters [`is_unsafe_char`] names (tabs and other whitespace controls
+/// Drops the characters `is_unsafe_char` names (tabs and other whitespace controls
 /// become spaces), so that any documentation string gives a doc comment rustc accepts.
 pub fn clean_chars(text: &str) -> std::borrow::Cow<'_, str> {
     if !text.chars().any(is_unsafe_char) {

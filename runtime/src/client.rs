@@ -539,7 +539,7 @@ impl Handle {
     /// Runs one operation: serialize, sign, send (retrying what is retryable), parse.
     ///
     /// Only serializing and parsing depend on the operation; the rest is
-    /// [`Handle::send`], compiled once for all operations.
+    /// `Handle::send`, compiled once for all operations.
     pub async fn invoke<O: Operation>(
         &self,
         input: &O::Input,

@@ -6,9 +6,9 @@
 //! Definitions come from two places. A trait whose shape the model defines (a shape
 //! with `@trait`) is checked against that shape. Otherwise, the traits Smithy ships
 //! (the prelude, `aws.*`, `smithy.rules`, `smithy.test`, `smithy.waiters`, ...) are
-//! checked against [`defs::DEFINITIONS`]. Traits known to neither are left alone.
+//! checked against `defs::DEFINITIONS`. Traits known to neither are left alone.
 //!
-//! Both kinds of definition become one table of [`Ty`]s, indexed by [`TyId`]; the
+//! Both kinds of definition become one table of `Ty`s, indexed by `TyId`; the
 //! known ones are read once, the model's ones per model and only for traits in use.
 //! A walk allocates nothing until it has something to report.
 
