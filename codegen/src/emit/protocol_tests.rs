@@ -589,6 +589,12 @@ fn response_body(
                     .collect(),
                 None => Vec::new(),
             };
+            // An error without members: the variant is all there is to compare.
+            let no_fields = if compares.is_empty() {
+                quote! { let _ = (&actual, expected); }
+            } else {
+                quote! {}
+            };
             let expected = match cx.structs.get(type_name.as_str()) {
                 Some(s) => struct_expr(cx, s, params),
                 None => quote! { () },
@@ -606,6 +612,7 @@ fn response_body(
                 };
                 let expected = #expected;
                 #( #compares )*
+                #no_fields
                 #code_check
             }
         }
