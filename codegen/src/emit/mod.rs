@@ -361,62 +361,88 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     let short = can_shorten(service);
     out.files
         .insert(format!("{c}/Cargo.toml"), cargo_toml(service, layout));
-    out.files.insert(
-        src("lib.rs"),
-        render(&src("lib.rs"), &source, lib_rs(service), short)?,
-    );
-    out.files.insert(
-        src("types.rs"),
-        render(
-            &src("types.rs"),
-            &source,
-            types_module(&service.types),
-            short,
-        )?,
-    );
-    out.files.insert(
-        src("error.rs"),
-        render(&src("error.rs"), &source, error_module(service), short)?,
-    );
-    out.files.insert(
-        src("operation.rs"),
-        render(
-            &src("operation.rs"),
-            &source,
-            operation_module(service),
-            short,
-        )?,
-    );
-    out.files.insert(
-        src("client.rs"),
-        render(&src("client.rs"), &source, client_module(service), short)?,
-    );
-    out.files.insert(
-        src("codec.rs"),
-        render(&src("codec.rs"), &source, codec_module(service), short)?,
-    );
-    if !service.endpoint_tests.is_empty() {
-        let file = format!("{c}/tests/endpoint_tests.rs");
-        let tokens = endpoint_tests::endpoint_tests_file(service);
-        out.files
-            .insert(file.clone(), render(&file, &source, tokens, false)?);
-    }
-    if protocol_tests::has_tests(service) {
-        let file = format!("{c}/tests/protocol_tests.rs");
-        let tokens = protocol_tests::protocol_tests_file(service);
-        out.files
-            .insert(file.clone(), render(&file, &source, tokens, false)?);
-    }
     let p = format!("{c}-paginators");
     out.files.insert(
         format!("{p}/Cargo.toml"),
         paginators_cargo_toml(service, layout),
     );
-    let plib = format!("{p}/src/lib.rs");
-    out.files.insert(
-        plib.clone(),
-        render(&plib, &source, paginators_lib(service), short)?,
-    );
+    // The Rust files: each is emitted and rendered on its own, so they are spread over
+    // the machine's cores (token streams stay on the thread that made them; only the
+    // rendered text crosses). The output does not depend on the order.
+    type Job<'s> = (String, bool, Box<dyn Fn() -> TokenStream + Sync + 's>);
+    let mut jobs: Vec<Job<'_>> = vec![
+        (src("lib.rs"), short, Box::new(|| lib_rs(service))),
+        (
+            src("types.rs"),
+            short,
+            Box::new(|| types_module(&service.types)),
+        ),
+        (src("error.rs"), short, Box::new(|| error_module(service))),
+        (
+            src("operation.rs"),
+            short,
+            Box::new(|| operation_module(service)),
+        ),
+        (src("client.rs"), short, Box::new(|| client_module(service))),
+        (src("codec.rs"), short, Box::new(|| codec_module(service))),
+        (
+            format!("{p}/src/lib.rs"),
+            short,
+            Box::new(|| paginators_lib(service)),
+        ),
+    ];
+    if !service.endpoint_tests.is_empty() {
+        jobs.push((
+            format!("{c}/tests/endpoint_tests.rs"),
+            false,
+            Box::new(|| endpoint_tests::endpoint_tests_file(service)),
+        ));
+    }
+    if protocol_tests::has_tests(service) {
+        jobs.push((
+            format!("{c}/tests/protocol_tests.rs"),
+            false,
+            Box::new(|| protocol_tests::protocol_tests_file(service)),
+        ));
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let workers = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .clamp(1, jobs.len());
+    let rendered: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        let Some((file, short, make)) = jobs.get(i) else {
+                            break;
+                        };
+                        done.push((file.clone(), render(file, &source, make(), *short)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        String::new(),
+                        Err(Error::Render {
+                            file: String::new(),
+                            message: "a rendering thread panicked".to_string(),
+                        }),
+                    )]
+                })
+            })
+            .collect()
+    });
+    for (file, text) in rendered {
+        out.files.insert(file, text?);
+    }
     if layout.workspace {
         out.files.insert(
             "Cargo.toml".to_string(),

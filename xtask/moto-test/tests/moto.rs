@@ -8,57 +8,16 @@ use network_firewall::types::{
 };
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
-use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-/// A moto server on 127.0.0.1, stopped when dropped.
-struct Moto {
-    child: Child,
-    port: u16,
-}
-
-impl Drop for Moto {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn start_moto() -> Moto {
-    let program = std::env::var("MOTO_SERVER").expect("MOTO_SERVER names the moto_server program");
-    let port = TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new(&program)
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {program}: {e}"));
-    let moto = Moto { child, port };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
-    while TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "moto_server did not start listening on {addr}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    moto
-}
+use moto_test::Moto;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_firewall_against_moto() {
-    let moto = start_moto();
+    let moto = Moto::start();
     let client = Client::from_conf(
         Config::builder()
             .region("us-east-1")
             .credentials(Credentials::new("AKIDMOTO", "moto-secret", None))
-            .endpoint_url(format!("http://127.0.0.1:{}", moto.port))
+            .endpoint_url(moto.endpoint())
             .build(),
     );
     let policy = "arn:aws:network-firewall:us-east-1:123456789012:firewall-policy/moto-policy";
