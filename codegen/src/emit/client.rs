@@ -52,7 +52,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                     } else {
                         quote! { ::std::option::Option::Some(input.#id.as_str()) }
                     };
-                    quote! { ::awsjson_runtime::client::host_label(#input_name, #wire_name, #value)? }
+                    quote! { crate::runtime::client::host_label(#input_name, #wire_name, #value)? }
                 }
             });
             // A prefix without labels does not read the input.
@@ -63,7 +63,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
             };
             quote! {
                 #[inline]
-                fn host_prefix(#input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, ::awsjson_runtime::BuildError> {
+                fn host_prefix(#input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, crate::runtime::BuildError> {
                     ::std::result::Result::Ok(::std::option::Option::Some([#( #pieces ),*].concat()))
                 }
             }
@@ -82,10 +82,10 @@ pub fn operation_module(service: &Service) -> TokenStream {
             quote! {}
         } else {
             let schemes = op.auth.iter().map(|a| match a {
-                crate::ir::AuthKind::SigV4 => quote! { ::awsjson_runtime::AuthScheme::SigV4 },
-                crate::ir::AuthKind::Bearer => quote! { ::awsjson_runtime::AuthScheme::Bearer },
+                crate::ir::AuthKind::SigV4 => quote! { crate::runtime::AuthScheme::SigV4 },
+                crate::ir::AuthKind::Bearer => quote! { crate::runtime::AuthScheme::Bearer },
             });
-            quote! { const AUTH: &'static [::awsjson_runtime::AuthScheme] = &[#( #schemes ),*]; }
+            quote! { const AUTH: &'static [crate::runtime::AuthScheme] = &[#( #schemes ),*]; }
         };
         let optional_auth = if op.optional_auth {
             quote! { const OPTIONAL_AUTH: bool = true; }
@@ -98,7 +98,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
             #[derive(Debug, Clone, Copy, Default)]
             #[non_exhaustive]
             pub struct #n;
-            impl ::awsjson_runtime::Operation for #n {
+            impl crate::runtime::Operation for #n {
                 type Input = #input;
                 type Output = #output;
                 type Error = crate::error::#e;
@@ -171,7 +171,7 @@ fn endpoint_fns(op: &Operation) -> TokenStream {
         out.extend(quote! {
             const ENDPOINT_PARAMS: bool = true;
             #[inline]
-            fn endpoint_params(#input: &Self::Input, params: &mut ::awsjson_runtime::endpoint::Params) {
+            fn endpoint_params(#input: &Self::Input, params: &mut crate::runtime::endpoint::Params) {
                 #( #sets )*
             }
         });
@@ -232,12 +232,12 @@ pub fn error_module(service: &Service) -> TokenStream {
                 #( #variants )*
                 /// An error this version of the client has no variant for; its code,
                 /// message, HTTP status and request id are kept.
-                Unhandled(::awsjson_runtime::Unhandled),
+                Unhandled(crate::runtime::Unhandled),
             }
             impl #e {
                 /// The code, message, HTTP status and request id the service sent.
-                pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-                    use ::awsjson_runtime::ProvideErrorMetadata as _;
+                pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
+                    use crate::runtime::ProvideErrorMetadata as _;
                     match self {
                         #( #meta_arms )*
                         Self::Unhandled(e) => e.meta(),
@@ -253,13 +253,13 @@ pub fn error_module(service: &Service) -> TokenStream {
                 }
                 #( #is_fns )*
             }
-            impl ::awsjson_runtime::ProvideErrorMetadata for #e {
-                fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+            impl crate::runtime::ProvideErrorMetadata for #e {
+                fn meta(&self) -> &crate::runtime::ErrorMetadata {
                     #e::meta(self)
                 }
             }
-            impl ::awsjson_runtime::FromUnhandled for #e {
-                fn from_unhandled(error: ::awsjson_runtime::Unhandled) -> Self {
+            impl crate::runtime::FromUnhandled for #e {
+                fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
                     Self::Unhandled(error)
                 }
             }
@@ -304,7 +304,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     quote! {
         //! Error types: one enum per operation, and the errors every call can end with.
         #![allow(deprecated)]
-        pub use ::awsjson_runtime::{#( #reexports ),*};
+        pub use crate::runtime::{#( #reexports ),*};
         #( #enums )*
     }
 }
@@ -353,7 +353,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     Self { client }
                 }
                 /// Sends the request.
-                pub async fn send(self) -> ::std::result::Result<#output, ::awsjson_runtime::SdkError<crate::error::#e>> {
+                pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::SdkError<crate::error::#e>> {
                     self.client.call::<crate::operation::#o>(&()).await
                 }
             }
@@ -433,8 +433,8 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     });
     let build = if input_build_fallible(input) {
         quote! {
-            self.inner.build().map_err(|e| ::awsjson_runtime::SdkError::Construction {
-                operation: <crate::operation::#o as ::awsjson_runtime::Operation>::NAME,
+            self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
+                operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
                 source: ::std::boxed::Box::new(e),
             })?
         }
@@ -469,7 +469,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                 (self.client, self.inner)
             }
             /// Checks the input (every required member set), then sends the request.
-            pub async fn send(self) -> ::std::result::Result<#output, ::awsjson_runtime::SdkError<crate::error::#e>> {
+            pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::SdkError<crate::error::#e>> {
                 let input: crate::types::#input_name = #build;
                 self.client.call::<crate::operation::#o>(&input).await
             }
@@ -516,7 +516,7 @@ pub fn client_module(service: &Service) -> TokenStream {
     quote! {
         //! The client and its per-operation request builders.
         #![allow(deprecated)]
-        static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
+        static SERVICE: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
             name: #target,
             signing_name: #signing,
             endpoint_prefix: #prefix,
@@ -530,13 +530,13 @@ pub fn client_module(service: &Service) -> TokenStream {
         /// Cheap to clone: clones share configuration and connections.
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: ::awsjson_runtime::Handle,
+            handle: crate::runtime::Handle,
         }
 
         impl Client {
             /// A client with this configuration.
-            pub fn from_conf(config: ::awsjson_runtime::Config) -> Self {
-                Self { handle: ::awsjson_runtime::Handle::new(&SERVICE, config) }
+            pub fn from_conf(config: crate::runtime::Config) -> Self {
+                Self { handle: crate::runtime::Handle::new(&SERVICE, config) }
             }
             /// A client configured from the environment.
             ///
@@ -545,20 +545,20 @@ pub fn client_module(service: &Service) -> TokenStream {
                 Self::from_conf(Self::config_from_env().build())
             }
             /// A configuration builder filled from the environment, to adjust before use.
-            pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
-                ::awsjson_runtime::Config::from_env(#env_name)
+            pub fn config_from_env() -> crate::runtime::ConfigBuilder {
+                crate::runtime::Config::from_env(#env_name)
             }
             /// The shared call path, for paginators.
             #[doc(hidden)]
-            pub fn handle(&self) -> &::awsjson_runtime::Handle {
+            pub fn handle(&self) -> &crate::runtime::Handle {
                 &self.handle
             }
             /// The client's configuration.
-            pub fn config(&self) -> &::awsjson_runtime::Config {
+            pub fn config(&self) -> &crate::runtime::Config {
                 self.handle.config()
             }
             /// Runs an operation with an input built elsewhere.
-            pub async fn call<O: ::awsjson_runtime::Operation>(&self, input: &O::Input) -> ::std::result::Result<O::Output, ::awsjson_runtime::SdkError<O::Error>> {
+            pub async fn call<O: crate::runtime::Operation>(&self, input: &O::Input) -> ::std::result::Result<O::Output, crate::runtime::SdkError<O::Error>> {
                 self.handle.invoke::<O>(input).await
             }
             #( #methods )*

@@ -12,10 +12,10 @@ use quote::{format_ident, quote};
 fn ts_format(f: TimestampFormat) -> TokenStream {
     match f {
         TimestampFormat::EpochSeconds => {
-            quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds }
+            quote! { crate::runtime::TimestampFormat::EpochSeconds }
         }
-        TimestampFormat::DateTime => quote! { ::awsjson_runtime::TimestampFormat::DateTime },
-        TimestampFormat::HttpDate => quote! { ::awsjson_runtime::TimestampFormat::HttpDate },
+        TimestampFormat::DateTime => quote! { crate::runtime::TimestampFormat::DateTime },
+        TimestampFormat::HttpDate => quote! { crate::runtime::TimestampFormat::HttpDate },
     }
 }
 
@@ -174,9 +174,9 @@ pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
         ":: std :: string :: String :: new ()",
         ":: std :: vec :: Vec :: new ()",
         ":: std :: collections :: HashMap :: new ()",
-        ":: awsjson_runtime :: Blob :: default ()",
-        ":: awsjson_runtime :: DateTime :: UNIX_EPOCH",
-        ":: awsjson_runtime :: Document :: Null",
+        "crate :: runtime :: Blob :: default ()",
+        "crate :: runtime :: DateTime :: UNIX_EPOCH",
+        "crate :: runtime :: Document :: Null",
     ];
     let literal = text == "true" || text.parse::<f64>().is_ok();
     if boxed {
@@ -187,7 +187,7 @@ pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
                 match #opt {
                     ::std::option::Option::Some(v) => v,
                     ::std::option::Option::None => {
-                        return ::std::result::Result::Err(::awsjson_runtime::json::JsonError::new(0, "a required recursive member is missing"));
+                        return ::std::result::Result::Err(crate::runtime::json::JsonError::new(0, "a required recursive member is missing"));
                     }
                 }
             }
@@ -342,7 +342,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
     quote! {
         #allow
         #[inline]
-        pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, #v: &crate::types::#n) {
+        pub(crate) fn #f(w: &mut crate::runtime::json::Writer, #v: &crate::types::#n) {
             w.begin_object();
             #( #members )*
             w.end_object();
@@ -393,7 +393,7 @@ fn de_struct(s: &Struct) -> TokenStream {
     quote! {
         #allow
         #[inline]
-        pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
+        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
             #vars
             #body
             ::std::result::Result::Ok(crate::types::#n {
@@ -495,7 +495,7 @@ fn ser_union(u: &Union) -> TokenStream {
     });
     quote! {
         #[inline]
-        pub(crate) fn #f(w: &mut ::awsjson_runtime::json::Writer, v: &crate::types::#n) {
+        pub(crate) fn #f(w: &mut crate::runtime::json::Writer, v: &crate::types::#n) {
             w.begin_object();
             match v {
                 #( #arms )*
@@ -532,7 +532,7 @@ fn de_union(u: &Union) -> TokenStream {
     });
     quote! {
         #[inline]
-        pub(crate) fn #f(p: &mut ::awsjson_runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::json::JsonError> {
+        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
             let mut out = ::std::option::Option::None;
             p.begin_object()?;
             while let ::std::option::Option::Some(key) = p.next_key()? {
@@ -566,8 +566,8 @@ fn error_struct(s: &Struct) -> TokenStream {
     let de = format_ident!("de_{}", s.name);
     quote! {
         #[inline]
-        fn #f(meta: ::awsjson_runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::ErrorMetadata> {
-            match ::awsjson_runtime::json::parse_body(body, #de) {
+        fn #f(meta: crate::runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, crate::runtime::ErrorMetadata> {
+            match crate::runtime::json::parse_body(body, #de) {
                 ::std::result::Result::Ok(mut error) => {
                     error._meta = meta;
                     ::std::result::Result::Ok(error)
@@ -592,7 +592,7 @@ fn error_dispatch(op: &Operation) -> TokenStream {
         quote! {
             #pattern => match #parse(meta, body) {
                 ::std::result::Result::Ok(error) => crate::error::#e::#variant(error),
-                ::std::result::Result::Err(meta) => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+                ::std::result::Result::Err(meta) => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
             },
         }
     });
@@ -603,10 +603,10 @@ fn error_dispatch(op: &Operation) -> TokenStream {
     };
     quote! {
         #[inline]
-        pub(crate) fn #f(meta: ::awsjson_runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
+        pub(crate) fn #f(meta: crate::runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
             match meta.code().unwrap_or_default() {
                 #( #arms )*
-                _ => crate::error::#e::Unhandled(::awsjson_runtime::Unhandled::new(meta)),
+                _ => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
             }
         }
     }

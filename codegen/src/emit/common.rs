@@ -52,11 +52,11 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::Long => quote! { i64 },
         Type::Float => quote! { f32 },
         Type::Double => quote! { f64 },
-        Type::BigInteger | Type::BigDecimal => quote! { ::awsjson_runtime::Number },
+        Type::BigInteger | Type::BigDecimal => quote! { crate::runtime::Number },
         Type::String => quote! { ::std::string::String },
-        Type::Blob => quote! { ::awsjson_runtime::Blob },
-        Type::Timestamp(_) => quote! { ::awsjson_runtime::DateTime },
-        Type::Document => quote! { ::awsjson_runtime::Document },
+        Type::Blob => quote! { crate::runtime::Blob },
+        Type::Timestamp(_) => quote! { crate::runtime::DateTime },
+        Type::Document => quote! { crate::runtime::Document },
         Type::List { member, sparse } => {
             let inner = rust_type(member);
             if *sparse {

@@ -72,7 +72,7 @@ pub fn endpoint_tests_file(service: &Service) -> TokenStream {
                 let config = ::#lib::Config::builder() #( #sets )* .build();
                 let client = ::#lib::Client::from_conf(config);
                 let result = client.handle().resolve_endpoint();
-                ::awsjson_runtime::protocol_test::assert_endpoint(&result, #expect);
+                ::#lib::runtime::protocol_test::assert_endpoint(&result, #expect);
             }
         }
     });

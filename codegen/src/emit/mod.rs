@@ -161,7 +161,13 @@ fn skip_rustfmt(file: &mut syn::File) {
     }
 }
 
+/// The package name of the runtime crate the generated crates depend on: the one place
+/// it is written. Generated code names the runtime as `crate::runtime` (the client
+/// crate re-exports it under that name) or `::<client>::runtime`.
+pub const RUNTIME_CRATE: &str = "awsjson-runtime";
+
 fn lib_rs(service: &Service) -> TokenStream {
+    let runtime_crate = common::ident(&RUNTIME_CRATE.replace('-', "_"));
     let docs = common::inner_doc(&service.docs);
     let ops: Vec<&crate::ir::Operation> = service.operations.iter().collect();
     let usage = match common::representative_operation(&ops) {
@@ -206,12 +212,12 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         pub mod types;
 
-        pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+        pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
         pub use client::Client;
 
         /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
         pub mod primitives {
-            pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+            pub use crate::runtime::{Blob, DateTime, Document, Number, TimestampFormat};
 
             /// A string enum value this version of the client does not know, as the
             /// service sent it. Only the client makes these.
@@ -248,12 +254,12 @@ fn lib_rs(service: &Service) -> TokenStream {
         /// (`Transport`, `Request`, `Response`, `Bytes`, `TransportError`, the `http`
         /// crate) is here, so that it needs no other dependency.
         pub mod config {
-            pub use ::awsjson_runtime::transport::{http, BoxFuture, Bytes, Request, Response, Transport, TransportError, TransportErrorKind};
-            pub use ::awsjson_runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+            pub use crate::runtime::transport::{http, BoxFuture, Bytes, Request, Response, Transport, TransportError, TransportErrorKind};
+            pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
         }
 
         #[doc(hidden)]
-        pub use ::awsjson_runtime as runtime;
+        pub use ::#runtime_crate as runtime;
     }
 }
 
@@ -272,18 +278,18 @@ publish = false
 [features]
 default = ["rustls"]
 # The default HTTP transport over TLS (hyper + rustls).
-rustls = ["awsjson-runtime/rustls"]
+rustls = ["{rt}/rustls"]
 # The default HTTP transport, plain HTTP only.
-hyper = ["awsjson-runtime/hyper"]
+hyper = ["{rt}/hyper"]
 # Credentials from the official `aws-config` default chain (SSO, web identity,
 # container and instance credentials, `credential_process`, assumed roles).
-aws-config = ["awsjson-runtime/aws-config"]
+aws-config = ["{rt}/aws-config"]
 # Conversions between timestamps and the `time` and `chrono` crates.
-time = ["awsjson-runtime/time"]
-chrono = ["awsjson-runtime/chrono"]
+time = ["{rt}/time"]
+chrono = ["{rt}/chrono"]
 
 [dependencies]
-awsjson-runtime = {{ path = "{runtime}", default-features = false }}
+{rt} = {{ path = "{runtime}", default-features = false }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
@@ -291,6 +297,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
+        rt = RUNTIME_CRATE,
         test_deps = test_deps(service, layout),
     )
 }
@@ -299,8 +306,8 @@ fn test_deps(service: &Service, layout: &Layout) -> String {
     if layout.test_deps || protocol_tests::has_tests(service) || !service.endpoint_tests.is_empty()
     {
         format!(
-            "awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\nproptest = \"1\"\n",
-            layout.runtime_path
+            "{} = {{ path = \"{}\", features = [\"test-util\"] }}\nproptest = \"1\"\n",
+            RUNTIME_CRATE, layout.runtime_path
         )
     } else {
         String::new()
@@ -326,7 +333,7 @@ hyper = ["{name}/hyper"]
 
 [dependencies]
 {name} = {{ path = "../{name}", default-features = false }}
-awsjson-runtime = {{ path = "{runtime}", default-features = false }}
+{rt} = {{ path = "{runtime}", default-features = false }}
 futures-core = "0.3"
 
 [dev-dependencies]
@@ -336,6 +343,7 @@ futures-util = {{ version = "0.3", default-features = false }}
         name = service.crate_name,
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
+        rt = RUNTIME_CRATE,
         test_deps = if layout.test_deps {
             test_deps(service, layout)
         } else {

@@ -147,7 +147,7 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
         }
     };
     quote! {
-        impl ::awsjson_runtime::paginate::Paginated for #o {
+        impl crate::runtime::paginate::Paginated for #o {
             type Token = #token_ty;
             type Item = #item_ty;
             #[inline]
@@ -174,14 +174,14 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
             }
             #[inline]
             fn encode_token(token: &Self::Token) -> ::std::string::String {
-                let mut writer = ::awsjson_runtime::json::Writer::new();
+                let mut writer = crate::runtime::json::Writer::new();
                 let w = &mut writer;
                 #write
                 ::std::string::String::from_utf8(writer.finish()).unwrap_or_default()
             }
             #[inline]
             fn decode_token(json: &str) -> ::std::option::Option<Self::Token> {
-                ::awsjson_runtime::json::parse_body(json.as_bytes(), |p| {
+                crate::runtime::json::parse_body(json.as_bytes(), |p| {
                     let token = #read;
                     ::std::result::Result::Ok(token)
                 })
@@ -332,7 +332,7 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
         #![warn(missing_docs)]
         #![allow(deprecated)]
 
-        pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
+        pub use ::#lib::runtime::paginate::{Items, Pages, PaginationError, Paginator};
 
         /// Turns a request builder into a paginator: `client.operation()…into_paginator()`.
         pub trait IntoPaginator {

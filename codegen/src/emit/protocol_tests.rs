@@ -239,7 +239,7 @@ fn zero_json(ty: &Type) -> Value {
 /// The Rust expression of a `params` value of type `ty`.
 fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
     let lib = &cx.lib;
-    let rt = quote! { ::awsjson_runtime };
+    let rt = quote! { ::#lib::runtime };
     match (ty, v) {
         (Type::Bool, Value::Bool(b)) => quote! { #b },
         (Type::Byte, Value::Number(n)) => {
@@ -299,7 +299,7 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
         (Type::Timestamp(_), Value::String(s)) => quote! {
             #rt::DateTime::parse(#s, #rt::TimestampFormat::DateTime).expect("a timestamp")
         },
-        (Type::Document, v) => document_expr(v),
+        (Type::Document, v) => document_expr(lib, v),
         (Type::List { member, sparse }, Value::Array(items)) => {
             let items = items.iter().map(|i| {
                 if *sparse {
@@ -406,8 +406,8 @@ fn struct_expr(cx: &Ctx<'_>, s: &Struct, params: Option<&Value>) -> TokenStream 
     quote! { ::#lib::types::#n::builder() #( #sets )* #build }
 }
 
-fn document_expr(v: &Value) -> TokenStream {
-    let rt = quote! { ::awsjson_runtime };
+fn document_expr(lib: &proc_macro2::Ident, v: &Value) -> TokenStream {
+    let rt = quote! { ::#lib::runtime };
     match v {
         Value::Null => quote! { #rt::Document::Null },
         Value::Bool(b) => quote! { #rt::Document::Bool(#b) },
@@ -417,12 +417,12 @@ fn document_expr(v: &Value) -> TokenStream {
         }
         Value::String(s) => quote! { #rt::Document::String(::std::string::String::from(#s)) },
         Value::Array(items) => {
-            let items = items.iter().map(document_expr);
+            let items = items.iter().map(|i| document_expr(lib, i));
             quote! { #rt::Document::Array(::std::vec![#( #items ),*]) }
         }
         Value::Object(o) => {
             let entries = o.iter().map(|(k, v)| {
-                let v = document_expr(v);
+                let v = document_expr(lib, v);
                 quote! { (::std::string::String::from(#k), #v) }
             });
             quote! { #rt::Document::Object(::std::collections::HashMap::from([#( #entries ),*])) }
@@ -503,7 +503,7 @@ fn request_body(cx: &Ctx<'_>, op: &Operation, case: &Value) -> TokenStream {
         checks.push(quote! { pt::assert_body(&request, #body, #media); });
     }
     quote! {
-        use ::awsjson_runtime::protocol_test as pt;
+        use ::#lib::runtime::protocol_test as pt;
         let transport = pt::Capture::ok();
         let client = ::#lib::Client::from_conf(transport.config(#endpoint, #region));
         let result = client.#f() #( #sets )* .send().await;
@@ -546,7 +546,7 @@ fn response_body(
         .map(|s| required_fillers(cx, s, 0))
         .unwrap_or_default();
     let call = quote! {
-        use ::awsjson_runtime::protocol_test as pt;
+        use ::#lib::runtime::protocol_test as pt;
         let transport = pt::Capture::respond(#code, &[#( #headers ),*], #body);
         let client = ::#lib::Client::from_conf(transport.config(#endpoint, #region));
         let result = client.#f() #( #fills )* .send().await;

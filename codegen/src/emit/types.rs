@@ -45,21 +45,21 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
         }
         (Type::BigInteger | Type::BigDecimal, Value::Number(n)) => {
             let text = n.to_string();
-            quote! { ::awsjson_runtime::Number::parse(#text).unwrap_or_else(|| ::awsjson_runtime::Number::from(0i64)) }
+            quote! { crate::runtime::Number::parse(#text).unwrap_or_else(|| crate::runtime::Number::from(0i64)) }
         }
         (Type::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
         (Type::Blob, Value::String(s)) => {
             // The model writes blob defaults as base64; validation checked the text.
             let bytes = crate::validate::decode_base64(s).unwrap_or_default();
             let lit = Literal::byte_string(&bytes);
-            quote! { ::awsjson_runtime::Blob::new(#lit) }
+            quote! { crate::runtime::Blob::new(#lit) }
         }
         (Type::Timestamp(_), Value::Number(n)) => {
             let text = n.to_string();
-            quote! { ::awsjson_runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(::awsjson_runtime::DateTime::UNIX_EPOCH) }
+            quote! { crate::runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(crate::runtime::DateTime::UNIX_EPOCH) }
         }
         (Type::Timestamp(_), Value::String(s)) => quote! {
-            ::awsjson_runtime::DateTime::parse(#s, ::awsjson_runtime::TimestampFormat::DateTime).unwrap_or(::awsjson_runtime::DateTime::UNIX_EPOCH)
+            crate::runtime::DateTime::parse(#s, crate::runtime::TimestampFormat::DateTime).unwrap_or(crate::runtime::DateTime::UNIX_EPOCH)
         },
         (Type::Document, v) => document_expr(v),
         (Type::List { .. }, _) => quote! { ::std::vec::Vec::new() },
@@ -95,18 +95,18 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
 
 fn document_expr(v: &Value) -> TokenStream {
     match v {
-        Value::Null => quote! { ::awsjson_runtime::Document::Null },
-        Value::Bool(b) => quote! { ::awsjson_runtime::Document::Bool(#b) },
+        Value::Null => quote! { crate::runtime::Document::Null },
+        Value::Bool(b) => quote! { crate::runtime::Document::Bool(#b) },
         Value::Number(n) => {
             let text = n.to_string();
-            quote! { ::awsjson_runtime::Number::parse(#text).map_or(::awsjson_runtime::Document::Null, ::awsjson_runtime::Document::Number) }
+            quote! { crate::runtime::Number::parse(#text).map_or(crate::runtime::Document::Null, crate::runtime::Document::Number) }
         }
         Value::String(s) => {
-            quote! { ::awsjson_runtime::Document::String(::std::string::String::from(#s)) }
+            quote! { crate::runtime::Document::String(::std::string::String::from(#s)) }
         }
-        Value::Array(_) => quote! { ::awsjson_runtime::Document::Array(::std::vec::Vec::new()) },
+        Value::Array(_) => quote! { crate::runtime::Document::Array(::std::vec::Vec::new()) },
         Value::Object(_) => {
-            quote! { ::awsjson_runtime::Document::Object(::std::collections::HashMap::new()) }
+            quote! { crate::runtime::Document::Object(::std::collections::HashMap::new()) }
         }
     }
 }
@@ -118,11 +118,11 @@ pub fn zero_expr(ty: &Type) -> TokenStream {
         Type::Bool => quote! { false },
         Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { 0 },
         Type::Float | Type::Double => quote! { 0.0 },
-        Type::BigInteger | Type::BigDecimal => quote! { ::awsjson_runtime::Number::from(0i64) },
+        Type::BigInteger | Type::BigDecimal => quote! { crate::runtime::Number::from(0i64) },
         Type::String => quote! { ::std::string::String::new() },
-        Type::Blob => quote! { ::awsjson_runtime::Blob::default() },
-        Type::Timestamp(_) => quote! { ::awsjson_runtime::DateTime::UNIX_EPOCH },
-        Type::Document => quote! { ::awsjson_runtime::Document::Null },
+        Type::Blob => quote! { crate::runtime::Blob::default() },
+        Type::Timestamp(_) => quote! { crate::runtime::DateTime::UNIX_EPOCH },
+        Type::Document => quote! { crate::runtime::Document::Null },
         Type::List { .. } => quote! { ::std::vec::Vec::new() },
         Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
         Type::Named { name, kind } => {
@@ -133,7 +133,7 @@ pub fn zero_expr(ty: &Type) -> TokenStream {
                 NamedKind::Union => quote! { crate::types::#n::Unknown },
                 NamedKind::Struct => {
                     let de = format_ident!("de_{}", name);
-                    quote! { crate::codec::#de(&mut ::awsjson_runtime::json::Parser::new(b"{}"))? }
+                    quote! { crate::codec::#de(&mut crate::runtime::json::Parser::new(b"{}"))? }
                 }
             }
         }
@@ -217,7 +217,7 @@ fn struct_def(s: &Struct) -> TokenStream {
     let meta_field = if is_error {
         quote! {
             /// What the service said about the error: code, message, status, request id.
-            pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
+            pub(crate) _meta: crate::runtime::ErrorMetadata,
         }
     } else {
         quote! {}
@@ -251,12 +251,12 @@ fn struct_def(s: &Struct) -> TokenStream {
             impl #n {
                 #message_fn
                 /// The error code, the status, the request id and the message, as the service sent them.
-                pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+                pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
                     &self._meta
                 }
             }
-            impl ::awsjson_runtime::ProvideErrorMetadata for #n {
-                fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+            impl crate::runtime::ProvideErrorMetadata for #n {
+                fn meta(&self) -> &crate::runtime::ErrorMetadata {
                     &self._meta
                 }
                 fn message(&self) -> ::std::option::Option<&str> {
@@ -266,7 +266,7 @@ fn struct_def(s: &Struct) -> TokenStream {
             impl ::std::fmt::Display for #n {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(#name)?;
-                    if let ::std::option::Option::Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+                    if let ::std::option::Option::Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
                         ::std::write!(f, ": {m}")?;
                     }
                     ::std::result::Result::Ok(())
@@ -498,9 +498,9 @@ fn builder_def(s: &Struct) -> TokenStream {
         let id = ident(&f.ident);
         let wire = f.wire_name.as_str();
         let value = match (&f.presence, f.idempotency_token) {
-            (Presence::Optional, true) => quote! { self.#id.or_else(|| ::std::option::Option::Some(::awsjson_runtime::idempotency_token())) },
+            (Presence::Optional, true) => quote! { self.#id.or_else(|| ::std::option::Option::Some(crate::runtime::idempotency_token())) },
             (Presence::Optional, false) if f.must_set => quote! {
-                ::std::option::Option::Some(self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?)
+                ::std::option::Option::Some(self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?)
             },
             (Presence::Optional, false) => match &f.build_default {
                 Some(v) => {
@@ -509,9 +509,9 @@ fn builder_def(s: &Struct) -> TokenStream {
                 }
                 None => quote! { self.#id },
             },
-            (Presence::Required, true) => quote! { self.#id.unwrap_or_else(::awsjson_runtime::idempotency_token) },
+            (Presence::Required, true) => quote! { self.#id.unwrap_or_else(crate::runtime::idempotency_token) },
             (Presence::Required, false) => quote! {
-                self.#id.ok_or_else(|| ::awsjson_runtime::BuildError::missing(#name_lit, #wire))?
+                self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?
             },
             (Presence::Default(v), _) => super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), f.boxed),
         };
@@ -531,7 +531,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         quote! {
             /// Builds the structure; fails naming the first required member left unset.
             #allow_dep
-            pub fn build(self) -> ::std::result::Result<crate::types::#n, ::awsjson_runtime::BuildError> {
+            pub fn build(self) -> ::std::result::Result<crate::types::#n, crate::runtime::BuildError> {
                 ::std::result::Result::Ok(crate::types::#n {
                     #( #inits )*
                     #meta_init

@@ -24,7 +24,9 @@
 #![warn(missing_docs)]
 #![allow(deprecated)]
 #[rustfmt::skip]
-pub use ::awsjson_runtime::paginate::{Items, Pages, PaginationError, Paginator};
+pub use ::network_firewall::runtime::paginate::{
+    Items, Pages, PaginationError, Paginator,
+};
 
 /// Turns a request builder into a paginator: `client.operation()…into_paginator()`.
 #[rustfmt::skip]

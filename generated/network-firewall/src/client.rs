@@ -4,7 +4,7 @@
 //! The client and its per-operation request builders.
 
 #![allow(deprecated)]
-static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta {
+static SERVICE: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
     name: "NetworkFirewall_20201112",
     signing_name: "network-firewall",
     endpoint_prefix: "network-firewall",
@@ -18,14 +18,14 @@ static SERVICE: ::awsjson_runtime::ServiceMeta = ::awsjson_runtime::ServiceMeta 
 /// Cheap to clone: clones share configuration and connections.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::awsjson_runtime::Handle,
+    handle: crate::runtime::Handle,
 }
 
 impl Client {
     /// A client with this configuration.
-    pub fn from_conf(config: ::awsjson_runtime::Config) -> Self {
+    pub fn from_conf(config: crate::runtime::Config) -> Self {
         Self {
-            handle: ::awsjson_runtime::Handle::new(&SERVICE, config),
+            handle: crate::runtime::Handle::new(&SERVICE, config),
         }
     }
 
@@ -41,26 +41,26 @@ impl Client {
     }
 
     /// A configuration builder filled from the environment, to adjust before use.
-    pub fn config_from_env() -> ::awsjson_runtime::ConfigBuilder {
-        ::awsjson_runtime::Config::from_env("NETWORK_FIREWALL")
+    pub fn config_from_env() -> crate::runtime::ConfigBuilder {
+        crate::runtime::Config::from_env("NETWORK_FIREWALL")
     }
 
     /// The shared call path, for paginators.
     #[doc(hidden)]
-    pub fn handle(&self) -> &::awsjson_runtime::Handle {
+    pub fn handle(&self) -> &crate::runtime::Handle {
         &self.handle
     }
 
     /// The client's configuration.
-    pub fn config(&self) -> &::awsjson_runtime::Config {
+    pub fn config(&self) -> &crate::runtime::Config {
         self.handle.config()
     }
 
     /// Runs an operation with an input built elsewhere.
-    pub async fn call<O: ::awsjson_runtime::Operation>(
+    pub async fn call<O: crate::runtime::Operation>(
         &self,
         input: &O::Input,
-    ) -> Result<O::Output, ::awsjson_runtime::SdkError<O::Error>> {
+    ) -> Result<O::Output, crate::runtime::SdkError<O::Error>> {
         self.handle.invoke::<O>(input).await
     }
 
@@ -189,13 +189,13 @@ pub mod fluent {
             self,
         ) -> Result<
             crate::types::ListFlowOperationsResponse,
-            ::awsjson_runtime::SdkError<crate::error::ListFlowOperationsError>,
+            crate::runtime::SdkError<crate::error::ListFlowOperationsError>,
         > {
             let input: crate::types::ListFlowOperationsRequest = self
                 .inner
                 .build()
-                .map_err(|e| ::awsjson_runtime::SdkError::Construction {
-                    operation: <crate::operation::ListFlowOperations as ::awsjson_runtime::Operation>::NAME,
+                .map_err(|e| crate::runtime::SdkError::Construction {
+                    operation: <crate::operation::ListFlowOperations as crate::runtime::Operation>::NAME,
                     source: Box::new(e),
                 })?;
             self.client.call::<crate::operation::ListFlowOperations>(&input).await

@@ -12,8 +12,8 @@
 )]
 #[inline]
 pub(crate) fn de_FlowOperationMetadata(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<crate::types::FlowOperationMetadata, ::awsjson_runtime::json::JsonError> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::FlowOperationMetadata, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::FlowOperationMetadataBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -28,7 +28,7 @@ pub(crate) fn de_FlowOperationMetadata(
             }
             "FlowRequestTimestamp" => {
                 b.flow_request_timestamp = p
-                    .opt_timestamp(::awsjson_runtime::TimestampFormat::EpochSeconds)?;
+                    .opt_timestamp(crate::runtime::TimestampFormat::EpochSeconds)?;
             }
             "FlowOperationStatus" => {
                 if !p.null()? {
@@ -50,8 +50,8 @@ pub(crate) fn de_FlowOperationMetadata(
 
 #[inline]
 pub(crate) fn de_InternalServerError(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<crate::types::InternalServerError, ::awsjson_runtime::json::JsonError> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::InternalServerError, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::InternalServerErrorBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -68,10 +68,10 @@ pub(crate) fn de_InternalServerError(
 
 #[inline]
 fn error_struct_InternalServerError(
-    meta: ::awsjson_runtime::ErrorMetadata,
+    meta: crate::runtime::ErrorMetadata,
     body: &[u8],
-) -> Result<crate::types::InternalServerError, ::awsjson_runtime::ErrorMetadata> {
-    match ::awsjson_runtime::json::parse_body(body, de_InternalServerError) {
+) -> Result<crate::types::InternalServerError, crate::runtime::ErrorMetadata> {
+    match crate::runtime::json::parse_body(body, de_InternalServerError) {
         Ok(mut error) => {
             error._meta = meta;
             Ok(error)
@@ -82,8 +82,8 @@ fn error_struct_InternalServerError(
 
 #[inline]
 pub(crate) fn de_InvalidRequestException(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::json::JsonError> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::InvalidRequestException, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::InvalidRequestExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -100,10 +100,10 @@ pub(crate) fn de_InvalidRequestException(
 
 #[inline]
 fn error_struct_InvalidRequestException(
-    meta: ::awsjson_runtime::ErrorMetadata,
+    meta: crate::runtime::ErrorMetadata,
     body: &[u8],
-) -> Result<crate::types::InvalidRequestException, ::awsjson_runtime::ErrorMetadata> {
-    match ::awsjson_runtime::json::parse_body(body, de_InvalidRequestException) {
+) -> Result<crate::types::InvalidRequestException, crate::runtime::ErrorMetadata> {
+    match crate::runtime::json::parse_body(body, de_InvalidRequestException) {
         Ok(mut error) => {
             error._meta = meta;
             Ok(error)
@@ -114,7 +114,7 @@ fn error_struct_InvalidRequestException(
 
 #[inline]
 pub(crate) fn ser_ListFlowOperationsRequest(
-    w: &mut ::awsjson_runtime::json::Writer,
+    w: &mut crate::runtime::json::Writer,
     v: &crate::types::ListFlowOperationsRequest,
 ) {
     w.begin_object();
@@ -143,11 +143,8 @@ pub(crate) fn ser_ListFlowOperationsRequest(
 
 #[inline]
 pub(crate) fn de_ListFlowOperationsResponse(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<
-    crate::types::ListFlowOperationsResponse,
-    ::awsjson_runtime::json::JsonError,
-> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::ListFlowOperationsResponse, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::ListFlowOperationsResponseBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -178,11 +175,8 @@ pub(crate) fn de_ListFlowOperationsResponse(
 
 #[inline]
 pub(crate) fn de_ResourceNotFoundException(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<
-    crate::types::ResourceNotFoundException,
-    ::awsjson_runtime::json::JsonError,
-> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::ResourceNotFoundException, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::ResourceNotFoundExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -199,10 +193,10 @@ pub(crate) fn de_ResourceNotFoundException(
 
 #[inline]
 fn error_struct_ResourceNotFoundException(
-    meta: ::awsjson_runtime::ErrorMetadata,
+    meta: crate::runtime::ErrorMetadata,
     body: &[u8],
-) -> Result<crate::types::ResourceNotFoundException, ::awsjson_runtime::ErrorMetadata> {
-    match ::awsjson_runtime::json::parse_body(body, de_ResourceNotFoundException) {
+) -> Result<crate::types::ResourceNotFoundException, crate::runtime::ErrorMetadata> {
+    match crate::runtime::json::parse_body(body, de_ResourceNotFoundException) {
         Ok(mut error) => {
             error._meta = meta;
             Ok(error)
@@ -213,8 +207,8 @@ fn error_struct_ResourceNotFoundException(
 
 #[inline]
 pub(crate) fn de_ThrottlingException(
-    p: &mut ::awsjson_runtime::json::Parser<'_>,
-) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::json::JsonError> {
+    p: &mut crate::runtime::json::Parser<'_>,
+) -> Result<crate::types::ThrottlingException, crate::runtime::json::JsonError> {
     let mut b = crate::types::builders::ThrottlingExceptionBuilder::default();
     p.begin_object()?;
     while let Some(key) = p.next_key()? {
@@ -231,10 +225,10 @@ pub(crate) fn de_ThrottlingException(
 
 #[inline]
 fn error_struct_ThrottlingException(
-    meta: ::awsjson_runtime::ErrorMetadata,
+    meta: crate::runtime::ErrorMetadata,
     body: &[u8],
-) -> Result<crate::types::ThrottlingException, ::awsjson_runtime::ErrorMetadata> {
-    match ::awsjson_runtime::json::parse_body(body, de_ThrottlingException) {
+) -> Result<crate::types::ThrottlingException, crate::runtime::ErrorMetadata> {
+    match crate::runtime::json::parse_body(body, de_ThrottlingException) {
         Ok(mut error) => {
             error._meta = meta;
             Ok(error)
@@ -245,7 +239,7 @@ fn error_struct_ThrottlingException(
 
 #[inline]
 pub(crate) fn error_ListFlowOperations(
-    meta: ::awsjson_runtime::ErrorMetadata,
+    meta: crate::runtime::ErrorMetadata,
     body: &[u8],
 ) -> crate::error::ListFlowOperationsError {
     match meta.code().unwrap_or_default() {
@@ -256,7 +250,7 @@ pub(crate) fn error_ListFlowOperations(
                 }
                 Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
-                        ::awsjson_runtime::Unhandled::new(meta),
+                        crate::runtime::Unhandled::new(meta),
                     )
                 }
             }
@@ -268,7 +262,7 @@ pub(crate) fn error_ListFlowOperations(
                 }
                 Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
-                        ::awsjson_runtime::Unhandled::new(meta),
+                        crate::runtime::Unhandled::new(meta),
                     )
                 }
             }
@@ -282,7 +276,7 @@ pub(crate) fn error_ListFlowOperations(
                 }
                 Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
-                        ::awsjson_runtime::Unhandled::new(meta),
+                        crate::runtime::Unhandled::new(meta),
                     )
                 }
             }
@@ -294,14 +288,14 @@ pub(crate) fn error_ListFlowOperations(
                 }
                 Err(meta) => {
                     crate::error::ListFlowOperationsError::Unhandled(
-                        ::awsjson_runtime::Unhandled::new(meta),
+                        crate::runtime::Unhandled::new(meta),
                     )
                 }
             }
         }
         _ => {
             crate::error::ListFlowOperationsError::Unhandled(
-                ::awsjson_runtime::Unhandled::new(meta),
+                crate::runtime::Unhandled::new(meta),
             )
         }
     }

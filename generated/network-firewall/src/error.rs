@@ -4,7 +4,7 @@
 //! Error types: one enum per operation, and the errors every call can end with.
 
 #![allow(deprecated)]
-pub use ::awsjson_runtime::{
+pub use crate::runtime::{
     BuildError, ErrorMetadata, FromUnhandled, ProvideErrorMetadata, SdkError,
     TransportError, TransportErrorKind, Unhandled,
 };
@@ -23,13 +23,13 @@ pub enum ListFlowOperationsError {
     ThrottlingException(crate::types::ThrottlingException),
     /// An error this version of the client has no variant for; its code,
     /// message, HTTP status and request id are kept.
-    Unhandled(::awsjson_runtime::Unhandled),
+    Unhandled(crate::runtime::Unhandled),
 }
 
 impl ListFlowOperationsError {
     /// The code, message, HTTP status and request id the service sent.
-    pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
-        use ::awsjson_runtime::ProvideErrorMetadata as _;
+    pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
+        use crate::runtime::ProvideErrorMetadata as _;
         match self {
             Self::InternalServerError(e) => e.meta(),
             Self::InvalidRequestException(e) => e.meta(),
@@ -70,14 +70,14 @@ impl ListFlowOperationsError {
     }
 }
 
-impl ::awsjson_runtime::ProvideErrorMetadata for ListFlowOperationsError {
-    fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+impl crate::runtime::ProvideErrorMetadata for ListFlowOperationsError {
+    fn meta(&self) -> &crate::runtime::ErrorMetadata {
         ListFlowOperationsError::meta(self)
     }
 }
 
-impl ::awsjson_runtime::FromUnhandled for ListFlowOperationsError {
-    fn from_unhandled(error: ::awsjson_runtime::Unhandled) -> Self {
+impl crate::runtime::FromUnhandled for ListFlowOperationsError {
+    fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
         Self::Unhandled(error)
     }
 }

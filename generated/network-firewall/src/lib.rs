@@ -45,17 +45,14 @@ pub mod operation;
 pub mod types;
 
 #[rustfmt::skip]
-pub use ::awsjson_runtime::{
-    Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
-};
-
+pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
 #[rustfmt::skip]
 pub use client::Client;
 
 /// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
 #[rustfmt::skip]
 pub mod primitives {
-    pub use ::awsjson_runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+    pub use crate::runtime::{Blob, DateTime, Document, Number, TimestampFormat};
 
     /// A string enum value this version of the client does not know, as the
     /// service sent it. Only the client makes these.
@@ -93,12 +90,12 @@ pub mod primitives {
 /// crate) is here, so that it needs no other dependency.
 #[rustfmt::skip]
 pub mod config {
-    pub use ::awsjson_runtime::transport::{
+    pub use crate::runtime::transport::{
         http, BoxFuture, Bytes, Request, Response, Transport, TransportError,
         TransportErrorKind,
     };
 
-    pub use ::awsjson_runtime::{
+    pub use crate::runtime::{
         Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
     };
 }

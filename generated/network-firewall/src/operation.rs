@@ -12,7 +12,7 @@
 #[non_exhaustive]
 pub struct ListFlowOperations;
 
-impl ::awsjson_runtime::Operation for ListFlowOperations {
+impl crate::runtime::Operation for ListFlowOperations {
     type Input = crate::types::ListFlowOperationsRequest;
 
     type Output = crate::types::ListFlowOperationsResponse;
@@ -27,16 +27,16 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
     fn serialize(
         input: &Self::Input,
     ) -> Result<
-        ::awsjson_runtime::http::Request<::awsjson_runtime::Bytes>,
-        ::awsjson_runtime::BuildError,
+        crate::runtime::http::Request<crate::runtime::Bytes>,
+        crate::runtime::BuildError,
     > {
         let body = {
-            let mut w = ::awsjson_runtime::json::Writer::new();
+            let mut w = crate::runtime::json::Writer::new();
             crate::codec::ser_ListFlowOperationsRequest(&mut w, input);
             w.finish()
         };
         Ok(
-            ::awsjson_runtime::protocol::aws_json::request(
+            crate::runtime::protocol::aws_json::request(
                 "application/x-amz-json-1.0",
                 "NetworkFirewall_20201112.ListFlowOperations",
                 false,
@@ -47,9 +47,9 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
 
     #[inline]
     fn parse(
-        response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>,
-    ) -> Result<Self::Output, ::awsjson_runtime::json::JsonError> {
-        ::awsjson_runtime::json::parse_body(
+        response: &crate::runtime::http::Response<crate::runtime::Bytes>,
+    ) -> Result<Self::Output, crate::runtime::json::JsonError> {
+        crate::runtime::json::parse_body(
             response.body(),
             crate::codec::de_ListFlowOperationsResponse,
         )
@@ -57,14 +57,14 @@ impl ::awsjson_runtime::Operation for ListFlowOperations {
 
     #[inline]
     fn parse_error(
-        meta: ::awsjson_runtime::ErrorMetadata,
-        response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>,
+        meta: crate::runtime::ErrorMetadata,
+        response: &crate::runtime::http::Response<crate::runtime::Bytes>,
     ) -> Self::Error {
         crate::codec::error_ListFlowOperations(meta, response.body())
     }
 }
 
-impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
+impl crate::runtime::paginate::Paginated for ListFlowOperations {
     type Token = String;
 
     type Item = crate::types::FlowOperationMetadata;
@@ -101,7 +101,7 @@ impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
 
     #[inline]
     fn encode_token(token: &Self::Token) -> String {
-        let mut writer = ::awsjson_runtime::json::Writer::new();
+        let mut writer = crate::runtime::json::Writer::new();
         let w = &mut writer;
         w.string(token);
         String::from_utf8(writer.finish()).unwrap_or_default()
@@ -109,7 +109,7 @@ impl ::awsjson_runtime::paginate::Paginated for ListFlowOperations {
 
     #[inline]
     fn decode_token(json: &str) -> Option<Self::Token> {
-        ::awsjson_runtime::json::parse_body(
+        crate::runtime::json::parse_body(
                 json.as_bytes(),
                 |p| {
                     let token = p.string()?;

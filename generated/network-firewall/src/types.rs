@@ -13,7 +13,7 @@ pub struct FlowOperationMetadata {
     /// What kind of flow operation this is.
     pub flow_operation_type: Option<crate::types::FlowOperationType>,
     /// When the firewall's Suricata engine found the flows that the operation acts on.
-    pub flow_request_timestamp: Option<::awsjson_runtime::DateTime>,
+    pub flow_request_timestamp: Option<crate::runtime::DateTime>,
     /// Where the flow operation stands. With `COMPLETED_WITH_ERRORS` some flows may be missing from its results; with `FAILED` it has no flows.
     pub flow_operation_status: Option<crate::types::FlowOperationStatus>,
 }
@@ -39,7 +39,7 @@ impl FlowOperationMetadata {
 
     /// When the firewall's Suricata engine found the flows that the operation acts on.
     #[inline]
-    pub fn flow_request_timestamp(&self) -> Option<::awsjson_runtime::DateTime> {
+    pub fn flow_request_timestamp(&self) -> Option<crate::runtime::DateTime> {
         self.flow_request_timestamp
     }
 
@@ -223,7 +223,7 @@ pub struct InternalServerError {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: crate::runtime::ErrorMetadata,
 }
 
 impl InternalServerError {
@@ -241,13 +241,13 @@ impl InternalServerError {
     }
 
     /// The error code, the status, the request id and the message, as the service sent them.
-    pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+    pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 }
 
-impl ::awsjson_runtime::ProvideErrorMetadata for InternalServerError {
-    fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+impl crate::runtime::ProvideErrorMetadata for InternalServerError {
+    fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 
@@ -259,7 +259,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for InternalServerError {
 impl ::std::fmt::Display for InternalServerError {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InternalServerError")?;
-        if let Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+        if let Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
             write!(f, ": {m}")?;
         }
         Ok(())
@@ -274,7 +274,7 @@ pub struct InvalidRequestException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: crate::runtime::ErrorMetadata,
 }
 
 impl InvalidRequestException {
@@ -292,13 +292,13 @@ impl InvalidRequestException {
     }
 
     /// The error code, the status, the request id and the message, as the service sent them.
-    pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+    pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 }
 
-impl ::awsjson_runtime::ProvideErrorMetadata for InvalidRequestException {
-    fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+impl crate::runtime::ProvideErrorMetadata for InvalidRequestException {
+    fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 
@@ -310,7 +310,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for InvalidRequestException {
 impl ::std::fmt::Display for InvalidRequestException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("InvalidRequestException")?;
-        if let Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+        if let Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
             write!(f, ": {m}")?;
         }
         Ok(())
@@ -409,7 +409,7 @@ pub struct ResourceNotFoundException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: crate::runtime::ErrorMetadata,
 }
 
 impl ResourceNotFoundException {
@@ -427,13 +427,13 @@ impl ResourceNotFoundException {
     }
 
     /// The error code, the status, the request id and the message, as the service sent them.
-    pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+    pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 }
 
-impl ::awsjson_runtime::ProvideErrorMetadata for ResourceNotFoundException {
-    fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+impl crate::runtime::ProvideErrorMetadata for ResourceNotFoundException {
+    fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 
@@ -445,7 +445,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for ResourceNotFoundException {
 impl ::std::fmt::Display for ResourceNotFoundException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ResourceNotFoundException")?;
-        if let Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+        if let Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
             write!(f, ": {m}")?;
         }
         Ok(())
@@ -460,7 +460,7 @@ pub struct ThrottlingException {
     /// What went wrong, in words.
     pub message: Option<String>,
     /// What the service said about the error: code, message, status, request id.
-    pub(crate) _meta: ::awsjson_runtime::ErrorMetadata,
+    pub(crate) _meta: crate::runtime::ErrorMetadata,
 }
 
 impl ThrottlingException {
@@ -478,13 +478,13 @@ impl ThrottlingException {
     }
 
     /// The error code, the status, the request id and the message, as the service sent them.
-    pub fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+    pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 }
 
-impl ::awsjson_runtime::ProvideErrorMetadata for ThrottlingException {
-    fn meta(&self) -> &::awsjson_runtime::ErrorMetadata {
+impl crate::runtime::ProvideErrorMetadata for ThrottlingException {
+    fn meta(&self) -> &crate::runtime::ErrorMetadata {
         &self._meta
     }
 
@@ -496,7 +496,7 @@ impl ::awsjson_runtime::ProvideErrorMetadata for ThrottlingException {
 impl ::std::fmt::Display for ThrottlingException {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.write_str("ThrottlingException")?;
-        if let Some(m) = ::awsjson_runtime::ProvideErrorMetadata::message(self) {
+        if let Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
             write!(f, ": {m}")?;
         }
         Ok(())
@@ -512,7 +512,7 @@ pub mod builders {
     pub struct FlowOperationMetadataBuilder {
         pub(crate) flow_operation_id: Option<String>,
         pub(crate) flow_operation_type: Option<crate::types::FlowOperationType>,
-        pub(crate) flow_request_timestamp: Option<::awsjson_runtime::DateTime>,
+        pub(crate) flow_request_timestamp: Option<crate::runtime::DateTime>,
         pub(crate) flow_operation_status: Option<crate::types::FlowOperationStatus>,
     }
 
@@ -569,7 +569,7 @@ pub mod builders {
         #[inline]
         pub fn flow_request_timestamp(
             mut self,
-            input: ::awsjson_runtime::DateTime,
+            input: crate::runtime::DateTime,
         ) -> Self {
             self.flow_request_timestamp = Some(input);
             self
@@ -579,7 +579,7 @@ pub mod builders {
         #[inline]
         pub fn set_flow_request_timestamp(
             mut self,
-            input: Option<::awsjson_runtime::DateTime>,
+            input: Option<crate::runtime::DateTime>,
         ) -> Self {
             self.flow_request_timestamp = input;
             self
@@ -587,9 +587,7 @@ pub mod builders {
 
         /// When the firewall's Suricata engine found the flows that the operation acts on.
         #[inline]
-        pub fn get_flow_request_timestamp(
-            &self,
-        ) -> &Option<::awsjson_runtime::DateTime> {
+        pub fn get_flow_request_timestamp(&self) -> &Option<crate::runtime::DateTime> {
             &self.flow_request_timestamp
         }
 
@@ -833,13 +831,13 @@ pub mod builders {
             self,
         ) -> Result<
             crate::types::ListFlowOperationsRequest,
-            ::awsjson_runtime::BuildError,
+            crate::runtime::BuildError,
         > {
             Ok(crate::types::ListFlowOperationsRequest {
                 firewall_arn: Some(
                     self
                         .firewall_arn
-                        .ok_or_else(|| ::awsjson_runtime::BuildError::missing(
+                        .ok_or_else(|| crate::runtime::BuildError::missing(
                             "ListFlowOperationsRequest",
                             "FirewallArn",
                         ))?,

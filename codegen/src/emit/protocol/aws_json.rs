@@ -39,7 +39,7 @@ impl ProtocolEmitter for AwsJson {
             Some(i) => {
                 let ser = format_ident!("ser_{}", i);
                 quote! {
-                    let mut w = ::awsjson_runtime::json::Writer::new();
+                    let mut w = crate::runtime::json::Writer::new();
                     crate::codec::#ser(&mut w, input);
                     w.finish()
                 }
@@ -49,23 +49,23 @@ impl ProtocolEmitter for AwsJson {
         let parse = match &op.output {
             Some(o) => {
                 let de = format_ident!("de_{}", o);
-                quote! { ::awsjson_runtime::json::parse_body(response.body(), crate::codec::#de) }
+                quote! { crate::runtime::json::parse_body(response.body(), crate::codec::#de) }
             }
-            None => quote! { ::awsjson_runtime::json::parse_unit(response.body()) },
+            None => quote! { crate::runtime::json::parse_unit(response.body()) },
         };
         let parse_error = format_ident!("error_{}", op.type_name);
         quote! {
             #[inline]
-            fn serialize(input: &Self::Input) -> ::std::result::Result<::awsjson_runtime::http::Request<::awsjson_runtime::Bytes>, ::awsjson_runtime::BuildError> {
+            fn serialize(input: &Self::Input) -> ::std::result::Result<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
                 let body = { #body };
-                ::std::result::Result::Ok(::awsjson_runtime::protocol::aws_json::request(#content_type, #target, #query_compatible, body))
+                ::std::result::Result::Ok(crate::runtime::protocol::aws_json::request(#content_type, #target, #query_compatible, body))
             }
             #[inline]
-            fn parse(response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+            fn parse(response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
                 #parse
             }
             #[inline]
-            fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> Self::Error {
+            fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
                 crate::codec::#parse_error(meta, response.body())
             }
         }

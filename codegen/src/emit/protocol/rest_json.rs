@@ -26,17 +26,17 @@ fn find_struct<'s>(service: &'s Service, name: &str) -> Option<&'s Struct> {
 fn ts(f: TimestampFormat) -> TokenStream {
     match f {
         TimestampFormat::EpochSeconds => {
-            quote! { ::awsjson_runtime::TimestampFormat::EpochSeconds }
+            quote! { crate::runtime::TimestampFormat::EpochSeconds }
         }
-        TimestampFormat::DateTime => quote! { ::awsjson_runtime::TimestampFormat::DateTime },
-        TimestampFormat::HttpDate => quote! { ::awsjson_runtime::TimestampFormat::HttpDate },
+        TimestampFormat::DateTime => quote! { crate::runtime::TimestampFormat::DateTime },
+        TimestampFormat::HttpDate => quote! { crate::runtime::TimestampFormat::HttpDate },
     }
 }
 
 /// A `Scalar` of the runtime's binding module for a value of type `ty` held by
 /// reference in `v`; timestamps in `format`.
 fn scalar(ty: &Type, v: TokenStream, format: TimestampFormat) -> Option<TokenStream> {
-    let s = quote! { ::awsjson_runtime::http_binding::Scalar };
+    let s = quote! { crate::runtime::http_binding::Scalar };
     Some(match ty {
         Type::String => quote! { #s::Str(#v.as_str()) },
         Type::Bool => quote! { #s::Bool(*#v) },
@@ -101,12 +101,12 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     });
     let write_uri = if labels.is_empty() {
         quote! {
-            ::awsjson_runtime::http_binding::write_uri(&mut uri, #uri, |_| ::std::option::Option::None)
+            crate::runtime::http_binding::write_uri(&mut uri, #uri, |_| ::std::option::Option::None)
                 .map_err(|e| e.into_build_error(#shape_name))?;
         }
     } else {
         quote! {
-            ::awsjson_runtime::http_binding::write_uri(&mut uri, #uri, |name| match name {
+            crate::runtime::http_binding::write_uri(&mut uri, #uri, |name| match name {
                 #( #label_arms )*
                 _ => ::std::option::Option::None,
             })
@@ -174,7 +174,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote! {
             {
-                let mut q = ::awsjson_runtime::http_binding::QueryWriter::new(&mut uri);
+                let mut q = crate::runtime::http_binding::QueryWriter::new(&mut uri);
                 #( #query )*
             }
         }
@@ -190,13 +190,13 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 Type::List { member, .. } => scalar(member, quote! { x }, fmt).map(|sc| {
                     quote! {
                         let mut text = ::std::string::String::new();
-                        ::awsjson_runtime::http_binding::write_header_list(&mut text, v.iter().map(|x| #sc));
+                        crate::runtime::http_binding::write_header_list(&mut text, v.iter().map(|x| #sc));
                     }
                 }),
                 Type::String if f.media_type.as_deref().is_some_and(|m| m.contains("json")) => {
                     Some(quote! {
                         let mut text = ::std::string::String::new();
-                        ::awsjson_runtime::http_binding::write_base64(&mut text, v.as_str());
+                        crate::runtime::http_binding::write_base64(&mut text, v.as_str());
                     })
                 }
                 ty => scalar(ty, quote! { v }, fmt).map(|sc| {
@@ -210,7 +210,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 headers.push(quote! {
                     if let ::std::option::Option::Some(v) = &input.#id {
                         #write
-                        ::awsjson_runtime::http_binding::insert_header(request.headers_mut(), #name, #wire, text)
+                        crate::runtime::http_binding::insert_header(request.headers_mut(), #name, #wire, text)
                             .map_err(|e| e.into_build_error(#shape_name))?;
                     }
                 });
@@ -223,7 +223,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         if let Binding::PrefixHeaders(prefix) = &f.binding {
             headers.push(quote! {
                 if let ::std::option::Option::Some(m) = &input.#id {
-                    ::awsjson_runtime::http_binding::insert_prefix_headers(request.headers_mut(), #prefix, #wire, m.iter())
+                    crate::runtime::http_binding::insert_prefix_headers(request.headers_mut(), #prefix, #wire, m.iter())
                         .map_err(|e| e.into_build_error(#shape_name))?;
                 }
             });
@@ -258,7 +258,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                     (
                         quote! {
                             {
-                                let mut writer = ::awsjson_runtime::json::Writer::new();
+                                let mut writer = crate::runtime::json::Writer::new();
                                 {
                                     let w = &mut writer;
                                     #write
@@ -296,7 +296,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         None if !body_fields.is_empty() => {
             let members = body_fields.iter().map(|f| ser_member(f));
             quote! {
-                let mut writer = ::awsjson_runtime::json::Writer::new();
+                let mut writer = crate::runtime::json::Writer::new();
                 {
                     let w = &mut writer;
                     let v = input;
@@ -324,28 +324,28 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         let k = k.to_ascii_lowercase();
         quote! {
             request.headers_mut().insert(
-                ::awsjson_runtime::http::header::HeaderName::from_static(#k),
-                ::awsjson_runtime::http::HeaderValue::from_static(#v),
+                crate::runtime::http::header::HeaderName::from_static(#k),
+                crate::runtime::http::HeaderValue::from_static(#v),
             );
         }
     });
     quote! {
         #[inline]
-        fn serialize(#input_arg: &Self::Input) -> ::std::result::Result<::awsjson_runtime::http::Request<::awsjson_runtime::Bytes>, ::awsjson_runtime::BuildError> {
+        fn serialize(#input_arg: &Self::Input) -> ::std::result::Result<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
             let mut uri = ::std::string::String::new();
             #write_uri
             #query
             #body
-            let mut request = ::awsjson_runtime::http::Request::new(::awsjson_runtime::Bytes::from(body));
-            *request.method_mut() = ::awsjson_runtime::http::Method::from_bytes(#method_lit.as_bytes())
-                .map_err(|e| ::awsjson_runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
+            let mut request = crate::runtime::http::Request::new(crate::runtime::Bytes::from(body));
+            *request.method_mut() = crate::runtime::http::Method::from_bytes(#method_lit.as_bytes())
+                .map_err(|e| crate::runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
             *request.uri_mut() = uri
                 .parse()
-                .map_err(|e: ::awsjson_runtime::http::uri::InvalidUri| ::awsjson_runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
+                .map_err(|e: crate::runtime::http::uri::InvalidUri| crate::runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
             if let ::std::option::Option::Some(ct) = content_type {
                 request.headers_mut().insert(
-                    ::awsjson_runtime::http::header::CONTENT_TYPE,
-                    ::awsjson_runtime::http::HeaderValue::from_static(ct),
+                    crate::runtime::http::header::CONTENT_TYPE,
+                    crate::runtime::http::HeaderValue::from_static(ct),
                 );
             }
             #( #headers )*
@@ -362,62 +362,83 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
     for f in &s.fields {
         let id = ident(&f.ident);
         let wire = f.wire_name.as_str();
-        let err =
-            quote! { .map_err(|e| ::awsjson_runtime::json::JsonError::new(0, e.to_string()))? };
+        let err = quote! { .map_err(|e| crate::runtime::json::JsonError::new(0, e.to_string()))? };
         match &f.binding {
             Binding::Header(name) => {
                 let fmt = f.timestamp_format.unwrap_or(TimestampFormat::HttpDate);
                 let read = match &f.ty {
                     Type::Timestamp(_) => {
                         let f = ts(fmt);
-                        Some(quote! { ::awsjson_runtime::http_binding::header_timestamp(headers, #name, #wire, #f) #err })
+                        Some(
+                            quote! { crate::runtime::http_binding::header_timestamp(headers, #name, #wire, #f) #err },
+                        )
                     }
                     Type::List { member, .. } => match &**member {
                         Type::Timestamp(_) => {
                             let f = ts(fmt);
-                            Some(quote! { ::awsjson_runtime::http_binding::header_timestamp_list(headers, #name, #wire, #f) #err })
+                            Some(
+                                quote! { crate::runtime::http_binding::header_timestamp_list(headers, #name, #wire, #f) #err },
+                            )
                         }
-                        Type::Named { name: en, kind: NamedKind::Enum } => {
+                        Type::Named {
+                            name: en,
+                            kind: NamedKind::Enum,
+                        } => {
                             let en = ident(en);
                             Some(quote! {
-                                ::awsjson_runtime::http_binding::header_list::<::std::string::String>(headers, #name, #wire) #err
+                                crate::runtime::http_binding::header_list::<::std::string::String>(headers, #name, #wire) #err
                                     .map(|v| v.iter().map(|x| crate::types::#en::from(x.as_str())).collect())
                             })
                         }
-                        Type::Named { name: en, kind: NamedKind::IntEnum } => {
+                        Type::Named {
+                            name: en,
+                            kind: NamedKind::IntEnum,
+                        } => {
                             let en = ident(en);
                             Some(quote! {
-                                ::awsjson_runtime::http_binding::header_list::<i32>(headers, #name, #wire) #err
+                                crate::runtime::http_binding::header_list::<i32>(headers, #name, #wire) #err
                                     .map(|v| v.into_iter().map(crate::types::#en::from).collect())
                             })
                         }
-                        _ => Some(quote! { ::awsjson_runtime::http_binding::header_list(headers, #name, #wire) #err }),
+                        _ => Some(
+                            quote! { crate::runtime::http_binding::header_list(headers, #name, #wire) #err },
+                        ),
                     },
                     Type::String if f.media_type.as_deref().is_some_and(|m| m.contains("json")) => {
-                        Some(quote! { ::awsjson_runtime::http_binding::header_base64(headers, #name, #wire) #err })
+                        Some(
+                            quote! { crate::runtime::http_binding::header_base64(headers, #name, #wire) #err },
+                        )
                     }
-                    Type::Named { name: en, kind: NamedKind::Enum } => {
+                    Type::Named {
+                        name: en,
+                        kind: NamedKind::Enum,
+                    } => {
                         let en = ident(en);
                         Some(quote! {
-                            ::awsjson_runtime::http_binding::header::<::std::string::String>(headers, #name, #wire) #err
+                            crate::runtime::http_binding::header::<::std::string::String>(headers, #name, #wire) #err
                                 .map(|x| crate::types::#en::from(x.as_str()))
                         })
                     }
-                    Type::Named { name: en, kind: NamedKind::IntEnum } => {
+                    Type::Named {
+                        name: en,
+                        kind: NamedKind::IntEnum,
+                    } => {
                         let en = ident(en);
                         Some(quote! {
-                            ::awsjson_runtime::http_binding::header::<i32>(headers, #name, #wire) #err
+                            crate::runtime::http_binding::header::<i32>(headers, #name, #wire) #err
                                 .map(crate::types::#en::from)
                         })
                     }
-                    _ => Some(quote! { ::awsjson_runtime::http_binding::header(headers, #name, #wire) #err }),
+                    _ => Some(
+                        quote! { crate::runtime::http_binding::header(headers, #name, #wire) #err },
+                    ),
                 };
                 if let Some(read) = read {
                     steps.push(quote! { b.#id = #read; });
                 }
             }
             Binding::PrefixHeaders(prefix) => steps.push(quote! {
-                b.#id = ::awsjson_runtime::http_binding::prefix_headers(headers, #prefix, #wire) #err;
+                b.#id = crate::runtime::http_binding::prefix_headers(headers, #prefix, #wire) #err;
             }),
             Binding::ResponseCode => steps.push(quote! {
                 b.#id = ::std::option::Option::Some(i32::from(response.status().as_u16()));
@@ -425,20 +446,23 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
             Binding::Payload if with_body => {
                 let read = match &f.ty {
                     Type::Blob => quote! {
-                        if !body.is_empty() { b.#id = ::std::option::Option::Some(::awsjson_runtime::Blob::new(body.to_vec())); }
+                        if !body.is_empty() { b.#id = ::std::option::Option::Some(crate::runtime::Blob::new(body.to_vec())); }
                     },
                     Type::String => quote! {
                         if !body.is_empty() {
                             b.#id = ::std::option::Option::Some(::std::string::String::from_utf8(body.to_vec())
-                                .map_err(|_| ::awsjson_runtime::json::JsonError::new(0, "the payload is not UTF-8"))?);
+                                .map_err(|_| crate::runtime::json::JsonError::new(0, "the payload is not UTF-8"))?);
                         }
                     },
-                    Type::Named { name: en, kind: NamedKind::Enum } => {
+                    Type::Named {
+                        name: en,
+                        kind: NamedKind::Enum,
+                    } => {
                         let en = ident(en);
                         quote! {
                             if !body.is_empty() {
                                 let text = ::std::str::from_utf8(body)
-                                    .map_err(|_| ::awsjson_runtime::json::JsonError::new(0, "the payload is not UTF-8"))?;
+                                    .map_err(|_| crate::runtime::json::JsonError::new(0, "the payload is not UTF-8"))?;
                                 b.#id = ::std::option::Option::Some(crate::types::#en::from(text));
                             }
                         }
@@ -451,7 +475,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                             read
                         };
                         quote! {
-                            let mut parser = ::awsjson_runtime::json::Parser::new(body);
+                            let mut parser = crate::runtime::json::Parser::new(body);
                             let p = &mut parser;
                             if !body.iter().all(u8::is_ascii_whitespace) && !p.null()? {
                                 b.#id = ::std::option::Option::Some(#read);
@@ -483,7 +507,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
             .iter()
             .map(|f| de_arm(f, message_ident.as_ref()));
         steps.push(quote! {
-            let mut parser = ::awsjson_runtime::json::Parser::for_body(body);
+            let mut parser = crate::runtime::json::Parser::for_body(body);
             let p = &mut parser;
             if !p.is_blank() {
                 p.begin_object()?;
@@ -503,7 +527,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
     let Some(out) = op.output.as_deref().and_then(|o| find_struct(service, o)) else {
         return quote! {
             #[inline]
-            fn parse(_response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
                 ::std::result::Result::Ok(())
             }
         };
@@ -544,7 +568,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
     };
     quote! {
         #[inline]
-        fn parse(#resp: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> ::std::result::Result<Self::Output, ::awsjson_runtime::json::JsonError> {
+        fn parse(#resp: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
             #vars
             #headers
             #body
@@ -584,7 +608,7 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
             });
             Some(quote! {
                 crate::error::#e::#v(x) => {
-                    let read = || -> ::std::result::Result<crate::types::builders::#builder, ::awsjson_runtime::json::JsonError> {
+                    let read = || -> ::std::result::Result<crate::types::builders::#builder, crate::runtime::json::JsonError> {
                         let mut b = crate::types::builders::#builder::default();
                         #read
                         ::std::result::Result::Ok(b)
@@ -599,14 +623,14 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
     if fixes.is_empty() {
         return quote! {
             #[inline]
-            fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> Self::Error {
+            fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
                 crate::codec::#dispatch(meta, response.body())
             }
         };
     }
     quote! {
         #[inline]
-        fn parse_error(meta: ::awsjson_runtime::ErrorMetadata, response: &::awsjson_runtime::http::Response<::awsjson_runtime::Bytes>) -> Self::Error {
+        fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
             let mut error = crate::codec::#dispatch(meta, response.body());
             let headers = response.headers();
             match &mut error {
