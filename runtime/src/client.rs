@@ -885,6 +885,7 @@ mod tests {
         b.body(Bytes::from(body.to_string())).unwrap()
     }
 
+    #[cfg(feature = "aws-json")]
     #[tokio::test]
     async fn host_labels_are_checked_and_prefixed() {
         assert_eq!(

@@ -12,6 +12,7 @@ pub mod config;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+#[cfg(feature = "rest-json")]
 pub mod http_binding;
 pub mod json;
 pub mod paginate;

@@ -39,12 +39,18 @@ impl Operation for Ping {
         _: &(),
     ) -> Result<awsjson_runtime::http::Request<awsjson_runtime::Bytes>, awsjson_runtime::BuildError>
     {
-        Ok(awsjson_runtime::protocol::aws_json::request(
-            "application/x-amz-json-1.0",
-            "Svc.Ping",
-            false,
-            b"{}".to_vec(),
-        ))
+        let mut request =
+            awsjson_runtime::http::Request::new(awsjson_runtime::Bytes::from_static(b"{}"));
+        *request.method_mut() = awsjson_runtime::http::Method::POST;
+        request.headers_mut().insert(
+            "content-type",
+            awsjson_runtime::http::HeaderValue::from_static("application/x-amz-json-1.0"),
+        );
+        request.headers_mut().insert(
+            "x-amz-target",
+            awsjson_runtime::http::HeaderValue::from_static("Svc.Ping"),
+        );
+        Ok(request)
     }
     fn parse(
         _: &awsjson_runtime::http::Response<awsjson_runtime::Bytes>,

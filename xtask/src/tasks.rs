@@ -127,6 +127,21 @@ fn shared_models() -> Option<PathBuf> {
 const MOTO_OPERATIONS: &str =
     "CreateFirewall,DescribeFirewall,ListFirewalls,DescribeLoggingConfiguration,UpdateLoggingConfiguration";
 
+/// The restJson1 clients `xtask/moto-test/tests/moto_rest.rs` drives: the model file in
+/// `../shared/models`, the folder under `target/moto/gen/`, and the operations.
+const MOTO_REST: &[(&str, &str, &str)] = &[
+    (
+        "efs-2015-02-01.json",
+        "efs",
+        "CreateFileSystem,DescribeFileSystems,DeleteFileSystem,TagResource,UntagResource,ListTagsForResource",
+    ),
+    (
+        "eks-2017-11-01.json",
+        "eks",
+        "CreateCluster,DescribeCluster,ListClusters,DeleteCluster,CreateNodegroup,DescribeNodegroup,ListNodegroups,DeleteNodegroup",
+    ),
+];
+
 /// The protocol-test files grouped as they load: each protocol folder with the
 /// shared files of its tree (`aws/*.smithy` or `smithy/*.smithy`).
 fn protocol_groups(sources: &[codegen::Source]) -> Vec<Vec<codegen::Source>> {
@@ -546,7 +561,8 @@ fn moto_server(python: &str) -> Result<PathBuf, String> {
     }
 }
 
-/// The client generated from the official model, against moto.
+/// The clients generated from the official models, against moto: Network Firewall
+/// (awsJson1_0, `tests/moto.rs`), EFS and EKS (restJson1, `tests/moto_rest.rs`).
 fn moto(tally: &mut Tally) -> Result<(), String> {
     let Some(models) = shared_models() else {
         eprintln!("skipping the moto test: ../shared/models is not there");
@@ -569,6 +585,17 @@ fn moto(tally: &mut Tally) -> Result<(), String> {
         "--out".to_string(),
         out.display().to_string(),
     ])?;
+    for (file, dir, operations) in MOTO_REST {
+        crate::run(&[
+            "codegen".to_string(),
+            "--model".to_string(),
+            models.join(file).display().to_string(),
+            "--operations".to_string(),
+            operations.to_string(),
+            "--out".to_string(),
+            out.join(dir).display().to_string(),
+        ])?;
+    }
     let mut cmd = cargo();
     cmd.current_dir(&root)
         .args([
@@ -577,6 +604,8 @@ fn moto(tally: &mut Tally) -> Result<(), String> {
             "xtask/moto-test/Cargo.toml",
             "--test",
             "moto",
+            "--test",
+            "moto_rest",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("MOTO_SERVER", &server);

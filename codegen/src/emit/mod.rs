@@ -289,7 +289,7 @@ time = ["{rt}/time"]
 chrono = ["{rt}/chrono"]
 
 [dependencies]
-{rt} = {{ path = "{runtime}", default-features = false }}
+{rt} = {{ path = "{runtime}", default-features = false, features = ["{protocol_feature}"] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
@@ -298,6 +298,7 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
         rt = RUNTIME_CRATE,
+        protocol_feature = protocol::emitter(service.protocol).runtime_feature(),
         test_deps = test_deps(service, layout),
     )
 }

@@ -2,4 +2,5 @@
 //! the runtime (configuration, credentials, signing, retries, endpoints, transport,
 //! pagination, errors) is the same for every protocol.
 
+#[cfg(feature = "aws-json")]
 pub mod aws_json;

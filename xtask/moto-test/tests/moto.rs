@@ -3,12 +3,12 @@
 //! resource, logging configuration. `MOTO_SERVER` names the `moto_server` program.
 
 use futures_util::StreamExt as _;
+use moto_test::Moto;
 use network_firewall::types::{
     LogDestinationConfig, LogDestinationType, LogType, LoggingConfiguration, SubnetMapping,
 };
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
-use moto_test::Moto;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_firewall_against_moto() {

@@ -28,6 +28,10 @@ impl ProtocolEmitter for AwsJson {
         }
     }
 
+    fn runtime_feature(&self) -> &'static str {
+        "aws-json"
+    }
+
     fn operation_fns(&self, service: &Service, op: &Operation) -> TokenStream {
         let content_type = match self.version {
             Version::V1_0 => "application/x-amz-json-1.0",

@@ -14,6 +14,8 @@ use proc_macro2::TokenStream;
 pub trait ProtocolEmitter {
     /// The protocol's name, as the crate docs say it (`awsJson1_0`).
     fn name(&self) -> &'static str;
+    /// The runtime's cargo feature with the protocol's part of the call path.
+    fn runtime_feature(&self) -> &'static str;
     /// The `serialize`, `parse` and `parse_error` functions of an operation's
     /// `Operation` impl.
     fn operation_fns(&self, service: &Service, op: &Operation) -> TokenStream;

@@ -67,6 +67,10 @@ impl ProtocolEmitter for RestJson {
         "restJson1"
     }
 
+    fn runtime_feature(&self) -> &'static str {
+        "rest-json"
+    }
+
     fn operation_fns(&self, service: &Service, op: &Operation) -> TokenStream {
         let serialize = serialize(service, op);
         let parse = parse(service, op);
