@@ -68,15 +68,8 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
         file: file.to_string(),
         message: e.to_string(),
     };
-    let parsed: syn::File = if short {
-        let mut text = tokens.to_string();
-        for (long, short) in PRELUDE_PATHS {
-            text = text.replace(long, short);
-        }
-        syn::parse_str(&text).map_err(err)?
-    } else {
-        syn::parse2(tokens).map_err(err)?
-    };
+    let tokens = if short { shorten(tokens) } else { tokens };
+    let parsed: syn::File = syn::parse2(tokens).map_err(err)?;
     let mut parsed = parsed;
     if file.ends_with("lib.rs") {
         skip_rustfmt(&mut parsed);
@@ -86,6 +79,76 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
         common::header(source),
         space_items(&prettyplease::unparse(&parsed))
     ))
+}
+
+/// The std prelude paths of [`PRELUDE_PATHS`], as the identifiers after the leading
+/// `::` and the one a person writes.
+fn prelude_patterns() -> Vec<(Vec<&'static str>, &'static str)> {
+    PRELUDE_PATHS
+        .iter()
+        .map(|(long, short)| {
+            let parts: Vec<&str> = long
+                .split("::")
+                .map(|p| p.trim().trim_end_matches(" !").trim_end_matches('!').trim())
+                .filter(|p| !p.is_empty())
+                .collect();
+            (parts, short.trim_end_matches(" !"))
+        })
+        .collect()
+}
+
+/// Writes `::std::option::Option` and the other prelude paths as a person would
+/// (`Option`), on the tokens themselves: no round trip through text.
+fn shorten(tokens: TokenStream) -> TokenStream {
+    use proc_macro2::{Group, Ident, TokenTree};
+    fn is_colon2(tt: &[TokenTree], i: usize) -> bool {
+        matches!((tt.get(i), tt.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
+            if a.as_char() == ':' && b.as_char() == ':')
+    }
+    fn walk(tokens: TokenStream, patterns: &[(Vec<&'static str>, &'static str)]) -> TokenStream {
+        let tt: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut out: Vec<TokenTree> = Vec::with_capacity(tt.len());
+        let mut i = 0;
+        'next: while i < tt.len() {
+            // The generator writes these paths only as absolute paths (`::std::...`).
+            if is_colon2(&tt, i) {
+                for (parts, short) in patterns {
+                    let mut j = i;
+                    let mut ok = true;
+                    for part in parts {
+                        match (is_colon2(&tt, j), tt.get(j + 2)) {
+                            (true, Some(TokenTree::Ident(id))) if id == part => j += 3,
+                            _ => {
+                                ok = false;
+                                break;
+                            }
+                        }
+                    }
+                    // Longer paths come first (`Option::Some` before `Option`).
+                    if ok {
+                        let span = match &tt[j - 1] {
+                            TokenTree::Ident(id) => id.span(),
+                            other => other.span(),
+                        };
+                        out.push(TokenTree::Ident(Ident::new(short, span)));
+                        i = j;
+                        continue 'next;
+                    }
+                }
+            }
+            match &tt[i] {
+                TokenTree::Group(g) => {
+                    let mut ng = Group::new(g.delimiter(), walk(g.stream(), patterns));
+                    ng.set_span(g.span());
+                    out.push(TokenTree::Group(ng));
+                }
+                other => out.push(other.clone()),
+            }
+            i += 1;
+        }
+        out.into_iter().collect()
+    }
+    walk(tokens, &prelude_patterns())
 }
 
 /// Puts a blank line between consecutive items, and after the module docs, as
