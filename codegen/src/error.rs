@@ -125,6 +125,8 @@ pub enum Error {
         column: usize,
         /// What the JSON parser reported.
         message: String,
+        /// The text of the line, for showing it with a caret under the spot.
+        source_line: String,
     },
     /// The input is JSON, but not a valid Smithy model, or one this generator cannot use.
     Invalid(Vec<Diagnostic>),
@@ -182,15 +184,26 @@ impl fmt::Display for Error {
                 line,
                 column,
                 message,
-            } => write!(
-                f,
-                "the model is not valid JSON: {message} ({file}:{line}:{column})"
-            ),
+                source_line,
+            } => {
+                // As rustc shows an error: the place, the line, a caret under the spot.
+                let gutter = " ".repeat(line.to_string().len());
+                let pad: String = source_line
+                    .chars()
+                    .take(column.saturating_sub(1))
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(
+                    f,
+                    "the model is not valid JSON: {message}\n{gutter}--> {file}:{line}:{column}\n{gutter} |\n{line} | {source_line}\n{gutter} | {pad}^"
+                )
+            }
             Error::Syntax {
                 file: None,
                 line,
                 column,
                 message,
+                ..
             } => write!(
                 f,
                 "the model is not valid JSON: {message} (line {line}, column {column})"

@@ -679,6 +679,13 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
     serde_json::from_slice::<Strict>(bytes)
         .map(|s| s.0)
         .map_err(|e| Error::Syntax {
+            source_line: String::from_utf8_lossy(bytes)
+                .lines()
+                .nth(e.line().saturating_sub(1))
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_control() || *c == '\t')
+                .collect(),
             file: None,
             line: e.line(),
             column: e.column(),

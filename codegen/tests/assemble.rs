@@ -153,3 +153,16 @@ fn json_diagnostics_point_at_line_and_column_too() {
         Some(&(3, 7))
     );
 }
+
+#[test]
+fn json_syntax_errors_show_the_line_and_a_caret() {
+    let err = assemble(&[Source::new(
+        "bad.json",
+        "{\n  \"smithy\": \"2.0\",\n  \"shapes\": {,}\n}",
+    )])
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("--> bad.json:3:14"), "{err}");
+    assert!(err.contains("3 |   \"shapes\": {,}"), "{err}");
+    assert!(err.ends_with("  |              ^"), "{err}");
+}
