@@ -4,7 +4,7 @@
 //! exactly the shape they expect, so no intermediate tree is built. Errors carry the
 //! byte offset. Nesting is limited, so hostile input cannot exhaust the stack.
 
-use crate::types::{epoch_seconds_decimal, Blob, DateTime, Document, Number, TimestampFormat};
+use crate::types::{scan_epoch_seconds, Blob, DateTime, Document, Number, TimestampFormat};
 use base64::Engine as _;
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -720,75 +720,13 @@ impl<'a> Parser<'a> {
     #[inline]
     fn epoch_number(&mut self) -> Option<DateTime> {
         let b = self.b;
-        let mut i = self.pos;
-        let neg = b.get(i) == Some(&b'-');
-        if neg {
-            i += 1;
-        }
-        let mut mantissa: u64 = 0;
-        let mut digits = |i: &mut usize| {
-            let start = *i;
-            while let Some(&c) = b.get(*i) {
-                let d = c.wrapping_sub(b'0');
-                if d >= 10 {
-                    break;
-                }
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
-                *i += 1;
-            }
-            *i - start
-        };
-        let int_start = i;
-        let int = digits(&mut i);
-        if int == 0 || (int > 1 && b[int_start] == b'0') {
+        // JSON numbers have no leading zeros (`01`); the text path rejects those.
+        let int_start = self.pos + usize::from(b.get(self.pos) == Some(&b'-'));
+        if b.get(int_start) == Some(&b'0') && b.get(int_start + 1).is_some_and(u8::is_ascii_digit) {
             return None;
         }
-        let mut frac = 0;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            frac = digits(&mut i);
-            if frac == 0 {
-                return None;
-            }
-        }
-        // Up to 19 digits cannot have wrapped.
-        if int + frac > 19 {
-            return None;
-        }
-        let mut scale = -(frac as i32);
-        if let Some(b'e' | b'E') = b.get(i) {
-            i += 1;
-            let exp_neg = match b.get(i) {
-                Some(b'-') => {
-                    i += 1;
-                    true
-                }
-                Some(b'+') => {
-                    i += 1;
-                    false
-                }
-                _ => false,
-            };
-            let exp_start = i;
-            let mut exp: i32 = 0;
-            while let Some(&c) = b.get(i) {
-                let d = c.wrapping_sub(b'0');
-                if d >= 10 {
-                    break;
-                }
-                if i - exp_start == 4 {
-                    return None;
-                }
-                exp = exp * 10 + i32::from(d);
-                i += 1;
-            }
-            if i == exp_start {
-                return None;
-            }
-            scale += if exp_neg { -exp } else { exp };
-        }
-        let t = epoch_seconds_decimal(neg, mantissa, scale)?;
-        self.pos = i;
+        let (t, end) = scan_epoch_seconds(b, self.pos)?;
+        self.pos = end;
         Some(t)
     }
 

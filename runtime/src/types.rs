@@ -257,45 +257,53 @@ const POW10: [u64; 20] = {
 /// (including values out of range), which the general parser then decides.
 #[inline]
 fn epoch_seconds_short(b: &[u8]) -> Option<DateTime> {
-    let (neg, mut i) = match b.first() {
-        Some(b'-') => (true, 1),
-        _ => (false, 0),
-    };
+    scan_epoch_seconds(b, 0)
+        .filter(|(_, end)| *end == b.len())
+        .map(|(t, _)| t)
+}
+
+/// Reads epoch seconds of the shape [`epoch_seconds_short`] takes from `b[start..]`:
+/// the instant and where the number ends. `None` when the text there has another shape
+/// (no digits, `1.`, `1e`, an exponent of five or more digits, more than 19 digits) or
+/// the value is out of range. Shared by [`DateTime::from_epoch_seconds_str`] and the
+/// JSON parser's one-pass timestamp read.
+#[inline]
+pub(crate) fn scan_epoch_seconds(b: &[u8], start: usize) -> Option<(DateTime, usize)> {
+    let mut i = start;
+    let neg = b.get(i) == Some(&b'-');
+    if neg {
+        i += 1;
+    }
     let mut mantissa: u64 = 0;
-    let int_start = i;
-    while let Some(&c) = b.get(i) {
-        if !c.is_ascii_digit() {
-            break;
-        }
-        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-        i += 1;
-    }
-    let mut digits = i - int_start;
-    if digits == 0 {
-        return None;
-    }
-    let mut scale: i32 = 0;
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        let frac_start = i;
-        while let Some(&c) = b.get(i) {
-            if !c.is_ascii_digit() {
+    let mut digits = |i: &mut usize| {
+        let from = *i;
+        while let Some(&c) = b.get(*i) {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
                 break;
             }
-            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-            i += 1;
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d));
+            *i += 1;
         }
-        let frac = i - frac_start;
-        if frac == 0 || frac > 19 {
-            return None;
-        }
-        digits += frac;
-        scale = -(frac as i32);
-    }
-    // Up to 19 digits cannot have wrapped.
-    if digits > 19 {
+        *i - from
+    };
+    let int = digits(&mut i);
+    if int == 0 {
         return None;
     }
+    let mut frac = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        frac = digits(&mut i);
+        if frac == 0 {
+            return None;
+        }
+    }
+    // Up to 19 digits cannot have wrapped.
+    if int + frac > 19 {
+        return None;
+    }
+    let mut scale = -(frac as i32);
     if let Some(b'e' | b'E') = b.get(i) {
         i += 1;
         let exp_neg = match b.get(i) {
@@ -312,10 +320,14 @@ fn epoch_seconds_short(b: &[u8]) -> Option<DateTime> {
         let exp_start = i;
         let mut exp: i32 = 0;
         while let Some(&c) = b.get(i) {
-            if !c.is_ascii_digit() || i - exp_start == 4 {
+            let d = c.wrapping_sub(b'0');
+            if d >= 10 {
                 break;
             }
-            exp = exp * 10 + i32::from(c - b'0');
+            if i - exp_start == 4 {
+                return None;
+            }
+            exp = exp * 10 + i32::from(d);
             i += 1;
         }
         if i == exp_start {
@@ -323,10 +335,7 @@ fn epoch_seconds_short(b: &[u8]) -> Option<DateTime> {
         }
         scale += if exp_neg { -exp } else { exp };
     }
-    if i != b.len() {
-        return None;
-    }
-    epoch_seconds_decimal(neg, mantissa, scale)
+    epoch_seconds_decimal(neg, mantissa, scale).map(|t| (t, i))
 }
 
 /// The instant `±mantissa × 10^scale` seconds, digits past the nanosecond dropped, as
