@@ -194,13 +194,11 @@ impl Locator {
         let id = shape_of_path(path)?;
         let (name, spans) = self.files.get(*self.owners.get(&id)?)?;
         match spans {
-            FileSpans::Json(text, spans) => longest_prefix(path, |p| {
-                spans
-                    .get_or_init(|| json_spans(text))
-                    .get(p)
-                    .map(|(l, c)| (name.clone(), *l as usize, *c as usize))
-            }),
-            FileSpans::Idl(spans) => longest_prefix(path, |p| {
+            FileSpans::Json(text, spans) => {
+                crate::error::position_in(spans.get_or_init(|| json_spans(text)), path)
+                    .map(|(line, col)| (name.clone(), line, col))
+            }
+            FileSpans::Idl(spans) => crate::error::longest_prefix(path, |p| {
                 spans
                     .get(p)
                     .map(|s| (name.clone(), s.line as usize, s.column as usize))
@@ -225,21 +223,6 @@ impl Locator {
             d.line = Some(line);
             d.column = Some(column);
         }
-    }
-}
-
-/// The position of the longest prefix of a JSON path that has one.
-fn longest_prefix<T>(path: &str, find: impl Fn(&str) -> Option<T>) -> Option<T> {
-    let mut p = path;
-    loop {
-        if let Some(found) = find(p) {
-            return Some(found);
-        }
-        let cut = p.rfind(['.', '['])?;
-        if cut <= "$.shapes".len() {
-            return None;
-        }
-        p = &p[..cut];
     }
 }
 

@@ -58,55 +58,51 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Finds the line a JSON path (`$.shapes["ns#A"].members.b.target`) points at in the
-/// document's text: the line of its innermost object key, searched for in order.
+/// document's text: the line of its innermost object key.
 pub fn locate(text: &str, path: &str) -> Option<usize> {
-    let keys = path_keys(path)?;
-    if keys.is_empty() {
-        return None;
-    }
-    let mut offset = 0;
-    for key in &keys {
-        let quoted = serde_json::Value::String(key.clone()).to_string();
-        let mut from = offset;
-        loop {
-            let at = from + text.get(from..)?.find(&quoted)?;
-            let after = text[at + quoted.len()..].trim_start();
-            if after.starts_with(':') {
-                offset = at + quoted.len();
-                break;
-            }
-            from = at + quoted.len();
-        }
-    }
-    Some(text[..offset].matches('\n').count() + 1)
+    position_in(&crate::assemble::json_spans(text), path).map(|(line, _)| line)
 }
 
-/// The object keys of a JSON path, in order (array indexes are skipped).
-fn path_keys(path: &str) -> Option<Vec<String>> {
-    let mut rest = path.strip_prefix('$')?;
-    let mut keys = Vec::new();
-    while !rest.is_empty() {
-        if let Some(r) = rest.strip_prefix('.') {
-            let end = r.find(['.', '[', ' ']).unwrap_or(r.len());
-            keys.push(r[..end].to_string());
-            rest = &r[end..];
-        } else if rest.starts_with("[\"") {
-            // A quoted key: read it as a JSON string.
-            let quoted = &rest[1..];
-            let mut de = serde_json::Deserializer::from_str(quoted).into_iter::<String>();
-            let key = de.next()?.ok()?;
-            let consumed = de.byte_offset();
-            keys.push(key);
-            rest = quoted.get(consumed..)?.strip_prefix(']')?;
-        } else if let Some(r) = rest.strip_prefix('[') {
-            let end = r.find(']')?;
-            rest = &r[end + 1..];
-        } else {
-            // Anything else (` (from a mixin)`) ends the path.
-            break;
-        }
+/// The (line, column) of the deepest part of a JSON path that has a recorded position
+/// (`positions` as [`crate::assemble::json_spans`] records them); a suffix such as
+/// ` (from a mixin)` is not part of the path.
+pub(crate) fn position_in(
+    positions: &std::collections::BTreeMap<String, (u32, u32)>,
+    path: &str,
+) -> Option<(usize, usize)> {
+    let path = path.split(" (").next().unwrap_or(path);
+    longest_prefix(path, |p| {
+        positions
+            .get(p)
+            .map(|(line, col)| (*line as usize, *col as usize))
+    })
+}
+
+/// Adds to each diagnostic the line of the model's text its path points at.
+pub(crate) fn add_lines(diagnostics: &mut [Diagnostic], text: &[u8]) {
+    let Ok(text) = std::str::from_utf8(text) else {
+        return;
+    };
+    let positions = crate::assemble::json_spans(text);
+    for d in diagnostics {
+        d.line = position_in(&positions, &d.path).map(|(line, _)| line);
     }
-    Some(keys)
+}
+
+/// What `find` gives for the longest prefix of a JSON path (cut at `.` and `[`) under
+/// `$.shapes` that it knows.
+pub(crate) fn longest_prefix<T>(path: &str, find: impl Fn(&str) -> Option<T>) -> Option<T> {
+    let mut p = path;
+    loop {
+        if let Some(found) = find(p) {
+            return Some(found);
+        }
+        let cut = p.rfind(['.', '['])?;
+        if cut <= "$.shapes".len() {
+            return None;
+        }
+        p = &p[..cut];
+    }
 }
 
 /// Everything that can go wrong while generating code.
@@ -158,10 +154,8 @@ impl Error {
 
     /// Adds line numbers to the diagnostics, from the model's text.
     pub fn with_lines(mut self, text: &[u8]) -> Self {
-        if let (Error::Invalid(ds), Ok(text)) = (&mut self, std::str::from_utf8(text)) {
-            for d in ds {
-                d.line = locate(text, &d.path);
-            }
+        if let Error::Invalid(ds) = &mut self {
+            add_lines(ds, text);
         }
         self
     }

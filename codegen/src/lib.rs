@@ -95,15 +95,11 @@ pub fn generate(model_json: &[u8], options: &Options, layout: &Layout) -> Result
         let warnings = validate::validate(&model)?;
         let service = lower::lower(&model, options)?;
         let mut out = emit::emit(&service, layout)?;
-        let mut model_warnings: Vec<String> = warnings
-            .into_iter()
-            .map(|mut d| {
-                if let Ok(text) = std::str::from_utf8(model_json) {
-                    d.line = error::locate(text, &d.path);
-                }
-                d.to_string()
-            })
-            .collect();
+        let mut model_warnings: Vec<String> = match Error::Invalid(warnings).with_lines(model_json)
+        {
+            Error::Invalid(ds) => ds.iter().map(ToString::to_string).collect(),
+            _ => Vec::new(),
+        };
         model_warnings.append(&mut out.warnings);
         out.warnings = model_warnings;
         Ok(out)
