@@ -55,23 +55,31 @@ pub struct Layout {
 pub fn generate_sources(sources: &[Source], options: &Options, layout: &Layout) -> Result<Output> {
     let assembled = assemble::assemble(sources)?;
     let locator = &assembled.locator;
-    let run = || -> Result<Output> {
-        let model = model::load_value(&assembled.document)?;
-        let warnings = validate::validate(&model)?;
-        let service = lower::lower(&model, options)?;
-        let mut out = emit::emit(&service, layout)?;
-        let mut model_warnings: Vec<String> = warnings
-            .into_iter()
-            .map(|mut d| {
-                locator.annotate_one(&mut d);
-                d.to_string()
+    model::load_value(&assembled.document)
+        .and_then(|model| {
+            pipeline(&model, options, layout, |ds| {
+                ds.iter_mut().for_each(|d| locator.annotate_one(d))
             })
-            .collect();
-        model_warnings.append(&mut out.warnings);
-        out.warnings = model_warnings;
-        Ok(out)
-    };
-    run().map_err(|e| locator.annotate(e))
+        })
+        .map_err(|e| locator.annotate(e))
+}
+
+/// From a loaded model to files: validate, lower, emit. `place` adds positions to the
+/// diagnostics (the warnings here; the caller does it for errors).
+fn pipeline(
+    model: &model::Model,
+    options: &Options,
+    layout: &Layout,
+    place: impl Fn(&mut [Diagnostic]),
+) -> Result<Output> {
+    let mut warnings = validate::validate(model)?;
+    let service = lower::lower(model, options)?;
+    let mut out = emit::emit(&service, layout)?;
+    place(&mut warnings);
+    let mut all: Vec<String> = warnings.iter().map(ToString::to_string).collect();
+    all.append(&mut out.warnings);
+    out.warnings = all;
+    Ok(out)
 }
 
 /// The services of a model whose protocol this generator speaks, by shape id.
@@ -90,19 +98,11 @@ pub fn supported_services(sources: &[Source]) -> Result<Vec<String>> {
 
 /// Reads a model and generates the client crate and paginator crate for it.
 pub fn generate(model_json: &[u8], options: &Options, layout: &Layout) -> Result<Output> {
-    let run = || -> Result<Output> {
-        let model = model::load(model_json)?;
-        let warnings = validate::validate(&model)?;
-        let service = lower::lower(&model, options)?;
-        let mut out = emit::emit(&service, layout)?;
-        let mut model_warnings: Vec<String> = match Error::Invalid(warnings).with_lines(model_json)
-        {
-            Error::Invalid(ds) => ds.iter().map(ToString::to_string).collect(),
-            _ => Vec::new(),
-        };
-        model_warnings.append(&mut out.warnings);
-        out.warnings = model_warnings;
-        Ok(out)
-    };
-    run().map_err(|e| e.with_lines(model_json))
+    model::load(model_json)
+        .and_then(|model| {
+            pipeline(&model, options, layout, |ds| {
+                error::add_lines(ds, model_json)
+            })
+        })
+        .map_err(|e| e.with_lines(model_json))
 }
