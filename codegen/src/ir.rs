@@ -44,9 +44,12 @@ pub struct Service {
     pub endpoint_tests: Vec<Value>,
     /// The protocol tests of operations left out: counted as skipped, with the reason.
     pub skipped_tests: Vec<ProtocolTest>,
-    /// Headers every request carries (a service customization: API Gateway's
-    /// `Accept: application/json`).
+    /// Headers every request carries (service customizations: API Gateway's
+    /// `Accept: application/json`, Glacier's `X-Amz-Glacier-Version`).
     pub default_headers: Vec<(String, String)>,
+    /// URI labels, by member name, that take a value when left unset or empty (a
+    /// service customization: Glacier's `accountId` is `-`, the caller's account).
+    pub label_defaults: Vec<(String, String)>,
 }
 
 /// An authentication scheme the generated client supports.
@@ -156,6 +159,15 @@ pub struct Operation {
     pub http: Option<Http>,
     /// Whether `@httpChecksumRequired` asks for the body's MD5 in `Content-MD5`.
     pub checksum_required: bool,
+    /// Whether the input's streaming payload must have a known length
+    /// (`@requiresLength` on its target).
+    pub requires_length: bool,
+    /// Whether `aws.auth#unsignedPayload` leaves the payload out of the signature.
+    pub unsigned_payload: bool,
+    /// Whether the request carries the payload's SHA-256 and SHA-256 tree hash
+    /// (`X-Amz-Content-Sha256`, `X-Amz-Sha256-Tree-Hash`): a service customization of
+    /// Glacier's uploads.
+    pub tree_hash: bool,
     /// The parameters the operation gives the endpoint rules.
     pub endpoint_params: Vec<EndpointParam>,
     /// The authentication schemes the operation accepts, in order; empty: none.
@@ -398,6 +410,8 @@ pub enum Type {
     BigDecimal,
     String,
     Blob,
+    /// A `@streaming` blob: an operation's payload, read or written as it goes.
+    Stream,
     Timestamp(TimestampFormat),
     Document,
     List {

@@ -249,6 +249,7 @@ impl<'m> Lowerer<'m> {
         let target = self.shape(&member.target)?;
         Some(match &target.kind {
             Kind::Simple(s) => match s {
+                Simple::Blob if target.has(STREAMING) => Type::Stream,
                 Simple::Blob => Type::Blob,
                 Simple::Boolean => Type::Bool,
                 Simple::String if target.has(ENUM) => Type::Named {
@@ -384,7 +385,10 @@ impl<'m> Lowerer<'m> {
             // every member with `@clientOptional`; `build()` still checks required
             // members, and fills in the default of required members that have one.
             let mut build_default = None;
-            let presence = if is_input || client_optional {
+            let presence = if ty == Type::Stream {
+                // A streaming payload is always there, empty unless set.
+                Presence::Default(Value::String(String::new()))
+            } else if is_input || client_optional {
                 if required {
                     build_default = default.filter(|_| is_input && !client_optional);
                 }
@@ -1063,20 +1067,58 @@ impl<'m> Lowerer<'m> {
         for (what, id) in [("input", &op.input), ("output", &op.output)] {
             let shape = self.shape(id)?;
             for m in shape.kind.members() {
-                if let Some(t) = self.shape(&m.target) {
-                    if t.has(STREAMING) {
-                        let kind = if matches!(t.kind, Kind::Union { .. }) {
-                            "an event stream"
-                        } else {
-                            "a streaming blob"
-                        };
-                        return Some(format!("its {what} member `{}` is {kind}, which this generator does not support yet", m.name));
-                    }
+                let Some(t) = self.shape(&m.target) else {
+                    continue;
+                };
+                if !t.has(STREAMING) {
+                    continue;
+                }
+                if matches!(t.kind, Kind::Union { .. }) {
+                    return Some(format!("its {what} member `{}` is an event stream, which this generator does not support yet", m.name));
+                }
+                // A streaming blob is the payload of a protocol with HTTP bindings.
+                if self.protocol != Some(Protocol::RestJson1) {
+                    return Some(format!("its {what} member `{}` is a streaming blob, which this generator supports in restJson1 only", m.name));
+                }
+                if !m.traits.contains_key(HTTP_PAYLOAD) {
+                    return Some(format!(
+                        "its {what} member `{}` is a streaming blob that is not the `@httpPayload`",
+                        m.name
+                    ));
                 }
             }
         }
         None
     }
+
+    /// Whether the input has a streaming payload.
+    fn input_has_stream(&self, input: &str) -> bool {
+        self.shape(input).is_some_and(|s| {
+            s.kind
+                .members()
+                .iter()
+                .any(|m| self.shape(&m.target).is_some_and(|t| t.has(STREAMING)))
+        })
+    }
+
+    /// Whether the input's streaming payload targets a `@requiresLength` blob.
+    fn input_requires_length(&self, input: &str) -> bool {
+        self.shape(input).is_some_and(|s| {
+            s.kind.members().iter().any(|m| {
+                self.shape(&m.target)
+                    .is_some_and(|t| t.has(STREAMING) && t.has("smithy.api#requiresLength"))
+            })
+        })
+    }
+}
+
+/// The `sdkId` of a service shape's `aws.api#service` trait.
+fn sdk_id_of(service: &Shape) -> Option<&str> {
+    service
+        .traits
+        .get(AWS_SERVICE)
+        .and_then(|a| a.get("sdkId"))
+        .and_then(Value::as_str)
 }
 
 /// The protocol of a service shape, if the generator speaks it.
@@ -1366,6 +1408,9 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         });
         operations.push(Operation {
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
+            requires_length: l.input_requires_length(&o.input),
+            unsigned_payload: shape.has("aws.auth#unsignedPayload"),
+            tree_hash: sdk_id_of(service) == Some("Glacier") && l.input_has_stream(&o.input),
             http,
             auth,
             optional_auth,
@@ -1434,17 +1479,20 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         warnings,
         left_out,
         skipped_tests,
-        // API Gateway answers in JSON only when asked to, as the official SDKs do.
-        default_headers: if service
-            .traits
-            .get(AWS_SERVICE)
-            .and_then(|a| a.get("sdkId"))
-            .and_then(Value::as_str)
-            == Some("API Gateway")
-        {
-            vec![("Accept".to_string(), "application/json".to_string())]
-        } else {
-            Vec::new()
+        // Service customizations the official SDKs make. API Gateway answers in JSON
+        // only when asked to; Glacier wants its API version on every request, and
+        // `-` for the caller's own account.
+        default_headers: match sdk_id_of(service) {
+            Some("API Gateway") => vec![("Accept".to_string(), "application/json".to_string())],
+            Some("Glacier") => vec![(
+                "X-Amz-Glacier-Version".to_string(),
+                svc.version.clone().unwrap_or_default(),
+            )],
+            _ => Vec::new(),
+        },
+        label_defaults: match sdk_id_of(service) {
+            Some("Glacier") => vec![("accountId".to_string(), "-".to_string())],
+            _ => Vec::new(),
         },
         endpoint_rules: service.traits.get(ENDPOINT_RULE_SET).map(|v| v.to_string()),
         endpoint_tests: if opts.endpoint_tests {

@@ -1,6 +1,7 @@
 //! The call path shared by every generated operation: serialize, sign, send, retry,
 //! then parse the response or the error.
 
+use crate::body::ByteStream;
 use crate::config::Config;
 use crate::error::{ErrorMetadata, SdkError, TransportError, TransportErrorKind};
 use crate::json::{JsonError, Parser};
@@ -47,6 +48,10 @@ enum Auth {
 /// What one call needs besides its body: where it goes and how it is authenticated.
 struct CallParts<'a> {
     host_prefix: Option<&'a str>,
+    /// Whether the body must have a known length (`@requiresLength`).
+    requires_length: bool,
+    /// Whether the payload is left out of the signature (`UNSIGNED-PAYLOAD`).
+    unsigned_payload: bool,
     content_encoding: Option<&'a str>,
     target: &'a Target,
     auth: &'static [AuthScheme],
@@ -126,6 +131,34 @@ pub trait Operation {
     fn parse(response: &http::Response<Bytes>) -> Result<Self::Output, JsonError>;
     /// Turns an error response into the operation's error.
     fn parse_error(meta: ErrorMetadata, response: &http::Response<Bytes>) -> Self::Error;
+    /// The input's `@streaming` blob payload, when it has one.
+    fn payload(_input: &Self::Input) -> Option<&ByteStream> {
+        None
+    }
+    /// Moves the input's `@streaming` blob payload out of it (leaving it empty).
+    fn take_payload(_input: &mut Self::Input) -> Option<ByteStream> {
+        None
+    }
+    /// Whether the output has a `@streaming` blob payload: a successful response is
+    /// handed to [`Operation::parse_streaming`] as soon as its head has arrived, and
+    /// its body is read by the caller.
+    const STREAMING_OUTPUT: bool = false;
+    /// Parses a successful response whose body is the output's streaming payload.
+    fn parse_streaming(_response: http::Response<ByteStream>) -> Result<Self::Output, JsonError> {
+        Err(JsonError::new(0, "the operation has no streaming output"))
+    }
+    /// Whether the streaming input payload must have a known length
+    /// (`@requiresLength`): a stream of unknown length is refused before sending.
+    const REQUIRES_LENGTH: bool = false;
+    /// Whether the payload is left out of the SigV4 signature
+    /// (`aws.auth#unsignedPayload`). Streams that cannot be read twice are always left
+    /// out (`UNSIGNED-PAYLOAD`).
+    const UNSIGNED_PAYLOAD: bool = false;
+    /// Whether the request carries the payload's SHA-256 and SHA-256 tree hash
+    /// (`X-Amz-Content-Sha256`, `X-Amz-Sha256-Tree-Hash`), as Glacier's uploads do.
+    /// The payload is read once for them (bytes or a file: a one-shot stream is
+    /// refused), and the signature covers the computed SHA-256.
+    const TREE_HASH: bool = false;
     /// Whether the operation has `@httpChecksumRequired`: the body's MD5 goes in
     /// `Content-MD5`.
     const CHECKSUM_REQUIRED: bool = false;
@@ -380,12 +413,15 @@ impl Handle {
     async fn request(
         &self,
         op_request: &http::Request<Bytes>,
+        body: ByteStream,
         attempt: u32,
         invocation: &str,
         call: &CallParts<'_>,
-    ) -> Result<http::Request<Bytes>, Box<dyn std::error::Error + Send + Sync>> {
+    ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
         let CallParts {
             host_prefix,
+            requires_length,
+            unsigned_payload,
             content_encoding,
             target,
             auth,
@@ -452,7 +488,6 @@ impl Handle {
             .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
             .as_str()
             .to_string();
-        let body = op_request.body();
         let mut builder = http::Request::builder()
             .method(op_request.method().clone())
             .uri(uri)
@@ -466,8 +501,16 @@ impl Handle {
             *op_request.method(),
             http::Method::POST | http::Method::PUT | http::Method::PATCH
         );
-        if !body.is_empty() || expects_body {
-            builder = builder.header(http::header::CONTENT_LENGTH, body.len());
+        match body.content_length() {
+            Some(n) if n > 0 || expects_body => {
+                builder = builder.header(http::header::CONTENT_LENGTH, n);
+            }
+            Some(_) => {}
+            // Sent with chunked transfer encoding.
+            None if requires_length => {
+                return Err("the operation requires the length of its streaming payload, and this stream has none (build it with `ByteStream::from_path`, from bytes, or with `ByteStream::from_sized_stream`)".into());
+            }
+            None => {}
         }
         let mut builder = builder
             .header(
@@ -501,10 +544,11 @@ impl Handle {
         if let Some(Auth::Bearer(token)) = &chosen {
             builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        let mut request = builder.body(body.clone())?;
+        let mut request = builder.body(body)?;
         if let Some(Auth::SigV4(credentials)) = &chosen {
             crate::sign::sign_request(
                 &mut request,
+                unsigned_payload,
                 credentials,
                 region,
                 target
@@ -517,22 +561,38 @@ impl Handle {
         Ok(request)
     }
 
+    /// Sends one attempt. The response body is read in full (within the attempt
+    /// timeout) unless `stream` asks for a successful response as soon as its head is
+    /// in.
     async fn attempt(
         &self,
-        request: http::Request<Bytes>,
-    ) -> Result<http::Response<Bytes>, TransportError> {
+        request: http::Request<ByteStream>,
+        stream: bool,
+    ) -> Result<http::Response<ByteStream>, TransportError> {
         let Some(transport) = self.inner.transport.as_ref() else {
             return Err(TransportError::new(
                 TransportErrorKind::Other,
                 "no transport: enable the `hyper` or `rustls` feature, or set one with `transport` on the config builder",
             ));
         };
+        let exchange = async move {
+            let response = transport.send(request).await?;
+            if stream && response.status().is_success() {
+                return Ok(response);
+            }
+            let (parts, body) = response.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+            Ok(http::Response::from_parts(parts, ByteStream::from(body)))
+        };
         match self.inner.config.timeouts.attempt_timeout() {
-            Some(limit) => match tokio::time::timeout(limit, transport.send(request)).await {
+            Some(limit) => match tokio::time::timeout(limit, exchange).await {
                 Ok(r) => r,
                 Err(_) => Err(TransportError::timeout()),
             },
-            None => transport.send(request).await,
+            None => exchange.await,
         }
     }
 
@@ -544,6 +604,35 @@ impl Handle {
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
+        let op_request = serialize::<O>(input)?;
+        // A streaming payload is sent from a copy, when it can be read again.
+        let payload = match O::payload(input) {
+            None => None,
+            Some(p) => Some(p.try_clone().ok_or_else(|| SdkError::Construction {
+                operation: O::NAME,
+                source: "the input's streaming payload is a stream, which can be sent once: send the input by value (the fluent builder's `send` does)".into(),
+            })?),
+        };
+        self.call::<O>(input, op_request, payload).await
+    }
+
+    /// Runs an operation with an input it may consume: a `@streaming` payload is moved
+    /// out of it and read from its source as it is sent.
+    pub async fn invoke_owned<O: Operation>(
+        &self,
+        mut input: O::Input,
+    ) -> Result<O::Output, SdkError<O::Error>> {
+        let op_request = serialize::<O>(&input)?;
+        let payload = O::take_payload(&mut input);
+        self.call::<O>(&input, op_request, payload).await
+    }
+
+    async fn call<O: Operation>(
+        &self,
+        input: &O::Input,
+        mut op_request: http::Request<Bytes>,
+        payload: Option<ByteStream>,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let prefix = O::host_prefix(input).map_err(|e| SdkError::Construction {
             operation: O::NAME,
             source: Box::new(e),
@@ -554,12 +643,9 @@ impl Handle {
                 operation: O::NAME,
                 source: e.into(),
             })?;
-        let mut op_request = O::serialize(input).map_err(|e| SdkError::Construction {
-            operation: O::NAME,
-            source: Box::new(e),
-        })?;
         let mut encoding = None;
         if O::REQUEST_COMPRESSION
+            && payload.is_none()
             && self
                 .inner
                 .config
@@ -576,21 +662,67 @@ impl Handle {
         if O::CHECKSUM_REQUIRED {
             use base64::Engine as _;
             use md5::Digest as _;
-            let digest = md5::Md5::digest(op_request.body());
+            let bytes = match &payload {
+                None => op_request.body(),
+                Some(p) => p.bytes().ok_or_else(|| SdkError::Construction {
+                    operation: O::NAME,
+                    source: "the operation sends the MD5 of its payload (`@httpChecksumRequired`), which needs the payload in memory".into(),
+                })?,
+            };
+            let digest = md5::Md5::digest(bytes);
             let value = base64::engine::general_purpose::STANDARD.encode(digest);
             if let Ok(v) = http::HeaderValue::from_str(&value) {
                 op_request.headers_mut().insert("content-md5", v);
             }
         }
+        if O::TREE_HASH {
+            let (sha, tree) = payload_hashes(op_request.body(), payload.as_ref())
+                .await
+                .map_err(|source| SdkError::Construction {
+                    operation: O::NAME,
+                    source,
+                })?;
+            for (name, value) in [
+                ("x-amz-content-sha256", sha),
+                ("x-amz-sha256-tree-hash", tree),
+            ] {
+                if let Ok(v) = http::HeaderValue::from_str(&value) {
+                    op_request.headers_mut().insert(name, v);
+                }
+            }
+        }
         let call = CallParts {
             host_prefix: prefix.as_deref(),
+            requires_length: O::REQUIRES_LENGTH,
+            unsigned_payload: O::UNSIGNED_PAYLOAD,
             content_encoding: encoding,
             target: &target,
             auth: O::AUTH,
             optional_auth: O::OPTIONAL_AUTH,
         };
-        match self.send(&op_request, O::RETRYABLE, &call).await {
-            Ok(response) => parse_output::<O>(&response),
+        let body = match payload {
+            Some(p) => p,
+            None => ByteStream::from(std::mem::take(op_request.body_mut())),
+        };
+        match self
+            .send(&op_request, body, O::STREAMING_OUTPUT, O::RETRYABLE, &call)
+            .await
+        {
+            Ok(response) if O::STREAMING_OUTPUT => {
+                let status = response.status().as_u16();
+                let request_id = request_id(response.headers());
+                O::parse_streaming(response).map_err(|e| SdkError::Response {
+                    operation: O::NAME,
+                    status,
+                    request_id,
+                    source: Box::new(BodyError {
+                        what: "response",
+                        inner: e,
+                        snippet: String::new(),
+                    }),
+                })
+            }
+            Ok(response) => parse_output::<O>(&response.map(ByteStream::into_buffered)),
             Err(Failure::Construction(source)) => Err(SdkError::Construction {
                 operation: O::NAME,
                 source,
@@ -619,27 +751,38 @@ impl Handle {
 
     /// Sends a request body for an operation, retrying what is retryable, and returns
     /// the successful response.
+    ///
+    /// The body is sent again on a retry when it can be read again (bytes in memory,
+    /// a file); a stream that has been sent once ends the retries.
     async fn send(
         &self,
         op_request: &http::Request<Bytes>,
+        body: ByteStream,
+        stream_output: bool,
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
-    ) -> Result<http::Response<Bytes>, Failure> {
+    ) -> Result<http::Response<ByteStream>, Failure> {
         let invocation = uuid::Uuid::new_v4().to_string();
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
+        let mut body = Some(body);
         loop {
+            let this_body = match body.as_ref().and_then(ByteStream::try_clone) {
+                Some(copy) => copy,
+                None => body.take().unwrap_or_default(),
+            };
+            let can_resend = body.is_some();
             let request = self
-                .request(op_request, attempt, &invocation, call)
+                .request(op_request, this_body, attempt, &invocation, call)
                 .await
                 .map_err(Failure::Construction)?;
-            match self.attempt(request).await {
+            match self.attempt(request, stream_output).await {
                 Err(e) => {
                     let retryable = matches!(
                         e.kind(),
                         TransportErrorKind::Io | TransportErrorKind::Timeout
                     );
-                    if !retryable || attempt >= retry.max_attempts() {
+                    if !retryable || !can_resend || attempt >= retry.max_attempts() {
                         return Err(Failure::Dispatch(e));
                     }
                 }
@@ -648,13 +791,14 @@ impl Handle {
                     if (200..300).contains(&status) {
                         return Ok(response);
                     }
+                    let response = response.map(ByteStream::into_buffered);
                     let meta = error_metadata(&response, self.inner.meta.query_compatible);
                     let retryable = is_retryable(
                         status,
                         meta.as_ref().ok().and_then(ErrorMetadata::code),
                         retryable_codes,
                     );
-                    if !retryable || attempt >= retry.max_attempts() {
+                    if !retryable || !can_resend || attempt >= retry.max_attempts() {
                         return Err(match meta {
                             Ok(meta) => Failure::Service { meta, response },
                             Err(source) => Failure::Response {
@@ -685,6 +829,37 @@ enum Failure {
         meta: ErrorMetadata,
         response: http::Response<Bytes>,
     },
+}
+
+/// The SHA-256 and tree hash of the payload: the streaming one when there is one
+/// (read through a copy), else the serialized body.
+async fn payload_hashes(
+    body: &Bytes,
+    payload: Option<&ByteStream>,
+) -> Result<(String, String), Box<dyn std::error::Error + Send + Sync>> {
+    let mut hasher = crate::checksum::PayloadHasher::new();
+    match payload {
+        None => hasher.update(body),
+        Some(p) => match p.bytes() {
+            Some(b) => hasher.update(b),
+            None => {
+                let mut copy = p.try_clone().ok_or(
+                    "the operation sends hashes of its payload, which needs a payload that can be read twice (bytes or a file), not a one-shot stream",
+                )?;
+                while let Some(chunk) = copy.next().await {
+                    hasher.update(&chunk?);
+                }
+            }
+        },
+    }
+    Ok(hasher.finish())
+}
+
+fn serialize<O: Operation>(input: &O::Input) -> Result<http::Request<Bytes>, SdkError<O::Error>> {
+    O::serialize(input).map_err(|e| SdkError::Construction {
+        operation: O::NAME,
+        source: Box::new(e),
+    })
 }
 
 fn parse_output<O: Operation>(
@@ -924,13 +1099,21 @@ mod tests {
         let target = handle.resolve(&handle.endpoint_params()).unwrap();
         let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {
             host_prefix: Some("data-abc."),
+            requires_length: false,
+            unsigned_payload: false,
             content_encoding: None,
             target: &target,
             auth,
             optional_auth,
         };
         let r = handle
-            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], false))
+            .request(
+                &body,
+                ByteStream::from(body.body().clone()),
+                1,
+                "id",
+                &call(&[AuthScheme::SigV4], false),
+            )
             .await
             .unwrap();
         assert_eq!(
@@ -948,7 +1131,13 @@ mod tests {
 
         // `@auth([])`: nothing signs the request.
         let r = handle
-            .request(&body, 1, "id", &call(&[], false))
+            .request(
+                &body,
+                ByteStream::from(body.body().clone()),
+                1,
+                "id",
+                &call(&[], false),
+            )
             .await
             .unwrap();
         assert!(!r.headers().contains_key("authorization"));
@@ -961,6 +1150,7 @@ mod tests {
         let r = with_token
             .request(
                 &body,
+                ByteStream::from(body.body().clone()),
                 1,
                 "id",
                 &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
@@ -972,6 +1162,7 @@ mod tests {
         let r = handle
             .request(
                 &body,
+                ByteStream::from(body.body().clone()),
                 1,
                 "id",
                 &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
@@ -985,12 +1176,24 @@ mod tests {
         // No credentials at all: an error, unless the operation allows going without.
         let anonymous = Handle::new(&META, crate::Config::builder().region("eu-west-1").build());
         let e = anonymous
-            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], false))
+            .request(
+                &body,
+                ByteStream::from(body.body().clone()),
+                1,
+                "id",
+                &call(&[AuthScheme::SigV4], false),
+            )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("credentials"), "{e}");
         let r = anonymous
-            .request(&body, 1, "id", &call(&[AuthScheme::SigV4], true))
+            .request(
+                &body,
+                ByteStream::from(body.body().clone()),
+                1,
+                "id",
+                &call(&[AuthScheme::SigV4], true),
+            )
             .await
             .unwrap();
         assert!(!r.headers().contains_key("authorization"));

@@ -7,6 +7,8 @@
 //! Generated crates re-export what their users need; this crate is not meant to be
 //! used on its own.
 
+pub mod body;
+pub mod checksum;
 pub mod client;
 pub mod config;
 pub mod credentials;
@@ -25,7 +27,8 @@ pub mod test_util;
 pub mod transport;
 pub mod types;
 
-/// The body type of requests and responses.
+pub use body::{ByteStream, ByteStreamError};
+/// Bytes in memory.
 pub use bytes::Bytes;
 pub use client::{AuthScheme, Handle, Operation, ServiceMeta};
 pub use config::{

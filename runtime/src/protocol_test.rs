@@ -7,6 +7,7 @@
 use crate::json::Parser;
 use crate::transport::{BoxFuture, Transport};
 use crate::types::Document;
+use crate::ByteStream;
 use crate::{Config, Credentials, RetryConfig, TransportError};
 use bytes::Bytes;
 use std::sync::{Arc, Mutex};
@@ -66,17 +67,26 @@ impl Capture {
 impl Transport for Capture {
     fn send(
         &self,
-        request: http::Request<Bytes>,
-    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
-        self.requests.lock().expect("not poisoned").push(request);
-        let mut response = http::Response::builder().status(self.status);
-        for (k, v) in &self.headers {
-            response = response.header(k.as_str(), v.as_str());
-        }
-        let response = response
-            .body(self.body.clone())
-            .map_err(|e| TransportError::new(crate::TransportErrorKind::Other, e));
-        Box::pin(std::future::ready(response))
+        request: http::Request<ByteStream>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| TransportError::new(crate::TransportErrorKind::Io, e))?;
+            self.requests
+                .lock()
+                .expect("not poisoned")
+                .push(http::Request::from_parts(parts, body));
+            let mut response = http::Response::builder().status(self.status);
+            for (k, v) in &self.headers {
+                response = response.header(k.as_str(), v.as_str());
+            }
+            response
+                .body(ByteStream::from(self.body.clone()))
+                .map_err(|e| TransportError::new(crate::TransportErrorKind::Other, e))
+        })
     }
 }
 

@@ -53,6 +53,14 @@ pub struct Reply {
     pub delay: Option<Duration>,
     /// Close the connection instead of answering.
     pub hang_up: bool,
+    /// Instead of `body`, this many bytes of [`pattern_byte`], written a chunk at a
+    /// time (a download of any size, without holding it).
+    pub pattern_len: Option<u64>,
+}
+
+/// The byte at `offset` of a [`Reply::pattern`] body.
+pub fn pattern_byte(offset: u64) -> u8 {
+    (offset % 251) as u8
 }
 
 impl Reply {
@@ -64,6 +72,16 @@ impl Reply {
             body: body.into(),
             delay: None,
             hang_up: false,
+            pattern_len: None,
+        }
+    }
+
+    /// A binary response of `len` bytes of [`pattern_byte`], generated as it is sent.
+    pub fn pattern(status: u16, len: u64) -> Self {
+        Reply {
+            headers: vec![("content-type".into(), "application/octet-stream".into())],
+            pattern_len: Some(len),
+            ..Reply::json(status, "")
         }
     }
 
@@ -249,17 +267,21 @@ async fn serve(
             .find(|(k, _)| k == "content-length")
             .and_then(|(_, v)| v.parse().ok())
             .unwrap_or(0);
-        let body_start = head_end + 4;
-        while buf.len() < body_start + len {
-            let mut chunk = [0u8; 8192];
-            let n = stream.read(&mut chunk).await?;
-            if n == 0 {
+        let chunked = headers
+            .iter()
+            .any(|(k, v)| k == "transfer-encoding" && v.eq_ignore_ascii_case("chunked"));
+        buf.drain(..head_end + 4);
+        let body = if chunked {
+            let Some(body) = read_chunked(&mut stream, &mut buf).await? else {
+                return Ok(());
+            };
+            body
+        } else {
+            if !fill(&mut stream, &mut buf, len).await? {
                 return Ok(());
             }
-            buf.extend_from_slice(&chunk[..n]);
-        }
-        let body = buf[body_start..body_start + len].to_vec();
-        buf.drain(..body_start + len);
+            buf.drain(..len).collect()
+        };
         let mut request = RecordedRequest {
             method,
             path,
@@ -281,15 +303,77 @@ async fn serve(
         let mut out = format!(
             "HTTP/1.1 {} Reply\r\ncontent-length: {}\r\n",
             reply.status,
-            reply.body.len()
+            reply.pattern_len.unwrap_or(reply.body.len() as u64)
         );
         for (k, v) in &reply.headers {
             out.push_str(&format!("{k}: {v}\r\n"));
         }
         out.push_str("\r\n");
         stream.write_all(out.as_bytes()).await?;
-        stream.write_all(&reply.body).await?;
+        match reply.pattern_len {
+            None => stream.write_all(&reply.body).await?,
+            Some(total) => {
+                // One period of the pattern per write, from where the last one ended.
+                let period: Vec<u8> = (0..251 * 256).map(pattern_byte).collect();
+                let mut sent = 0u64;
+                while sent < total {
+                    let n = (total - sent).min(period.len() as u64) as usize;
+                    stream.write_all(&period[..n]).await?;
+                    sent += n as u64;
+                }
+            }
+        }
         stream.flush().await?;
+    }
+}
+
+/// Reads until `buf` holds `len` bytes; `false` when the peer closed first.
+async fn fill(stream: &mut TcpStream, buf: &mut Vec<u8>, len: usize) -> std::io::Result<bool> {
+    while buf.len() < len {
+        let mut chunk = [0u8; 65536];
+        let n = stream.read(&mut chunk).await?;
+        if n == 0 {
+            return Ok(false);
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Ok(true)
+}
+
+/// Reads a chunked body (`buf` starts at its first chunk size line); `None` when the
+/// peer closed first.
+async fn read_chunked(
+    stream: &mut TcpStream,
+    buf: &mut Vec<u8>,
+) -> std::io::Result<Option<Vec<u8>>> {
+    let mut body = Vec::new();
+    loop {
+        let line_end = loop {
+            if let Some(i) = find(buf, b"\r\n") {
+                break i;
+            }
+            let have = buf.len();
+            if !fill(stream, buf, have + 1).await? {
+                return Ok(None);
+            }
+        };
+        let line = String::from_utf8_lossy(&buf[..line_end]).into_owned();
+        let size = usize::from_str_radix(line.split(';').next().unwrap_or("").trim(), 16)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
+        buf.drain(..line_end + 2);
+        if size == 0 {
+            // No trailers are sent: the last chunk ends with an empty line.
+            if !fill(stream, buf, 2).await? {
+                return Ok(None);
+            }
+            buf.drain(..2);
+            return Ok(Some(body));
+        }
+        if !fill(stream, buf, size + 2).await? {
+            return Ok(None);
+        }
+        body.extend_from_slice(&buf[..size]);
+        buf.drain(..size + 2);
     }
 }
 
@@ -298,7 +382,8 @@ fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
 }
 
 fn hmac(key: &[u8], data: &[u8]) -> Vec<u8> {
-    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    let mut m =
+        <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(key).expect("HMAC takes any key length");
     m.update(data);
     m.finalize().into_bytes().to_vec()
 }
@@ -348,10 +433,24 @@ pub fn verify_sigv4(
     }
     let names: Vec<&str> = signed_headers.split(';').collect();
     for required in ["host", "x-amz-date", "content-type", "x-amz-target"] {
-        if !names.contains(&required) {
+        let sent = matches!(required, "host" | "x-amz-date") || req.header(required).is_some();
+        if sent && !names.contains(&required) {
             return Err(format!("{required} is not signed"));
         }
     }
+    // The payload's hash: the body's, or what `x-amz-content-sha256` says, which must
+    // then be the body's too (or `UNSIGNED-PAYLOAD`).
+    let body_hash = hex(&Sha256::digest(&req.body));
+    let payload_hash = match req.header("x-amz-content-sha256") {
+        None => body_hash,
+        Some("UNSIGNED-PAYLOAD") => "UNSIGNED-PAYLOAD".to_string(),
+        Some(given) if given == body_hash => body_hash,
+        Some(given) => {
+            return Err(format!(
+                "x-amz-content-sha256 is {given}, but the body's SHA-256 is {body_hash}"
+            ))
+        }
+    };
     let mut canonical_headers = String::new();
     for name in &names {
         let value = req
@@ -363,14 +462,20 @@ pub fn verify_sigv4(
         ));
     }
     let (path, query) = req.path.split_once('?').unwrap_or((&req.path, ""));
+    // Services other than S3 sign the path encoded once more.
+    let path: String = path
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~/".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect();
     let canonical = format!(
         "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method,
-        path,
-        query,
-        canonical_headers,
-        signed_headers,
-        hex(&Sha256::digest(&req.body))
+        req.method, path, query, canonical_headers, signed_headers, payload_hash
     );
     let to_sign = format!(
         "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",

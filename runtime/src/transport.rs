@@ -1,8 +1,10 @@
 //! The HTTP transport: a trait that users and tests can implement, and the default
 //! hyper + rustls implementation behind the `hyper` and `rustls` features.
 
-pub use crate::error::{TransportError, TransportErrorKind};
 /// The request and response body type.
+pub use crate::body::ByteStream;
+pub use crate::error::{TransportError, TransportErrorKind};
+/// Bytes in memory.
 pub use bytes::Bytes;
 /// The `http` crate, whose `Request` and `Response` a transport takes and returns.
 pub use http;
@@ -13,13 +15,19 @@ use std::pin::Pin;
 /// A boxed future, as transports return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
-/// Sends one HTTP request and returns its response, body read in full.
+/// Sends one HTTP request and returns its response as soon as its head has arrived:
+/// both bodies are [`ByteStream`]s, so an upload is read from its source as it is sent
+/// and a download is handed to the caller as it arrives.
+///
+/// Closures over whole bodies are transports too (`Fn(Request<Bytes>) ->
+/// Result<Response<Bytes>, TransportError>`): the request body is read in full before
+/// the closure is called.
 pub trait Transport: Send + Sync {
     /// Sends a request.
     fn send(
         &self,
-        request: http::Request<Bytes>,
-    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>>;
+        request: http::Request<ByteStream>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>>;
 }
 
 impl<F> Transport for F
@@ -28,10 +36,17 @@ where
 {
     fn send(
         &self,
-        request: http::Request<Bytes>,
-    ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
-        let r = self(request);
-        Box::pin(std::future::ready(r))
+        request: http::Request<ByteStream>,
+    ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
+        Box::pin(async move {
+            let (parts, body) = request.into_parts();
+            let body = body
+                .collect()
+                .await
+                .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+            let response = self(http::Request::from_parts(parts, body))?;
+            Ok(response.map(ByteStream::from))
+        })
     }
 }
 
@@ -42,7 +57,7 @@ pub use self::hyper_transport::HyperTransport;
 mod hyper_transport {
     use super::*;
     use crate::error::TransportErrorKind;
-    use http_body_util::{BodyExt, Full};
+    use http_body_util::BodyExt;
     use hyper_util::client::legacy::{connect::HttpConnector, Client};
     use hyper_util::rt::TokioExecutor;
     use std::time::Duration;
@@ -56,7 +71,7 @@ mod hyper_transport {
     /// `rustls` feature is on (plain `http` only without it).
     #[derive(Clone, Debug)]
     pub struct HyperTransport {
-        client: Client<Connector, Full<Bytes>>,
+        client: Client<Connector, RequestBody>,
     }
 
     impl HyperTransport {
@@ -83,23 +98,54 @@ mod hyper_transport {
     impl Transport for HyperTransport {
         fn send(
             &self,
-            request: http::Request<Bytes>,
-        ) -> BoxFuture<'_, Result<http::Response<Bytes>, TransportError>> {
+            request: http::Request<ByteStream>,
+        ) -> BoxFuture<'_, Result<http::Response<ByteStream>, TransportError>> {
             Box::pin(async move {
-                let (parts, body) = request.into_parts();
-                let request = http::Request::from_parts(parts, Full::new(body));
-                let response = self.client.request(request).await.map_err(|e| {
-                    let kind = TransportErrorKind::Io;
-                    TransportError::new(kind, e)
-                })?;
-                let (parts, body) = response.into_parts();
-                let body = body
-                    .collect()
+                let response = self
+                    .client
+                    .request(request.map(RequestBody))
                     .await
-                    .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?
-                    .to_bytes();
-                Ok(http::Response::from_parts(parts, body))
+                    .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+                Ok(response.map(|body| {
+                    let length = http_body::Body::size_hint(&body).exact();
+                    let chunks = body.into_data_stream();
+                    match length {
+                        Some(0) => ByteStream::new(),
+                        Some(n) => ByteStream::from_sized_stream(chunks, n),
+                        None => ByteStream::from_stream(chunks),
+                    }
+                }))
             })
+        }
+    }
+
+    /// A request body as hyper reads it: the stream's chunks as data frames, with
+    /// its length when known (hyper then sends `Content-Length`, else chunks).
+    pub struct RequestBody(ByteStream);
+
+    impl http_body::Body for RequestBody {
+        type Data = Bytes;
+        type Error = crate::body::ByteStreamError;
+
+        fn poll_frame(
+            self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+            self.get_mut()
+                .0
+                .poll_chunk(cx)
+                .map(|c| c.map(|r| r.map(http_body::Frame::data)))
+        }
+
+        fn is_end_stream(&self) -> bool {
+            self.0.content_length() == Some(0)
+        }
+
+        fn size_hint(&self) -> http_body::SizeHint {
+            match self.0.content_length() {
+                Some(n) => http_body::SizeHint::with_exact(n),
+                None => http_body::SizeHint::default(),
+            }
         }
     }
 }

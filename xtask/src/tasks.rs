@@ -487,6 +487,7 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
         "paginate_service_defaults",
         "paginate_map_tokens",
         "paginate_no_items",
+        "streaming",
     ]
     .iter()
     .map(|m| {
@@ -510,6 +511,10 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
             "xtask/protocol-test/Cargo.toml",
             "--test",
             "protocol",
+            "--test",
+            "streaming",
+            "--test",
+            "download_memory",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"));
     run_tests(&mut cmd, "the protocol tests", tally)

@@ -77,6 +77,15 @@ pub fn operation_module(service: &Service) -> TokenStream {
         if op.checksum_required {
             compression.extend(quote! { const CHECKSUM_REQUIRED: bool = true; });
         }
+        if op.requires_length {
+            compression.extend(quote! { const REQUIRES_LENGTH: bool = true; });
+        }
+        if op.unsigned_payload {
+            compression.extend(quote! { const UNSIGNED_PAYLOAD: bool = true; });
+        }
+        if op.tree_hash {
+            compression.extend(quote! { const TREE_HASH: bool = true; });
+        }
         let endpoint = endpoint_fns(op);
         let auth = if op.auth == [crate::ir::AuthKind::SigV4] {
             quote! {}
@@ -312,7 +321,8 @@ pub fn error_module(service: &Service) -> TokenStream {
 fn setter_param(ty: &Type) -> TokenStream {
     match ty {
         Type::String => quote! { impl ::std::convert::Into<::std::string::String> },
-        Type::Named {
+        Type::Stream
+        | Type::Named {
             kind: NamedKind::Enum | NamedKind::IntEnum,
             ..
         } => {
@@ -446,9 +456,22 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote! {}
     };
+    // A streaming payload is sent once, from the input it is moved out of.
+    let streaming = super::types::has_stream(&input.fields);
+    let (derive, invoke) = if streaming {
+        (
+            quote! { #[derive(Debug)] },
+            quote! { self.client.handle().invoke_owned::<crate::operation::#o>(input).await },
+        )
+    } else {
+        (
+            quote! { #[derive(Debug, Clone)] },
+            quote! { self.client.call::<crate::operation::#o>(&input).await },
+        )
+    };
     quote! {
         #doc_text_attr
-        #[derive(Debug, Clone)]
+        #derive
         pub struct #fb {
             client: crate::Client,
             inner: crate::types::builders::#builder,
@@ -471,7 +494,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             /// Checks the input (every required member set), then sends the request.
             pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::SdkError<crate::error::#e>> {
                 let input: crate::types::#input_name = #build;
-                self.client.call::<crate::operation::#o>(&input).await
+                #invoke
             }
         }
     }

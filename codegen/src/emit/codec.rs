@@ -101,6 +101,8 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
             let e = v.by_ref();
             quote! { w.blob(#e); }
         }
+        // Never in a document: a streaming blob is the payload (lower checks).
+        Type::Stream => quote! { w.null(); },
         Type::Timestamp(f) => {
             let f = ts_format(*f);
             let e = v.by_ref();
@@ -175,6 +177,7 @@ pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
         ":: std :: vec :: Vec :: new ()",
         ":: std :: collections :: HashMap :: new ()",
         "crate :: runtime :: Blob :: default ()",
+        "crate :: runtime :: ByteStream :: new ()",
         "crate :: runtime :: DateTime :: UNIX_EPOCH",
         "crate :: runtime :: Document :: Null",
     ];
@@ -218,6 +221,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
         Type::Double => quote! { p.f64()? },
         Type::BigInteger | Type::BigDecimal => quote! { p.big_number()? },
         Type::Blob => quote! { p.blob()? },
+        Type::Stream => quote! { { p.skip()?; crate::runtime::ByteStream::new() } },
         Type::Timestamp(f) => {
             let f = ts_format(*f);
             quote! { p.timestamp(#f)? }
@@ -305,6 +309,9 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
 /// Writes one member of the structure `v` as a key and value of a JSON object (an
 /// unset optional member is left out).
 pub fn ser_member(field: &Field) -> TokenStream {
+    if field.ty == Type::Stream {
+        return TokenStream::new();
+    }
     let id = ident(&field.ident);
     let wire = field.json_name.as_str();
     if field.presence == Presence::Optional {
@@ -407,6 +414,9 @@ fn de_struct(s: &Struct) -> TokenStream {
 /// The match arm that reads one member of a JSON object into the builder `b` (`p` is
 /// the parser, the key already read).
 pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
+    if field.ty == Type::Stream {
+        return TokenStream::new();
+    }
     {
         let fid = ident(&field.ident);
         let id = quote! { b.#fid };

@@ -55,6 +55,7 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::BigInteger | Type::BigDecimal => quote! { crate::runtime::Number },
         Type::String => quote! { ::std::string::String },
         Type::Blob => quote! { crate::runtime::Blob },
+        Type::Stream => quote! { crate::runtime::ByteStream },
         Type::Timestamp(_) => quote! { crate::runtime::DateTime },
         Type::Document => quote! { crate::runtime::Document },
         Type::List { member, sparse } => {

@@ -228,6 +228,7 @@ fn zero_json(ty: &Type) -> Value {
         Type::Map { .. } | Type::Document => Value::Object(serde_json::Map::new()),
         Type::String
         | Type::Blob
+        | Type::Stream
         | Type::Named {
             kind: NamedKind::Enum,
             ..
@@ -291,6 +292,10 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
         (Type::Blob, Value::String(s)) => {
             let l = Literal::byte_string(s.as_bytes());
             quote! { #rt::Blob::new(#l) }
+        }
+        (Type::Stream, Value::String(s)) => {
+            let l = Literal::byte_string(s.as_bytes());
+            quote! { #rt::ByteStream::from_static(#l) }
         }
         (Type::Timestamp(_), Value::Number(n)) => {
             let text = n.to_string();
@@ -555,10 +560,33 @@ fn response_body(
     let nan = params.is_some_and(contains_nan);
     match error {
         None => {
-            let expected = match op.output.as_ref().and_then(|o| cx.structs.get(o.as_str())) {
+            let out = op.output.as_ref().and_then(|o| cx.structs.get(o.as_str()));
+            let expected = match out {
                 Some(s) => struct_expr(cx, s, params),
                 None => quote! { () },
             };
+            // A streaming payload is compared by its bytes, the other members as
+            // values.
+            if let Some(s) = out.filter(|s| s.fields.iter().any(|f| f.ty == Type::Stream)) {
+                let compares = s.fields.iter().map(|fd| {
+                    let id = ident(&fd.ident);
+                    if fd.ty == Type::Stream {
+                        quote! {
+                            let actual = ::std::mem::take(&mut output.#id).collect().await.expect("the payload reads");
+                            let wanted = ::std::mem::take(&mut expected.#id).collect().await.expect("the payload reads");
+                            assert_eq!(actual, wanted);
+                        }
+                    } else {
+                        quote! { assert_eq!(output.#id, expected.#id); }
+                    }
+                });
+                return quote! {
+                    #call
+                    let mut output = result.expect("the response parses");
+                    let mut expected = #expected;
+                    #( #compares )*
+                };
+            }
             let compare = if nan {
                 quote! { pt::assert_same_debug(&output, &expected); }
             } else {

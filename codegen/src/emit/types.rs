@@ -121,6 +121,7 @@ pub fn zero_expr(ty: &Type) -> TokenStream {
         Type::BigInteger | Type::BigDecimal => quote! { crate::runtime::Number::from(0i64) },
         Type::String => quote! { ::std::string::String::new() },
         Type::Blob => quote! { crate::runtime::Blob::default() },
+        Type::Stream => quote! { crate::runtime::ByteStream::new() },
         Type::Timestamp(_) => quote! { crate::runtime::DateTime::UNIX_EPOCH },
         Type::Document => quote! { crate::runtime::Document::Null },
         Type::List { .. } => quote! { ::std::vec::Vec::new() },
@@ -224,10 +225,12 @@ fn struct_def(s: &Struct) -> TokenStream {
     };
     let field_refs: Vec<&Field> = fields.iter().collect();
     let derive_debug = debug_impl(&n, name, &field_refs, *sensitive, is_error);
-    let derives = if derive_debug.is_some() {
-        quote! { #[derive(Clone, PartialEq)] }
-    } else {
-        quote! { #[derive(Clone, PartialEq, Debug)] }
+    // A streaming payload is read once: it is neither cloned nor compared.
+    let derives = match (derive_debug.is_some(), has_stream(fields)) {
+        (true, false) => quote! { #[derive(Clone, PartialEq)] },
+        (false, false) => quote! { #[derive(Clone, PartialEq, Debug)] },
+        (true, true) => quote! {},
+        (false, true) => quote! { #[derive(Debug)] },
     };
     let error_impls = if is_error {
         let message = match message_field {
@@ -373,13 +376,19 @@ fn accessor(f: &Field) -> TokenStream {
 }
 
 /// What a builder setter takes, and how it turns it into the field's element.
+/// Whether a structure has a streaming payload.
+pub fn has_stream(fields: &[Field]) -> bool {
+    fields.iter().any(|f| f.ty == Type::Stream)
+}
+
 fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
         Type::String => (
             quote! { impl ::std::convert::Into<::std::string::String> },
             quote! { input.into() },
         ),
-        Type::Named {
+        Type::Stream
+        | Type::Named {
             kind: NamedKind::Enum | NamedKind::IntEnum,
             ..
         } => {
@@ -553,10 +562,11 @@ fn builder_def(s: &Struct) -> TokenStream {
     let field_refs: Vec<&Field> = s.fields.iter().collect();
     let label = format!("{}Builder", s.name);
     let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
-    let derives = if debug.is_some() {
-        quote! { #[derive(Clone, PartialEq, Default)] }
-    } else {
-        quote! { #[derive(Clone, PartialEq, Default, Debug)] }
+    let derives = match (debug.is_some(), has_stream(&s.fields)) {
+        (true, false) => quote! { #[derive(Clone, PartialEq, Default)] },
+        (false, false) => quote! { #[derive(Clone, PartialEq, Default, Debug)] },
+        (true, true) => quote! { #[derive(Default)] },
+        (false, true) => quote! { #[derive(Default, Debug)] },
     };
     let allow_dep_impl = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
         quote! { #[allow(deprecated)] }

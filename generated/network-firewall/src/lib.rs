@@ -49,10 +49,13 @@ pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, Timeou
 #[rustfmt::skip]
 pub use client::Client;
 
-/// Value types of the Smithy data model: timestamps, blobs, documents, big numbers.
+/// Value types of the Smithy data model: timestamps, blobs, documents, big
+/// numbers, and the byte streams of streaming payloads.
 #[rustfmt::skip]
 pub mod primitives {
-    pub use crate::runtime::{Blob, DateTime, Document, Number, TimestampFormat};
+    pub use crate::runtime::{
+        Blob, ByteStream, ByteStreamError, DateTime, Document, Number, TimestampFormat,
+    };
 
     /// A string enum value this version of the client does not know, as the
     /// service sent it. Only the client makes these.
@@ -86,12 +89,12 @@ pub mod primitives {
 }
 
 /// Configuration and the HTTP transport: everything a custom transport names
-/// (`Transport`, `Request`, `Response`, `Bytes`, `TransportError`, the `http`
+/// (`Transport`, `Request`, `Response`, `ByteStream`, `Bytes`, `TransportError`, the `http`
 /// crate) is here, so that it needs no other dependency.
 #[rustfmt::skip]
 pub mod config {
     pub use crate::runtime::transport::{
-        http, BoxFuture, Bytes, Request, Response, Transport, TransportError,
+        http, BoxFuture, ByteStream, Bytes, Request, Response, Transport, TransportError,
         TransportErrorKind,
     };
 

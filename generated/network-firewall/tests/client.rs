@@ -540,3 +540,42 @@ async fn a_custom_transport_needs_only_the_crate_s_config_module() {
         .expect("the call succeeds");
     assert!(out.flow_operations().is_empty());
 }
+
+#[tokio::test]
+async fn a_streaming_transport_needs_only_the_crate_s_config_module() {
+    use network_firewall::config::{
+        BoxFuture, ByteStream, Request, Response, Transport, TransportError,
+    };
+    /// Reads the request body as a stream and answers with one.
+    struct Streaming;
+    impl Transport for Streaming {
+        fn send(
+            &self,
+            request: Request<ByteStream>,
+        ) -> BoxFuture<'_, Result<Response<ByteStream>, TransportError>> {
+            Box::pin(async move {
+                let mut body = request.into_body();
+                let mut read = Vec::new();
+                while let Some(chunk) = body.next().await {
+                    read.extend_from_slice(&chunk.expect("the body reads"));
+                }
+                assert!(read.starts_with(b"{\"FirewallArn\""), "{read:?}");
+                Ok(Response::new(ByteStream::from_static(
+                    br#"{"FlowOperations":[]}"#,
+                )))
+            })
+        }
+    }
+    let config = network_firewall::Config::builder()
+        .region("us-east-1")
+        .credentials(network_firewall::Credentials::new("AKID", "SECRET", None))
+        .transport(Streaming)
+        .build();
+    let out = Client::from_conf(config)
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .expect("the call succeeds");
+    assert!(out.flow_operations().is_empty());
+}

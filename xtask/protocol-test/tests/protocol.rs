@@ -492,13 +492,13 @@ mod pagination {
             .collect()
             .await;
         assert_eq!(files, vec!["a", "b", "c"]);
-        let requests = recorded.lock().unwrap();
-        assert_eq!(
-            obj(&doc(requests[0].body()))["Limit"],
-            Document::from(5_000_000_000i64)
-        );
-
-        drop(requests);
+        {
+            let requests = recorded.lock().unwrap();
+            assert_eq!(
+                obj(&doc(requests[0].body()))["Limit"],
+                Document::from(5_000_000_000i64)
+            );
+        }
         let (no_items, _) = config(|req| {
             let d = doc(req.body());
             let body = match obj(&d).get("Token") {

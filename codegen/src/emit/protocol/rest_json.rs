@@ -75,8 +75,86 @@ impl ProtocolEmitter for RestJson {
         let serialize = serialize(service, op);
         let parse = parse(service, op);
         let parse_error = parse_error(service, op);
-        quote! { #serialize #parse #parse_error }
+        let streams = streams(service, op);
+        quote! { #serialize #parse #parse_error #streams }
     }
+}
+
+/// The streaming payload field of a structure, if it has one.
+fn stream_field(s: &Struct) -> Option<&Field> {
+    s.fields
+        .iter()
+        .find(|f| f.ty == Type::Stream && f.binding == Binding::Payload)
+}
+
+/// The `Operation` items of streaming payloads: the input's, moved out of the input
+/// and sent as the body; the output's, the response body handed over as it arrives.
+fn streams(service: &Service, op: &Operation) -> TokenStream {
+    let mut out = TokenStream::new();
+    if let Some(f) = op
+        .input
+        .as_deref()
+        .and_then(|i| find_struct(service, i))
+        .and_then(stream_field)
+    {
+        let id = ident(&f.ident);
+        out.extend(quote! {
+            #[inline]
+            fn payload(input: &Self::Input) -> ::std::option::Option<&crate::runtime::ByteStream> {
+                ::std::option::Option::Some(&input.#id)
+            }
+            #[inline]
+            fn take_payload(input: &mut Self::Input) -> ::std::option::Option<crate::runtime::ByteStream> {
+                ::std::option::Option::Some(::std::mem::take(&mut input.#id))
+            }
+        });
+    }
+    if let Some(out_struct) = op.output.as_deref().and_then(|o| find_struct(service, o)) {
+        if let Some(f) = stream_field(out_struct) {
+            let id = ident(&f.ident);
+            let n = ident(&out_struct.name);
+            let builder = format_ident!("{}Builder", out_struct.name);
+            let read = read_bound(out_struct, false);
+            let inits = struct_inits(out_struct);
+            let bound = |pred: &dyn Fn(&Binding) -> bool| {
+                out_struct.fields.iter().any(|f| pred(&f.binding))
+            };
+            let headers = if bound(&|b| matches!(b, Binding::Header(_) | Binding::PrefixHeaders(_)))
+            {
+                quote! { let headers = response.headers(); }
+            } else {
+                quote! {}
+            };
+            let head = if bound(&|b| {
+                matches!(
+                    b,
+                    Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode
+                )
+            }) {
+                quote! {
+                    let (head, body) = response.into_parts();
+                    let response = crate::runtime::http::Response::from_parts(head, ());
+                }
+            } else {
+                quote! { let body = response.into_body(); }
+            };
+            out.extend(quote! {
+                const STREAMING_OUTPUT: bool = true;
+                #[inline]
+                fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
+                    #head
+                    let mut b = crate::types::builders::#builder::default();
+                    #headers
+                    #read
+                    b.#id = ::std::option::Option::Some(body);
+                    ::std::result::Result::Ok(crate::types::#n {
+                        #( #inits )*
+                    })
+                }
+            });
+        }
+    }
+    out
 }
 
 fn serialize(service: &Service, op: &Operation) -> TokenStream {
@@ -101,7 +179,20 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         let wire = f.wire_name.as_str();
         let fmt = f.timestamp_format.unwrap_or(TimestampFormat::DateTime);
         let sc = scalar(&f.ty, quote! { v }, fmt)?;
-        Some(quote! { #wire => input.#id.as_ref().map(|v| #sc), })
+        // A service customization: the label's value when unset or empty.
+        let fallback = service
+            .label_defaults
+            .iter()
+            .find(|(name, _)| name == wire)
+            .filter(|_| f.ty == Type::String && f.presence == Presence::Optional);
+        Some(match fallback {
+            Some((_, value)) => quote! {
+                #wire => ::std::option::Option::Some(crate::runtime::http_binding::Scalar::Str(
+                    input.#id.as_deref().filter(|v| !v.is_empty()).unwrap_or(#value),
+                )),
+            },
+            None => quote! { #wire => input.#id.as_ref().map(|v| #sc), },
+        })
     });
     let write_uri = if labels.is_empty() {
         quote! {
@@ -237,6 +328,20 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     let payload = fields.iter().find(|f| f.binding == Binding::Payload);
     let body_fields = by(&|b| *b == Binding::Body);
     let body = match payload {
+        Some(f) if f.ty == Type::Stream => {
+            // The body is the stream itself, which the call path sends; the request
+            // says what it is unless it is known to be empty.
+            let id = ident(&f.ident);
+            let content_type = f
+                .media_type
+                .clone()
+                .unwrap_or_else(|| "application/octet-stream".into());
+            quote! {
+                let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
+                let content_type: ::std::option::Option<&'static str> =
+                    (input.#id.content_length() != ::std::option::Option::Some(0)).then_some(#content_type);
+            }
+        }
         Some(f) => {
             let id = ident(&f.ident);
             let (set, content_type) = match &f.ty {
@@ -536,6 +641,14 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
             }
         };
     };
+    if stream_field(out).is_some() {
+        return quote! {
+            #[inline]
+            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
+                ::std::result::Result::Err(crate::runtime::json::JsonError::new(0, "a streaming output is read by `parse_streaming`"))
+            }
+        };
+    }
     let n = ident(&out.name);
     let builder = format_ident!("{}Builder", out.name);
     let read = read_bound(out, true);
