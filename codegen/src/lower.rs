@@ -92,7 +92,7 @@ fn member_idents(members: &[Member]) -> (Vec<String>, Vec<String>) {
 struct Lowerer<'m> {
     model: &'m Model,
     service: &'m Shape,
-    protocol: Option<Protocol>,
+    protocol: Protocol,
     renames: BTreeMap<String, String>,
     problems: Vec<Diagnostic>,
     names: BTreeMap<String, String>,
@@ -415,7 +415,7 @@ impl<'m> Lowerer<'m> {
                     .filter(|d| !d.trim().is_empty())
                     .unwrap_or_else(|| format!("The `{}` member.", m.name))
             });
-            let rest = self.protocol == Some(Protocol::RestJson1);
+            let rest = self.protocol == Protocol::RestJson1;
             let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
                 Some(n) if rest => n.to_string(),
                 _ => m.name.clone(),
@@ -537,7 +537,7 @@ impl<'m> Lowerer<'m> {
                 })
             ) && self.reaches_directly(&m.target, &shape.id);
             let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
-                Some(n) if self.protocol == Some(Protocol::RestJson1) => n.to_string(),
+                Some(n) if self.protocol == Protocol::RestJson1 => n.to_string(),
                 _ => m.name.clone(),
             };
             variants.push(Variant {
@@ -987,15 +987,14 @@ impl<'m> Lowerer<'m> {
         op_errors: &[String],
         service_errors: &[String],
         errors: &[OperationError],
-        protocol: Option<Protocol>,
+        protocol: Protocol,
         opts: &Options,
         tested_errors: &mut BTreeSet<String>,
     ) -> Vec<ProtocolTest> {
         let protocol_id = match protocol {
-            Some(Protocol::AwsJson10) => AWS_JSON_1_0,
-            Some(Protocol::AwsJson11) => AWS_JSON_1_1,
-            Some(Protocol::RestJson1) => REST_JSON_1,
-            None => return Vec::new(),
+            Protocol::AwsJson10 => AWS_JSON_1_0,
+            Protocol::AwsJson11 => AWS_JSON_1_1,
+            Protocol::RestJson1 => REST_JSON_1,
         };
         let mut out = Vec::new();
         let mut add = |case: &Value, kind: ProtocolTestKind, malformed: bool| {
@@ -1077,7 +1076,7 @@ impl<'m> Lowerer<'m> {
                     return Some(format!("its {what} member `{}` is an event stream, which this generator does not support yet", m.name));
                 }
                 // A streaming blob is the payload of a protocol with HTTP bindings.
-                if self.protocol != Some(Protocol::RestJson1) {
+                if self.protocol != Protocol::RestJson1 {
                     return Some(format!("its {what} member `{}` is a streaming blob, which this generator supports in restJson1 only", m.name));
                 }
                 if !m.traits.contains_key(HTTP_PAYLOAD) {
@@ -1121,6 +1120,33 @@ fn sdk_id_of(service: &Shape) -> Option<&str> {
         .and_then(Value::as_str)
 }
 
+/// Why a service's protocol cannot be generated: the protocol traits it has, or that
+/// it has none.
+fn unsupported_protocol(service: &Shape) -> String {
+    const KNOWN: &[&str] = &[
+        "aws.protocols#restXml",
+        "aws.protocols#awsQuery",
+        "aws.protocols#ec2Query",
+        "smithy.protocols#rpcv2Cbor",
+        "smithy.protocols#rpcv2Json",
+    ];
+    let found: Vec<String> = service
+        .traits
+        .keys()
+        .filter(|t| KNOWN.contains(&t.as_str()))
+        .map(|t| format!("`{t}`"))
+        .collect();
+    let supported = "this generator speaks awsJson1_0, awsJson1_1 and restJson1";
+    if found.is_empty() {
+        format!("the service has no protocol trait that this generator knows; {supported}")
+    } else {
+        format!(
+            "the service uses the protocol {}, which this generator does not support yet; {supported}",
+            found.join(" and ")
+        )
+    }
+}
+
 /// The protocol of a service shape, if the generator speaks it.
 pub fn protocol_of(service: &Shape) -> Option<Protocol> {
     if service.has(AWS_JSON_1_0) {
@@ -1140,10 +1166,17 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
     let Kind::Service(svc) = &service.kind else {
         return Err(Error::one(&service.id, &service.path, "not a service"));
     };
+    let Some(protocol) = protocol_of(service) else {
+        return Err(Error::one(
+            &service.id,
+            &service.path,
+            unsupported_protocol(service),
+        ));
+    };
     let mut l = Lowerer {
         model,
         service,
-        protocol: protocol_of(service),
+        protocol,
         renames: svc.rename.clone(),
         problems: Vec::new(),
         names: BTreeMap::new(),
@@ -1166,7 +1199,6 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         .and_then(Value::as_str)
         .map(str::to_string)
         .unwrap_or_else(|| endpoint_prefix.clone());
-    let protocol = protocol_of(service);
     let package = opts
         .crate_name
         .clone()
@@ -1212,15 +1244,6 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         let Kind::Operation(op) = &shape.kind else {
             continue;
         };
-        if protocol.is_none() {
-            let reason = format!(
-                "the service `{}` uses none of the supported protocols (awsJson1_0, awsJson1_1, restJson1)",
-                service.id
-            );
-            warnings.push(format!("{id}: left out: {reason}"));
-            left_out.push((shape.name().to_string(), reason));
-            continue;
-        }
         if let Some(reason) = l.unsupported_reason(op) {
             warnings.push(format!("{id}: left out: {reason}"));
             if opts.protocol_tests {
@@ -1469,7 +1492,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         }),
         title,
         sdk_id,
-        protocol: protocol.unwrap_or(Protocol::AwsJson10),
+        protocol,
         signing_name,
         endpoint_prefix,
         version: svc.version.clone().unwrap_or_default(),
