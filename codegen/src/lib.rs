@@ -39,7 +39,7 @@ pub struct Output {
 /// Where the generated crates find the runtime crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Layout {
-    /// The path dependency on `awsjson-runtime`, relative to a generated crate's
+    /// The path dependency on `smithy-runtime`, relative to a generated crate's
     /// directory (or absolute).
     pub runtime_path: String,
     /// Whether to write a `Cargo.toml` workspace at the root of the output.

@@ -515,7 +515,7 @@ impl Handle {
         let mut builder = builder
             .header(
                 http::header::USER_AGENT,
-                concat!("awsjson-runtime/", env!("CARGO_PKG_VERSION")),
+                concat!("smithy-runtime/", env!("CARGO_PKG_VERSION")),
             )
             .header("amz-sdk-invocation-id", invocation)
             .header(

@@ -691,7 +691,7 @@ mod tests {
 
     #[tokio::test]
     async fn environment_variables_win_over_files() {
-        let dir = std::env::temp_dir().join(format!("awsjson-runtime-cfg-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("smithy-runtime-cfg-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("config"),
@@ -735,7 +735,7 @@ mod tests {
     #[tokio::test]
     async fn a_chain_that_finds_nothing_says_why_for_each_source() {
         let dir =
-            std::env::temp_dir().join(format!("awsjson-runtime-chain-{}", std::process::id()));
+            std::env::temp_dir().join(format!("smithy-runtime-chain-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("config"),

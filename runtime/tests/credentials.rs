@@ -4,12 +4,12 @@
 #![cfg(feature = "test-util")]
 #![allow(clippy::unwrap_used)]
 
-use awsjson_runtime::credentials::aws_credential_types::provider::{
+use smithy_runtime::credentials::aws_credential_types::provider::{
     error::CredentialsError, future,
 };
-use awsjson_runtime::credentials::AwsCredentials;
-use awsjson_runtime::test_util::{Reply, TestServer, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
-use awsjson_runtime::{
+use smithy_runtime::credentials::AwsCredentials;
+use smithy_runtime::test_util::{Reply, TestServer, ACCESS_KEY_ID, SECRET_ACCESS_KEY};
+use smithy_runtime::{
     CredentialsFailure, ErrorMetadata, Handle, Operation, ProvideCredentials, SdkError, ServiceMeta,
 };
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -37,29 +37,29 @@ impl Operation for Ping {
     const NAME: &'static str = "Ping";
     fn serialize(
         _: &(),
-    ) -> Result<awsjson_runtime::http::Request<awsjson_runtime::Bytes>, awsjson_runtime::BuildError>
+    ) -> Result<smithy_runtime::http::Request<smithy_runtime::Bytes>, smithy_runtime::BuildError>
     {
         let mut request =
-            awsjson_runtime::http::Request::new(awsjson_runtime::Bytes::from_static(b"{}"));
-        *request.method_mut() = awsjson_runtime::http::Method::POST;
+            smithy_runtime::http::Request::new(smithy_runtime::Bytes::from_static(b"{}"));
+        *request.method_mut() = smithy_runtime::http::Method::POST;
         request.headers_mut().insert(
             "content-type",
-            awsjson_runtime::http::HeaderValue::from_static("application/x-amz-json-1.0"),
+            smithy_runtime::http::HeaderValue::from_static("application/x-amz-json-1.0"),
         );
         request.headers_mut().insert(
             "x-amz-target",
-            awsjson_runtime::http::HeaderValue::from_static("Svc.Ping"),
+            smithy_runtime::http::HeaderValue::from_static("Svc.Ping"),
         );
         Ok(request)
     }
     fn parse(
-        _: &awsjson_runtime::http::Response<awsjson_runtime::Bytes>,
-    ) -> Result<(), awsjson_runtime::json::JsonError> {
+        _: &smithy_runtime::http::Response<smithy_runtime::Bytes>,
+    ) -> Result<(), smithy_runtime::json::JsonError> {
         Ok(())
     }
     fn parse_error(
         meta: ErrorMetadata,
-        _: &awsjson_runtime::http::Response<awsjson_runtime::Bytes>,
+        _: &smithy_runtime::http::Response<smithy_runtime::Bytes>,
     ) -> ErrorMetadata {
         meta
     }
@@ -286,7 +286,7 @@ async fn session_tokens_are_signed() {
         .await
         .unwrap();
     // A shared provider of `aws_credential_types::Credentials` with a token.
-    let provider = awsjson_runtime::SharedCredentialsProvider::new(AwsCredentials::new(
+    let provider = smithy_runtime::SharedCredentialsProvider::new(AwsCredentials::new(
         ACCESS_KEY_ID,
         SECRET_ACCESS_KEY,
         Some("provided-token".into()),
@@ -308,7 +308,7 @@ async fn session_tokens_are_signed() {
 
 #[tokio::test]
 async fn no_provider_is_explained() {
-    let config = awsjson_runtime::Config::builder()
+    let config = smithy_runtime::Config::builder()
         .region("us-east-1")
         .build();
     let err = Handle::new(&META, config)
@@ -357,7 +357,7 @@ async fn the_aws_config_chain_takes_container_credentials() {
     std::env::set_var("AWS_CONFIG_FILE", dir.join("config"));
     std::env::set_var("AWS_SHARED_CREDENTIALS_FILE", dir.join("credentials"));
     std::env::set_var("AWS_EC2_METADATA_DISABLED", "true");
-    std::env::set_var("AWS_REGION", awsjson_runtime::test_util::REGION);
+    std::env::set_var("AWS_REGION", smithy_runtime::test_util::REGION);
     std::env::set_var("AWS_ENDPOINT_URL", service.endpoint());
     std::env::set_var(
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
@@ -365,7 +365,7 @@ async fn the_aws_config_chain_takes_container_credentials() {
     );
     std::env::set_var("AWS_CONTAINER_AUTHORIZATION_TOKEN", "Bearer local-test");
 
-    let config = awsjson_runtime::Config::from_env("SVC").build();
+    let config = smithy_runtime::Config::from_env("SVC").build();
     assert!(
         format!("{config:?}").contains("aws-config default credentials chain"),
         "{config:?}"
@@ -386,7 +386,7 @@ async fn the_aws_config_chain_takes_container_credentials() {
     // Nothing to find: the chain's error, at call time.
     std::env::remove_var("AWS_CONTAINER_CREDENTIALS_FULL_URI");
     std::env::remove_var("AWS_CONTAINER_AUTHORIZATION_TOKEN");
-    let err = Handle::new(&META, awsjson_runtime::Config::from_env("SVC").build())
+    let err = Handle::new(&META, smithy_runtime::Config::from_env("SVC").build())
         .invoke::<Ping>(&())
         .await
         .unwrap_err();

@@ -1,11 +1,11 @@
 //! Runs the `smithy.rules#endpointTests` of the AWS models in `shared/models` against
 //! the endpoint rules engine, and checks the engine on small hand-written rule sets.
 
-use awsjson_runtime::endpoint::{
+use smithy_runtime::endpoint::{
     resolve, resolve_with, rules::Rule, ErrorKind, ParamValue, Params, Partitions, RuleSet,
 };
-use awsjson_runtime::json::Parser;
-use awsjson_runtime::Document;
+use smithy_runtime::json::Parser;
+use smithy_runtime::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -483,7 +483,7 @@ fn rule_sets_are_shareable_between_threads() {
 }
 
 /// Times parsing and resolving with the DynamoDB rule set and its test parameters.
-/// Run with `cargo test --release -p awsjson-runtime --test endpoint_rules -- --ignored --nocapture`.
+/// Run with `cargo test --release -p smithy-runtime --test endpoint_rules -- --ignored --nocapture`.
 #[test]
 #[ignore = "timing, not a check"]
 fn resolve_timing() {

@@ -219,7 +219,7 @@ pub fn test() -> Result<(), String> {
             cmd.current_dir(&root).args([
                 "test",
                 "-p",
-                "awsjson-runtime",
+                "smithy-runtime",
                 "--lib",
                 "--features",
                 "time,chrono",
@@ -234,7 +234,7 @@ pub fn test() -> Result<(), String> {
             cmd.current_dir(&root).args([
                 "test",
                 "-p",
-                "awsjson-runtime",
+                "smithy-runtime",
                 "--features",
                 "test-util,aws-config",
                 "--test",

@@ -227,7 +227,7 @@ fn skip_rustfmt(file: &mut syn::File) {
 /// The package name of the runtime crate the generated crates depend on: the one place
 /// it is written. Generated code names the runtime as `crate::runtime` (the client
 /// crate re-exports it under that name) or `::<client>::runtime`.
-pub const RUNTIME_CRATE: &str = "awsjson-runtime";
+pub const RUNTIME_CRATE: &str = "smithy-runtime";
 
 fn lib_rs(service: &Service) -> TokenStream {
     let runtime_crate = common::ident(&RUNTIME_CRATE.replace('-', "_"));

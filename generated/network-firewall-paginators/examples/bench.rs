@@ -10,7 +10,7 @@
 //! - `call_fixed_cost`: the time of one whole call with the 1-item body.
 //! - `paginator_100x100`: 100 pages of 100 items through the paginator, items per second.
 
-use awsjson_runtime::{Operation, TransportError};
+use smithy_runtime::{Operation, TransportError};
 use bytes::Bytes;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::{Client, Config, Credentials};
@@ -52,7 +52,7 @@ fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
 }
 
 /// A client that sends through an in-process transport.
-fn with_transport(transport: impl awsjson_runtime::transport::Transport + 'static) -> Client {
+fn with_transport(transport: impl smithy_runtime::transport::Transport + 'static) -> Client {
     Client::from_conf(
         Config::builder()
             .region("us-east-1")

@@ -1,9 +1,9 @@
 //! The paginated `list_flow_operations` example, run as a program against the test
 //! server: a listing stopped by `--max-items`, then resumed. Hand-written; not generated.
 
-use awsjson_runtime::json::Parser;
-use awsjson_runtime::test_util::{example_program, Reply, TestServer};
-use awsjson_runtime::Document;
+use smithy_runtime::json::Parser;
+use smithy_runtime::test_util::{example_program, Reply, TestServer};
+use smithy_runtime::Document;
 use std::process::Output;
 
 fn run(server: &TestServer, args: &[&str]) -> Option<Output> {

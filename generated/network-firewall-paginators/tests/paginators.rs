@@ -3,10 +3,10 @@
 //! throttling. Hand-written; not generated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use awsjson_runtime::json::Parser;
-use awsjson_runtime::paginate::PaginationError;
-use awsjson_runtime::test_util::{RecordedRequest, Reply, TestServer};
-use awsjson_runtime::Document;
+use smithy_runtime::json::Parser;
+use smithy_runtime::paginate::PaginationError;
+use smithy_runtime::test_util::{RecordedRequest, Reply, TestServer};
+use smithy_runtime::Document;
 use futures_util::StreamExt;
 use network_firewall::Client;
 use network_firewall_paginators::IntoPaginator;

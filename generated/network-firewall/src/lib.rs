@@ -105,4 +105,4 @@ pub mod config {
 
 #[doc(hidden)]
 #[rustfmt::skip]
-pub use ::awsjson_runtime as runtime;
+pub use ::smithy_runtime as runtime;

@@ -3,9 +3,9 @@
 //! broken bodies. Hand-written; not generated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use awsjson_runtime::json::Parser;
-use awsjson_runtime::test_util::{Reply, TestServer};
-use awsjson_runtime::{Document, Operation, SdkError};
+use smithy_runtime::json::Parser;
+use smithy_runtime::test_util::{Reply, TestServer};
+use smithy_runtime::{Document, Operation, SdkError};
 use network_firewall::error::ListFlowOperationsError;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::types::{FlowOperationStatus, FlowOperationType};
@@ -251,7 +251,7 @@ async fn unknown_codes_keep_code_message_status_and_request_id() {
     let ListFlowOperationsError::Unhandled(u) = err.into_service_error() else {
         panic!()
     };
-    use awsjson_runtime::ProvideErrorMetadata as _;
+    use smithy_runtime::ProvideErrorMetadata as _;
     assert_eq!(
         (
             u.code(),
@@ -466,7 +466,7 @@ mod arbitrary_bodies {
         #[test]
         fn any_bytes_as_a_response_are_an_error_or_a_value_never_a_panic(body in proptest::collection::vec(any::<u8>(), 0..256)) {
             let _ = ListFlowOperations::parse(&response(&body));
-            let meta = awsjson_runtime::ErrorMetadata::new(Some("ResourceNotFoundException".into()), None, 400, None);
+            let meta = smithy_runtime::ErrorMetadata::new(Some("ResourceNotFoundException".into()), None, 400, None);
             let _ = ListFlowOperations::parse_error(meta, &response(&body));
         }
 
@@ -485,8 +485,8 @@ async fn the_signature_check_catches_a_wrong_secret_or_region() {
     let wrong_secret = server
         .config()
         .to_builder()
-        .credentials(awsjson_runtime::Credentials::new(
-            awsjson_runtime::test_util::ACCESS_KEY_ID,
+        .credentials(smithy_runtime::Credentials::new(
+            smithy_runtime::test_util::ACCESS_KEY_ID,
             "not-the-secret",
             None,
         ))

@@ -1,7 +1,7 @@
 //! The `list_flow_operations` example, run as a program against the test server.
 //! Hand-written; not generated.
 
-use awsjson_runtime::test_util::{example_program, Reply, TestServer};
+use smithy_runtime::test_util::{example_program, Reply, TestServer};
 use std::process::Output;
 
 fn run(server: &TestServer, args: &[&str]) -> Option<Output> {

@@ -6,7 +6,7 @@
 //! dual-stack, a custom endpoint, ...) and gets an [`Endpoint`] or the rule set's error.
 //!
 //! ```
-//! use awsjson_runtime::endpoint::{resolve, Params, RuleSet};
+//! use smithy_runtime::endpoint::{resolve, Params, RuleSet};
 //!
 //! let rules = RuleSet::from_json(r#"{
 //!     "version": "1.0",

@@ -3,7 +3,7 @@
 //! peak while the download runs stays a few MiB above where it started. One test in
 //! this binary, so no other test's allocations count.
 
-use awsjson_runtime::test_util::{pattern_byte, Reply, TestServer};
+use smithy_runtime::test_util::{pattern_byte, Reply, TestServer};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 

@@ -1,8 +1,8 @@
 //! What the generated code puts on the wire and reads back, through an in-process
 //! transport that records requests and answers from a script.
 
-use awsjson_runtime::json::Parser;
-use awsjson_runtime::{Blob, DateTime, Document, Number, Operation, TransportError};
+use smithy_runtime::json::Parser;
+use smithy_runtime::{Blob, DateTime, Document, Number, Operation, TransportError};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
 use std::collections::HashMap;
@@ -16,7 +16,7 @@ fn config(
         + Send
         + Sync
         + 'static,
-) -> (awsjson_runtime::Config, Recorded) {
+) -> (smithy_runtime::Config, Recorded) {
     let recorded: Recorded = Arc::default();
     let log = recorded.clone();
     let transport =
@@ -29,11 +29,11 @@ fn config(
             }
             Ok(r.body(Bytes::from(body)).unwrap())
         };
-    let config = awsjson_runtime::Config::builder()
+    let config = smithy_runtime::Config::builder()
         .region("us-west-2")
-        .credentials(awsjson_runtime::Credentials::new("AKID", "SECRET", None))
+        .credentials(smithy_runtime::Credentials::new("AKID", "SECRET", None))
         .retry_config(
-            awsjson_runtime::RetryConfig::standard()
+            smithy_runtime::RetryConfig::standard()
                 .with_initial_backoff(std::time::Duration::from_millis(1)),
         )
         .transport(transport)
@@ -314,7 +314,7 @@ mod errors {
     #[test]
     fn service_level_errors_and_odd_names_have_variants() {
         let meta = |code: &str| {
-            awsjson_runtime::ErrorMetadata::new(Some(code.into()), Some("m".into()), 500, None)
+            smithy_runtime::ErrorMetadata::new(Some(code.into()), Some("m".into()), 500, None)
         };
         let e = m_errors::operation::DoIt::parse_error(
             meta("ServiceFault"),

@@ -3,8 +3,8 @@
 //! file and a stream, `@requiresLength`, retries that resend what can be resent, and
 //! downloads read as they arrive.
 
-use awsjson_runtime::test_util::{pattern_byte, RecordedRequest, Reply, TestServer};
-use awsjson_runtime::{ByteStream, SdkError};
+use smithy_runtime::test_util::{pattern_byte, RecordedRequest, Reply, TestServer};
+use smithy_runtime::{ByteStream, SdkError};
 use bytes::Bytes;
 use m_streaming::Client;
 

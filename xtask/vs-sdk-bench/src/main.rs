@@ -36,7 +36,7 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use awsjson_runtime::Operation as _;
+use smithy_runtime::Operation as _;
 use bytes::Bytes;
 use network_firewall::config::TransportError;
 use network_firewall_paginators::IntoPaginator as _;
