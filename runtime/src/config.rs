@@ -734,8 +734,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_chain_that_finds_nothing_says_why_for_each_source() {
-        let dir =
-            std::env::temp_dir().join(format!("smithy-runtime-chain-{}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!("smithy-runtime-chain-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(
             dir.join("config"),

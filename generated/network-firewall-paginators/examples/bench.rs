@@ -10,11 +10,11 @@
 //! - `call_fixed_cost`: the time of one whole call with the 1-item body.
 //! - `paginator_100x100`: 100 pages of 100 items through the paginator, items per second.
 
-use smithy_runtime::{Operation, TransportError};
 use bytes::Bytes;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
+use smithy_runtime::{Operation, TransportError};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 

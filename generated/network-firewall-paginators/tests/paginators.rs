@@ -3,13 +3,13 @@
 //! throttling. Hand-written; not generated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use futures_util::StreamExt;
+use network_firewall::Client;
+use network_firewall_paginators::IntoPaginator;
 use smithy_runtime::json::Parser;
 use smithy_runtime::paginate::PaginationError;
 use smithy_runtime::test_util::{RecordedRequest, Reply, TestServer};
 use smithy_runtime::Document;
-use futures_util::StreamExt;
-use network_firewall::Client;
-use network_firewall_paginators::IntoPaginator;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 

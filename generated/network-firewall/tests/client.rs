@@ -3,13 +3,13 @@
 //! broken bodies. Hand-written; not generated.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use smithy_runtime::json::Parser;
-use smithy_runtime::test_util::{Reply, TestServer};
-use smithy_runtime::{Document, Operation, SdkError};
 use network_firewall::error::ListFlowOperationsError;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::types::{FlowOperationStatus, FlowOperationType};
 use network_firewall::Client;
+use smithy_runtime::json::Parser;
+use smithy_runtime::test_util::{Reply, TestServer};
+use smithy_runtime::{Document, Operation, SdkError};
 use std::time::Duration;
 
 /// A 200 response with this body, as the parser reads it.

@@ -1,10 +1,10 @@
 //! What the generated code puts on the wire and reads back, through an in-process
 //! transport that records requests and answers from a script.
 
-use smithy_runtime::json::Parser;
-use smithy_runtime::{Blob, DateTime, Document, Number, Operation, TransportError};
 use bytes::Bytes;
 use futures_util::StreamExt as _;
+use smithy_runtime::json::Parser;
+use smithy_runtime::{Blob, DateTime, Document, Number, Operation, TransportError};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 

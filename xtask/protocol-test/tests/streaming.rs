@@ -3,10 +3,10 @@
 //! file and a stream, `@requiresLength`, retries that resend what can be resent, and
 //! downloads read as they arrive.
 
-use smithy_runtime::test_util::{pattern_byte, RecordedRequest, Reply, TestServer};
-use smithy_runtime::{ByteStream, SdkError};
 use bytes::Bytes;
 use m_streaming::Client;
+use smithy_runtime::test_util::{pattern_byte, RecordedRequest, Reply, TestServer};
+use smithy_runtime::{ByteStream, SdkError};
 
 async fn start(replies: Vec<Reply>) -> (TestServer, Client) {
     let server = TestServer::scripted(replies, "vault").await;

@@ -36,10 +36,10 @@ use aws_smithy_runtime_api::client::http::{
 };
 use aws_smithy_runtime_api::http::StatusCode;
 use aws_smithy_types::body::SdkBody;
-use smithy_runtime::Operation as _;
 use bytes::Bytes;
 use network_firewall::config::TransportError;
 use network_firewall_paginators::IntoPaginator as _;
+use smithy_runtime::Operation as _;
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
