@@ -481,6 +481,28 @@ fn compliance_suites(tally: &mut Tally) -> Result<(), String> {
 /// Behaviour tests of code generated from the focused test models.
 fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
     let root = repo_root();
+    generate_test_model_crates()?;
+    let mut cmd = cargo();
+    cmd.current_dir(&root)
+        .args([
+            "test",
+            "--manifest-path",
+            "xtask/protocol-test/Cargo.toml",
+            "--test",
+            "protocol",
+            "--test",
+            "streaming",
+            "--test",
+            "download_memory",
+        ])
+        .env("CARGO_TARGET_DIR", root.join("target"));
+    run_tests(&mut cmd, "the protocol tests", tally)
+}
+
+/// Generates the crates of the focused test models that `xtask/protocol-test` uses,
+/// into `target/protocol-test/gen`.
+fn generate_test_model_crates() -> Result<(), String> {
+    let root = repo_root();
     let models: Vec<PathBuf> = [
         "shapes",
         "errors",
@@ -503,21 +525,7 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
     crate::generate_workspace(&models, &out)?;
     // The crates are used from the test crate's workspace, not their own.
     let _ = std::fs::remove_file(out.join("Cargo.toml"));
-    let mut cmd = cargo();
-    cmd.current_dir(&root)
-        .args([
-            "test",
-            "--manifest-path",
-            "xtask/protocol-test/Cargo.toml",
-            "--test",
-            "protocol",
-            "--test",
-            "streaming",
-            "--test",
-            "download_memory",
-        ])
-        .env("CARGO_TARGET_DIR", root.join("target"));
-    run_tests(&mut cmd, "the protocol tests", tally)
+    Ok(())
 }
 
 fn python() -> Option<String> {
@@ -638,6 +646,23 @@ pub fn bench() -> Result<(), String> {
             "bench",
         ]),
         "the call-path benchmark",
+    )?;
+    // restJson1: a call with every kind of binding, and streamed downloads.
+    generate_test_model_crates()?;
+    run(
+        cargo()
+            .current_dir(&root)
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "--manifest-path",
+                "xtask/protocol-test/Cargo.toml",
+                "--example",
+                "rest_bench",
+            ])
+            .env("CARGO_TARGET_DIR", root.join("target")),
+        "the restJson1 benchmark",
     )?;
     // Loading every protocol-test model of Smithy's compliance suites (IDL).
     if let Some(dir) = root
