@@ -512,19 +512,10 @@ impl Handle {
             }
             None => {}
         }
-        let mut builder = builder
-            .header(
-                http::header::USER_AGENT,
-                concat!("smithy-runtime/", env!("CARGO_PKG_VERSION")),
-            )
-            .header("amz-sdk-invocation-id", invocation)
-            .header(
-                "amz-sdk-request",
-                format!(
-                    "attempt={attempt}; max={}",
-                    inner.config.retry.max_attempts()
-                ),
-            );
+        let mut builder = builder.header(
+            http::header::USER_AGENT,
+            concat!("smithy-runtime/", env!("CARGO_PKG_VERSION")),
+        );
         if let Some(encoding) = content_encoding {
             // After any encoding the input set (`Content-Encoding: custom, gzip`).
             let value = match op_request.headers().get(http::header::CONTENT_ENCODING) {
@@ -558,6 +549,20 @@ impl Handle {
                 SystemTime::now(),
             )?;
         }
+        // The SDK's bookkeeping headers are not signed: they change between attempts
+        // and mean nothing to the service's signature check.
+        let headers = request.headers_mut();
+        headers.insert(
+            "amz-sdk-invocation-id",
+            http::HeaderValue::from_str(invocation)?,
+        );
+        headers.insert(
+            "amz-sdk-request",
+            http::HeaderValue::from_str(&format!(
+                "attempt={attempt}; max={}",
+                inner.config.retry.max_attempts()
+            ))?,
+        );
         Ok(request)
     }
 
@@ -762,7 +767,11 @@ impl Handle {
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
     ) -> Result<http::Response<ByteStream>, Failure> {
-        let invocation = uuid::Uuid::new_v4().to_string();
+        // A random v4 UUID from the thread's fast generator: an id, not a secret, so
+        // no system call per call.
+        let invocation = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
+            .into_uuid()
+            .to_string();
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         let mut body = Some(body);
