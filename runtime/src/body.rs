@@ -9,15 +9,19 @@ use bytes::{Bytes, BytesMut};
 use futures_core::Stream;
 use std::fmt;
 use std::io;
+#[cfg(feature = "fs")]
 use std::path::{Path, PathBuf};
 use std::pin::Pin;
-use std::sync::{Arc, Mutex};
+#[cfg(feature = "fs")]
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::task::{Context, Poll};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 type DynStream = Pin<Box<dyn Stream<Item = Result<Bytes, BoxError>> + Send>>;
 
 /// How much of a file is read at a time.
+#[cfg(feature = "fs")]
 const FILE_CHUNK: usize = 64 * 1024;
 
 /// A body: bytes in memory, a file, or any stream of byte chunks.
@@ -33,6 +37,7 @@ pub struct ByteStream {
 enum Inner {
     /// In memory; empty once read.
     Bytes(Bytes),
+    #[cfg(feature = "fs")]
     File(FileBody),
     /// The `Mutex` only makes the stream `Sync` without asking that of the caller's
     /// stream; it is never locked (`get_mut`).
@@ -43,6 +48,7 @@ enum Inner {
     },
 }
 
+#[cfg(feature = "fs")]
 struct FileBody {
     path: Arc<PathBuf>,
     offset: u64,
@@ -107,6 +113,7 @@ impl ByteStream {
     /// The whole file at `path`, read a chunk at a time as the body is sent. Its
     /// length is taken now, and sent as `Content-Length`; a file that then changes
     /// length fails the call rather than sending a body of another length.
+    #[cfg(feature = "fs")]
     pub async fn from_path(path: impl AsRef<Path>) -> io::Result<ByteStream> {
         let path = path.as_ref();
         let meta = tokio::fs::metadata(path).await?;
@@ -121,6 +128,7 @@ impl ByteStream {
 
     /// `length` bytes of the file at `path` from `offset` (one part of a multipart
     /// upload). Fails when the file does not have them.
+    #[cfg(feature = "fs")]
     pub async fn from_path_range(
         path: impl AsRef<Path>,
         offset: u64,
@@ -142,6 +150,7 @@ impl ByteStream {
         Ok(Self::file(path.to_path_buf(), offset, length))
     }
 
+    #[cfg(feature = "fs")]
     fn file(path: PathBuf, offset: u64, length: u64) -> Self {
         ByteStream {
             inner: Inner::File(FileBody {
@@ -194,6 +203,7 @@ impl ByteStream {
     pub fn content_length(&self) -> Option<u64> {
         match &self.inner {
             Inner::Bytes(b) => Some(b.len() as u64),
+            #[cfg(feature = "fs")]
             Inner::File(f) => Some(f.length - f.read),
             Inner::Stream { length, read, .. } => length.map(|l| l.saturating_sub(*read)),
         }
@@ -221,6 +231,7 @@ impl ByteStream {
     pub fn try_clone(&self) -> Option<ByteStream> {
         match &self.inner {
             Inner::Bytes(b) => Some(ByteStream::from(b.clone())),
+            #[cfg(feature = "fs")]
             Inner::File(f) if f.read == 0 => {
                 Some(Self::file(PathBuf::clone(&f.path), f.offset, f.length))
             }
@@ -280,6 +291,7 @@ impl ByteStream {
             } else {
                 Some(Ok(std::mem::take(b)))
             }),
+            #[cfg(feature = "fs")]
             Inner::File(f) => f.poll_chunk(cx),
             Inner::Stream {
                 stream,
@@ -325,6 +337,7 @@ impl ByteStream {
     }
 }
 
+#[cfg(feature = "fs")]
 impl FileBody {
     fn poll_chunk(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
         use tokio::io::AsyncRead;
@@ -403,6 +416,7 @@ impl fmt::Debug for ByteStream {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let kind = match &self.inner {
             Inner::Bytes(_) => "bytes",
+            #[cfg(feature = "fs")]
             Inner::File(_) => "file",
             Inner::Stream { .. } => "stream",
         };

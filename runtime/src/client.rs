@@ -160,10 +160,10 @@ pub trait Operation {
     /// refused), and the signature covers the computed SHA-256.
     const TREE_HASH: bool = false;
     /// Whether the operation has `@httpChecksumRequired`: the body's MD5 goes in
-    /// `Content-MD5`.
+    /// `Content-MD5` (with the `checksum-md5` feature).
     const CHECKSUM_REQUIRED: bool = false;
     /// Whether the operation has `@requestCompression` with gzip: bodies from the
-    /// configured minimum size are sent gzipped.
+    /// configured minimum size are sent gzipped (with the `compression` feature).
     const REQUEST_COMPRESSION: bool = false;
     /// The authentication schemes the operation accepts, in order of preference; empty
     /// for an operation that is sent unauthenticated (`@auth([])`).
@@ -188,7 +188,24 @@ pub trait Operation {
     }
 }
 
-/// Gzips a request body (`@requestCompression`).
+/// `Content-MD5`: the base64 MD5 of a body (`@httpChecksumRequired`; the
+/// `checksum-md5` feature, which generated crates turn on when an operation asks).
+#[cfg(feature = "checksum-md5")]
+fn content_md5(body: &[u8]) -> Option<http::HeaderValue> {
+    use base64::Engine as _;
+    use md5::Digest as _;
+    let digest = md5::Md5::digest(body);
+    http::HeaderValue::from_str(&base64::engine::general_purpose::STANDARD.encode(digest)).ok()
+}
+
+#[cfg(not(feature = "checksum-md5"))]
+fn content_md5(_body: &[u8]) -> Option<http::HeaderValue> {
+    None
+}
+
+/// Gzips a request body (`@requestCompression`; the `compression` feature, which
+/// generated crates turn on when an operation asks).
+#[cfg(feature = "compression")]
 fn gzip(body: &[u8]) -> std::io::Result<Vec<u8>> {
     use std::io::Write as _;
     let mut encoder = flate2::write::GzEncoder::new(
@@ -601,6 +618,34 @@ impl Handle {
         }
     }
 
+    /// Gzips the body when the configuration says it is large enough; the encoding
+    /// applied, if any.
+    #[cfg(feature = "compression")]
+    fn compress(
+        &self,
+        request: &mut http::Request<Bytes>,
+    ) -> std::io::Result<Option<&'static str>> {
+        if !self
+            .inner
+            .config
+            .compression
+            .applies_to(request.body().len())
+        {
+            return Ok(None);
+        }
+        let packed = gzip(request.body())?;
+        *request.body_mut() = Bytes::from(packed);
+        Ok(Some("gzip"))
+    }
+
+    #[cfg(not(feature = "compression"))]
+    fn compress(
+        &self,
+        _request: &mut http::Request<Bytes>,
+    ) -> std::io::Result<Option<&'static str>> {
+        Ok(None)
+    }
+
     /// Runs one operation: serialize, sign, send (retrying what is retryable), parse.
     ///
     /// Only serializing and parsing depend on the operation; the rest is
@@ -648,25 +693,16 @@ impl Handle {
                 operation: O::NAME,
                 source: e.into(),
             })?;
-        let mut encoding = None;
-        if O::REQUEST_COMPRESSION
-            && payload.is_none()
-            && self
-                .inner
-                .config
-                .compression
-                .applies_to(op_request.body().len())
-        {
-            let packed = gzip(op_request.body()).map_err(|e| SdkError::Construction {
-                operation: O::NAME,
-                source: Box::new(e),
-            })?;
-            *op_request.body_mut() = Bytes::from(packed);
-            encoding = Some("gzip");
-        }
+        let encoding = if O::REQUEST_COMPRESSION && payload.is_none() {
+            self.compress(&mut op_request)
+                .map_err(|e| SdkError::Construction {
+                    operation: O::NAME,
+                    source: Box::new(e),
+                })?
+        } else {
+            None
+        };
         if O::CHECKSUM_REQUIRED {
-            use base64::Engine as _;
-            use md5::Digest as _;
             let bytes = match &payload {
                 None => op_request.body(),
                 Some(p) => p.bytes().ok_or_else(|| SdkError::Construction {
@@ -674,10 +710,8 @@ impl Handle {
                     source: "the operation sends the MD5 of its payload (`@httpChecksumRequired`), which needs the payload in memory".into(),
                 })?,
             };
-            let digest = md5::Md5::digest(bytes);
-            let value = base64::engine::general_purpose::STANDARD.encode(digest);
-            if let Ok(v) = http::HeaderValue::from_str(&value) {
-                op_request.headers_mut().insert("content-md5", v);
+            if let Some(value) = content_md5(bytes) {
+                op_request.headers_mut().insert("content-md5", value);
             }
         }
         if O::TREE_HASH {
@@ -1042,6 +1076,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg(feature = "compression")]
     fn gzip_bodies_decompress_to_what_was_serialized() {
         use std::io::Read as _;
         let body: Vec<u8> = (0..20_000u32)

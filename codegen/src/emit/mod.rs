@@ -353,7 +353,7 @@ time = ["{rt}/time"]
 chrono = ["{rt}/chrono"]
 
 [dependencies]
-{rt} = {{ path = "{runtime}", default-features = false, features = ["{protocol_feature}"] }}
+{rt} = {{ path = "{runtime}", default-features = false, features = [{runtime_features}] }}
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-util", "time"] }}
@@ -362,9 +362,38 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         title = service.title.replace('"', "'"),
         runtime = layout.runtime_path,
         rt = RUNTIME_CRATE,
-        protocol_feature = protocol::emitter(service.protocol).runtime_feature(),
+        runtime_features = runtime_features(service),
         test_deps = test_deps(service, layout),
     )
+}
+
+/// The runtime features a client needs: its protocol's, and the parts only some
+/// operations use (gzip, MD5, file bodies), so that a crate compiles no more.
+fn runtime_features(service: &Service) -> String {
+    let mut features = vec![protocol::emitter(service.protocol).runtime_feature()];
+    let ops = &service.operations;
+    if ops.iter().any(|o| o.request_compression) {
+        features.push("compression");
+    }
+    if ops.iter().any(|o| o.checksum_required) {
+        features.push("checksum-md5");
+    }
+    let streams_in = ops.iter().any(|o| {
+        service.types.iter().any(|t| match t {
+            crate::ir::TypeDef::Struct(s) => {
+                Some(&s.name) == o.input.as_ref() && types::has_stream(&s.fields)
+            }
+            _ => false,
+        })
+    });
+    if streams_in {
+        features.push("fs");
+    }
+    features
+        .iter()
+        .map(|f| format!("\"{f}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn test_deps(service: &Service, layout: &Layout) -> String {
