@@ -99,6 +99,10 @@ fn prelude_patterns() -> Vec<(Vec<&'static str>, &'static str)> {
 
 /// Writes `::std::option::Option` and the other prelude paths as a person would
 /// (`Option`), on the tokens themselves: no round trip through text.
+///
+/// The tokens are taken apart by value: a group's stream is read after the group is
+/// gone, so it is moved rather than copied token by token (proc-macro2 shares a
+/// group's stream, and reading a shared one clones every token in it).
 fn shorten(tokens: TokenStream) -> TokenStream {
     use proc_macro2::{Group, Ident, TokenTree};
     fn is_colon2(tt: &[TokenTree], i: usize) -> bool {
@@ -106,7 +110,7 @@ fn shorten(tokens: TokenStream) -> TokenStream {
             if a.as_char() == ':' && b.as_char() == ':')
     }
     fn walk(tokens: TokenStream, patterns: &[(Vec<&'static str>, &'static str)]) -> TokenStream {
-        let tt: Vec<TokenTree> = tokens.into_iter().collect();
+        let mut tt: Vec<TokenTree> = tokens.into_iter().collect();
         let mut out: Vec<TokenTree> = Vec::with_capacity(tt.len());
         let mut i = 0;
         'next: while i < tt.len() {
@@ -136,13 +140,18 @@ fn shorten(tokens: TokenStream) -> TokenStream {
                     }
                 }
             }
-            match &tt[i] {
+            // A cheap stand-in: the token is moved out, never looked at again.
+            let placeholder =
+                TokenTree::Punct(proc_macro2::Punct::new('.', proc_macro2::Spacing::Alone));
+            match std::mem::replace(&mut tt[i], placeholder) {
                 TokenTree::Group(g) => {
-                    let mut ng = Group::new(g.delimiter(), walk(g.stream(), patterns));
-                    ng.set_span(g.span());
+                    let (delimiter, span, stream) = (g.delimiter(), g.span(), g.stream());
+                    drop(g);
+                    let mut ng = Group::new(delimiter, walk(stream, patterns));
+                    ng.set_span(span);
                     out.push(TokenTree::Group(ng));
                 }
-                other => out.push(other.clone()),
+                other => out.push(other),
             }
             i += 1;
         }
