@@ -13,7 +13,7 @@ mod types;
 use crate::error::{Error, Result};
 use crate::ir::Service;
 use crate::{Layout, Output};
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 pub use client::{client_module, error_module, operation_module};
@@ -69,16 +69,162 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
         message: e.to_string(),
     };
     let tokens = if short { shorten(tokens) } else { tokens };
-    let parsed: syn::File = syn::parse2(tokens).map_err(err)?;
-    let mut parsed = parsed;
-    if file.ends_with("lib.rs") {
+    // A crate root is small, and its items get `#[rustfmt::skip]`: it goes in one piece.
+    let text = if file.ends_with("lib.rs") {
+        unparse(tokens, true)
+    } else {
+        unparse_items(tokens)
+    }
+    .map_err(err)?;
+    Ok(format!("{}{}", common::header(source), space_items(&text)))
+}
+
+/// Parses and prints a whole file.
+fn unparse(tokens: TokenStream, skip_fmt: bool) -> syn::Result<String> {
+    let mut parsed: syn::File = syn::parse2(tokens)?;
+    if skip_fmt {
         skip_rustfmt(&mut parsed);
     }
-    Ok(format!(
-        "{}{}",
-        common::header(source),
-        space_items(&prettyplease::unparse(&parsed))
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// Prints a file item by item, and the items of a module (`pub mod builders { ... }`)
+/// one by one, which prints the same text as the whole file at once: `prettyplease`
+/// ends every item with a hard line break, so no item's layout depends on another.
+/// Small pieces keep what the parser and printer touch in the processor's caches (a
+/// big file's tokens and syntax tree take tens of megabytes at once).
+///
+/// Should a piece not parse (the split is by tokens, before parsing), the file is
+/// printed in one piece, which also reports the error as the whole file would.
+fn unparse_items(tokens: TokenStream) -> syn::Result<String> {
+    let (inner, items) = split_items(tokens);
+    // The top-level tokens, for printing in one piece; groups are shared, not copied.
+    let whole = || -> TokenStream {
+        let mut all = inner.clone();
+        all.extend(items.iter().flatten().cloned());
+        all.into_iter().collect()
+    };
+    if items.len() < 2 {
+        return unparse(whole(), false);
+    }
+    match unparse_pieces(inner.clone(), items.clone()) {
+        Some(text) => Ok(text),
+        None => unparse(whole(), false),
+    }
+}
+
+/// [`unparse_items`] piece by piece; `None` when a piece does not parse or prints
+/// in an unexpected shape.
+fn unparse_pieces(inner: Vec<TokenTree>, items: Vec<Vec<TokenTree>>) -> Option<String> {
+    let mut out = String::new();
+    let mut inner = Some(inner);
+    for item in items {
+        // The file's inner attributes go with its first item.
+        let mut piece = inner.take().unwrap_or_default();
+        piece.extend(item);
+        match split_module(piece) {
+            Ok((head, body_inner, body_items)) => {
+                // `mod name {` and the module's first item, then the others printed
+                // inside a stand-in module, whose first and last lines are dropped.
+                let mut body_items = body_items.into_iter();
+                let mut first = body_inner;
+                first.extend(body_items.next().unwrap_or_default());
+                let text = unparse(with_body(head, first), false).ok()?;
+                out.push_str(text.strip_suffix("}\n")?);
+                for item in body_items {
+                    let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
+                    let text = unparse(wrapper, false).ok()?;
+                    let text = text.strip_prefix("mod m {\n")?.strip_suffix("}\n")?;
+                    out.push_str(text);
+                }
+                out.push_str("}\n");
+            }
+            Err(piece) => out.push_str(&unparse(piece.into_iter().collect(), false).ok()?),
+        }
+    }
+    Some(out)
+}
+
+fn keyword(word: &str) -> TokenTree {
+    TokenTree::Ident(proc_macro2::Ident::new(
+        word,
+        proc_macro2::Span::call_site(),
     ))
+}
+
+/// `head { body }`.
+fn with_body(head: Vec<TokenTree>, body: Vec<TokenTree>) -> TokenStream {
+    let mut all = head;
+    all.push(TokenTree::Group(proc_macro2::Group::new(
+        proc_macro2::Delimiter::Brace,
+        body.into_iter().collect(),
+    )));
+    all.into_iter().collect()
+}
+
+/// A module item with at least two items inside, as its head (`pub mod name`) and
+/// the inner attributes and items of its body; any other item as it was.
+#[allow(clippy::type_complexity)]
+fn split_module(
+    mut piece: Vec<TokenTree>,
+) -> std::result::Result<(Vec<TokenTree>, Vec<TokenTree>, Vec<Vec<TokenTree>>), Vec<TokenTree>> {
+    let n = piece.len();
+    let is_mod = n >= 3
+        && matches!(&piece[n - 1], TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace)
+        && matches!(&piece[n - 2], TokenTree::Ident(_))
+        && matches!(&piece[n - 3], TokenTree::Ident(i) if i == "mod");
+    if !is_mod {
+        return Err(piece);
+    }
+    let Some(TokenTree::Group(g)) = piece.pop() else {
+        return Err(piece);
+    };
+    // The group is gone once its stream is out, so the stream is moved, not copied.
+    let stream = g.stream();
+    let (body_inner, body_items) = split_items(stream);
+    if body_items.len() < 2 {
+        piece.push(TokenTree::Group(g));
+        return Err(piece);
+    }
+    drop(g);
+    Ok((piece, body_inner, body_items))
+}
+
+/// The inner attributes (`#![...]`) at the start of a file or module body, and the
+/// items after them: each item ends at a `;` or a `{ ... }` (with the `;` that may
+/// follow it) outside any group.
+fn split_items(tokens: TokenStream) -> (Vec<TokenTree>, Vec<Vec<TokenTree>>) {
+    let is_punct = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
+    let mut inner = Vec::new();
+    let mut items = Vec::new();
+    let mut item = Vec::new();
+    let mut it = tokens.into_iter().peekable();
+    while let Some(t) = it.next() {
+        if items.is_empty()
+            && item.is_empty()
+            && is_punct(&t, '#')
+            && it.peek().is_some_and(|n| is_punct(n, '!'))
+        {
+            inner.push(t);
+            inner.extend(it.next());
+            inner.extend(it.next());
+            continue;
+        }
+        let brace =
+            matches!(&t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace);
+        let end = brace || is_punct(&t, ';');
+        item.push(t);
+        if end {
+            if brace && it.peek().is_some_and(|n| is_punct(n, ';')) {
+                item.extend(it.next());
+            }
+            items.push(std::mem::take(&mut item));
+        }
+    }
+    if !item.is_empty() {
+        items.push(item);
+    }
+    (inner, items)
 }
 
 /// The std prelude paths of [`PRELUDE_PATHS`], as the identifiers after the leading
@@ -104,7 +250,7 @@ fn prelude_patterns() -> Vec<(Vec<&'static str>, &'static str)> {
 /// gone, so it is moved rather than copied token by token (proc-macro2 shares a
 /// group's stream, and reading a shared one clones every token in it).
 fn shorten(tokens: TokenStream) -> TokenStream {
-    use proc_macro2::{Group, Ident, TokenTree};
+    use proc_macro2::{Group, Ident};
     fn is_colon2(tt: &[TokenTree], i: usize) -> bool {
         matches!((tt.get(i), tt.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
             if a.as_char() == ':' && b.as_char() == ':')
