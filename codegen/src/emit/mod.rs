@@ -61,21 +61,16 @@ pub fn can_shorten(service: &Service) -> bool {
         .any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
 }
 
-/// Renders tokens as a Rust file with the generated-file header; with `short`, std
-/// prelude paths are written the way a person would.
+/// Renders tokens as a Rust file with the generated-file header, in one piece; with
+/// `short`, std prelude paths are written the way a person would. ([`emit`] renders
+/// files piece by piece, and in parts, with the same result.)
 pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Result<String> {
     let err = |e: syn::Error| Error::Render {
         file: file.to_string(),
         message: e.to_string(),
     };
     let tokens = if short { shorten(tokens) } else { tokens };
-    // A crate root is small, and its items get `#[rustfmt::skip]`: it goes in one piece.
-    let text = if file.ends_with("lib.rs") {
-        unparse(tokens, true)
-    } else {
-        unparse_items(tokens)
-    }
-    .map_err(err)?;
+    let text = unparse(tokens, file.ends_with("lib.rs")).map_err(err)?;
     Ok(format!("{}{}", common::header(source), space_items(&text)))
 }
 
@@ -88,35 +83,91 @@ fn unparse(tokens: TokenStream, skip_fmt: bool) -> syn::Result<String> {
     Ok(prettyplease::unparse(&parsed))
 }
 
+/// Printed text of a file, or of a part of one.
+enum Piece {
+    /// Items, as printed.
+    Text(String),
+    /// A module printed item by item: its head (attributes, `pub mod name {` and inner
+    /// attributes) and its items; the closing `}` follows.
+    Module { head: String, body: String },
+}
+
+/// Puts printed pieces together: a file's own pieces in order; the parts of a file
+/// made in parts ([`types::types_module_part`]) as the items of every part, then one
+/// module with the module items of every part. `None` when the parts are not in that
+/// shape.
+fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
+    let mut out = String::new();
+    if parts.len() == 1 {
+        for piece in parts.into_iter().flatten() {
+            match piece {
+                Piece::Text(t) => out.push_str(&t),
+                Piece::Module { head, body } => {
+                    out.push_str(&head);
+                    out.push_str(&body);
+                    out.push_str("}\n");
+                }
+            }
+        }
+        return Some(out);
+    }
+    let mut module: Option<(String, String)> = None;
+    for part in parts {
+        let mut module_seen = false;
+        for piece in part {
+            match piece {
+                Piece::Text(_) if module_seen => return None,
+                Piece::Text(t) => out.push_str(&t),
+                Piece::Module { head, body } => {
+                    module_seen = true;
+                    match &mut module {
+                        None => module = Some((head, body)),
+                        Some((h, b)) if *h == head => b.push_str(&body),
+                        Some(_) => return None,
+                    }
+                }
+            }
+        }
+    }
+    let (head, body) = module?;
+    out.push_str(&head);
+    out.push_str(&body);
+    out.push_str("}\n");
+    Some(out)
+}
+
 /// Prints a file item by item, and the items of a module (`pub mod builders { ... }`)
 /// one by one, which prints the same text as the whole file at once: `prettyplease`
 /// ends every item with a hard line break, so no item's layout depends on another.
 /// Small pieces keep what the parser and printer touch in the processor's caches (a
 /// big file's tokens and syntax tree take tens of megabytes at once).
 ///
-/// Should a piece not parse (the split is by tokens, before parsing), the file is
-/// printed in one piece, which also reports the error as the whole file would.
-fn unparse_items(tokens: TokenStream) -> syn::Result<String> {
+/// `None` when a piece does not parse (the split is by tokens, before parsing) or
+/// prints in an unexpected shape: the caller then prints the file in one piece, which
+/// also reports the error as it should. A crate root goes in one piece: it is small,
+/// and its items get `#[rustfmt::skip]`.
+fn render_pieces(file: &str, tokens: TokenStream) -> Option<Vec<Piece>> {
+    if file.ends_with("lib.rs") {
+        return Some(vec![Piece::Text(unparse(tokens, true).ok()?)]);
+    }
     let (inner, items) = split_items(tokens);
-    // The top-level tokens, for printing in one piece; groups are shared, not copied.
-    let whole = || -> TokenStream {
-        let mut all = inner.clone();
-        all.extend(items.iter().flatten().cloned());
-        all.into_iter().collect()
-    };
     if items.len() < 2 {
-        return unparse(whole(), false);
+        let mut all = inner;
+        all.extend(items.into_iter().flatten());
+        return Some(vec![Piece::Text(
+            unparse(all.into_iter().collect(), false).ok()?,
+        )]);
     }
-    match unparse_pieces(inner.clone(), items.clone()) {
-        Some(text) => Ok(text),
-        None => unparse(whole(), false),
-    }
-}
-
-/// [`unparse_items`] piece by piece; `None` when a piece does not parse or prints
-/// in an unexpected shape.
-fn unparse_pieces(inner: Vec<TokenTree>, items: Vec<Vec<TokenTree>>) -> Option<String> {
-    let mut out = String::new();
+    // An item printed inside a stand-in module, without its first and last lines.
+    let in_module = |item: Vec<TokenTree>| -> Option<String> {
+        let text = unparse(with_body(vec![keyword("mod"), keyword("m")], item), false).ok()?;
+        Some(
+            text.strip_prefix("mod m {\n")?
+                .strip_suffix("}\n")?
+                .to_string(),
+        )
+    };
+    let mut pieces = Vec::new();
     let mut inner = Some(inner);
     for item in items {
         // The file's inner attributes go with its first item.
@@ -124,25 +175,29 @@ fn unparse_pieces(inner: Vec<TokenTree>, items: Vec<Vec<TokenTree>>) -> Option<S
         piece.extend(item);
         match split_module(piece) {
             Ok((head, body_inner, body_items)) => {
-                // `mod name {` and the module's first item, then the others printed
-                // inside a stand-in module, whose first and last lines are dropped.
+                // The head is what the module with its first item prints before that
+                // item does.
                 let mut body_items = body_items.into_iter();
+                let first_item = body_items.next().unwrap_or_default();
                 let mut first = body_inner;
-                first.extend(body_items.next().unwrap_or_default());
-                let text = unparse(with_body(head, first), false).ok()?;
-                out.push_str(text.strip_suffix("}\n")?);
+                first.extend(first_item.iter().cloned());
+                let with_first = unparse(with_body(head, first), false).ok()?;
+                let mut body = in_module(first_item)?;
+                let head = with_first
+                    .strip_suffix("}\n")?
+                    .strip_suffix(body.as_str())?;
+                let head = head.to_string();
                 for item in body_items {
-                    let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
-                    let text = unparse(wrapper, false).ok()?;
-                    let text = text.strip_prefix("mod m {\n")?.strip_suffix("}\n")?;
-                    out.push_str(text);
+                    body.push_str(&in_module(item)?);
                 }
-                out.push_str("}\n");
+                pieces.push(Piece::Module { head, body });
             }
-            Err(piece) => out.push_str(&unparse(piece.into_iter().collect(), false).ok()?),
+            Err(piece) => pieces.push(Piece::Text(
+                unparse(piece.into_iter().collect(), false).ok()?,
+            )),
         }
     }
-    Some(out)
+    Some(pieces)
 }
 
 fn keyword(word: &str) -> TokenTree {
@@ -162,8 +217,8 @@ fn with_body(head: Vec<TokenTree>, body: Vec<TokenTree>) -> TokenStream {
     all.into_iter().collect()
 }
 
-/// A module item with at least two items inside, as its head (`pub mod name`) and
-/// the inner attributes and items of its body; any other item as it was.
+/// A module item with items inside, as its head (`pub mod name`) and the inner
+/// attributes and items of its body; any other item as it was.
 #[allow(clippy::type_complexity)]
 fn split_module(
     mut piece: Vec<TokenTree>,
@@ -179,14 +234,20 @@ fn split_module(
     let Some(TokenTree::Group(g)) = piece.pop() else {
         return Err(piece);
     };
-    // The group is gone once its stream is out, so the stream is moved, not copied.
-    let stream = g.stream();
+    // Without the group, its stream is the only holder of the tokens, which are then
+    // moved, not copied.
+    let (span, stream) = (g.span(), g.stream());
+    drop(g);
     let (body_inner, body_items) = split_items(stream);
-    if body_items.len() < 2 {
+    if body_items.is_empty() {
+        let mut g = proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            body_inner.into_iter().collect(),
+        );
+        g.set_span(span);
         piece.push(TokenTree::Group(g));
         return Err(piece);
     }
-    drop(g);
     Ok((piece, body_inner, body_items))
 }
 
@@ -595,58 +656,106 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     );
     // The Rust files: each is emitted and rendered on its own, so they are spread over
     // the machine's cores (token streams stay on the thread that made them; only the
-    // rendered text crosses). The output does not depend on the order.
-    type Job<'s> = (String, bool, Box<dyn Fn() -> TokenStream + Sync + 's>);
-    let mut jobs: Vec<Job<'_>> = vec![
-        (src("lib.rs"), short, Box::new(|| lib_rs(service))),
+    // rendered text crosses). The types module, a good half of the code, is made in
+    // parts, rendered on their own too. The output does not depend on the order.
+    type Make<'s> = Box<dyn Fn() -> TokenStream + Sync + 's>;
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let type_runs = types::split_types(&service.types, if workers > 1 { 2 * workers } else { 1 });
+    // Each file: its path, whether std paths are shortened, how to make the whole
+    // file, and its parts when it is made in parts. Biggest first.
+    let mut files: Vec<(String, bool, Make<'_>, Vec<Make<'_>>)> = vec![
         (
             src("types.rs"),
             short,
             Box::new(|| types_module(&service.types)),
+            type_runs
+                .iter()
+                .enumerate()
+                .map(|(k, run)| -> Make<'_> {
+                    Box::new(move || types::types_module_part(run, k == 0))
+                })
+                .collect(),
         ),
-        (src("error.rs"), short, Box::new(|| error_module(service))),
+        (
+            src("codec.rs"),
+            short,
+            Box::new(|| codec_module(service)),
+            vec![],
+        ),
+        (
+            src("client.rs"),
+            short,
+            Box::new(|| client_module(service)),
+            vec![],
+        ),
+        (
+            src("error.rs"),
+            short,
+            Box::new(|| error_module(service)),
+            vec![],
+        ),
         (
             src("operation.rs"),
             short,
             Box::new(|| operation_module(service)),
+            vec![],
         ),
-        (src("client.rs"), short, Box::new(|| client_module(service))),
-        (src("codec.rs"), short, Box::new(|| codec_module(service))),
         (
             format!("{p}/src/lib.rs"),
             short,
             Box::new(|| paginators_lib(service)),
+            vec![],
         ),
+        (src("lib.rs"), short, Box::new(|| lib_rs(service)), vec![]),
     ];
-    if !service.endpoint_tests.is_empty() {
-        jobs.push((
-            format!("{c}/tests/endpoint_tests.rs"),
-            false,
-            Box::new(|| endpoint_tests::endpoint_tests_file(service)),
-        ));
-    }
     if protocol_tests::has_tests(service) {
-        jobs.push((
+        files.push((
             format!("{c}/tests/protocol_tests.rs"),
             false,
             Box::new(|| protocol_tests::protocol_tests_file(service)),
+            vec![],
         ));
     }
+    if !service.endpoint_tests.is_empty() {
+        files.push((
+            format!("{c}/tests/endpoint_tests.rs"),
+            false,
+            Box::new(|| endpoint_tests::endpoint_tests_file(service)),
+            vec![],
+        ));
+    }
+    // One job per part, or per file not made in parts: (file, part).
+    let jobs: Vec<(usize, Option<usize>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, _, parts))| -> Vec<(usize, Option<usize>)> {
+            if parts.len() > 1 {
+                (0..parts.len()).map(|k| (i, Some(k))).collect()
+            } else {
+                vec![(i, None)]
+            }
+        })
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, jobs.len());
-    let rendered: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
+    // (file, part, printed pieces or `None` when they could not be printed)
+    type Done = (usize, usize, Option<Vec<Piece>>);
+    let rendered: Vec<Done> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.clamp(1, jobs.len()))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((file, short, make)) = jobs.get(i) else {
+                        let Some(&(f, part)) = jobs.get(i) else {
                             break;
                         };
-                        done.push((file.clone(), render(file, &source, make(), *short)));
+                        let (path, short, whole, parts) = &files[f];
+                        let tokens = match part {
+                            Some(k) => parts[k](),
+                            None => whole(),
+                        };
+                        let tokens = if *short { shorten(tokens) } else { tokens };
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens)));
                     }
                     done
                 })
@@ -654,21 +763,30 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(
-                        String::new(),
-                        Err(Error::Render {
-                            file: String::new(),
-                            message: "a rendering thread panicked".to_string(),
-                        }),
-                    )]
-                })
-            })
-            .collect()
-    });
-    for (file, text) in rendered {
-        out.files.insert(file, text?);
+            .map(|h| h.join().ok())
+            .collect::<Option<Vec<Vec<Done>>>>()
+            .map(|d| d.into_iter().flatten().collect())
+    })
+    .ok_or_else(|| Error::Render {
+        file: String::new(),
+        message: "a rendering thread panicked".to_string(),
+    })?;
+    let mut printed: Vec<Vec<Option<Vec<Piece>>>> = files
+        .iter()
+        .map(|(_, _, _, parts)| (0..parts.len().max(1)).map(|_| None).collect())
+        .collect();
+    for (f, part, pieces) in rendered {
+        printed[f][part] = pieces;
+    }
+    for ((path, short, whole, _), parts) in files.iter().zip(printed) {
+        let joined = parts.into_iter().collect::<Option<Vec<_>>>().and_then(join);
+        let text = match joined {
+            Some(text) => format!("{}{}", common::header(&source), space_items(&text)),
+            // Something did not print piece by piece: the whole file in one piece,
+            // which prints the same text or reports the error.
+            None => render(path, &source, whole(), *short)?,
+        };
+        out.files.insert(path.clone(), text);
     }
     if layout.workspace {
         out.files.insert(
