@@ -69,13 +69,14 @@ pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Res
         file: file.to_string(),
         message: e.to_string(),
     };
-    let tokens = if short { shorten(tokens) } else { tokens };
-    let text = unparse(tokens, file.ends_with("lib.rs")).map_err(err)?;
+    let text = unparse(tokens, file.ends_with("lib.rs"), short).map_err(err)?;
     Ok(format!("{}{}", common::header(source), space_items(&text)))
 }
 
-/// Parses and prints a whole file.
-fn unparse(tokens: TokenStream, skip_fmt: bool) -> syn::Result<String> {
+/// Parses and prints a whole file (or a piece of one); with `short`, std prelude
+/// paths are written the way a person would.
+fn unparse(tokens: TokenStream, skip_fmt: bool, short: bool) -> syn::Result<String> {
+    let tokens = if short { shorten(tokens) } else { tokens };
     let mut parsed: syn::File = syn::parse2(tokens)?;
     if skip_fmt {
         skip_rustfmt(&mut parsed);
@@ -83,7 +84,8 @@ fn unparse(tokens: TokenStream, skip_fmt: bool) -> syn::Result<String> {
     Ok(prettyplease::unparse(&parsed))
 }
 
-/// Printed text of a file, or of a part of one.
+/// Printed text of a file, or of a part of one, each text already spaced by
+/// [`space_items`] on its own.
 enum Piece {
     /// Items, as printed.
     Text(String),
@@ -92,20 +94,29 @@ enum Piece {
     Module { head: String, body: String },
 }
 
-/// Puts printed pieces together: a file's own pieces in order; the parts of a file
-/// made in parts ([`types::types_module_part`]) as the items of every part, then one
-/// module with the module items of every part. `None` when the parts are not in that
-/// shape.
+/// Puts printed pieces together, spaced as [`space_items`] would space the whole: a
+/// file's own pieces in order; the parts of a file made in parts
+/// ([`types::types_module_part`]) as the items of every part, then one module with
+/// the module items of every part. `None` when the parts are not in that shape.
 fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
     let mut out = String::new();
+    // Every text must end a line, for the blank lines to go where they meet.
+    let whole_lines = |t: &String| t.is_empty() || t.ends_with('\n');
+    let all_whole = parts.iter().flatten().all(|p| match p {
+        Piece::Text(t) => whole_lines(t),
+        Piece::Module { head, body } => whole_lines(head) && whole_lines(body),
+    });
+    if !all_whole {
+        return None;
+    }
     if parts.len() == 1 {
         for piece in parts.into_iter().flatten() {
             match piece {
-                Piece::Text(t) => out.push_str(&t),
+                Piece::Text(t) => push_spaced(&mut out, &t),
                 Piece::Module { head, body } => {
-                    out.push_str(&head);
-                    out.push_str(&body);
-                    out.push_str("}\n");
+                    push_spaced(&mut out, &head);
+                    push_spaced(&mut out, &body);
+                    push_spaced(&mut out, "}\n");
                 }
             }
         }
@@ -117,12 +128,12 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
         for piece in part {
             match piece {
                 Piece::Text(_) if module_seen => return None,
-                Piece::Text(t) => out.push_str(&t),
+                Piece::Text(t) => push_spaced(&mut out, &t),
                 Piece::Module { head, body } => {
                     module_seen = true;
                     match &mut module {
                         None => module = Some((head, body)),
-                        Some((h, b)) if *h == head => b.push_str(&body),
+                        Some((h, b)) if *h == head => push_spaced(b, &body),
                         Some(_) => return None,
                     }
                 }
@@ -130,37 +141,41 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
         }
     }
     let (head, body) = module?;
-    out.push_str(&head);
-    out.push_str(&body);
-    out.push_str("}\n");
+    push_spaced(&mut out, &head);
+    push_spaced(&mut out, &body);
+    push_spaced(&mut out, "}\n");
     Some(out)
 }
 
 /// Prints a file item by item, and the items of a module (`pub mod builders { ... }`)
 /// one by one, which prints the same text as the whole file at once: `prettyplease`
 /// ends every item with a hard line break, so no item's layout depends on another.
-/// Small pieces keep what the parser and printer touch in the processor's caches (a
-/// big file's tokens and syntax tree take tens of megabytes at once).
+/// Small pieces keep what the shortening, parser and printer touch in the
+/// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
+/// once). The texts are spaced ([`space_items`]) here, on the worker threads.
 ///
 /// `None` when a piece does not parse (the split is by tokens, before parsing) or
 /// prints in an unexpected shape: the caller then prints the file in one piece, which
 /// also reports the error as it should. A crate root goes in one piece: it is small,
 /// and its items get `#[rustfmt::skip]`.
-fn render_pieces(file: &str, tokens: TokenStream) -> Option<Vec<Piece>> {
+fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Piece>> {
+    let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
+        let text = unparse(tokens, skip_fmt, short).ok()?;
+        Some(Piece::Text(space_items(&text)))
+    };
     if file.ends_with("lib.rs") {
-        return Some(vec![Piece::Text(unparse(tokens, true).ok()?)]);
+        return Some(vec![text(tokens, true)?]);
     }
     let (inner, items) = split_items(tokens);
     if items.len() < 2 {
         let mut all = inner;
         all.extend(items.into_iter().flatten());
-        return Some(vec![Piece::Text(
-            unparse(all.into_iter().collect(), false).ok()?,
-        )]);
+        return Some(vec![text(all.into_iter().collect(), false)?]);
     }
     // An item printed inside a stand-in module, without its first and last lines.
     let in_module = |item: Vec<TokenTree>| -> Option<String> {
-        let text = unparse(with_body(vec![keyword("mod"), keyword("m")], item), false).ok()?;
+        let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
+        let text = unparse(wrapper, false, short).ok()?;
         Some(
             text.strip_prefix("mod m {\n")?
                 .strip_suffix("}\n")?
@@ -181,20 +196,19 @@ fn render_pieces(file: &str, tokens: TokenStream) -> Option<Vec<Piece>> {
                 let first_item = body_items.next().unwrap_or_default();
                 let mut first = body_inner;
                 first.extend(first_item.iter().cloned());
-                let with_first = unparse(with_body(head, first), false).ok()?;
+                let with_first = unparse(with_body(head, first), false, short).ok()?;
                 let mut body = in_module(first_item)?;
                 let head = with_first
                     .strip_suffix("}\n")?
                     .strip_suffix(body.as_str())?;
-                let head = head.to_string();
+                let head = space_items(head);
                 for item in body_items {
                     body.push_str(&in_module(item)?);
                 }
+                let body = space_items(&body);
                 pieces.push(Piece::Module { head, body });
             }
-            Err(piece) => pieces.push(Piece::Text(
-                unparse(piece.into_iter().collect(), false).ok()?,
-            )),
+            Err(piece) => pieces.push(text(piece.into_iter().collect(), false)?),
         }
     }
     Some(pieces)
@@ -316,60 +330,98 @@ fn shorten(tokens: TokenStream) -> TokenStream {
         matches!((tt.get(i), tt.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
             if a.as_char() == ':' && b.as_char() == ':')
     }
-    fn walk(tokens: TokenStream, patterns: &[(Vec<&'static str>, &'static str)]) -> TokenStream {
-        let mut tt: Vec<TokenTree> = tokens.into_iter().collect();
-        let mut out: Vec<TokenTree> = Vec::with_capacity(tt.len());
-        let mut i = 0;
-        'next: while i < tt.len() {
-            // The generator writes these paths only as absolute paths (`::std::...`).
-            if is_colon2(&tt, i) {
-                for (parts, short) in patterns {
-                    let mut j = i;
-                    let mut ok = true;
-                    for part in parts {
-                        match (is_colon2(&tt, j), tt.get(j + 2)) {
-                            (true, Some(TokenTree::Ident(id))) if id == part => j += 3,
-                            _ => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    // Longer paths come first (`Option::Some` before `Option`).
-                    if ok {
-                        let span = match &tt[j - 1] {
-                            TokenTree::Ident(id) => id.span(),
-                            other => other.span(),
-                        };
-                        out.push(TokenTree::Ident(Ident::new(short, span)));
-                        i = j;
-                        continue 'next;
-                    }
+    /// The short name and the end of the prelude path that starts at `i`, if one does.
+    fn prelude_path(
+        tt: &[TokenTree],
+        i: usize,
+        patterns: &[(Vec<&'static str>, &'static str)],
+    ) -> Option<(usize, &'static str)> {
+        // The generator writes these paths only as absolute paths (`::std::...`), and
+        // they all start with `::std`: most `::` are not followed by it.
+        let std = matches!(tt.get(i + 2), Some(TokenTree::Ident(id)) if id == "std");
+        if !std || !is_colon2(tt, i) {
+            return None;
+        }
+        // Longer paths come first (`Option::Some` before `Option`).
+        patterns.iter().find_map(|(parts, short)| {
+            let mut j = i;
+            for part in parts {
+                match (is_colon2(tt, j), tt.get(j + 2)) {
+                    (true, Some(TokenTree::Ident(id))) if id == part => j += 3,
+                    _ => return None,
                 }
             }
-            // A cheap stand-in: the token is moved out, never looked at again.
-            let placeholder =
-                TokenTree::Punct(proc_macro2::Punct::new('.', proc_macro2::Spacing::Alone));
-            match std::mem::replace(&mut tt[i], placeholder) {
-                TokenTree::Group(g) => {
+            Some((j, *short))
+        })
+    }
+    fn walk(tokens: TokenStream, patterns: &[(Vec<&'static str>, &'static str)]) -> TokenStream {
+        let mut tt: Vec<TokenTree> = tokens.into_iter().collect();
+        // Rewritten in place: `w` never passes `i`.
+        let mut w = 0;
+        let mut i = 0;
+        while i < tt.len() {
+            if let Some((j, short)) = prelude_path(&tt, i, patterns) {
+                let span = tt[j - 1].span();
+                tt[w] = TokenTree::Ident(Ident::new(short, span));
+                w += 1;
+                i = j;
+                continue;
+            }
+            if matches!(tt[i], TokenTree::Group(_)) {
+                // A cheap stand-in while the group is taken apart.
+                let placeholder =
+                    TokenTree::Punct(proc_macro2::Punct::new('.', proc_macro2::Spacing::Alone));
+                if let TokenTree::Group(g) = std::mem::replace(&mut tt[i], placeholder) {
                     let (delimiter, span, stream) = (g.delimiter(), g.span(), g.stream());
                     drop(g);
                     let mut ng = Group::new(delimiter, walk(stream, patterns));
                     ng.set_span(span);
-                    out.push(TokenTree::Group(ng));
+                    tt[i] = TokenTree::Group(ng);
                 }
-                other => out.push(other),
             }
+            tt.swap(w, i);
+            w += 1;
             i += 1;
         }
-        out.into_iter().collect()
+        tt.truncate(w);
+        tt.into_iter().collect()
     }
-    walk(tokens, &prelude_patterns())
+    static PATTERNS: std::sync::OnceLock<Vec<(Vec<&'static str>, &'static str)>> =
+        std::sync::OnceLock::new();
+    walk(tokens, PATTERNS.get_or_init(prelude_patterns))
 }
 
 /// Puts a blank line between consecutive items, and after the module docs, as
 /// hand-written Rust has (prettyplease writes items back to back).
 fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+/// Appends text that went through [`space_items`] on its own to text that did too,
+/// with the blank line [`space_items`] would put where they meet: together they are
+/// what [`space_items`] makes of both at once.
+fn push_spaced(out: &mut String, text: &str) {
+    if let (Some(before), Some(first)) = (out.strip_suffix('\n'), text.lines().next()) {
+        let last = before.rsplit('\n').next().unwrap_or(before);
+        if blank_between(last, first) {
+            out.push('\n');
+        }
+    }
+    out.push_str(text);
+}
+
+/// Whether [`space_items`] puts a blank line between these two lines.
+fn blank_between(p: &str, line: &str) -> bool {
     const STARTS: &[&str] = &[
         "///",
         "#[",
@@ -388,34 +440,23 @@ fn space_items(text: &str) -> String {
         "async fn ",
         "unsafe ",
     ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(p) = prev {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let t = line.trim_start();
-            let ends_item = matches!(p.trim(), "}" | "};")
-                || (p.trim_end().ends_with(';') && !p.trim_start().starts_with("//"));
-            let after_docs = p.trim_start().starts_with("//!") && !t.starts_with("//!");
-            let starts_item = STARTS.iter().any(|s| t.starts_with(s));
-            let same_level = indent(p) == indent(line);
-            let item_after_use =
-                p.trim_start().starts_with("pub use") || p.trim_start().starts_with("use ");
-            let use_after_use = item_after_use
-                && (t.starts_with("pub use")
-                    || t.starts_with("use ")
-                    || t.starts_with("#[rustfmt::skip]"));
-            if (ends_item && starts_item && same_level && !use_after_use)
-                || (after_docs && !t.is_empty())
-            {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = Some(line);
+    let t = line.trim_start();
+    let pt = p.trim_start();
+    // After the module docs.
+    if pt.starts_with("//!") && !t.starts_with("//!") && !t.is_empty() {
+        return true;
     }
-    out
+    // Between items at the same level, but not between `use` items.
+    let ends_item =
+        matches!(p.trim(), "}" | "};") || (p.trim_end().ends_with(';') && !pt.starts_with("//"));
+    if !ends_item || !STARTS.iter().any(|s| t.starts_with(s)) {
+        return false;
+    }
+    let same_level = p.len() - pt.len() == line.len() - t.len();
+    let item_after_use = pt.starts_with("pub use") || pt.starts_with("use ");
+    let use_after_use = item_after_use
+        && (t.starts_with("pub use") || t.starts_with("use ") || t.starts_with("#[rustfmt::skip]"));
+    same_level && !use_after_use
 }
 
 /// Marks every item of a crate root `#[rustfmt::skip]` (a crate root cannot carry
@@ -754,8 +795,7 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
                             Some(k) => parts[k](),
                             None => whole(),
                         };
-                        let tokens = if *short { shorten(tokens) } else { tokens };
-                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens)));
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, *short)));
                     }
                     done
                 })
@@ -781,7 +821,7 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     for ((path, short, whole, _), parts) in files.iter().zip(printed) {
         let joined = parts.into_iter().collect::<Option<Vec<_>>>().and_then(join);
         let text = match joined {
-            Some(text) => format!("{}{}", common::header(&source), space_items(&text)),
+            Some(text) => format!("{}{}", common::header(&source), text),
             // Something did not print piece by piece: the whole file in one piece,
             // which prints the same text or reports the error.
             None => render(path, &source, whole(), *short)?,
@@ -797,4 +837,15 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `shorten` looks for the prelude paths only after `::std`.
+    #[test]
+    fn prelude_paths_start_with_std() {
+        for (parts, _) in super::prelude_patterns() {
+            assert_eq!(parts.first(), Some(&"std"));
+        }
+    }
 }
