@@ -8,7 +8,7 @@ use crate::model::{shape_name, Kind, Member, Model, Shape, Simple};
 use crate::names::{crate_name, field_ident, type_ident, unraw};
 use crate::validate::traits::*;
 use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// What to generate.
 #[derive(Debug, Clone, Default)]
@@ -96,14 +96,72 @@ struct Lowerer<'m> {
     renames: BTreeMap<String, String>,
     problems: Vec<Diagnostic>,
     names: BTreeMap<String, String>,
+    /// Documentation converted ahead ([`convert_docs`]), by model text.
+    docs: HashMap<&'m str, String>,
 }
 
-fn docs_of(traits: &crate::model::Traits) -> String {
-    traits
-        .get(DOCUMENTATION)
-        .and_then(Value::as_str)
-        .map(rustdoc)
-        .unwrap_or_default()
+/// Every documentation text of the model's own shapes, members and `@enum` values,
+/// converted to rustdoc ahead of lowering, on two threads when there are cores for
+/// it (the conversion is most of the lowering's time, and lowering is done alone).
+fn convert_docs(model: &Model) -> HashMap<&str, String> {
+    fn add<'a>(texts: &mut Vec<&'a str>, traits: &'a crate::model::Traits) {
+        texts.extend(traits.get(DOCUMENTATION).and_then(Value::as_str));
+        let items = traits.get(ENUM).and_then(Value::as_array);
+        texts.extend(
+            items
+                .into_iter()
+                .flatten()
+                .filter_map(|item| item.get("documentation").and_then(Value::as_str)),
+        );
+    }
+    let mut texts: Vec<&str> = Vec::new();
+    for shape in model.shapes.values() {
+        if shape.id.starts_with("smithy.api#") {
+            continue;
+        }
+        add(&mut texts, &shape.traits);
+        match &shape.kind {
+            Kind::List { member } => add(&mut texts, &member.traits),
+            Kind::Map { key, value } => {
+                add(&mut texts, &key.traits);
+                add(&mut texts, &value.traits);
+            }
+            Kind::Structure { members }
+            | Kind::Union { members }
+            | Kind::Enum { members }
+            | Kind::IntEnum { members } => members.iter().for_each(|m| add(&mut texts, &m.traits)),
+            _ => {}
+        }
+    }
+    texts.sort_unstable();
+    texts.dedup();
+    let convert = |texts: &[&'_ str]| -> Vec<String> { texts.iter().map(|t| rustdoc(t)).collect() };
+    let parallel = std::thread::available_parallelism().map_or(1, usize::from) > 1;
+    let converted = if parallel && texts.len() > 64 {
+        // Two halves of about the same length of text.
+        let total: usize = texts.iter().map(|t| t.len()).sum();
+        let mut sum = 0;
+        let half = texts
+            .iter()
+            .position(|t| {
+                sum += t.len();
+                2 * sum >= total
+            })
+            .map_or(texts.len(), |i| i + 1);
+        let (a, b) = texts.split_at(half);
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| convert(b));
+            let mut converted = convert(a);
+            match other.join() {
+                Ok(rest) => converted.extend(rest),
+                Err(_) => converted.extend(b.iter().map(|t| rustdoc(t))),
+            }
+            converted
+        })
+    } else {
+        convert(&texts)
+    };
+    texts.into_iter().zip(converted).collect()
 }
 
 /// The doc of an undocumented enum variant: the value on the wire.
@@ -186,6 +244,23 @@ pub fn service_operations(model: &Model, service: &Shape) -> Vec<String> {
 }
 
 impl<'m> Lowerer<'m> {
+    /// The rustdoc of a documentation text.
+    fn rustdoc(&self, text: &str) -> String {
+        self.docs
+            .get(text)
+            .cloned()
+            .unwrap_or_else(|| rustdoc(text))
+    }
+
+    /// The rustdoc of the `@documentation` trait, or nothing.
+    fn docs_of(&self, traits: &crate::model::Traits) -> String {
+        traits
+            .get(DOCUMENTATION)
+            .and_then(Value::as_str)
+            .map(|t| self.rustdoc(t))
+            .unwrap_or_default()
+    }
+
     fn shape(&self, id: &str) -> Option<&'m Shape> {
         self.model.shapes.get(id)
     }
@@ -409,9 +484,9 @@ impl<'m> Lowerer<'m> {
                 }
             ) && self.reaches_directly(&m.target, &shape.id);
             let sensitive = m.traits.contains_key(SENSITIVE) || self.sensitive_target(&m.target);
-            let docs = or_default_doc(docs_of(&m.traits), || {
+            let docs = or_default_doc(self.docs_of(&m.traits), || {
                 target
-                    .map(|t| docs_of(&t.traits))
+                    .map(|t| self.docs_of(&t.traits))
                     .filter(|d| !d.trim().is_empty())
                     .unwrap_or_else(|| format!("The `{}` member.", m.name))
             });
@@ -488,7 +563,7 @@ impl<'m> Lowerer<'m> {
         Struct {
             name: name.to_string(),
             shape_id: shape.id.clone(),
-            docs: or_default_doc(docs_of(&shape.traits), || {
+            docs: or_default_doc(self.docs_of(&shape.traits), || {
                 format!("The `{}` structure.", shape.name())
             }),
             fields,
@@ -544,14 +619,16 @@ impl<'m> Lowerer<'m> {
                 json_name,
                 wire_name: m.name.clone(),
                 ident,
-                docs: or_default_doc(docs_of(&m.traits), || format!("The `{}` member.", m.name)),
+                docs: or_default_doc(self.docs_of(&m.traits), || {
+                    format!("The `{}` member.", m.name)
+                }),
                 ty,
                 boxed,
             });
         }
         Union {
             name: name.to_string(),
-            docs: or_default_doc(docs_of(&shape.traits), || {
+            docs: or_default_doc(self.docs_of(&shape.traits), || {
                 format!("The `{}` union.", shape.name())
             }),
             variants,
@@ -579,7 +656,7 @@ impl<'m> Lowerer<'m> {
                     };
                     variants.push(EnumVariant {
                         ident: type_ident(&m.name),
-                        docs: or_default_doc(docs_of(&m.traits), || value_doc(&value)),
+                        docs: or_default_doc(self.docs_of(&m.traits), || value_doc(&value)),
                         value,
                         deprecated: m.traits.contains_key(DEPRECATED),
                     });
@@ -602,7 +679,7 @@ impl<'m> Lowerer<'m> {
                     let docs = item
                         .get("documentation")
                         .and_then(Value::as_str)
-                        .map(rustdoc)
+                        .map(|d| self.rustdoc(d))
                         .unwrap_or_default();
                     variants.push(EnumVariant {
                         ident: type_ident(given.unwrap_or(&value)),
@@ -625,7 +702,7 @@ impl<'m> Lowerer<'m> {
         }
         Enum {
             name: name.to_string(),
-            docs: or_default_doc(docs_of(&shape.traits), || {
+            docs: or_default_doc(self.docs_of(&shape.traits), || {
                 format!("The `{}` enum.", shape.name())
             }),
             int,
@@ -1180,6 +1257,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         renames: svc.rename.clone(),
         problems: Vec::new(),
         names: BTreeMap::new(),
+        docs: convert_docs(model),
     };
     let aws = service.traits.get(AWS_SERVICE);
     let sdk_id = aws
@@ -1378,7 +1456,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 type_name,
                 server,
                 retryable: es.has(RETRYABLE),
-                docs: or_default_doc(docs_of(&es.traits), || {
+                docs: or_default_doc(l.docs_of(&es.traits), || {
                     format!("The `{}` error.", es.name())
                 }),
             });
@@ -1444,7 +1522,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             wire_name: shape.name().to_string(),
             type_name,
             fn_name,
-            docs: or_default_doc(docs_of(&shape.traits), || {
+            docs: or_default_doc(l.docs_of(&shape.traits), || {
                 format!("Calls `{}`.", shape.name())
             }),
             deprecated: shape.has(DEPRECATED),
@@ -1487,7 +1565,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         target_prefix: service.name().to_string(),
         lib_name: package.replace('-', "_"),
         crate_name: package,
-        docs: or_default_doc(docs_of(&service.traits), || {
+        docs: or_default_doc(l.docs_of(&service.traits), || {
             format!("A client for {title}.")
         }),
         title,

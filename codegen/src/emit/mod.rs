@@ -13,7 +13,7 @@ mod types;
 use crate::error::{Error, Result};
 use crate::ir::Service;
 use crate::{Layout, Output};
-use proc_macro2::TokenStream;
+use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
 pub use client::{client_module, error_module, operation_module};
@@ -61,24 +61,245 @@ pub fn can_shorten(service: &Service) -> bool {
         .any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
 }
 
-/// Renders tokens as a Rust file with the generated-file header; with `short`, std
-/// prelude paths are written the way a person would.
+/// Renders tokens as a Rust file with the generated-file header, in one piece; with
+/// `short`, std prelude paths are written the way a person would. ([`emit`] renders
+/// files piece by piece, and in parts, with the same result.)
 pub fn render(file: &str, source: &str, tokens: TokenStream, short: bool) -> Result<String> {
     let err = |e: syn::Error| Error::Render {
         file: file.to_string(),
         message: e.to_string(),
     };
+    let text = unparse(tokens, file.ends_with("lib.rs"), short).map_err(err)?;
+    Ok(format!("{}{}", common::header(source), space_items(&text)))
+}
+
+/// Parses and prints a whole file (or a piece of one); with `short`, std prelude
+/// paths are written the way a person would.
+fn unparse(tokens: TokenStream, skip_fmt: bool, short: bool) -> syn::Result<String> {
     let tokens = if short { shorten(tokens) } else { tokens };
-    let parsed: syn::File = syn::parse2(tokens).map_err(err)?;
-    let mut parsed = parsed;
-    if file.ends_with("lib.rs") {
+    let mut parsed: syn::File = syn::parse2(tokens)?;
+    if skip_fmt {
         skip_rustfmt(&mut parsed);
     }
-    Ok(format!(
-        "{}{}",
-        common::header(source),
-        space_items(&prettyplease::unparse(&parsed))
+    Ok(prettyplease::unparse(&parsed))
+}
+
+/// Printed text of a file, or of a part of one, each text already spaced by
+/// [`space_items`] on its own.
+enum Piece {
+    /// Items, as printed.
+    Text(String),
+    /// A module printed item by item: its head (attributes, `pub mod name {` and inner
+    /// attributes) and its items; the closing `}` follows.
+    Module { head: String, body: String },
+}
+
+/// Puts printed pieces together, spaced as [`space_items`] would space the whole: a
+/// file's own pieces in order; the parts of a file made in parts
+/// ([`types::types_module_part`]) as the items of every part, then one module with
+/// the module items of every part. `None` when the parts are not in that shape.
+fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
+    let mut out = String::new();
+    // Every text must end a line, for the blank lines to go where they meet.
+    let whole_lines = |t: &String| t.is_empty() || t.ends_with('\n');
+    let all_whole = parts.iter().flatten().all(|p| match p {
+        Piece::Text(t) => whole_lines(t),
+        Piece::Module { head, body } => whole_lines(head) && whole_lines(body),
+    });
+    if !all_whole {
+        return None;
+    }
+    if parts.len() == 1 {
+        for piece in parts.into_iter().flatten() {
+            match piece {
+                Piece::Text(t) => push_spaced(&mut out, &t),
+                Piece::Module { head, body } => {
+                    push_spaced(&mut out, &head);
+                    push_spaced(&mut out, &body);
+                    push_spaced(&mut out, "}\n");
+                }
+            }
+        }
+        return Some(out);
+    }
+    let mut module: Option<(String, String)> = None;
+    for part in parts {
+        let mut module_seen = false;
+        for piece in part {
+            match piece {
+                Piece::Text(_) if module_seen => return None,
+                Piece::Text(t) => push_spaced(&mut out, &t),
+                Piece::Module { head, body } => {
+                    module_seen = true;
+                    match &mut module {
+                        None => module = Some((head, body)),
+                        Some((h, b)) if *h == head => push_spaced(b, &body),
+                        Some(_) => return None,
+                    }
+                }
+            }
+        }
+    }
+    let (head, body) = module?;
+    push_spaced(&mut out, &head);
+    push_spaced(&mut out, &body);
+    push_spaced(&mut out, "}\n");
+    Some(out)
+}
+
+/// Prints a file item by item, and the items of a module (`pub mod builders { ... }`)
+/// one by one, which prints the same text as the whole file at once: `prettyplease`
+/// ends every item with a hard line break, so no item's layout depends on another.
+/// Small pieces keep what the shortening, parser and printer touch in the
+/// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
+/// once). The texts are spaced ([`space_items`]) here, on the worker threads.
+///
+/// `None` when a piece does not parse (the split is by tokens, before parsing) or
+/// prints in an unexpected shape: the caller then prints the file in one piece, which
+/// also reports the error as it should. A crate root goes in one piece: it is small,
+/// and its items get `#[rustfmt::skip]`.
+fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Piece>> {
+    let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
+        let text = unparse(tokens, skip_fmt, short).ok()?;
+        Some(Piece::Text(space_items(&text)))
+    };
+    if file.ends_with("lib.rs") {
+        return Some(vec![text(tokens, true)?]);
+    }
+    let (inner, items) = split_items(tokens);
+    if items.len() < 2 {
+        let mut all = inner;
+        all.extend(items.into_iter().flatten());
+        return Some(vec![text(all.into_iter().collect(), false)?]);
+    }
+    // An item printed inside a stand-in module, without its first and last lines.
+    let in_module = |item: Vec<TokenTree>| -> Option<String> {
+        let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
+        let text = unparse(wrapper, false, short).ok()?;
+        Some(
+            text.strip_prefix("mod m {\n")?
+                .strip_suffix("}\n")?
+                .to_string(),
+        )
+    };
+    let mut pieces = Vec::new();
+    let mut inner = Some(inner);
+    for item in items {
+        // The file's inner attributes go with its first item.
+        let mut piece = inner.take().unwrap_or_default();
+        piece.extend(item);
+        match split_module(piece) {
+            Ok((head, body_inner, body_items)) => {
+                // The head is what the module with its first item prints before that
+                // item does.
+                let mut body_items = body_items.into_iter();
+                let first_item = body_items.next().unwrap_or_default();
+                let mut first = body_inner;
+                first.extend(first_item.iter().cloned());
+                let with_first = unparse(with_body(head, first), false, short).ok()?;
+                let mut body = in_module(first_item)?;
+                let head = with_first
+                    .strip_suffix("}\n")?
+                    .strip_suffix(body.as_str())?;
+                let head = space_items(head);
+                for item in body_items {
+                    body.push_str(&in_module(item)?);
+                }
+                let body = space_items(&body);
+                pieces.push(Piece::Module { head, body });
+            }
+            Err(piece) => pieces.push(text(piece.into_iter().collect(), false)?),
+        }
+    }
+    Some(pieces)
+}
+
+fn keyword(word: &str) -> TokenTree {
+    TokenTree::Ident(proc_macro2::Ident::new(
+        word,
+        proc_macro2::Span::call_site(),
     ))
+}
+
+/// `head { body }`.
+fn with_body(head: Vec<TokenTree>, body: Vec<TokenTree>) -> TokenStream {
+    let mut all = head;
+    all.push(TokenTree::Group(proc_macro2::Group::new(
+        proc_macro2::Delimiter::Brace,
+        body.into_iter().collect(),
+    )));
+    all.into_iter().collect()
+}
+
+/// A module item with items inside, as its head (`pub mod name`) and the inner
+/// attributes and items of its body; any other item as it was.
+#[allow(clippy::type_complexity)]
+fn split_module(
+    mut piece: Vec<TokenTree>,
+) -> std::result::Result<(Vec<TokenTree>, Vec<TokenTree>, Vec<Vec<TokenTree>>), Vec<TokenTree>> {
+    let n = piece.len();
+    let is_mod = n >= 3
+        && matches!(&piece[n - 1], TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace)
+        && matches!(&piece[n - 2], TokenTree::Ident(_))
+        && matches!(&piece[n - 3], TokenTree::Ident(i) if i == "mod");
+    if !is_mod {
+        return Err(piece);
+    }
+    let Some(TokenTree::Group(g)) = piece.pop() else {
+        return Err(piece);
+    };
+    // Without the group, its stream is the only holder of the tokens, which are then
+    // moved, not copied.
+    let (span, stream) = (g.span(), g.stream());
+    drop(g);
+    let (body_inner, body_items) = split_items(stream);
+    if body_items.is_empty() {
+        let mut g = proc_macro2::Group::new(
+            proc_macro2::Delimiter::Brace,
+            body_inner.into_iter().collect(),
+        );
+        g.set_span(span);
+        piece.push(TokenTree::Group(g));
+        return Err(piece);
+    }
+    Ok((piece, body_inner, body_items))
+}
+
+/// The inner attributes (`#![...]`) at the start of a file or module body, and the
+/// items after them: each item ends at a `;` or a `{ ... }` (with the `;` that may
+/// follow it) outside any group.
+fn split_items(tokens: TokenStream) -> (Vec<TokenTree>, Vec<Vec<TokenTree>>) {
+    let is_punct = |t: &TokenTree, c: char| matches!(t, TokenTree::Punct(p) if p.as_char() == c);
+    let mut inner = Vec::new();
+    let mut items = Vec::new();
+    let mut item = Vec::new();
+    let mut it = tokens.into_iter().peekable();
+    while let Some(t) = it.next() {
+        if items.is_empty()
+            && item.is_empty()
+            && is_punct(&t, '#')
+            && it.peek().is_some_and(|n| is_punct(n, '!'))
+        {
+            inner.push(t);
+            inner.extend(it.next());
+            inner.extend(it.next());
+            continue;
+        }
+        let brace =
+            matches!(&t, TokenTree::Group(g) if g.delimiter() == proc_macro2::Delimiter::Brace);
+        let end = brace || is_punct(&t, ';');
+        item.push(t);
+        if end {
+            if brace && it.peek().is_some_and(|n| is_punct(n, ';')) {
+                item.extend(it.next());
+            }
+            items.push(std::mem::take(&mut item));
+        }
+    }
+    if !item.is_empty() {
+        items.push(item);
+    }
+    (inner, items)
 }
 
 /// The std prelude paths of [`PRELUDE_PATHS`], as the identifiers after the leading
@@ -99,61 +320,108 @@ fn prelude_patterns() -> Vec<(Vec<&'static str>, &'static str)> {
 
 /// Writes `::std::option::Option` and the other prelude paths as a person would
 /// (`Option`), on the tokens themselves: no round trip through text.
+///
+/// The tokens are taken apart by value: a group's stream is read after the group is
+/// gone, so it is moved rather than copied token by token (proc-macro2 shares a
+/// group's stream, and reading a shared one clones every token in it).
 fn shorten(tokens: TokenStream) -> TokenStream {
-    use proc_macro2::{Group, Ident, TokenTree};
+    use proc_macro2::{Group, Ident};
     fn is_colon2(tt: &[TokenTree], i: usize) -> bool {
         matches!((tt.get(i), tt.get(i + 1)), (Some(TokenTree::Punct(a)), Some(TokenTree::Punct(b)))
             if a.as_char() == ':' && b.as_char() == ':')
     }
+    /// The short name and the end of the prelude path that starts at `i`, if one does.
+    fn prelude_path(
+        tt: &[TokenTree],
+        i: usize,
+        patterns: &[(Vec<&'static str>, &'static str)],
+    ) -> Option<(usize, &'static str)> {
+        // The generator writes these paths only as absolute paths (`::std::...`), and
+        // they all start with `::std`: most `::` are not followed by it.
+        let std = matches!(tt.get(i + 2), Some(TokenTree::Ident(id)) if id == "std");
+        if !std || !is_colon2(tt, i) {
+            return None;
+        }
+        // Longer paths come first (`Option::Some` before `Option`).
+        patterns.iter().find_map(|(parts, short)| {
+            let mut j = i;
+            for part in parts {
+                match (is_colon2(tt, j), tt.get(j + 2)) {
+                    (true, Some(TokenTree::Ident(id))) if id == part => j += 3,
+                    _ => return None,
+                }
+            }
+            Some((j, *short))
+        })
+    }
     fn walk(tokens: TokenStream, patterns: &[(Vec<&'static str>, &'static str)]) -> TokenStream {
-        let tt: Vec<TokenTree> = tokens.into_iter().collect();
-        let mut out: Vec<TokenTree> = Vec::with_capacity(tt.len());
+        let mut tt: Vec<TokenTree> = tokens.into_iter().collect();
+        // Rewritten in place: `w` never passes `i`.
+        let mut w = 0;
         let mut i = 0;
-        'next: while i < tt.len() {
-            // The generator writes these paths only as absolute paths (`::std::...`).
-            if is_colon2(&tt, i) {
-                for (parts, short) in patterns {
-                    let mut j = i;
-                    let mut ok = true;
-                    for part in parts {
-                        match (is_colon2(&tt, j), tt.get(j + 2)) {
-                            (true, Some(TokenTree::Ident(id))) if id == part => j += 3,
-                            _ => {
-                                ok = false;
-                                break;
-                            }
-                        }
-                    }
-                    // Longer paths come first (`Option::Some` before `Option`).
-                    if ok {
-                        let span = match &tt[j - 1] {
-                            TokenTree::Ident(id) => id.span(),
-                            other => other.span(),
-                        };
-                        out.push(TokenTree::Ident(Ident::new(short, span)));
-                        i = j;
-                        continue 'next;
-                    }
+        while i < tt.len() {
+            if let Some((j, short)) = prelude_path(&tt, i, patterns) {
+                let span = tt[j - 1].span();
+                tt[w] = TokenTree::Ident(Ident::new(short, span));
+                w += 1;
+                i = j;
+                continue;
+            }
+            if matches!(tt[i], TokenTree::Group(_)) {
+                // A cheap stand-in while the group is taken apart.
+                let placeholder =
+                    TokenTree::Punct(proc_macro2::Punct::new('.', proc_macro2::Spacing::Alone));
+                if let TokenTree::Group(g) = std::mem::replace(&mut tt[i], placeholder) {
+                    let (delimiter, span, stream) = (g.delimiter(), g.span(), g.stream());
+                    drop(g);
+                    let mut ng = Group::new(delimiter, walk(stream, patterns));
+                    ng.set_span(span);
+                    tt[i] = TokenTree::Group(ng);
                 }
             }
-            match &tt[i] {
-                TokenTree::Group(g) => {
-                    let mut ng = Group::new(g.delimiter(), walk(g.stream(), patterns));
-                    ng.set_span(g.span());
-                    out.push(TokenTree::Group(ng));
-                }
-                other => out.push(other.clone()),
-            }
+            tt.swap(w, i);
+            w += 1;
             i += 1;
         }
-        out.into_iter().collect()
+        tt.truncate(w);
+        tt.into_iter().collect()
     }
-    walk(tokens, &prelude_patterns())
+    static PATTERNS: std::sync::OnceLock<Vec<(Vec<&'static str>, &'static str)>> =
+        std::sync::OnceLock::new();
+    walk(tokens, PATTERNS.get_or_init(prelude_patterns))
 }
 
 /// Puts a blank line between consecutive items, and after the module docs, as
 /// hand-written Rust has (prettyplease writes items back to back).
 fn space_items(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut prev: Option<&str> = None;
+    for line in text.lines() {
+        if prev.is_some_and(|p| blank_between(p, line)) {
+            out.push('\n');
+        }
+        out.push_str(line);
+        out.push('\n');
+        prev = Some(line);
+    }
+    out
+}
+
+/// Appends text that went through [`space_items`] on its own to text that did too,
+/// with the blank line [`space_items`] would put where they meet: together they are
+/// what [`space_items`] makes of both at once.
+fn push_spaced(out: &mut String, text: &str) {
+    if let (Some(before), Some(first)) = (out.strip_suffix('\n'), text.lines().next()) {
+        let last = before.rsplit('\n').next().unwrap_or(before);
+        if blank_between(last, first) {
+            out.push('\n');
+        }
+    }
+    out.push_str(text);
+}
+
+/// Whether [`space_items`] puts a blank line between these two lines.
+fn blank_between(p: &str, line: &str) -> bool {
     const STARTS: &[&str] = &[
         "///",
         "#[",
@@ -172,34 +440,23 @@ fn space_items(text: &str) -> String {
         "async fn ",
         "unsafe ",
     ];
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
-    let mut prev: Option<&str> = None;
-    for line in text.lines() {
-        if let Some(p) = prev {
-            let indent = |l: &str| l.len() - l.trim_start().len();
-            let t = line.trim_start();
-            let ends_item = matches!(p.trim(), "}" | "};")
-                || (p.trim_end().ends_with(';') && !p.trim_start().starts_with("//"));
-            let after_docs = p.trim_start().starts_with("//!") && !t.starts_with("//!");
-            let starts_item = STARTS.iter().any(|s| t.starts_with(s));
-            let same_level = indent(p) == indent(line);
-            let item_after_use =
-                p.trim_start().starts_with("pub use") || p.trim_start().starts_with("use ");
-            let use_after_use = item_after_use
-                && (t.starts_with("pub use")
-                    || t.starts_with("use ")
-                    || t.starts_with("#[rustfmt::skip]"));
-            if (ends_item && starts_item && same_level && !use_after_use)
-                || (after_docs && !t.is_empty())
-            {
-                out.push('\n');
-            }
-        }
-        out.push_str(line);
-        out.push('\n');
-        prev = Some(line);
+    let t = line.trim_start();
+    let pt = p.trim_start();
+    // After the module docs.
+    if pt.starts_with("//!") && !t.starts_with("//!") && !t.is_empty() {
+        return true;
     }
-    out
+    // Between items at the same level, but not between `use` items.
+    let ends_item =
+        matches!(p.trim(), "}" | "};") || (p.trim_end().ends_with(';') && !pt.starts_with("//"));
+    if !ends_item || !STARTS.iter().any(|s| t.starts_with(s)) {
+        return false;
+    }
+    let same_level = p.len() - pt.len() == line.len() - t.len();
+    let item_after_use = pt.starts_with("pub use") || pt.starts_with("use ");
+    let use_after_use = item_after_use
+        && (t.starts_with("pub use") || t.starts_with("use ") || t.starts_with("#[rustfmt::skip]"));
+    same_level && !use_after_use
 }
 
 /// Marks every item of a crate root `#[rustfmt::skip]` (a crate root cannot carry
@@ -470,58 +727,105 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     );
     // The Rust files: each is emitted and rendered on its own, so they are spread over
     // the machine's cores (token streams stay on the thread that made them; only the
-    // rendered text crosses). The output does not depend on the order.
-    type Job<'s> = (String, bool, Box<dyn Fn() -> TokenStream + Sync + 's>);
-    let mut jobs: Vec<Job<'_>> = vec![
-        (src("lib.rs"), short, Box::new(|| lib_rs(service))),
+    // rendered text crosses). The types module, a good half of the code, is made in
+    // parts, rendered on their own too. The output does not depend on the order.
+    type Make<'s> = Box<dyn Fn() -> TokenStream + Sync + 's>;
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    let type_runs = types::split_types(&service.types, if workers > 1 { 2 * workers } else { 1 });
+    // Each file: its path, whether std paths are shortened, how to make the whole
+    // file, and its parts when it is made in parts. Biggest first.
+    let mut files: Vec<(String, bool, Make<'_>, Vec<Make<'_>>)> = vec![
         (
             src("types.rs"),
             short,
             Box::new(|| types_module(&service.types)),
+            type_runs
+                .iter()
+                .enumerate()
+                .map(|(k, run)| -> Make<'_> {
+                    Box::new(move || types::types_module_part(run, k == 0))
+                })
+                .collect(),
         ),
-        (src("error.rs"), short, Box::new(|| error_module(service))),
+        (
+            src("codec.rs"),
+            short,
+            Box::new(|| codec_module(service)),
+            vec![],
+        ),
+        (
+            src("client.rs"),
+            short,
+            Box::new(|| client_module(service)),
+            vec![],
+        ),
+        (
+            src("error.rs"),
+            short,
+            Box::new(|| error_module(service)),
+            vec![],
+        ),
         (
             src("operation.rs"),
             short,
             Box::new(|| operation_module(service)),
+            vec![],
         ),
-        (src("client.rs"), short, Box::new(|| client_module(service))),
-        (src("codec.rs"), short, Box::new(|| codec_module(service))),
         (
             format!("{p}/src/lib.rs"),
             short,
             Box::new(|| paginators_lib(service)),
+            vec![],
         ),
+        (src("lib.rs"), short, Box::new(|| lib_rs(service)), vec![]),
     ];
-    if !service.endpoint_tests.is_empty() {
-        jobs.push((
-            format!("{c}/tests/endpoint_tests.rs"),
-            false,
-            Box::new(|| endpoint_tests::endpoint_tests_file(service)),
-        ));
-    }
     if protocol_tests::has_tests(service) {
-        jobs.push((
+        files.push((
             format!("{c}/tests/protocol_tests.rs"),
             false,
             Box::new(|| protocol_tests::protocol_tests_file(service)),
+            vec![],
         ));
     }
+    if !service.endpoint_tests.is_empty() {
+        files.push((
+            format!("{c}/tests/endpoint_tests.rs"),
+            false,
+            Box::new(|| endpoint_tests::endpoint_tests_file(service)),
+            vec![],
+        ));
+    }
+    // One job per part, or per file not made in parts: (file, part).
+    let jobs: Vec<(usize, Option<usize>)> = files
+        .iter()
+        .enumerate()
+        .flat_map(|(i, (_, _, _, parts))| -> Vec<(usize, Option<usize>)> {
+            if parts.len() > 1 {
+                (0..parts.len()).map(|k| (i, Some(k))).collect()
+            } else {
+                vec![(i, None)]
+            }
+        })
+        .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let workers = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .clamp(1, jobs.len());
-    let rendered: Vec<(String, Result<String>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
+    // (file, part, printed pieces or `None` when they could not be printed)
+    type Done = (usize, usize, Option<Vec<Piece>>);
+    let rendered: Vec<Done> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers.clamp(1, jobs.len()))
             .map(|_| {
                 scope.spawn(|| {
                     let mut done = Vec::new();
                     loop {
                         let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some((file, short, make)) = jobs.get(i) else {
+                        let Some(&(f, part)) = jobs.get(i) else {
                             break;
                         };
-                        done.push((file.clone(), render(file, &source, make(), *short)));
+                        let (path, short, whole, parts) = &files[f];
+                        let tokens = match part {
+                            Some(k) => parts[k](),
+                            None => whole(),
+                        };
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, *short)));
                     }
                     done
                 })
@@ -529,21 +833,30 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(
-                        String::new(),
-                        Err(Error::Render {
-                            file: String::new(),
-                            message: "a rendering thread panicked".to_string(),
-                        }),
-                    )]
-                })
-            })
-            .collect()
-    });
-    for (file, text) in rendered {
-        out.files.insert(file, text?);
+            .map(|h| h.join().ok())
+            .collect::<Option<Vec<Vec<Done>>>>()
+            .map(|d| d.into_iter().flatten().collect())
+    })
+    .ok_or_else(|| Error::Render {
+        file: String::new(),
+        message: "a rendering thread panicked".to_string(),
+    })?;
+    let mut printed: Vec<Vec<Option<Vec<Piece>>>> = files
+        .iter()
+        .map(|(_, _, _, parts)| (0..parts.len().max(1)).map(|_| None).collect())
+        .collect();
+    for (f, part, pieces) in rendered {
+        printed[f][part] = pieces;
+    }
+    for ((path, short, whole, _), parts) in files.iter().zip(printed) {
+        let joined = parts.into_iter().collect::<Option<Vec<_>>>().and_then(join);
+        let text = match joined {
+            Some(text) => format!("{}{}", common::header(&source), text),
+            // Something did not print piece by piece: the whole file in one piece,
+            // which prints the same text or reports the error.
+            None => render(path, &source, whole(), *short)?,
+        };
+        out.files.insert(path.clone(), text);
     }
     if layout.workspace {
         out.files.insert(
@@ -554,4 +867,15 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
         );
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    /// `shorten` looks for the prelude paths only after `::std`.
+    #[test]
+    fn prelude_paths_start_with_std() {
+        for (parts, _) in super::prelude_patterns() {
+            assert_eq!(parts.first(), Some(&"std"));
+        }
+    }
 }

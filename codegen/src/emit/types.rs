@@ -10,6 +10,14 @@ const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// The `types` module: every named type, then the builders.
 pub fn types_module(types: &[TypeDef]) -> TokenStream {
+    types_module_part(types, true)
+}
+
+/// Part of the `types` module, for emitting and rendering it in parallel: the items
+/// of these types, then their builders in `pub mod builders`; the first part also
+/// has the module's docs. Put together (the builders of every part in one module),
+/// the parts of [`split_types`] make [`types_module`].
+pub fn types_module_part(types: &[TypeDef], first: bool) -> TokenStream {
     let items = types.iter().map(|t| match t {
         TypeDef::Struct(s) => struct_def(s),
         TypeDef::Union(u) => union_def(u),
@@ -19,14 +27,65 @@ pub fn types_module(types: &[TypeDef]) -> TokenStream {
         TypeDef::Struct(s) => Some(builder_def(s)),
         _ => None,
     });
+    let head = if first {
+        quote! {
+            //! The structures, unions and enums of the service.
+            #![allow(deprecated)]
+        }
+    } else {
+        TokenStream::new()
+    };
     quote! {
-        //! The structures, unions and enums of the service.
-        #![allow(deprecated)]
+        #head
         #( #items )*
         /// Builders for the structures of this module.
         pub mod builders {
             #( #builders )*
         }
+    }
+}
+
+/// The types in at most `n` runs of about the same amount of generated code, each
+/// with a structure (so that each part has builders); a single run for few types.
+pub fn split_types(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
+    // About how much code a type makes: docs are a good half of it, and a
+    // structure's member appears in the structure, its accessor and the builder.
+    let weight = |t: &TypeDef| -> usize {
+        match t {
+            TypeDef::Struct(s) => {
+                400 + s.docs.len()
+                    + s.fields
+                        .iter()
+                        .map(|f| 600 + 3 * f.docs.len())
+                        .sum::<usize>()
+            }
+            TypeDef::Union(u) => {
+                400 + u.docs.len() + u.variants.iter().map(|v| 300 + v.docs.len()).sum::<usize>()
+            }
+            TypeDef::Enum(e) => {
+                300 + e.docs.len() + e.variants.iter().map(|v| 150 + v.docs.len()).sum::<usize>()
+            }
+        }
+    };
+    let total: usize = types.iter().map(weight).sum();
+    if n < 2 || types.len() < 8 * n {
+        return vec![types];
+    }
+    let mut runs = Vec::with_capacity(n);
+    let (mut start, mut sum) = (0, 0);
+    for (i, t) in types.iter().enumerate() {
+        sum += weight(t);
+        if sum * n >= total * (runs.len() + 1) && runs.len() + 1 < n {
+            runs.push(&types[start..=i]);
+            start = i + 1;
+        }
+    }
+    runs.push(&types[start..]);
+    let has_struct = |run: &&[TypeDef]| run.iter().any(|t| matches!(t, TypeDef::Struct(_)));
+    if runs.iter().all(has_struct) {
+        runs
+    } else {
+        vec![types]
     }
 }
 
