@@ -139,6 +139,14 @@ pub struct Operation {
     pub type_name: String,
     /// The client method name (`list_flow_operations`).
     pub fn_name: String,
+    /// The error enum (`ListFlowOperationsError`).
+    pub error_enum: String,
+    /// The error parser in `codec` (`error_ListFlowOperations`).
+    pub error_fn: String,
+    /// The request builder (`ListFlowOperationsFluentBuilder`).
+    pub fluent_builder: String,
+    /// The paginator, when paginated (`ListFlowOperationsPaginator`).
+    pub paginator_type: String,
     /// Rustdoc.
     pub docs: String,
     /// Whether the operation is deprecated.
@@ -246,6 +254,8 @@ pub struct OperationError {
     pub server: bool,
     /// Whether the error is throttling or marked `@retryable`.
     pub retryable: bool,
+    /// The variant's test on the error enum (`is_x`), unique in the enum.
+    pub is_fn: String,
     /// Rustdoc.
     pub docs: String,
 }
@@ -333,6 +343,14 @@ pub struct Struct {
     /// For error structures: the string member that carries the message, and whether it
     /// is optional.
     pub message_field: Option<(String, bool)>,
+    /// The builder's name (`XBuilder`).
+    pub builder: String,
+    /// The serializer's and deserializer's names in `codec` (`ser_X`, `de_X`).
+    pub ser_fn: String,
+    /// See `ser_fn`.
+    pub de_fn: String,
+    /// For error structures: the parser's name in `codec` (`error_struct_X`).
+    pub error_fn: String,
 }
 
 /// Whether a member must be present.
@@ -355,6 +373,10 @@ pub struct Field {
     pub ident: String,
     /// The builder setter name (the field name, unless that is taken by a builder method).
     pub setter: String,
+    /// The `Option` setter (`set_x`) and the builder's getter (`get_x`).
+    pub set_fn: String,
+    /// See `set_fn`.
+    pub get_fn: String,
     /// Whether the structure gets an accessor method of the field's name.
     pub accessor: bool,
     /// Rustdoc.
@@ -464,6 +486,10 @@ pub struct Union {
     pub codec: Codec,
     /// Whether the shape is deprecated.
     pub deprecated: bool,
+    /// The serializer's and deserializer's names in `codec`.
+    pub ser_fn: String,
+    /// See `ser_fn`.
+    pub de_fn: String,
 }
 
 /// A union variant.
@@ -481,6 +507,8 @@ pub struct Variant {
     pub json_name: String,
     /// Whether the value is boxed.
     pub boxed: bool,
+    /// The variant's test (`is_x`), unique in the union.
+    pub is_fn: String,
 }
 
 /// A string or int enum.

@@ -536,6 +536,8 @@ impl<'m> Lowerer<'m> {
                 accessor: !(TYPE_METHODS.contains(&base.as_str())
                     || shape.has(ERROR) && ERROR_METHODS.contains(&base.as_str())),
                 ident,
+                set_fn: crate::names::derived::set_fn(&setter),
+                get_fn: crate::names::derived::get_fn(&setter),
                 setter,
                 docs,
                 ty,
@@ -573,6 +575,10 @@ impl<'m> Lowerer<'m> {
             codec,
             deprecated: shape.has(DEPRECATED),
             message_field,
+            builder: crate::names::derived::builder(name),
+            ser_fn: crate::names::derived::ser_fn(name),
+            de_fn: crate::names::derived::de_fn(name),
+            error_fn: crate::names::derived::error_struct_fn(name),
         }
     }
 
@@ -624,9 +630,26 @@ impl<'m> Lowerer<'m> {
                 }),
                 ty,
                 boxed,
+                is_fn: String::new(),
             });
         }
+        // Each variant's `is_` test, unique in the union.
+        let wanted: Vec<String> = variants
+            .iter()
+            .map(|v| crate::names::derived::is_fn(&v.ident))
+            .collect();
+        for (v, is_fn) in
+            variants
+                .iter_mut()
+                .zip(crate::names::assign_unique(&wanted, &[], "_value", |n| {
+                    vec![n.to_string()]
+                }))
+        {
+            v.is_fn = is_fn;
+        }
         Union {
+            ser_fn: crate::names::derived::ser_fn(name),
+            de_fn: crate::names::derived::de_fn(name),
             name: name.to_string(),
             docs: or_default_doc(self.docs_of(&shape.traits), || {
                 format!("The `{}` union.", shape.name())
@@ -1459,9 +1482,24 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 docs: or_default_doc(l.docs_of(&es.traits), || {
                     format!("The `{}` error.", es.name())
                 }),
+                is_fn: String::new(),
             });
         }
         errors.sort_by(|a, b| a.variant.cmp(&b.variant));
+        // Each variant's `is_` test, unique beside the enum's own methods.
+        let wanted: Vec<String> = errors
+            .iter()
+            .map(|e| crate::names::derived::is_fn(&e.variant))
+            .collect();
+        let tests = crate::names::assign_unique(
+            &wanted,
+            &["is_unhandled", "meta", "code", "message"],
+            "_error",
+            |n| vec![n.to_string()],
+        );
+        for (e, is_fn) in errors.iter_mut().zip(tests) {
+            e.is_fn = is_fn;
+        }
         let paginator = if shape.has(PAGINATED) {
             l.paginator(shape, &o.input, &o.output)
         } else {
@@ -1520,6 +1558,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             request_compression,
             protocol_tests,
             wire_name: shape.name().to_string(),
+            error_enum: crate::names::derived::error_enum(&type_name),
+            error_fn: crate::names::derived::error_fn(&type_name),
+            fluent_builder: crate::names::derived::fluent_builder(&type_name),
+            paginator_type: crate::names::derived::paginator(&type_name),
             type_name,
             fn_name,
             docs: or_default_doc(l.docs_of(&shape.traits), || {

@@ -438,3 +438,64 @@ mod tests {
         assert_eq!(crate_name("Backup Gateway"), "backup-gateway");
     }
 }
+
+/// The names derived from a type's or an operation's Rust name (its builder, codec
+/// functions, error enum, fluent builder, paginator, accessors), decided here only.
+/// Lowering stores them in the IR; emitters use the stored names, and these functions
+/// where they only have a type's name.
+///
+/// They cannot collide: type names are unique (and operation names too), each module
+/// of the generated crate gets one kind of derived name per prefix or suffix
+/// (`types::builders` only builders, `error` only error enums, `client::fluent` only
+/// request builders), and in `codec`, where several kinds meet, the prefixes are
+/// followed by a CamelCase name, so `error_struct_X` can never be `error_Y`. The
+/// per-member and per-variant names (`set_x`, `get_x`, `is_x`) are made unique by
+/// [`assign_unique`](super::assign_unique) in lowering.
+pub mod derived {
+    use super::{snake_case, unraw};
+
+    /// A structure's builder: `XBuilder`.
+    pub fn builder(ty: &str) -> String {
+        format!("{ty}Builder")
+    }
+    /// A type's serializer in `codec`: `ser_X`.
+    pub fn ser_fn(ty: &str) -> String {
+        format!("ser_{ty}")
+    }
+    /// A type's deserializer in `codec`: `de_X`.
+    pub fn de_fn(ty: &str) -> String {
+        format!("de_{ty}")
+    }
+    /// An error structure's parser in `codec`: `error_struct_X`.
+    pub fn error_struct_fn(ty: &str) -> String {
+        format!("error_struct_{ty}")
+    }
+    /// An operation's error enum: `XError`.
+    pub fn error_enum(op: &str) -> String {
+        format!("{op}Error")
+    }
+    /// An operation's error parser in `codec`: `error_X`.
+    pub fn error_fn(op: &str) -> String {
+        format!("error_{op}")
+    }
+    /// An operation's request builder: `XFluentBuilder`.
+    pub fn fluent_builder(op: &str) -> String {
+        format!("{op}FluentBuilder")
+    }
+    /// An operation's paginator: `XPaginator`.
+    pub fn paginator(op: &str) -> String {
+        format!("{op}Paginator")
+    }
+    /// A member's `Option` setter: `set_x`.
+    pub fn set_fn(setter: &str) -> String {
+        format!("set_{}", unraw(setter))
+    }
+    /// A member's getter on a builder: `get_x`.
+    pub fn get_fn(setter: &str) -> String {
+        format!("get_{}", unraw(setter))
+    }
+    /// A variant's test: `is_x`.
+    pub fn is_fn(variant: &str) -> String {
+        format!("is_{}", snake_case(variant))
+    }
+}

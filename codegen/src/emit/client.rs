@@ -3,7 +3,7 @@
 use super::common::{doc, field_type, ident, rust_type};
 use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 fn input_struct<'s>(service: &'s Service, op: &Operation) -> Option<&'s Struct> {
     let name = op.input.as_ref()?;
@@ -24,7 +24,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
         let n = ident(&op.type_name);
         let d = doc(&op.docs);
         let wire = op.wire_name.as_str();
-        let e = format_ident!("{}Error", op.type_name);
+        let e = ident(&op.error_enum);
         let input = match &op.input {
             Some(i) => {
                 let i2 = ident(i);
@@ -200,7 +200,7 @@ fn endpoint_fns(op: &Operation) -> TokenStream {
 /// The `error` module: one error enum per operation.
 pub fn error_module(service: &Service) -> TokenStream {
     let enums = service.operations.iter().map(|op| {
-        let e = format_ident!("{}Error", op.type_name);
+        let e = ident(&op.error_enum);
         let doc_text = format!("The errors `{}` can return.", op.wire_name);
         let doc_text_attr = super::common::doc(&doc_text);
         let variants = op.errors.iter().map(|err| {
@@ -223,7 +223,7 @@ pub fn error_module(service: &Service) -> TokenStream {
         });
         let is_fns = op.errors.iter().map(|err| {
             let v = ident(&err.variant);
-            let is = format_ident!("is_{}", crate::names::snake_case(&err.variant));
+            let is = ident(&err.is_fn);
             let d = format!("Whether this is the `{}` error.", err.code);
             let d_attr = super::common::doc(&d);
             quote! {
@@ -295,7 +295,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     let taken: Vec<String> = service
         .operations
         .iter()
-        .map(|o| format!("{}Error", o.type_name))
+        .map(|o| o.error_enum.clone())
         .collect();
     let reexports = [
         "BuildError",
@@ -309,7 +309,7 @@ pub fn error_module(service: &Service) -> TokenStream {
     ]
     .into_iter()
     .filter(|n| !taken.iter().any(|t| t == n))
-    .map(|n| format_ident!("{}", n));
+    .map(ident);
     quote! {
         //! Error types: one enum per operation, and the errors every call can end with.
         #![allow(deprecated)]
@@ -334,9 +334,9 @@ fn setter_param(ty: &Type) -> TokenStream {
 }
 
 fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
-    let fb = format_ident!("{}FluentBuilder", op.type_name);
+    let fb = ident(&op.fluent_builder);
     let o = ident(&op.type_name);
-    let e = format_ident!("{}Error", op.type_name);
+    let e = ident(&op.error_enum);
     let doc_text = format!(
         "A request to `{}`: set its members, then `send` it.\n\nMade by [`Client::{}`](crate::Client::{}).",
         op.wire_name,
@@ -370,10 +370,10 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         };
     };
     let input_name = ident(&input.name);
-    let builder = format_ident!("{}Builder", input.name);
+    let builder = ident(&input.builder);
     let setters = input.fields.iter().map(|f| {
         let setter = ident(&f.setter);
-        let set = format_ident!("set_{}", crate::names::unraw(&f.setter));
+        let set = ident(&f.set_fn);
         let d = doc(&f.docs);
         let t = field_type(&f.ty, f.boxed);
         let dep = super::common::deprecated(f.deprecated);
@@ -513,7 +513,7 @@ pub fn client_module(service: &Service) -> TokenStream {
     let title_attr = super::common::doc(&title);
     let methods = service.operations.iter().map(|op| {
         let f = ident(&op.fn_name);
-        let fb = format_ident!("{}FluentBuilder", op.type_name);
+        let fb = ident(&op.fluent_builder);
         let d = doc(&op.docs);
         let dep = super::common::deprecated(op.deprecated);
         quote! {

@@ -140,7 +140,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
         }
         Type::Named { name, kind } => match kind {
             NamedKind::Struct | NamedKind::Union => {
-                let f = format_ident!("ser_{}", name);
+                let f = ident(&crate::names::derived::ser_fn(name));
                 let e = v.by_ref();
                 quote! { crate::codec::#f(w, #e); }
             }
@@ -296,7 +296,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
             let n = ident(name);
             match kind {
                 NamedKind::Struct | NamedKind::Union => {
-                    let f = format_ident!("de_{}", name);
+                    let f = ident(&crate::names::derived::de_fn(name));
                     quote! { crate::codec::#f(p)? }
                 }
                 NamedKind::Enum => quote! { crate::types::#n::from(&*p.str()?) },
@@ -333,7 +333,7 @@ pub fn ser_member(field: &Field) -> TokenStream {
 
 fn ser_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
-    let f = format_ident!("ser_{}", s.name);
+    let f = ident(&s.ser_fn);
     let members = s.fields.iter().map(ser_member);
     let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
         quote! { #[allow(deprecated)] }
@@ -359,11 +359,11 @@ fn ser_struct(s: &Struct) -> TokenStream {
 
 fn de_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
-    let f = format_ident!("de_{}", s.name);
+    let f = ident(&s.de_fn);
     let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
     // Members are read into the structure's builder: one local to drop on an error
     // path instead of one per member keeps the generated code small.
-    let builder = format_ident!("{}Builder", s.name);
+    let builder = ident(&s.builder);
     let arms = s
         .fields
         .iter()
@@ -480,7 +480,7 @@ pub fn struct_inits(s: &Struct) -> Vec<TokenStream> {
 
 fn ser_union(u: &Union) -> TokenStream {
     let n = ident(&u.name);
-    let f = format_ident!("ser_{}", u.name);
+    let f = ident(&u.ser_fn);
     let arms = u.variants.iter().map(|v| {
         let id = ident(&v.ident);
         let wire = v.json_name.as_str();
@@ -518,7 +518,7 @@ fn ser_union(u: &Union) -> TokenStream {
 
 fn de_union(u: &Union) -> TokenStream {
     let n = ident(&u.name);
-    let f = format_ident!("de_{}", u.name);
+    let f = ident(&u.de_fn);
     let arms = u.variants.iter().map(|v| {
         let id = ident(&v.ident);
         let wire = v.json_name.as_str();
@@ -572,8 +572,8 @@ fn de_union(u: &Union) -> TokenStream {
 /// gives the metadata back if the body does not have the structure's shape.
 fn error_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
-    let f = format_ident!("error_struct_{}", s.name);
-    let de = format_ident!("de_{}", s.name);
+    let f = ident(&s.error_fn);
+    let de = ident(&s.de_fn);
     quote! {
         #[inline]
         fn #f(meta: crate::runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, crate::runtime::ErrorMetadata> {
@@ -589,12 +589,12 @@ fn error_struct(s: &Struct) -> TokenStream {
 }
 
 fn error_dispatch(op: &Operation) -> TokenStream {
-    let f = format_ident!("error_{}", op.type_name);
-    let e = format_ident!("{}Error", op.type_name);
+    let f = ident(&op.error_fn);
+    let e = ident(&op.error_enum);
     let arms = op.errors.iter().map(|err| {
         let code = err.code.as_str();
         let variant = ident(&err.variant);
-        let parse = format_ident!("error_struct_{}", err.type_name);
+        let parse = ident(&crate::names::derived::error_struct_fn(&err.type_name));
         let pattern = match &err.query_code {
             Some(q) if q != code => quote! { #code | #q },
             _ => quote! { #code },

@@ -5,7 +5,7 @@ use super::codec::{de_value_pub, ser_value_ref};
 use super::common::{ident, rust_type};
 use crate::ir::{Operation, Paginator, PathStep, Service, Type, TypeDef};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 fn items_type(p: &Paginator) -> TokenStream {
     match p.items.as_ref().and_then(|s| s.last()) {
@@ -206,8 +206,8 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
     let items = paginated.iter().map(|op| {
         let Some(p) = &op.paginator else { return quote! {} };
         let o = ident(&op.type_name);
-        let pg = format_ident!("{}Paginator", op.type_name);
-        let fb = format_ident!("{}FluentBuilder", op.type_name);
+        let pg = ident(&op.paginator_type);
+        let fb = ident(&op.fluent_builder);
         let doc_text = format!(
             "Pages through `{}`: make one with `client.{}()…into_paginator()` (bring [`IntoPaginator`] into scope).",
             op.wire_name,

@@ -135,7 +135,7 @@ fn setters(cx: &Ctx<'_>, s: &Struct, params: Option<&Value>) -> Vec<TokenStream>
 }
 
 fn set_call(cx: &Ctx<'_>, f: &Field, v: &Value) -> TokenStream {
-    let set = quote::format_ident!("set_{}", crate::names::unraw(&f.setter));
+    let set = ident(&f.set_fn);
     if v.is_null() {
         return quote! { .#set(::std::option::Option::None) };
     }
@@ -155,7 +155,7 @@ fn required_fillers(cx: &Ctx<'_>, s: &Struct, depth: usize) -> Vec<TokenStream> 
         .iter()
         .filter(|f| f.checked_by_build())
         .map(|f| {
-            let set = quote::format_ident!("set_{}", crate::names::unraw(&f.setter));
+            let set = ident(&f.set_fn);
             let value = filler(cx, &f.ty, depth);
             let value = if f.boxed {
                 quote! { ::std::boxed::Box::new(#value) }
@@ -600,7 +600,7 @@ fn response_body(
             }
         }
         Some((variant, type_name)) => {
-            let e = quote::format_ident!("{}Error", op.type_name);
+            let e = ident(&op.error_enum);
             let v = ident(variant);
             let compares: Vec<TokenStream> = match cx.structs.get(type_name.as_str()) {
                 Some(s) => s

@@ -3,7 +3,7 @@
 use super::common::{deprecated, doc, field_type, ident, is_copy, rust_type};
 use crate::ir::{Enum, EnumValue, Field, NamedKind, Presence, Struct, Type, TypeDef, Union};
 use proc_macro2::{Literal, TokenStream};
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 const REDACTED: &str = "*** Sensitive Data Redacted ***";
@@ -192,7 +192,7 @@ pub fn zero_expr(ty: &Type) -> TokenStream {
                 NamedKind::IntEnum => quote! { crate::types::#n::from(0) },
                 NamedKind::Union => quote! { crate::types::#n::Unknown },
                 NamedKind::Struct => {
-                    let de = format_ident!("de_{}", name);
+                    let de = ident(&crate::names::derived::de_fn(name));
                     quote! { crate::codec::#de(&mut crate::runtime::json::Parser::new(b"{}"))? }
                 }
             }
@@ -255,9 +255,13 @@ fn struct_def(s: &Struct) -> TokenStream {
         codec: _,
         deprecated: dep,
         message_field,
+        builder,
+        ser_fn: _,
+        de_fn: _,
+        error_fn: _,
     } = s;
     let n = ident(name);
-    let builder = format_ident!("{}Builder", name);
+    let builder = ident(builder);
     let doc_attr = doc(docs);
     let dep = deprecated(*dep);
     let field_defs = fields.iter().map(|f| {
@@ -463,7 +467,7 @@ fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
 
 fn builder_def(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
-    let b = format_ident!("{}Builder", s.name);
+    let b = ident(&s.builder);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
     let doc_text_attr = super::common::doc(&doc_text);
     let fields = s.fields.iter().map(|f| {
@@ -474,8 +478,8 @@ fn builder_def(s: &Struct) -> TokenStream {
     let setters = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let setter = ident(&f.setter);
-        let set = format_ident!("set_{}", crate::names::unraw(&f.setter));
-        let get = format_ident!("get_{}", crate::names::unraw(&f.setter));
+        let set = ident(&f.set_fn);
+        let get = ident(&f.get_fn);
         let t = field_type(&f.ty, f.boxed);
         let d = doc(&f.docs);
         let required = if f.checked_by_build() {
@@ -656,6 +660,8 @@ fn union_def(u: &Union) -> TokenStream {
         sensitive,
         codec: _,
         deprecated: dep,
+        ser_fn: _,
+        de_fn: _,
     } = u;
     let n = ident(name);
     let d = doc(docs);
@@ -690,7 +696,7 @@ fn union_def(u: &Union) -> TokenStream {
     };
     let accessors = variants.iter().map(|v| {
         let id = ident(&v.ident);
-        let is = format_ident!("is_{}", crate::names::snake_case(&v.ident));
+        let is = ident(&v.is_fn);
         let doc_is = format!("Whether this is the `{}` variant.", v.ident);
         let doc_is_attr = super::common::doc(&doc_is);
         match &v.ty {

@@ -4,9 +4,10 @@
 //! ([`crate::emit::codec`]).
 
 use super::ProtocolEmitter;
+use crate::emit::common::ident;
 use crate::ir::{Operation, Service};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The two versions differ only in the content type.
 #[derive(Debug, Clone, Copy)]
@@ -41,7 +42,7 @@ impl ProtocolEmitter for AwsJson {
         let query_compatible = service.query_compatible;
         let body = match &op.input {
             Some(i) => {
-                let ser = format_ident!("ser_{}", i);
+                let ser = ident(&crate::names::derived::ser_fn(i));
                 quote! {
                     let mut w = crate::runtime::json::Writer::new();
                     crate::codec::#ser(&mut w, input);
@@ -52,12 +53,12 @@ impl ProtocolEmitter for AwsJson {
         };
         let parse = match &op.output {
             Some(o) => {
-                let de = format_ident!("de_{}", o);
+                let de = ident(&crate::names::derived::de_fn(o));
                 quote! { crate::runtime::json::parse_body(response.body(), crate::codec::#de) }
             }
             None => quote! { crate::runtime::json::parse_unit(response.body()) },
         };
-        let parse_error = format_ident!("error_{}", op.type_name);
+        let parse_error = ident(&op.error_fn);
         quote! {
             #[inline]
             fn serialize(input: &Self::Input) -> ::std::result::Result<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {

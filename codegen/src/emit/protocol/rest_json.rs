@@ -11,7 +11,7 @@ use crate::ir::{
     Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef,
 };
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 /// The restJson1 emitter.
 pub struct RestJson;
@@ -113,7 +113,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
         if let Some(f) = stream_field(out_struct) {
             let id = ident(&f.ident);
             let n = ident(&out_struct.name);
-            let builder = format_ident!("{}Builder", out_struct.name);
+            let builder = ident(&out_struct.builder);
             let read = read_bound(out_struct, false);
             let inits = struct_inits(out_struct);
             let bound = |pred: &dyn Fn(&Binding) -> bool| {
@@ -650,7 +650,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
         };
     }
     let n = ident(&out.name);
-    let builder = format_ident!("{}Builder", out.name);
+    let builder = ident(&out.builder);
     let read = read_bound(out, true);
     let inits = struct_inits(out);
     let uses = |pred: &dyn Fn(&Binding) -> bool| out.fields.iter().any(|f| pred(&f.binding));
@@ -698,8 +698,8 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
 }
 
 fn parse_error(service: &Service, op: &Operation) -> TokenStream {
-    let e = format_ident!("{}Error", op.type_name);
-    let dispatch = format_ident!("error_{}", op.type_name);
+    let e = ident(&op.error_enum);
+    let dispatch = ident(&op.error_fn);
     // Error members bound to headers are read after the body has chosen the variant.
     let fixes: Vec<TokenStream> = op
         .errors
@@ -714,7 +714,7 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
                 return None;
             }
             let v = ident(&err.variant);
-            let builder = format_ident!("{}Builder", s.name);
+            let builder = ident(&s.builder);
             let read = read_bound(s, false);
             let sets = s.fields.iter().filter(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_))).map(|f| {
                 let id = ident(&f.ident);
