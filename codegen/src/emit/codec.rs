@@ -2,7 +2,7 @@
 //! per type reachable from an output or error, and per-operation error dispatch.
 
 use super::common::ident;
-use super::types::{default_expr, zero_expr};
+use super::types::{default_expr, zero_expr, Fill, FillKind};
 use crate::ir::{
     Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
 };
@@ -167,23 +167,10 @@ pub fn de_value_pub(ty: &Type) -> TokenStream {
 }
 
 /// `opt` (an `Option`) with `value` in place of `None`, in the form clippy likes.
-pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
-    let text = value.to_string();
-    const DEFAULTS: &[&str] = &[
-        "false",
-        "0",
-        "0.0",
-        ":: std :: string :: String :: new ()",
-        ":: std :: vec :: Vec :: new ()",
-        ":: std :: collections :: HashMap :: new ()",
-        "crate :: runtime :: Blob :: default ()",
-        "crate :: runtime :: ByteStream :: new ()",
-        "crate :: runtime :: DateTime :: UNIX_EPOCH",
-        "crate :: runtime :: Document :: Null",
-    ];
-    let literal = text == "true" || text.parse::<f64>().is_ok();
+pub fn fill(opt: TokenStream, value: Fill, boxed: bool) -> TokenStream {
+    let Fill { expr, kind } = value;
     if boxed {
-        if text.contains('?') {
+        if kind == FillKind::Fallible {
             // A recursive structure cannot be made up from nothing: its zero value
             // would contain itself. A service that leaves it out sent an invalid response.
             quote! {
@@ -195,16 +182,17 @@ pub fn fill(opt: TokenStream, value: TokenStream, boxed: bool) -> TokenStream {
                 }
             }
         } else {
-            quote! { #opt.unwrap_or_else(|| ::std::boxed::Box::new(#value)) }
+            quote! { #opt.unwrap_or_else(|| ::std::boxed::Box::new(#expr)) }
         }
-    } else if DEFAULTS.contains(&text.as_str()) {
-        quote! { #opt.unwrap_or_default() }
-    } else if literal {
-        quote! { #opt.unwrap_or(#value) }
-    } else if text.contains('?') {
-        quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #value } }
     } else {
-        quote! { #opt.unwrap_or_else(|| #value) }
+        match kind {
+            FillKind::TypeDefault => quote! { #opt.unwrap_or_default() },
+            FillKind::Literal => quote! { #opt.unwrap_or(#expr) },
+            FillKind::Fallible => {
+                quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #expr } }
+            }
+            FillKind::Other => quote! { #opt.unwrap_or_else(|| #expr) },
+        }
     }
 }
 

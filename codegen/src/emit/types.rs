@@ -89,40 +89,108 @@ pub fn split_types(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
     }
 }
 
+/// An expression that fills an unset member, and what kind of expression it is, so
+/// that callers choose the code around it from the kind, not from its tokens.
+pub struct Fill {
+    /// The expression.
+    pub expr: TokenStream,
+    /// What it is.
+    pub kind: FillKind,
+}
+
+/// What kind of expression a [`Fill`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FillKind {
+    /// The type's `Default::default()`.
+    TypeDefault,
+    /// A literal of a `Copy` type.
+    Literal,
+    /// An expression that may return early with `?` (a structure's zero value).
+    Fallible,
+    /// Any other expression.
+    Other,
+}
+
+impl Fill {
+    fn new(expr: TokenStream, kind: FillKind) -> Self {
+        Fill { expr, kind }
+    }
+
+    fn other(expr: TokenStream) -> Self {
+        Fill::new(expr, FillKind::Other)
+    }
+}
+
 /// The expression that fills a `Default` presence member.
-pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
+pub fn default_expr(ty: &Type, value: &Value) -> Fill {
     match (ty, value) {
-        (Type::Bool, Value::Bool(b)) => quote! { #b },
+        (Type::Bool, Value::Bool(b)) => Fill::new(
+            quote! { #b },
+            if *b {
+                FillKind::Literal
+            } else {
+                FillKind::TypeDefault
+            },
+        ),
         (Type::Byte | Type::Short | Type::Integer | Type::Long, Value::Number(n)) => {
             // Validation checked that the value fits the type.
-            let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
-            quote! { #lit }
+            let v = n.as_i64().unwrap_or_default();
+            let lit = Literal::i64_unsuffixed(v);
+            let kind = if v == 0 {
+                FillKind::TypeDefault
+            } else {
+                FillKind::Literal
+            };
+            Fill::new(quote! { #lit }, kind)
         }
         (Type::Float | Type::Double, Value::Number(n)) => {
-            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
-            quote! { #lit }
+            let v = n.as_f64().unwrap_or_default();
+            let lit = Literal::f64_unsuffixed(v);
+            // `0.0` (not `-0.0`) is the type's default.
+            let kind = if v == 0.0 && v.is_sign_positive() {
+                FillKind::TypeDefault
+            } else {
+                FillKind::Literal
+            };
+            Fill::new(quote! { #lit }, kind)
         }
         (Type::BigInteger | Type::BigDecimal, Value::Number(n)) => {
             let text = n.to_string();
-            quote! { crate::runtime::Number::parse(#text).unwrap_or_else(|| crate::runtime::Number::from(0i64)) }
+            Fill::other(
+                quote! { crate::runtime::Number::parse(#text).unwrap_or_else(|| crate::runtime::Number::from(0i64)) },
+            )
         }
-        (Type::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
+        (Type::String, Value::String(s)) => Fill::other(quote! { ::std::string::String::from(#s) }),
         (Type::Blob, Value::String(s)) => {
             // The model writes blob defaults as base64; validation checked the text.
             let bytes = crate::validate::decode_base64(s).unwrap_or_default();
             let lit = Literal::byte_string(&bytes);
-            quote! { crate::runtime::Blob::new(#lit) }
+            Fill::other(quote! { crate::runtime::Blob::new(#lit) })
         }
         (Type::Timestamp(_), Value::Number(n)) => {
             let text = n.to_string();
-            quote! { crate::runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(crate::runtime::DateTime::UNIX_EPOCH) }
+            Fill::other(
+                quote! { crate::runtime::DateTime::from_epoch_seconds_str(#text).unwrap_or(crate::runtime::DateTime::UNIX_EPOCH) },
+            )
         }
-        (Type::Timestamp(_), Value::String(s)) => quote! {
+        (Type::Timestamp(_), Value::String(s)) => Fill::other(quote! {
             crate::runtime::DateTime::parse(#s, crate::runtime::TimestampFormat::DateTime).unwrap_or(crate::runtime::DateTime::UNIX_EPOCH)
-        },
-        (Type::Document, v) => document_expr(v),
-        (Type::List { .. }, _) => quote! { ::std::vec::Vec::new() },
-        (Type::Map { .. }, _) => quote! { ::std::collections::HashMap::new() },
+        }),
+        (Type::Document, v) => Fill::new(
+            document_expr(v),
+            if v.is_null() {
+                FillKind::TypeDefault
+            } else {
+                FillKind::Other
+            },
+        ),
+        (Type::List { .. }, _) => {
+            Fill::new(quote! { ::std::vec::Vec::new() }, FillKind::TypeDefault)
+        }
+        (Type::Map { .. }, _) => Fill::new(
+            quote! { ::std::collections::HashMap::new() },
+            FillKind::TypeDefault,
+        ),
         (
             Type::Named {
                 name,
@@ -131,7 +199,7 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
             Value::String(s),
         ) => {
             let n = ident(name);
-            quote! { crate::types::#n::from(#s) }
+            Fill::other(quote! { crate::types::#n::from(#s) })
         }
         (
             Type::Named {
@@ -146,7 +214,7 @@ pub fn default_expr(ty: &Type, value: &Value) -> TokenStream {
                     .and_then(|i| i32::try_from(i).ok())
                     .unwrap_or_default(),
             );
-            quote! { crate::types::#n2::from(#lit) }
+            Fill::other(quote! { crate::types::#n2::from(#lit) })
         }
         (ty, _) => zero_expr(ty),
     }
@@ -172,28 +240,34 @@ fn document_expr(v: &Value) -> TokenStream {
 
 /// The zero value of a type: what a client fills in for a required member the
 /// service left out (Smithy's client error correction).
-pub fn zero_expr(ty: &Type) -> TokenStream {
+pub fn zero_expr(ty: &Type) -> Fill {
+    let default = |expr: TokenStream| Fill::new(expr, FillKind::TypeDefault);
     match ty {
-        Type::Bool => quote! { false },
-        Type::Byte | Type::Short | Type::Integer | Type::Long => quote! { 0 },
-        Type::Float | Type::Double => quote! { 0.0 },
-        Type::BigInteger | Type::BigDecimal => quote! { crate::runtime::Number::from(0i64) },
-        Type::String => quote! { ::std::string::String::new() },
-        Type::Blob => quote! { crate::runtime::Blob::default() },
-        Type::Stream => quote! { crate::runtime::ByteStream::new() },
-        Type::Timestamp(_) => quote! { crate::runtime::DateTime::UNIX_EPOCH },
-        Type::Document => quote! { crate::runtime::Document::Null },
-        Type::List { .. } => quote! { ::std::vec::Vec::new() },
-        Type::Map { .. } => quote! { ::std::collections::HashMap::new() },
+        Type::Bool => default(quote! { false }),
+        Type::Byte | Type::Short | Type::Integer | Type::Long => default(quote! { 0 }),
+        Type::Float | Type::Double => default(quote! { 0.0 }),
+        Type::BigInteger | Type::BigDecimal => {
+            Fill::other(quote! { crate::runtime::Number::from(0i64) })
+        }
+        Type::String => default(quote! { ::std::string::String::new() }),
+        Type::Blob => default(quote! { crate::runtime::Blob::default() }),
+        Type::Stream => default(quote! { crate::runtime::ByteStream::new() }),
+        Type::Timestamp(_) => default(quote! { crate::runtime::DateTime::UNIX_EPOCH }),
+        Type::Document => default(quote! { crate::runtime::Document::Null }),
+        Type::List { .. } => default(quote! { ::std::vec::Vec::new() }),
+        Type::Map { .. } => default(quote! { ::std::collections::HashMap::new() }),
         Type::Named { name, kind } => {
             let n = ident(name);
             match kind {
-                NamedKind::Enum => quote! { crate::types::#n::from("") },
-                NamedKind::IntEnum => quote! { crate::types::#n::from(0) },
-                NamedKind::Union => quote! { crate::types::#n::Unknown },
+                NamedKind::Enum => Fill::other(quote! { crate::types::#n::from("") }),
+                NamedKind::IntEnum => Fill::other(quote! { crate::types::#n::from(0) }),
+                NamedKind::Union => Fill::other(quote! { crate::types::#n::Unknown }),
                 NamedKind::Struct => {
                     let de = ident(&crate::names::derived::de_fn(name));
-                    quote! { crate::codec::#de(&mut crate::runtime::json::Parser::new(b"{}"))? }
+                    Fill::new(
+                        quote! { crate::codec::#de(&mut crate::runtime::json::Parser::new(b"{}"))? },
+                        FillKind::Fallible,
+                    )
                 }
             }
         }
