@@ -6,6 +6,7 @@ use crate::error::{Diagnostic, Error, Result};
 use crate::ir::*;
 use crate::model::{shape_name, Kind, Member, Model, Shape, Simple};
 use crate::names::{crate_name, field_ident, type_ident, unraw};
+use crate::traits::typed;
 use crate::validate::traits::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -105,7 +106,7 @@ struct Lowerer<'m> {
 /// it (the conversion is most of the lowering's time, and lowering is done alone).
 fn convert_docs(model: &Model) -> HashMap<&str, String> {
     fn add<'a>(texts: &mut Vec<&'a str>, traits: &'a crate::model::Traits) {
-        texts.extend(traits.get(DOCUMENTATION).and_then(Value::as_str));
+        texts.extend(typed::documentation(traits));
         let items = traits.get(ENUM).and_then(Value::as_array);
         texts.extend(
             items
@@ -254,9 +255,7 @@ impl<'m> Lowerer<'m> {
 
     /// The rustdoc of the `@documentation` trait, or nothing.
     fn docs_of(&self, traits: &crate::model::Traits) -> String {
-        traits
-            .get(DOCUMENTATION)
-            .and_then(Value::as_str)
+        typed::documentation(traits)
             .map(|t| self.rustdoc(t))
             .unwrap_or_default()
     }
@@ -308,16 +307,8 @@ impl<'m> Lowerer<'m> {
     }
 
     fn timestamp_format(&self, member: &Member, target: &Shape) -> TimestampFormat {
-        let fmt = member
-            .traits
-            .get(TIMESTAMP_FORMAT)
-            .or_else(|| target.traits.get(TIMESTAMP_FORMAT))
-            .and_then(Value::as_str);
-        match fmt {
-            Some("date-time") => TimestampFormat::DateTime,
-            Some("http-date") => TimestampFormat::HttpDate,
-            _ => TimestampFormat::EpochSeconds,
-        }
+        typed::timestamp_format(&member.traits, Some(&target.traits))
+            .unwrap_or(TimestampFormat::EpochSeconds)
     }
 
     fn ty(&self, member: &Member) -> Option<Type> {
@@ -450,10 +441,7 @@ impl<'m> Lowerer<'m> {
             let target = self.shape(&m.target);
             let base = unraw(&ident).to_string();
             let required = m.traits.contains_key(REQUIRED);
-            let default = match m.traits.get(DEFAULT) {
-                Some(Value::Null) | None => None,
-                Some(v) => Some(v.clone()),
-            };
+            let default = typed::default_value(&m.traits).cloned();
             let client_optional = m.traits.contains_key(CLIENT_OPTIONAL);
             // The one rule for optionality. A client treats every member of an input
             // as nullable (so that a service may drop `@required` later), and so
@@ -491,41 +479,14 @@ impl<'m> Lowerer<'m> {
                     .unwrap_or_else(|| format!("The `{}` member.", m.name))
             });
             let rest = self.protocol == Protocol::RestJson1;
-            let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
+            let json_name = match typed::json_name(&m.traits) {
                 Some(n) if rest => n.to_string(),
                 _ => m.name.clone(),
             };
-            let binding = if m.traits.contains_key(HTTP_LABEL) {
-                Binding::Label { greedy: false }
-            } else if let Some(q) = m.traits.get(HTTP_QUERY).and_then(Value::as_str) {
-                Binding::Query(q.to_string())
-            } else if m.traits.contains_key(HTTP_QUERY_PARAMS) {
-                Binding::QueryParams
-            } else if let Some(h) = m.traits.get(HTTP_HEADER).and_then(Value::as_str) {
-                Binding::Header(h.to_string())
-            } else if let Some(p) = m.traits.get(HTTP_PREFIX_HEADERS).and_then(Value::as_str) {
-                Binding::PrefixHeaders(p.to_string())
-            } else if m.traits.contains_key(HTTP_PAYLOAD) {
-                Binding::Payload
-            } else if m.traits.contains_key(HTTP_RESPONSE_CODE) {
-                Binding::ResponseCode
-            } else {
-                Binding::Body
-            };
-            let timestamp_format = m
-                .traits
-                .get(TIMESTAMP_FORMAT)
-                .or_else(|| target.and_then(|t| t.traits.get(TIMESTAMP_FORMAT)))
-                .and_then(Value::as_str)
-                .and_then(|f| match f {
-                    "date-time" => Some(TimestampFormat::DateTime),
-                    "http-date" => Some(TimestampFormat::HttpDate),
-                    "epoch-seconds" => Some(TimestampFormat::EpochSeconds),
-                    _ => None,
-                });
+            let binding = typed::binding(&m.traits);
+            let timestamp_format = typed::timestamp_format(&m.traits, target.map(|t| &t.traits));
             let media_type = target
-                .and_then(|t| t.traits.get(MEDIA_TYPE))
-                .and_then(Value::as_str)
+                .and_then(|t| typed::media_type(&t.traits))
                 .map(str::to_string);
             fields.push(Field {
                 json_name,
@@ -617,7 +578,7 @@ impl<'m> Lowerer<'m> {
                     ..
                 })
             ) && self.reaches_directly(&m.target, &shape.id);
-            let json_name = match m.traits.get(JSON_NAME).and_then(Value::as_str) {
+            let json_name = match typed::json_name(&m.traits) {
                 Some(n) if self.protocol == Protocol::RestJson1 => n.to_string(),
                 _ => m.name.clone(),
             };
@@ -781,18 +742,13 @@ impl<'m> Lowerer<'m> {
     }
 
     fn paginator(&mut self, op: &Shape, input: &str, output: &str) -> Option<Paginator> {
-        let service_trait = self
-            .service
-            .traits
-            .get(PAGINATED)
-            .and_then(Value::as_object);
-        let op_trait = op.traits.get(PAGINATED).and_then(Value::as_object)?;
-        let mut merged = serde_json::Map::new();
-        if let Some(s) = service_trait {
-            merged.extend(s.clone());
-        }
-        merged.extend(op_trait.clone());
-        let get = |k: &str| merged.get(k).and_then(Value::as_str).map(str::to_string);
+        let paginated = typed::paginated(&op.traits, &self.service.traits)?;
+        let get = |k: &str| match k {
+            "inputToken" => paginated.input_token.clone(),
+            "outputToken" => paginated.output_token.clone(),
+            "items" => paginated.items.clone(),
+            _ => paginated.page_size.clone(),
+        };
         let subject = format!("{} @{PAGINATED}", op.id);
         let tp = format!("{}.traits[\"{PAGINATED}\"]", op.path);
         let (Some(input_token), Some(output_token)) = (get("inputToken"), get("outputToken"))
@@ -1051,12 +1007,7 @@ impl<'m> Lowerer<'m> {
         {
             let (idents, _) = member_idents(members);
             for (m, ident) in members.iter().zip(idents) {
-                if let Some(name) = m
-                    .traits
-                    .get(CONTEXT_PARAM)
-                    .and_then(|t| t.get("name"))
-                    .and_then(Value::as_str)
-                {
+                if let Some(name) = typed::context_param(&m.traits) {
                     if let Some(ty) = self.ty(m) {
                         out.push(EndpointParam::Member {
                             name: name.to_string(),
@@ -1213,11 +1164,7 @@ impl<'m> Lowerer<'m> {
 
 /// The `sdkId` of a service shape's `aws.api#service` trait.
 fn sdk_id_of(service: &Shape) -> Option<&str> {
-    service
-        .traits
-        .get(AWS_SERVICE)
-        .and_then(|a| a.get("sdkId"))
-        .and_then(Value::as_str)
+    typed::sdk_id(&service.traits)
 }
 
 /// Why a service's protocol cannot be generated: the protocol traits it has, or that
@@ -1282,22 +1229,13 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         names: BTreeMap::new(),
         docs: convert_docs(model),
     };
-    let aws = service.traits.get(AWS_SERVICE);
-    let sdk_id = aws
-        .and_then(|a| a.get("sdkId"))
-        .and_then(Value::as_str)
+    let sdk_id = typed::sdk_id(&service.traits)
         .map(str::to_string)
         .unwrap_or_else(|| service.name().to_string());
-    let endpoint_prefix = aws
-        .and_then(|a| a.get("endpointPrefix"))
-        .and_then(Value::as_str)
+    let endpoint_prefix = typed::endpoint_prefix(&service.traits)
         .map(str::to_string)
         .unwrap_or_else(|| crate_name(&sdk_id));
-    let signing_name = service
-        .traits
-        .get(SIGV4)
-        .and_then(|s| s.get("name"))
-        .and_then(Value::as_str)
+    let signing_name = typed::sigv4_name(&service.traits)
         .map(str::to_string)
         .unwrap_or_else(|| endpoint_prefix.clone());
     let package = opts
@@ -1466,15 +1404,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             } else {
                 type_name.clone()
             };
-            let server = es.traits.get(ERROR).and_then(Value::as_str) == Some("server");
+            let server = typed::is_server_error(&es.traits);
             errors.push(OperationError {
                 code: shape_name(e).to_string(),
-                query_code: es
-                    .traits
-                    .get(QUERY_ERROR)
-                    .and_then(|q| q.get("code"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
+                query_code: typed::query_error_code(&es.traits).map(str::to_string),
                 variant,
                 type_name,
                 server,
@@ -1526,25 +1459,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
                 l.names.get(id).cloned()
             }
         };
-        let request_compression = shape
-            .traits
-            .get(REQUEST_COMPRESSION)
-            .and_then(|t| t.get("encodings"))
-            .and_then(Value::as_array)
-            .is_some_and(|e| e.iter().any(|x| x.as_str() == Some("gzip")));
+        let request_compression = typed::compresses_with_gzip(&shape.traits);
         let (endpoint_params, endpoint_override) = l.endpoint_params(shape, &o.input);
         let (auth, optional_auth) = l.auth(shape);
-        let http = shape.traits.get(HTTP).and_then(|h| {
-            Some(Http {
-                method: h.get("method")?.as_str()?.to_string(),
-                uri: h.get("uri")?.as_str()?.to_string(),
-                code: h
-                    .get("code")
-                    .and_then(Value::as_u64)
-                    .and_then(|c| u16::try_from(c).ok())
-                    .unwrap_or(200),
-            })
-        });
+        let http = typed::http(&shape.traits);
         operations.push(Operation {
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
             requires_length: l.input_requires_length(&o.input),

@@ -13,6 +13,7 @@
 //! A walk allocates nothing until it has something to report.
 
 mod defs;
+pub mod typed;
 
 use crate::error::Diagnostic;
 use crate::model::{describe, Kind, Model, Shape, Simple};
