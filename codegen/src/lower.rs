@@ -455,6 +455,12 @@ impl<'m> Lowerer<'m> {
                 if required {
                     build_default = default.filter(|_| is_input && !client_optional);
                 }
+                // A service customization: a label that takes a value when unset.
+                if is_input && m.traits.contains_key(HTTP_LABEL) {
+                    if let Some(value) = label_default(self.service, &m.name) {
+                        build_default = Some(Value::String(value.to_string()));
+                    }
+                }
                 Presence::Optional
             } else if let Some(d) = default {
                 Presence::Default(d)
@@ -1162,6 +1168,16 @@ impl<'m> Lowerer<'m> {
     }
 }
 
+/// The value a URI label takes when the caller leaves it unset or empty, as a service
+/// customization says: Glacier's `accountId` is `-`, the caller's own account (set by
+/// `build()`, and put in the URI for an empty string).
+fn label_default(service: &Shape, member: &str) -> Option<&'static str> {
+    match (sdk_id_of(service), member) {
+        (Some("Glacier"), "accountId") => Some("-"),
+        _ => None,
+    }
+}
+
 /// The `sdkId` of a service shape's `aws.api#service` trait.
 fn sdk_id_of(service: &Shape) -> Option<&str> {
     typed::sdk_id(&service.traits)
@@ -1551,10 +1567,10 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
             )],
             _ => Vec::new(),
         },
-        label_defaults: match sdk_id_of(service) {
-            Some("Glacier") => vec![("accountId".to_string(), "-".to_string())],
-            _ => Vec::new(),
-        },
+        label_defaults: ["accountId"]
+            .iter()
+            .filter_map(|m| Some((m.to_string(), label_default(service, m)?.to_string())))
+            .collect(),
         endpoint_rules: service.traits.get(ENDPOINT_RULE_SET).map(|v| v.to_string()),
         endpoint_tests: if opts.endpoint_tests {
             service

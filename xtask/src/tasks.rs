@@ -140,6 +140,11 @@ const MOTO_REST: &[(&str, &str, &str)] = &[
         "eks",
         "CreateCluster,DescribeCluster,ListClusters,DeleteCluster,CreateNodegroup,DescribeNodegroup,ListNodegroups,DeleteNodegroup",
     ),
+    (
+        "glacier-2012-06-01.json",
+        "glacier",
+        "CreateVault,DescribeVault,ListVaults,UploadArchive,InitiateJob,DescribeJob,GetJobOutput,DeleteArchive",
+    ),
 ];
 
 /// The protocol-test files grouped as they load: each protocol folder with the
@@ -575,7 +580,8 @@ fn moto_server(python: &str) -> Result<PathBuf, String> {
 }
 
 /// The clients generated from the official models, against moto: Network Firewall
-/// (awsJson1_0, `tests/moto.rs`), EFS and EKS (restJson1, `tests/moto_rest.rs`).
+/// (awsJson1_0, `tests/moto.rs`), EFS, EKS and Glacier (restJson1, `tests/moto_rest.rs`;
+/// Glacier's archives are streamed up from a file and down as they arrive).
 fn moto(tally: &mut Tally) -> Result<(), String> {
     let Some(models) = shared_models() else {
         eprintln!("skipping the moto test: ../shared/models is not there");

@@ -1,6 +1,7 @@
 //! What the moto tests share: a moto server of their own on a free 127.0.0.1 port.
 //! `MOTO_SERVER` names the `moto_server` program. The tests are `tests/moto.rs`
-//! (Network Firewall, awsJson1_0) and `tests/moto_rest.rs` (EFS and EKS, restJson1).
+//! (Network Firewall, awsJson1_0) and `tests/moto_rest.rs` (EFS, EKS and Glacier,
+//! restJson1).
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
