@@ -56,6 +56,9 @@ pub struct Reply {
     /// Instead of `body`, this many bytes of [`pattern_byte`], written a chunk at a
     /// time (a download of any size, without holding it).
     pub pattern_len: Option<u64>,
+    /// Of a pattern body, send only this many bytes, then close the connection (a
+    /// server that breaks off a download).
+    pub cut_after: Option<u64>,
 }
 
 /// The byte at `offset` of a [`Reply::pattern`] body.
@@ -73,6 +76,15 @@ impl Reply {
             delay: None,
             hang_up: false,
             pattern_len: None,
+            cut_after: None,
+        }
+    }
+
+    /// A pattern body that announces `len` bytes but breaks off after `sent`.
+    pub fn pattern_cut(status: u16, len: u64, sent: u64) -> Self {
+        Reply {
+            cut_after: Some(sent),
+            ..Reply::pattern(status, len)
         }
     }
 
@@ -312,14 +324,19 @@ async fn serve(
         stream.write_all(out.as_bytes()).await?;
         match reply.pattern_len {
             None => stream.write_all(&reply.body).await?,
-            Some(total) => {
+            Some(announced) => {
                 // One period of the pattern per write, from where the last one ended.
                 let period: Vec<u8> = (0..251 * 256).map(pattern_byte).collect();
+                let total = reply.cut_after.unwrap_or(announced).min(announced);
                 let mut sent = 0u64;
                 while sent < total {
                     let n = (total - sent).min(period.len() as u64) as usize;
                     stream.write_all(&period[..n]).await?;
                     sent += n as u64;
+                }
+                if total < announced {
+                    stream.flush().await?;
+                    return Ok(());
                 }
             }
         }

@@ -292,3 +292,34 @@ async fn a_small_download_collects_whole() {
     let out = client.get_object().key("k").send().await.unwrap();
     assert!(out.body.collect().await.unwrap()[..] == pattern(1000)[..]);
 }
+
+#[tokio::test]
+async fn a_download_the_server_breaks_off_ends_in_an_error_not_a_short_body() {
+    let (_server, client) = start(vec![Reply::pattern_cut(200, 1_000_000, 300_000)]).await;
+    let mut out = client.get_object().key("k").send().await.unwrap();
+    let mut seen = 0usize;
+    let mut failed = None;
+    while let Some(chunk) = out.body.next().await {
+        match chunk {
+            Ok(c) => seen += c.len(),
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
+    let e = failed.expect("a body cut short is an error");
+    assert!(seen <= 300_000, "{seen}");
+    // The error says what happened, through its sources.
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        text.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    assert!(!text.is_empty());
+    // Collecting the same kind of body is an error too, not a short `Bytes`.
+    let (_server, client) = start(vec![Reply::pattern_cut(200, 50_000, 10_000)]).await;
+    let out = client.get_object().key("k").send().await.unwrap();
+    assert!(out.body.collect().await.is_err());
+}
