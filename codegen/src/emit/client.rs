@@ -1,5 +1,6 @@
 //! The client, its fluent builders, the operation descriptors and the error enums.
 
+use super::common::prelude::{BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING};
 use super::common::{doc, field_type, ident, rust_type};
 use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
@@ -50,7 +51,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
                     let value = if *optional {
                         quote! { input.#id.as_deref() }
                     } else {
-                        quote! { ::std::option::Option::Some(input.#id.as_str()) }
+                        quote! { #SOME(input.#id.as_str()) }
                     };
                     quote! { crate::runtime::client::host_label(#input_name, #wire_name, #value)? }
                 }
@@ -63,8 +64,8 @@ pub fn operation_module(service: &Service) -> TokenStream {
             };
             quote! {
                 #[inline]
-                fn host_prefix(#input: &Self::Input) -> ::std::result::Result<::std::option::Option<::std::string::String>, crate::runtime::BuildError> {
-                    ::std::result::Result::Ok(::std::option::Option::Some([#( #pieces ),*].concat()))
+                fn host_prefix(#input: &Self::Input) -> #RESULT<#OPTION<#STRING>, crate::runtime::BuildError> {
+                    #OK(#SOME([#( #pieces ),*].concat()))
                 }
             }
         });
@@ -149,20 +150,27 @@ fn endpoint_fns(op: &Operation) -> TokenStream {
                 }
                 _ => quote! {},
             },
-            crate::ir::EndpointParam::Member { name, ident: id, ty } => {
+            crate::ir::EndpointParam::Member {
+                name,
+                ident: id,
+                ty,
+            } => {
                 let id = ident(id);
                 match ty {
                     Type::String => quote! {
-                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.as_str()); }
+                        if let #SOME(v) = &input.#id { params.set(#name, v.as_str()); }
                     },
                     Type::Bool => quote! {
-                        if let ::std::option::Option::Some(v) = input.#id { params.set(#name, v); }
+                        if let #SOME(v) = input.#id { params.set(#name, v); }
                     },
-                    Type::Named { kind: NamedKind::Enum, .. } => quote! {
-                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.as_str()); }
+                    Type::Named {
+                        kind: NamedKind::Enum,
+                        ..
+                    } => quote! {
+                        if let #SOME(v) = &input.#id { params.set(#name, v.as_str()); }
                     },
                     Type::List { member, .. } if **member == Type::String => quote! {
-                        if let ::std::option::Option::Some(v) = &input.#id { params.set(#name, v.clone()); }
+                        if let #SOME(v) = &input.#id { params.set(#name, v.clone()); }
                     },
                     _ => quote! {},
                 }
@@ -189,7 +197,7 @@ fn endpoint_fns(op: &Operation) -> TokenStream {
         let id = ident(field);
         out.extend(quote! {
             #[inline]
-            fn endpoint_override(input: &Self::Input) -> ::std::option::Option<&str> {
+            fn endpoint_override(input: &Self::Input) -> #OPTION<&str> {
                 input.#id.as_deref()
             }
         });
@@ -219,7 +227,7 @@ pub fn error_module(service: &Service) -> TokenStream {
         });
         let source_arms = op.errors.iter().map(|err| {
             let v = ident(&err.variant);
-            quote! { Self::#v(e) => ::std::option::Option::Some(e), }
+            quote! { Self::#v(e) => #SOME(e), }
         });
         let is_fns = op.errors.iter().map(|err| {
             let v = ident(&err.variant);
@@ -229,7 +237,7 @@ pub fn error_module(service: &Service) -> TokenStream {
             quote! {
                 #d_attr
                 pub fn #is(&self) -> bool {
-                    ::std::matches!(self, Self::#v(_))
+                    #MATCHES!(self, Self::#v(_))
                 }
             }
         });
@@ -253,11 +261,11 @@ pub fn error_module(service: &Service) -> TokenStream {
                     }
                 }
                 /// The error code.
-                pub fn code(&self) -> ::std::option::Option<&str> {
+                pub fn code(&self) -> #OPTION<&str> {
                     self.meta().code()
                 }
                 /// The error message.
-                pub fn message(&self) -> ::std::option::Option<&str> {
+                pub fn message(&self) -> #OPTION<&str> {
                     self.meta().message()
                 }
                 #( #is_fns )*
@@ -281,10 +289,10 @@ pub fn error_module(service: &Service) -> TokenStream {
                 }
             }
             impl ::std::error::Error for #e {
-                fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+                fn source(&self) -> #OPTION<&(dyn ::std::error::Error + 'static)> {
                     match self {
                         #( #source_arms )*
-                        Self::Unhandled(_) => ::std::option::Option::None,
+                        Self::Unhandled(_) => #NONE,
                     }
                 }
             }
@@ -320,14 +328,14 @@ pub fn error_module(service: &Service) -> TokenStream {
 
 fn setter_param(ty: &Type) -> TokenStream {
     match ty {
-        Type::String => quote! { impl ::std::convert::Into<::std::string::String> },
+        Type::String => quote! { impl #INTO<#STRING> },
         Type::Stream
         | Type::Named {
             kind: NamedKind::Enum | NamedKind::IntEnum,
             ..
         } => {
             let t = rust_type(ty);
-            quote! { impl ::std::convert::Into<#t> }
+            quote! { impl #INTO<#t> }
         }
         _ => rust_type(ty),
     }
@@ -363,7 +371,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     Self { client }
                 }
                 /// Sends the request.
-                pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::SdkError<crate::error::#e>> {
+                pub async fn send(self) -> #RESULT<#output, crate::runtime::SdkError<crate::error::#e>> {
                     self.client.call::<crate::operation::#o>(&()).await
                 }
             }
@@ -381,7 +389,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             Type::List { member, sparse } => {
                 let p = if *sparse {
                     let t = rust_type(member);
-                    quote! { ::std::option::Option<#t> }
+                    quote! { #OPTION<#t> }
                 } else {
                     setter_param(member)
                 };
@@ -401,7 +409,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                 let key_type = rust_type(key);
                 let p = if *sparse {
                     let t = rust_type(value);
-                    quote! { ::std::option::Option<#t> }
+                    quote! { #OPTION<#t> }
                 } else {
                     setter_param(value)
                 };
@@ -411,7 +419,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                     #[doc = " Inserts one entry; use the `set_` method to replace the whole map."]
                     #dep
                     #[inline]
-                    pub fn #setter(mut self, key: impl ::std::convert::Into<#key_type>, input: #p) -> Self {
+                    pub fn #setter(mut self, key: impl #INTO<#key_type>, input: #p) -> Self {
                         self.inner = self.inner.#setter(key, input);
                         self
                     }
@@ -435,7 +443,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             #d
             #dep
             #[inline]
-            pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
+            pub fn #set(mut self, input: #OPTION<#t>) -> Self {
                 self.inner = self.inner.#set(input);
                 self
             }
@@ -445,7 +453,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         quote! {
             self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
                 operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
-                source: ::std::boxed::Box::new(e),
+                source: #BOX::new(e),
             })?
         }
     } else {
@@ -479,7 +487,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         #allow
         impl #fb {
             pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client, inner: ::std::default::Default::default() }
+                Self { client, inner: #DEFAULT::default() }
             }
             #( #setters )*
             /// The input built so far.
@@ -492,7 +500,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                 (self.client, self.inner)
             }
             /// Checks the input (every required member set), then sends the request.
-            pub async fn send(self) -> ::std::result::Result<#output, crate::runtime::SdkError<crate::error::#e>> {
+            pub async fn send(self) -> #RESULT<#output, crate::runtime::SdkError<crate::error::#e>> {
                 let input: crate::types::#input_name = #build;
                 #invoke
             }
@@ -533,8 +541,8 @@ pub fn client_module(service: &Service) -> TokenStream {
     );
     let example_doc_attr = super::common::doc(&example_doc);
     let rules = match &service.endpoint_rules {
-        Some(text) => quote! { ::std::option::Option::Some(#text) },
-        None => quote! { ::std::option::Option::None },
+        Some(text) => quote! { #SOME(#text) },
+        None => quote! { #NONE },
     };
     quote! {
         //! The client and its per-operation request builders.
@@ -581,7 +589,7 @@ pub fn client_module(service: &Service) -> TokenStream {
                 self.handle.config()
             }
             /// Runs an operation with an input built elsewhere.
-            pub async fn call<O: crate::runtime::Operation>(&self, input: &O::Input) -> ::std::result::Result<O::Output, crate::runtime::SdkError<O::Error>> {
+            pub async fn call<O: crate::runtime::Operation>(&self, input: &O::Input) -> #RESULT<O::Output, crate::runtime::SdkError<O::Error>> {
                 self.handle.invoke::<O>(input).await
             }
             #( #methods )*

@@ -2,6 +2,7 @@
 //! per type reachable from an output or error, and per-operation error dispatch.
 
 use super::common::ident;
+use super::common::prelude::{BOX, DEFAULT, ERR, NONE, OK, RESULT, SOME, VEC};
 use super::types::{default_expr, zero_expr, Fill, FillKind};
 use crate::ir::{
     Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
@@ -57,8 +58,8 @@ fn ser_element(ty: &Type, sparse: bool, item: &proc_macro2::Ident, depth: usize)
     if sparse {
         quote! {
             match #item {
-                ::std::option::Option::Some(#item) => { #inner }
-                ::std::option::Option::None => w.null(),
+                #SOME(#item) => { #inner }
+                #NONE => w.null(),
             }
         }
     } else {
@@ -175,21 +176,21 @@ pub fn fill(opt: TokenStream, value: Fill, boxed: bool) -> TokenStream {
             // would contain itself. A service that leaves it out sent an invalid response.
             quote! {
                 match #opt {
-                    ::std::option::Option::Some(v) => v,
-                    ::std::option::Option::None => {
-                        return ::std::result::Result::Err(crate::runtime::json::JsonError::new(0, "a required recursive member is missing"));
+                    #SOME(v) => v,
+                    #NONE => {
+                        return #ERR(crate::runtime::json::JsonError::new(0, "a required recursive member is missing"));
                     }
                 }
             }
         } else {
-            quote! { #opt.unwrap_or_else(|| ::std::boxed::Box::new(#expr)) }
+            quote! { #opt.unwrap_or_else(|| #BOX::new(#expr)) }
         }
     } else {
         match kind {
             FillKind::TypeDefault => quote! { #opt.unwrap_or_default() },
             FillKind::Literal => quote! { #opt.unwrap_or(#expr) },
             FillKind::Fallible => {
-                quote! { match #opt { ::std::option::Option::Some(v) => v, ::std::option::Option::None => #expr } }
+                quote! { match #opt { #SOME(v) => v, #NONE => #expr } }
             }
             FillKind::Other => quote! { #opt.unwrap_or_else(|| #expr) },
         }
@@ -219,18 +220,18 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
             let v = format_ident!("list{}", depth);
             let inner = de_value(member, depth + 1);
             let on_null = if *sparse {
-                quote! { #v.push(::std::option::Option::None); }
+                quote! { #v.push(#NONE); }
             } else {
                 quote! {}
             };
             let push = if *sparse {
-                quote! { #v.push(::std::option::Option::Some(#inner)); }
+                quote! { #v.push(#SOME(#inner)); }
             } else {
                 quote! { #v.push(#inner); }
             };
             quote! {
                 {
-                    let mut #v = ::std::vec::Vec::new();
+                    let mut #v = #VEC::new();
                     p.begin_array()?;
                     while p.next_element()? {
                         if p.null()? {
@@ -255,12 +256,12 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
                 _ => quote! { let #k = #k.into_owned(); },
             };
             let on_null = if *sparse {
-                quote! { #m.insert(#k, ::std::option::Option::None); }
+                quote! { #m.insert(#k, #NONE); }
             } else {
                 quote! { let _ = #k; }
             };
             let insert = if *sparse {
-                quote! { #m.insert(#k, ::std::option::Option::Some(#inner)); }
+                quote! { #m.insert(#k, #SOME(#inner)); }
             } else {
                 quote! { #m.insert(#k, #inner); }
             };
@@ -268,7 +269,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
                 {
                     let mut #m = ::std::collections::HashMap::new();
                     p.begin_object()?;
-                    while let ::std::option::Option::Some(#k) = p.next_key()? {
+                    while let #SOME(#k) = p.next_key()? {
                         #own_key
                         if p.null()? {
                             #on_null
@@ -305,7 +306,7 @@ pub fn ser_member(field: &Field) -> TokenStream {
     if field.presence == Presence::Optional {
         let write = ser_value(&field.ty, Val::Ref(quote! { value }), 0);
         quote! {
-            if let ::std::option::Option::Some(value) = &v.#id {
+            if let #SOME(value) = &v.#id {
                 w.key(#wire);
                 #write
             }
@@ -358,7 +359,7 @@ fn de_struct(s: &Struct) -> TokenStream {
         .map(|field| de_arm(field, message_ident.as_ref()));
     let inits = struct_inits(s);
     let meta = if s.error.is_some() {
-        quote! { _meta: ::std::default::Default::default(), }
+        quote! { _meta: #DEFAULT::default(), }
     } else {
         quote! {}
     };
@@ -377,7 +378,7 @@ fn de_struct(s: &Struct) -> TokenStream {
     } else {
         quote! {
             p.begin_object()?;
-            while let ::std::option::Option::Some(key) = p.next_key()? {
+            while let #SOME(key) = p.next_key()? {
                 match &*key {
                     #( #arms )*
                     _ => p.skip()?,
@@ -388,10 +389,10 @@ fn de_struct(s: &Struct) -> TokenStream {
     quote! {
         #allow
         #[inline]
-        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
+        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
             #vars
             #body
-            ::std::result::Result::Ok(crate::types::#n {
+            #OK(crate::types::#n {
                 #( #inits )*
                 #meta
             })
@@ -411,7 +412,7 @@ pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
         let wire = field.json_name.as_str();
         let read = de_value(&field.ty, 0);
         let read = if field.boxed {
-            quote! { ::std::boxed::Box::new(#read) }
+            quote! { #BOX::new(#read) }
         } else {
             read
         };
@@ -437,7 +438,7 @@ pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
             _ => quote! {
                 #pattern => {
                     if !p.null()? {
-                        #id = ::std::option::Option::Some(#read);
+                        #id = #SOME(#read);
                     }
                 }
             },
@@ -514,7 +515,7 @@ fn de_union(u: &Union) -> TokenStream {
             Some(t) => {
                 let read = de_value(t, 0);
                 let read = if v.boxed {
-                    quote! { ::std::boxed::Box::new(#read) }
+                    quote! { #BOX::new(#read) }
                 } else {
                     read
                 };
@@ -530,10 +531,10 @@ fn de_union(u: &Union) -> TokenStream {
     });
     quote! {
         #[inline]
-        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
-            let mut out = ::std::option::Option::None;
+        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
+            let mut out = #NONE;
             p.begin_object()?;
-            while let ::std::option::Option::Some(key) = p.next_key()? {
+            while let #SOME(key) = p.next_key()? {
                 if p.null()? || &*key == "__type" {
                     if &*key == "__type" {
                         p.skip()?;
@@ -548,10 +549,10 @@ fn de_union(u: &Union) -> TokenStream {
                     }
                 };
                 if out.is_none() || value != crate::types::#n::Unknown {
-                    out = ::std::option::Option::Some(value);
+                    out = #SOME(value);
                 }
             }
-            ::std::result::Result::Ok(out.unwrap_or(crate::types::#n::Unknown))
+            #OK(out.unwrap_or(crate::types::#n::Unknown))
         }
     }
 }
@@ -564,13 +565,13 @@ fn error_struct(s: &Struct) -> TokenStream {
     let de = ident(&s.de_fn);
     quote! {
         #[inline]
-        fn #f(meta: crate::runtime::ErrorMetadata, body: &[u8]) -> ::std::result::Result<crate::types::#n, crate::runtime::ErrorMetadata> {
+        fn #f(meta: crate::runtime::ErrorMetadata, body: &[u8]) -> #RESULT<crate::types::#n, crate::runtime::ErrorMetadata> {
             match crate::runtime::json::parse_body(body, #de) {
-                ::std::result::Result::Ok(mut error) => {
+                #OK(mut error) => {
                     error._meta = meta;
-                    ::std::result::Result::Ok(error)
+                    #OK(error)
                 }
-                ::std::result::Result::Err(_) => ::std::result::Result::Err(meta),
+                #ERR(_) => #ERR(meta),
             }
         }
     }
@@ -589,8 +590,8 @@ fn error_dispatch(op: &Operation) -> TokenStream {
         };
         quote! {
             #pattern => match #parse(meta, body) {
-                ::std::result::Result::Ok(error) => crate::error::#e::#variant(error),
-                ::std::result::Result::Err(meta) => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
+                #OK(error) => crate::error::#e::#variant(error),
+                #ERR(meta) => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
             },
         }
     });

@@ -13,6 +13,7 @@ mod types;
 use crate::error::{Error, Result};
 use crate::ir::Service;
 use crate::{Layout, Output};
+use common::prelude::STRING;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
 
@@ -543,7 +544,7 @@ fn lib_rs(service: &Service) -> TokenStream {
             /// A string enum value this version of the client does not know, as the
             /// service sent it. Only the client makes these.
             #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-            pub struct UnknownVariantValue(pub(crate) ::std::string::String);
+            pub struct UnknownVariantValue(pub(crate) #STRING);
 
             impl UnknownVariantValue {
                 /// The value as the service sent it.
@@ -821,11 +822,13 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
                             break;
                         };
                         let (path, short, whole, parts) = &files[f];
-                        let tokens = match part {
+                        // The emitters write the prelude paths short themselves: the
+                        // tokens need no shortening pass.
+                        let tokens = common::with_short_paths(*short, || match part {
                             Some(k) => parts[k](),
                             None => whole(),
-                        };
-                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, *short)));
+                        });
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, false)));
                     }
                     done
                 })
@@ -871,6 +874,26 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
 
 #[cfg(test)]
 mod tests {
+    /// The emitters' prelude paths are the ones the shortening pass knows, long and
+    /// short.
+    #[test]
+    fn prelude_constants_match_prelude_paths() {
+        use super::common::prelude::*;
+        use quote::ToTokens;
+        let all = [
+            SOME, NONE, OPTION, OK, ERR, RESULT, STRING, VEC, BOX, DEFAULT, INTO, FROM, MATCHES,
+            WRITE,
+        ];
+        assert_eq!(all.len(), super::PRELUDE_PATHS.len());
+        for (c, (long, short)) in all.iter().zip(super::PRELUDE_PATHS) {
+            let bang = if long.ends_with(" !") { " !" } else { "" };
+            let long_tokens = super::common::with_short_paths(false, || c.to_token_stream());
+            assert_eq!(format!("{long_tokens}{bang}"), *long);
+            let short_tokens = super::common::with_short_paths(true, || c.to_token_stream());
+            assert_eq!(format!("{short_tokens}{bang}"), *short);
+        }
+    }
+
     /// `shorten` looks for the prelude paths only after `::std`.
     #[test]
     fn prelude_paths_start_with_std() {

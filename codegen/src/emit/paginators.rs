@@ -2,6 +2,7 @@
 //! paginator crate.
 
 use super::codec::{de_value_pub, ser_value_ref};
+use super::common::prelude::{INTO, NONE, OK, OPTION, SOME, STRING, VEC};
 use super::common::{ident, rust_type};
 use crate::ir::{Operation, Paginator, PathStep, Service, Type, TypeDef};
 use proc_macro2::TokenStream;
@@ -15,7 +16,7 @@ fn items_type(p: &Paginator) -> TokenStream {
         }) => {
             let t = rust_type(member);
             if *sparse {
-                quote! { ::std::option::Option<#t> }
+                quote! { #OPTION<#t> }
             } else {
                 t
             }
@@ -27,7 +28,7 @@ fn items_type(p: &Paginator) -> TokenStream {
             let k = rust_type(key);
             let t = rust_type(value);
             let t = if *sparse {
-                quote! { ::std::option::Option<#t> }
+                quote! { #OPTION<#t> }
             } else {
                 t
             };
@@ -64,8 +65,8 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
         (quote! { input.#it.clone() }, quote! { input.#it = token; })
     } else {
         (
-            quote! { ::std::option::Option::Some(input.#it.clone()) },
-            quote! { if let ::std::option::Option::Some(token) = token { input.#it = token; } },
+            quote! { #SOME(input.#it.clone()) },
+            quote! { if let #SOME(token) = token { input.#it = token; } },
         )
     };
     let set_page_size = match &p.page_size {
@@ -84,7 +85,7 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
                 }
             };
             if ps.optional {
-                quote! { input.#id = ::std::option::Option::Some(#conv); }
+                quote! { input.#id = #SOME(#conv); }
             } else {
                 quote! { input.#id = #conv; }
             }
@@ -100,8 +101,12 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
             let lines = path.iter().map(|s| {
                 let id = ident(&s.ident);
                 match (s.optional, s.boxed) {
-                    (true, true) => quote! { let ::std::option::Option::Some(v) = v.#id.as_deref_mut() else { return ::std::vec::Vec::new() }; },
-                    (true, false) => quote! { let ::std::option::Option::Some(v) = v.#id.as_mut() else { return ::std::vec::Vec::new() }; },
+                    (true, true) => {
+                        quote! { let #SOME(v) = v.#id.as_deref_mut() else { return #VEC::new() }; }
+                    }
+                    (true, false) => {
+                        quote! { let #SOME(v) = v.#id.as_mut() else { return #VEC::new() }; }
+                    }
                     (false, true) => quote! { let v = &mut *v.#id; },
                     (false, false) => quote! { let v = &mut v.#id; },
                 }
@@ -116,14 +121,14 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
                     };
                     match l.ty {
                         Type::Map { .. } => quote! {
-                            let mut items: ::std::vec::Vec<_> = #taken.into_iter().collect();
+                            let mut items: #VEC<_> = #taken.into_iter().collect();
                             items.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(&a.0).cmp(::std::convert::AsRef::<str>::as_ref(&b.0)));
                             items
                         },
                         _ => taken,
                     }
                 }
-                None => quote! { ::std::vec::Vec::new() },
+                None => quote! { #VEC::new() },
             };
             quote! {
                 let v = output;
@@ -133,17 +138,17 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
         }
         None => quote! {
             let _ = output;
-            ::std::vec::Vec::new()
+            #VEC::new()
         },
     };
     let write = ser_value_ref(&p.input_token.ty, quote! { token });
     let read = de_value_pub(&p.input_token.ty);
     let raw = if p.input_token.ty == Type::String {
-        quote! { ::std::option::Option::Some(::std::string::String::from(token)) }
+        quote! { #SOME(#STRING::from(token)) }
     } else {
         quote! {
             let _ = token;
-            ::std::option::Option::None
+            #NONE
         }
     };
     quote! {
@@ -151,11 +156,11 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
             type Token = #token_ty;
             type Item = #item_ty;
             #[inline]
-            fn input_token(input: &Self::Input) -> ::std::option::Option<Self::Token> {
+            fn input_token(input: &Self::Input) -> #OPTION<Self::Token> {
                 #get_token
             }
             #[inline]
-            fn set_input_token(input: &mut Self::Input, token: ::std::option::Option<Self::Token>) {
+            fn set_input_token(input: &mut Self::Input, token: #OPTION<Self::Token>) {
                 #set_token
             }
             #[inline]
@@ -163,32 +168,32 @@ pub fn paginated_impl(op: &Operation) -> TokenStream {
                 #set_page_size
             }
             #[inline]
-            fn output_token(output: &Self::Output) -> ::std::option::Option<Self::Token> {
+            fn output_token(output: &Self::Output) -> #OPTION<Self::Token> {
                 let v = output;
                 #walk_out
-                if v.is_empty() { ::std::option::Option::None } else { ::std::option::Option::Some(v.clone()) }
+                if v.is_empty() { #NONE } else { #SOME(v.clone()) }
             }
             #[inline]
-            fn take_items(output: &mut Self::Output) -> ::std::vec::Vec<Self::Item> {
+            fn take_items(output: &mut Self::Output) -> #VEC<Self::Item> {
                 #take_items
             }
             #[inline]
-            fn encode_token(token: &Self::Token) -> ::std::string::String {
+            fn encode_token(token: &Self::Token) -> #STRING {
                 let mut writer = crate::runtime::json::Writer::new();
                 let w = &mut writer;
                 #write
-                ::std::string::String::from_utf8(writer.finish()).unwrap_or_default()
+                #STRING::from_utf8(writer.finish()).unwrap_or_default()
             }
             #[inline]
-            fn decode_token(json: &str) -> ::std::option::Option<Self::Token> {
+            fn decode_token(json: &str) -> #OPTION<Self::Token> {
                 crate::runtime::json::parse_body(json.as_bytes(), |p| {
                     let token = #read;
-                    ::std::result::Result::Ok(token)
+                    #OK(token)
                 })
                 .ok()
             }
             #[inline]
-            fn raw_token(token: &str) -> ::std::option::Option<Self::Token> {
+            fn raw_token(token: &str) -> #OPTION<Self::Token> {
                 #raw
             }
         }
@@ -248,7 +253,7 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
         let build = if fallible {
             quote! { builder.build() }
         } else {
-            quote! { ::std::result::Result::Ok(builder.build()) }
+            quote! { #OK(builder.build()) }
         };
         quote! {
             #doc_text_attr
@@ -258,7 +263,7 @@ pub fn paginators_lib(service: &Service) -> TokenStream {
                 #page_size
                 /// Continues from a `resume_token()` of an earlier item stream, or from a
                 /// token the service sent.
-                pub fn starting_token(self, token: impl ::std::convert::Into<::std::string::String>) -> Self {
+                pub fn starting_token(self, token: impl #INTO<#STRING>) -> Self {
                     Self(self.0.starting_token(token))
                 }
                 /// With `true` (the default), the listing ends quietly when the service

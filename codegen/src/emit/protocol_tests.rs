@@ -5,6 +5,7 @@
 //! a canned response to the client and compare what it parses with `params`.
 
 use super::common::ident;
+use super::common::prelude::{BOX, DEFAULT, NONE, SOME, STRING};
 use crate::ir::{
     Field, NamedKind, Operation, ProtocolTest, ProtocolTestKind, Service, Struct, Type, TypeDef,
 };
@@ -137,15 +138,15 @@ fn setters(cx: &Ctx<'_>, s: &Struct, params: Option<&Value>) -> Vec<TokenStream>
 fn set_call(cx: &Ctx<'_>, f: &Field, v: &Value) -> TokenStream {
     let set = ident(&f.set_fn);
     if v.is_null() {
-        return quote! { .#set(::std::option::Option::None) };
+        return quote! { .#set(#NONE) };
     }
     let value = value_expr(cx, &f.ty, v, 0);
     let value = if f.boxed {
-        quote! { ::std::boxed::Box::new(#value) }
+        quote! { #BOX::new(#value) }
     } else {
         value
     };
-    quote! { .#set(::std::option::Option::Some(#value)) }
+    quote! { .#set(#SOME(#value)) }
 }
 
 /// `.set_x(Some(v))` calls that give every member `build()` checks a value, so that a
@@ -158,11 +159,11 @@ fn required_fillers(cx: &Ctx<'_>, s: &Struct, depth: usize) -> Vec<TokenStream> 
             let set = ident(&f.set_fn);
             let value = filler(cx, &f.ty, depth);
             let value = if f.boxed {
-                quote! { ::std::boxed::Box::new(#value) }
+                quote! { #BOX::new(#value) }
             } else {
                 value
             };
-            quote! { .#set(::std::option::Option::Some(#value)) }
+            quote! { .#set(#SOME(#value)) }
         })
         .collect()
 }
@@ -170,7 +171,7 @@ fn required_fillers(cx: &Ctx<'_>, s: &Struct, depth: usize) -> Vec<TokenStream> 
 fn filler(cx: &Ctx<'_>, ty: &Type, depth: usize) -> TokenStream {
     let lib = &cx.lib;
     match ty {
-        Type::String => quote! { ::std::string::String::from("value") },
+        Type::String => quote! { #STRING::from("value") },
         Type::Named {
             name,
             kind: NamedKind::Struct,
@@ -205,7 +206,7 @@ fn filler(cx: &Ctx<'_>, ty: &Type, depth: usize) -> TokenStream {
                         Some(t) => {
                             let inner = filler(cx, t, depth + 1);
                             let inner = if v.boxed {
-                                quote! { ::std::boxed::Box::new(#inner) }
+                                quote! { #BOX::new(#inner) }
                             } else {
                                 inner
                             };
@@ -288,7 +289,7 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
             };
             quote! { #rt::Number::parse(#text).expect("a number") }
         }
-        (Type::String, Value::String(s)) => quote! { ::std::string::String::from(#s) },
+        (Type::String, Value::String(s)) => quote! { #STRING::from(#s) },
         (Type::Blob, Value::String(s)) => {
             let l = Literal::byte_string(s.as_bytes());
             quote! { #rt::Blob::new(#l) }
@@ -309,10 +310,10 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
             let items = items.iter().map(|i| {
                 if *sparse {
                     if i.is_null() {
-                        quote! { ::std::option::Option::None }
+                        quote! { #NONE }
                     } else {
                         let e = value_expr(cx, member, i, depth + 1);
-                        quote! { ::std::option::Option::Some(#e) }
+                        quote! { #SOME(#e) }
                     }
                 } else {
                     value_expr(cx, member, i, depth + 1)
@@ -325,10 +326,10 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
                 let k = value_expr(cx, key, &Value::String(k.clone()), depth + 1);
                 let e = if *sparse {
                     if i.is_null() {
-                        quote! { ::std::option::Option::None }
+                        quote! { #NONE }
                     } else {
                         let e = value_expr(cx, value, i, depth + 1);
-                        quote! { ::std::option::Option::Some(#e) }
+                        quote! { #SOME(#e) }
                     }
                 } else {
                     value_expr(cx, value, i, depth + 1)
@@ -366,7 +367,7 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
             v,
         ) => match cx.structs.get(name.as_str()) {
             Some(s) => struct_expr(cx, s, Some(v)),
-            None => quote! { ::std::default::Default::default() },
+            None => quote! { #DEFAULT::default() },
         },
         (
             Type::Named {
@@ -384,7 +385,7 @@ fn value_expr(cx: &Ctx<'_>, ty: &Type, v: &Value, depth: usize) -> TokenStream {
                     Some(t) => {
                         let e = value_expr(cx, t, val, depth + 1);
                         let e = if var.boxed {
-                            quote! { ::std::boxed::Box::new(#e) }
+                            quote! { #BOX::new(#e) }
                         } else {
                             e
                         };
@@ -420,7 +421,7 @@ fn document_expr(lib: &proc_macro2::Ident, v: &Value) -> TokenStream {
             let text = n.to_string();
             quote! { #rt::Document::Number(#rt::Number::parse(#text).expect("a number")) }
         }
-        Value::String(s) => quote! { #rt::Document::String(::std::string::String::from(#s)) },
+        Value::String(s) => quote! { #rt::Document::String(#STRING::from(#s)) },
         Value::Array(items) => {
             let items = items.iter().map(|i| document_expr(lib, i));
             quote! { #rt::Document::Array(::std::vec![#( #items ),*]) }
@@ -428,7 +429,7 @@ fn document_expr(lib: &proc_macro2::Ident, v: &Value) -> TokenStream {
         Value::Object(o) => {
             let entries = o.iter().map(|(k, v)| {
                 let v = document_expr(lib, v);
-                quote! { (::std::string::String::from(#k), #v) }
+                quote! { (#STRING::from(#k), #v) }
             });
             quote! { #rt::Document::Object(::std::collections::HashMap::from([#( #entries ),*])) }
         }
@@ -502,8 +503,8 @@ fn request_body(cx: &Ctx<'_>, op: &Operation, case: &Value) -> TokenStream {
     }
     if let Some(body) = str_field(case, "body") {
         let media = match str_field(case, "bodyMediaType") {
-            Some(m) => quote! { ::std::option::Option::Some(#m) },
-            None => quote! { ::std::option::Option::None },
+            Some(m) => quote! { #SOME(#m) },
+            None => quote! { #NONE },
         };
         checks.push(quote! { pt::assert_body(&request, #body, #media); });
     }
@@ -631,7 +632,7 @@ fn response_body(
                 .get("vendorParams")
                 .and_then(|v| v.get("code"))
                 .and_then(Value::as_str)
-                .map(|c| quote! { assert_eq!(actual.meta().code(), ::std::option::Option::Some(#c)); });
+                .map(|c| quote! { assert_eq!(actual.meta().code(), #SOME(#c)); });
             quote! {
                 #call
                 let error = result.expect_err("the response is an error").into_service_error();

@@ -1,5 +1,8 @@
 //! Structures with builders, unions and enums: the `types` module.
 
+use super::common::prelude::{
+    BOX, DEFAULT, FROM, INTO, MATCHES, OK, OPTION, RESULT, SOME, STRING, VEC, WRITE,
+};
 use super::common::{deprecated, doc, field_type, ident, is_copy, rust_type};
 use crate::ir::{Enum, EnumValue, Field, NamedKind, Presence, Struct, Type, TypeDef, Union};
 use proc_macro2::{Literal, TokenStream};
@@ -160,7 +163,7 @@ pub fn default_expr(ty: &Type, value: &Value) -> Fill {
                 quote! { crate::runtime::Number::parse(#text).unwrap_or_else(|| crate::runtime::Number::from(0i64)) },
             )
         }
-        (Type::String, Value::String(s)) => Fill::other(quote! { ::std::string::String::from(#s) }),
+        (Type::String, Value::String(s)) => Fill::other(quote! { #STRING::from(#s) }),
         (Type::Blob, Value::String(s)) => {
             // The model writes blob defaults as base64; validation checked the text.
             let bytes = crate::validate::decode_base64(s).unwrap_or_default();
@@ -184,9 +187,7 @@ pub fn default_expr(ty: &Type, value: &Value) -> Fill {
                 FillKind::Other
             },
         ),
-        (Type::List { .. }, _) => {
-            Fill::new(quote! { ::std::vec::Vec::new() }, FillKind::TypeDefault)
-        }
+        (Type::List { .. }, _) => Fill::new(quote! { #VEC::new() }, FillKind::TypeDefault),
         (Type::Map { .. }, _) => Fill::new(
             quote! { ::std::collections::HashMap::new() },
             FillKind::TypeDefault,
@@ -229,9 +230,9 @@ fn document_expr(v: &Value) -> TokenStream {
             quote! { crate::runtime::Number::parse(#text).map_or(crate::runtime::Document::Null, crate::runtime::Document::Number) }
         }
         Value::String(s) => {
-            quote! { crate::runtime::Document::String(::std::string::String::from(#s)) }
+            quote! { crate::runtime::Document::String(#STRING::from(#s)) }
         }
-        Value::Array(_) => quote! { crate::runtime::Document::Array(::std::vec::Vec::new()) },
+        Value::Array(_) => quote! { crate::runtime::Document::Array(#VEC::new()) },
         Value::Object(_) => {
             quote! { crate::runtime::Document::Object(::std::collections::HashMap::new()) }
         }
@@ -249,12 +250,12 @@ pub fn zero_expr(ty: &Type) -> Fill {
         Type::BigInteger | Type::BigDecimal => {
             Fill::other(quote! { crate::runtime::Number::from(0i64) })
         }
-        Type::String => default(quote! { ::std::string::String::new() }),
+        Type::String => default(quote! { #STRING::new() }),
         Type::Blob => default(quote! { crate::runtime::Blob::default() }),
         Type::Stream => default(quote! { crate::runtime::ByteStream::new() }),
         Type::Timestamp(_) => default(quote! { crate::runtime::DateTime::UNIX_EPOCH }),
         Type::Document => default(quote! { crate::runtime::Document::Null }),
-        Type::List { .. } => default(quote! { ::std::vec::Vec::new() }),
+        Type::List { .. } => default(quote! { #VEC::new() }),
         Type::Map { .. } => default(quote! { ::std::collections::HashMap::new() }),
         Type::Named { name, kind } => {
             let n = ident(name);
@@ -344,7 +345,7 @@ fn struct_def(s: &Struct) -> TokenStream {
         let d = doc(&f.docs);
         let fd = deprecated(f.deprecated);
         let t = if f.presence == Presence::Optional {
-            quote! { ::std::option::Option<#t> }
+            quote! { #OPTION<#t> }
         } else {
             t
         };
@@ -377,13 +378,13 @@ fn struct_def(s: &Struct) -> TokenStream {
             }
             Some((f, false)) => {
                 let f = ident(f);
-                quote! { ::std::option::Option::Some(self.#f.as_str()) }
+                quote! { #SOME(self.#f.as_str()) }
             }
             None => quote! { self._meta.message() },
         };
         let message_fn = quote! {
             /// The error message, from the service.
-            pub fn message(&self) -> ::std::option::Option<&str> {
+            pub fn message(&self) -> #OPTION<&str> {
                 #message
             }
         };
@@ -399,17 +400,17 @@ fn struct_def(s: &Struct) -> TokenStream {
                 fn meta(&self) -> &crate::runtime::ErrorMetadata {
                     &self._meta
                 }
-                fn message(&self) -> ::std::option::Option<&str> {
+                fn message(&self) -> #OPTION<&str> {
                     #message
                 }
             }
             impl ::std::fmt::Display for #n {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     f.write_str(#name)?;
-                    if let ::std::option::Option::Some(m) = crate::runtime::ProvideErrorMetadata::message(self) {
-                        ::std::write!(f, ": {m}")?;
+                    if let #SOME(m) = crate::runtime::ProvideErrorMetadata::message(self) {
+                        #WRITE!(f, ": {m}")?;
                     }
-                    ::std::result::Result::Ok(())
+                    #OK(())
                 }
             }
             impl ::std::error::Error for #n {}
@@ -430,7 +431,7 @@ fn struct_def(s: &Struct) -> TokenStream {
             /// A builder for this structure.
             #[inline]
             pub fn builder() -> crate::types::builders::#builder {
-                ::std::default::Default::default()
+                #DEFAULT::default()
             }
             #( #accessors )*
         }
@@ -449,15 +450,12 @@ fn accessor(f: &Field) -> TokenStream {
         quote! {}
     };
     let (ret, body) = match (&f.ty, optional, f.boxed) {
-        (Type::String, true, _) => (
-            quote! { ::std::option::Option<&str> },
-            quote! { self.#id.as_deref() },
-        ),
+        (Type::String, true, _) => (quote! { #OPTION<&str> }, quote! { self.#id.as_deref() }),
         (Type::String, false, _) => (quote! { &str }, quote! { &self.#id }),
         (Type::List { member, sparse }, true, _) => {
             let inner = rust_type(member);
             let inner = if *sparse {
-                quote! { ::std::option::Option<#inner> }
+                quote! { #OPTION<#inner> }
             } else {
                 inner
             };
@@ -469,7 +467,7 @@ fn accessor(f: &Field) -> TokenStream {
         (Type::List { member, sparse }, false, _) => {
             let inner = rust_type(member);
             let inner = if *sparse {
-                quote! { ::std::option::Option<#inner> }
+                quote! { #OPTION<#inner> }
             } else {
                 inner
             };
@@ -477,21 +475,15 @@ fn accessor(f: &Field) -> TokenStream {
         }
         (ty, true, true) => {
             let t = rust_type(ty);
-            (
-                quote! { ::std::option::Option<&#t> },
-                quote! { self.#id.as_deref() },
-            )
+            (quote! { #OPTION<&#t> }, quote! { self.#id.as_deref() })
         }
         (ty, true, false) if is_copy(ty) => {
             let t = rust_type(ty);
-            (quote! { ::std::option::Option<#t> }, quote! { self.#id })
+            (quote! { #OPTION<#t> }, quote! { self.#id })
         }
         (ty, true, false) => {
             let t = rust_type(ty);
-            (
-                quote! { ::std::option::Option<&#t> },
-                quote! { self.#id.as_ref() },
-            )
+            (quote! { #OPTION<&#t> }, quote! { self.#id.as_ref() })
         }
         (ty, false, _) if is_copy(ty) => {
             let t = rust_type(ty);
@@ -520,20 +512,14 @@ pub fn has_stream(fields: &[Field]) -> bool {
 
 fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
-        Type::String => (
-            quote! { impl ::std::convert::Into<::std::string::String> },
-            quote! { input.into() },
-        ),
+        Type::String => (quote! { impl #INTO<#STRING> }, quote! { input.into() }),
         Type::Stream
         | Type::Named {
             kind: NamedKind::Enum | NamedKind::IntEnum,
             ..
         } => {
             let t = rust_type(ty);
-            (
-                quote! { impl ::std::convert::Into<#t> },
-                quote! { input.into() },
-            )
+            (quote! { impl #INTO<#t> }, quote! { input.into() })
         }
         _ => (rust_type(ty), quote! { input }),
     }
@@ -547,7 +533,7 @@ fn builder_def(s: &Struct) -> TokenStream {
     let fields = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let t = field_type(&f.ty, f.boxed);
-        quote! { pub(crate) #id: ::std::option::Option<#t>, }
+        quote! { pub(crate) #id: #OPTION<#t>, }
     });
     let setters = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
@@ -567,7 +553,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                 let (param, conv) = setter_param(member);
                 let (param, conv) = if *sparse {
                     let t = rust_type(member);
-                    (quote! { ::std::option::Option<#t> }, quote! { input })
+                    (quote! { #OPTION<#t> }, quote! { input })
                 } else {
                     (param, conv)
                 };
@@ -579,7 +565,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #fd
                     #[inline]
                     pub fn #setter(mut self, input: #param) -> Self {
-                        self.#id.get_or_insert_with(::std::vec::Vec::new).push(#conv);
+                        self.#id.get_or_insert_with(#VEC::new).push(#conv);
                         self
                     }
                 }
@@ -589,7 +575,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                 let (param, conv) = setter_param(value);
                 let (param, conv) = if *sparse {
                     let t = rust_type(value);
-                    (quote! { ::std::option::Option<#t> }, quote! { input })
+                    (quote! { #OPTION<#t> }, quote! { input })
                 } else {
                     (param, conv)
                 };
@@ -600,7 +586,7 @@ fn builder_def(s: &Struct) -> TokenStream {
                     #required
                     #fd
                     #[inline]
-                    pub fn #setter(mut self, key: impl ::std::convert::Into<#key_type>, input: #param) -> Self {
+                    pub fn #setter(mut self, key: impl #INTO<#key_type>, input: #param) -> Self {
                         self.#id.get_or_insert_with(::std::collections::HashMap::new).insert(key.into(), #conv);
                         self
                     }
@@ -608,14 +594,14 @@ fn builder_def(s: &Struct) -> TokenStream {
             }
             ty => {
                 let (param, conv) = setter_param(ty);
-                let conv = if f.boxed { quote! { ::std::boxed::Box::new(#conv) } } else { conv };
+                let conv = if f.boxed { quote! { #BOX::new(#conv) } } else { conv };
                 quote! {
                     #d
                     #required
                     #fd
                     #[inline]
                     pub fn #setter(mut self, input: #param) -> Self {
-                        self.#id = ::std::option::Option::Some(#conv);
+                        self.#id = #SOME(#conv);
                         self
                     }
                 }
@@ -626,14 +612,14 @@ fn builder_def(s: &Struct) -> TokenStream {
             #d
             #fd
             #[inline]
-            pub fn #set(mut self, input: ::std::option::Option<#t>) -> Self {
+            pub fn #set(mut self, input: #OPTION<#t>) -> Self {
                 self.#id = input;
                 self
             }
             #d
             #fd
             #[inline]
-            pub fn #get(&self) -> &::std::option::Option<#t> {
+            pub fn #get(&self) -> &#OPTION<#t> {
                 &self.#id
             }
         }
@@ -644,14 +630,14 @@ fn builder_def(s: &Struct) -> TokenStream {
         let id = ident(&f.ident);
         let wire = f.wire_name.as_str();
         let value = match (&f.presence, f.idempotency_token) {
-            (Presence::Optional, true) => quote! { self.#id.or_else(|| ::std::option::Option::Some(crate::runtime::idempotency_token())) },
+            (Presence::Optional, true) => quote! { self.#id.or_else(|| #SOME(crate::runtime::idempotency_token())) },
             (Presence::Optional, false) if f.must_set => quote! {
-                ::std::option::Option::Some(self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?)
+                #SOME(self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?)
             },
             (Presence::Optional, false) => match &f.build_default {
                 Some(v) => {
                     let filled = super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), false);
-                    quote! { ::std::option::Option::Some(#filled) }
+                    quote! { #SOME(#filled) }
                 }
                 None => quote! { self.#id },
             },
@@ -664,7 +650,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         quote! { #id: #value, }
     });
     let meta_init = if s.error.is_some() {
-        quote! { _meta: ::std::default::Default::default(), }
+        quote! { _meta: #DEFAULT::default(), }
     } else {
         quote! {}
     };
@@ -677,8 +663,8 @@ fn builder_def(s: &Struct) -> TokenStream {
         quote! {
             /// Builds the structure; fails naming the first required member left unset.
             #allow_dep
-            pub fn build(self) -> ::std::result::Result<crate::types::#n, crate::runtime::BuildError> {
-                ::std::result::Result::Ok(crate::types::#n {
+            pub fn build(self) -> #RESULT<crate::types::#n, crate::runtime::BuildError> {
+                #OK(crate::types::#n {
                     #( #inits )*
                     #meta_init
                 })
@@ -777,13 +763,13 @@ fn union_def(u: &Union) -> TokenStream {
             Some(_) => quote! {
                 #doc_is_attr
                 pub fn #is(&self) -> bool {
-                    ::std::matches!(self, Self::#id(_))
+                    #MATCHES!(self, Self::#id(_))
                 }
             },
             None => quote! {
                 #doc_is_attr
                 pub fn #is(&self) -> bool {
-                    ::std::matches!(self, Self::#id)
+                    #MATCHES!(self, Self::#id)
                 }
             },
         }
@@ -802,7 +788,7 @@ fn union_def(u: &Union) -> TokenStream {
             #( #accessors )*
             /// Whether the service sent a member this version of the client does not know.
             pub fn is_unknown(&self) -> bool {
-                ::std::matches!(self, Self::Unknown)
+                #MATCHES!(self, Self::Unknown)
             }
         }
         #debug
@@ -880,7 +866,7 @@ fn enum_def(e: &Enum) -> TokenStream {
                 }
             }
             #allow
-            impl ::std::convert::From<i32> for #n {
+            impl #FROM<i32> for #n {
                 fn from(v: i32) -> Self {
                     match v {
                         #( #from )*
@@ -938,23 +924,23 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         }
         #allow
-        impl ::std::convert::From<&str> for #n {
+        impl #FROM<&str> for #n {
             fn from(v: &str) -> Self {
                 match v {
                     #( #from )*
-                    other => Self::Unknown(crate::primitives::UnknownVariantValue(::std::string::String::from(other))),
+                    other => Self::Unknown(crate::primitives::UnknownVariantValue(#STRING::from(other))),
                 }
             }
         }
-        impl ::std::convert::From<::std::string::String> for #n {
-            fn from(v: ::std::string::String) -> Self {
+        impl #FROM<#STRING> for #n {
+            fn from(v: #STRING) -> Self {
                 Self::from(v.as_str())
             }
         }
         impl ::std::str::FromStr for #n {
             type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-                ::std::result::Result::Ok(Self::from(s))
+            fn from_str(s: &str) -> #RESULT<Self, Self::Err> {
+                #OK(Self::from(s))
             }
         }
         impl ::std::convert::AsRef<str> for #n {
@@ -967,11 +953,11 @@ fn enum_def(e: &Enum) -> TokenStream {
                 f.write_str(self.as_str())
             }
         }
-        impl ::std::convert::From<#n> for ::std::string::String {
+        impl #FROM<#n> for #STRING {
             fn from(v: #n) -> Self {
                 match v {
                     #n::Unknown(u) => u.0,
-                    known => ::std::string::String::from(known.as_str()),
+                    known => #STRING::from(known.as_str()),
                 }
             }
         }

@@ -3,6 +3,7 @@
 //! The JSON body codec itself is shared with the other JSON protocols
 //! ([`crate::emit::codec`]).
 
+use super::super::common::prelude::{OK, RESULT};
 use super::ProtocolEmitter;
 use crate::emit::common::ident;
 use crate::ir::{Operation, Service};
@@ -61,12 +62,12 @@ impl ProtocolEmitter for AwsJson {
         let parse_error = ident(&op.error_fn);
         quote! {
             #[inline]
-            fn serialize(input: &Self::Input) -> ::std::result::Result<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
+            fn serialize(input: &Self::Input) -> #RESULT<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
                 let body = { #body };
-                ::std::result::Result::Ok(crate::runtime::protocol::aws_json::request(#content_type, #target, #query_compatible, body))
+                #OK(crate::runtime::protocol::aws_json::request(#content_type, #target, #query_compatible, body))
             }
             #[inline]
-            fn parse(response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
+            fn parse(response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
                 #parse
             }
             #[inline]

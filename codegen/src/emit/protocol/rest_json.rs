@@ -4,6 +4,7 @@
 //! codec is shared with awsJson ([`crate::emit::codec`]); the binding primitives are
 //! the runtime's `http_binding` module.
 
+use super::super::common::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
 use super::ProtocolEmitter;
 use crate::emit::codec::{de_arm, de_value_pub, ser_member, ser_value_ref, struct_inits};
 use crate::emit::common::ident;
@@ -100,12 +101,12 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
         let id = ident(&f.ident);
         out.extend(quote! {
             #[inline]
-            fn payload(input: &Self::Input) -> ::std::option::Option<&crate::runtime::ByteStream> {
-                ::std::option::Option::Some(&input.#id)
+            fn payload(input: &Self::Input) -> #OPTION<&crate::runtime::ByteStream> {
+                #SOME(&input.#id)
             }
             #[inline]
-            fn take_payload(input: &mut Self::Input) -> ::std::option::Option<crate::runtime::ByteStream> {
-                ::std::option::Option::Some(::std::mem::take(&mut input.#id))
+            fn take_payload(input: &mut Self::Input) -> #OPTION<crate::runtime::ByteStream> {
+                #SOME(::std::mem::take(&mut input.#id))
             }
         });
     }
@@ -141,13 +142,13 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             out.extend(quote! {
                 const STREAMING_OUTPUT: bool = true;
                 #[inline]
-                fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
+                fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
                     #head
                     let mut b = crate::types::builders::#builder::default();
                     #headers
                     #read
-                    b.#id = ::std::option::Option::Some(body);
-                    ::std::result::Result::Ok(crate::types::#n {
+                    b.#id = #SOME(body);
+                    #OK(crate::types::#n {
                         #( #inits )*
                     })
                 }
@@ -187,7 +188,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             .filter(|_| f.ty == Type::String && f.presence == Presence::Optional);
         Some(match fallback {
             Some((_, value)) => quote! {
-                #wire => ::std::option::Option::Some(crate::runtime::http_binding::Scalar::Str(
+                #wire => #SOME(crate::runtime::http_binding::Scalar::Str(
                     input.#id.as_deref().filter(|v| !v.is_empty()).unwrap_or(#value),
                 )),
             },
@@ -196,14 +197,14 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     });
     let write_uri = if labels.is_empty() {
         quote! {
-            crate::runtime::http_binding::write_uri(&mut uri, #uri, |_| ::std::option::Option::None)
+            crate::runtime::http_binding::write_uri(&mut uri, #uri, |_| #NONE)
                 .map_err(|e| e.into_build_error(#shape_name))?;
         }
     } else {
         quote! {
             crate::runtime::http_binding::write_uri(&mut uri, #uri, |name| match name {
                 #( #label_arms )*
-                _ => ::std::option::Option::None,
+                _ => #NONE,
             })
             .map_err(|e| e.into_build_error(#shape_name))?;
         }
@@ -220,7 +221,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             Type::List { member, .. } => {
                 if let Some(sc) = scalar(member, quote! { x }, fmt) {
                     query.push(quote! {
-                        if let ::std::option::Option::Some(v) = &input.#id {
+                        if let #SOME(v) = &input.#id {
                             q.push_list(#name, v.iter().map(|x| #sc));
                         }
                     });
@@ -229,7 +230,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             ty => {
                 if let Some(sc) = scalar(ty, quote! { v }, fmt) {
                     query.push(quote! {
-                        if let ::std::option::Option::Some(v) = &input.#id {
+                        if let #SOME(v) = &input.#id {
                             q.push(#name, #sc);
                         }
                     });
@@ -244,14 +245,14 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         let id = ident(&f.ident);
         let push = match &f.ty {
             Type::Map { value, .. } if matches!(**value, Type::List { .. }) => quote! {
-                let mut entries: ::std::vec::Vec<_> = m.iter().collect();
+                let mut entries: #VEC<_> = m.iter().collect();
                 entries.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
                 for (k, vs) in entries {
                     q.push_param_list(::std::convert::AsRef::<str>::as_ref(k), vs.iter());
                 }
             },
             _ => quote! {
-                let mut entries: ::std::vec::Vec<_> = m.iter().collect();
+                let mut entries: #VEC<_> = m.iter().collect();
                 entries.sort_by(|a, b| ::std::convert::AsRef::<str>::as_ref(a.0).cmp(::std::convert::AsRef::<str>::as_ref(b.0)));
                 for (k, v) in entries {
                     q.push_param(::std::convert::AsRef::<str>::as_ref(k), ::std::convert::AsRef::<str>::as_ref(v));
@@ -259,7 +260,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             },
         };
         query.push(quote! {
-            if let ::std::option::Option::Some(m) = &input.#id {
+            if let #SOME(m) = &input.#id {
                 #push
             }
         });
@@ -284,26 +285,26 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             let write = match &f.ty {
                 Type::List { member, .. } => scalar(member, quote! { x }, fmt).map(|sc| {
                     quote! {
-                        let mut text = ::std::string::String::new();
+                        let mut text = #STRING::new();
                         crate::runtime::http_binding::write_header_list(&mut text, v.iter().map(|x| #sc));
                     }
                 }),
                 Type::String if f.media_type.as_deref().is_some_and(|m| m.contains("json")) => {
                     Some(quote! {
-                        let mut text = ::std::string::String::new();
+                        let mut text = #STRING::new();
                         crate::runtime::http_binding::write_base64(&mut text, v.as_str());
                     })
                 }
                 ty => scalar(ty, quote! { v }, fmt).map(|sc| {
                     quote! {
-                        let mut text = ::std::string::String::new();
+                        let mut text = #STRING::new();
                         #sc.write_to(&mut text);
                     }
                 }),
             };
             if let Some(write) = write {
                 headers.push(quote! {
-                    if let ::std::option::Option::Some(v) = &input.#id {
+                    if let #SOME(v) = &input.#id {
                         #write
                         crate::runtime::http_binding::insert_header(request.headers_mut(), #name, #wire, text)
                             .map_err(|e| e.into_build_error(#shape_name))?;
@@ -317,7 +318,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         let wire = f.wire_name.as_str();
         if let Binding::PrefixHeaders(prefix) = &f.binding {
             headers.push(quote! {
-                if let ::std::option::Option::Some(m) = &input.#id {
+                if let #SOME(m) = &input.#id {
                     crate::runtime::http_binding::insert_prefix_headers(request.headers_mut(), #prefix, #wire, m.iter())
                         .map_err(|e| e.into_build_error(#shape_name))?;
                 }
@@ -337,29 +338,29 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 .clone()
                 .unwrap_or_else(|| "application/octet-stream".into());
             quote! {
-                let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
-                let content_type: ::std::option::Option<&'static str> =
-                    (input.#id.content_length() != ::std::option::Option::Some(0)).then_some(#content_type);
+                let body: #VEC<u8> = #VEC::new();
+                let content_type: #OPTION<&'static str> =
+                    (input.#id.content_length() != #SOME(0)).then_some(#content_type);
             }
         }
         Some(f) => {
             let id = ident(&f.ident);
             let (set, content_type) = match &f.ty {
                 Type::Blob => (
-                    quote! { ::std::option::Option::Some(v.as_ref().to_vec()) },
+                    quote! { #SOME(v.as_ref().to_vec()) },
                     f.media_type
                         .clone()
                         .unwrap_or_else(|| "application/octet-stream".into()),
                 ),
                 Type::String => (
-                    quote! { ::std::option::Option::Some(v.as_bytes().to_vec()) },
+                    quote! { #SOME(v.as_bytes().to_vec()) },
                     f.media_type.clone().unwrap_or_else(|| "text/plain".into()),
                 ),
                 Type::Named {
                     kind: NamedKind::Enum,
                     ..
                 } => (
-                    quote! { ::std::option::Option::Some(v.as_str().as_bytes().to_vec()) },
+                    quote! { #SOME(v.as_str().as_bytes().to_vec()) },
                     "text/plain".into(),
                 ),
                 ty => {
@@ -372,7 +373,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                                     let w = &mut writer;
                                     #write
                                 }
-                                ::std::option::Option::Some(writer.finish())
+                                #SOME(writer.finish())
                             }
                         },
                         "application/json".into(),
@@ -390,15 +391,15 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 Type::Named {
                     kind: NamedKind::Struct,
                     ..
-                } => quote! { ::std::option::Option::Some(b"{}".to_vec()) },
-                _ => quote! { ::std::option::Option::None },
+                } => quote! { #SOME(b"{}".to_vec()) },
+                _ => quote! { #NONE },
             };
             quote! {
-                let payload: ::std::option::Option<::std::vec::Vec<u8>> = match &input.#id {
-                    ::std::option::Option::Some(v) => { #rebind #set }
-                    ::std::option::Option::None => #unset,
+                let payload: #OPTION<#VEC<u8>> = match &input.#id {
+                    #SOME(v) => { #rebind #set }
+                    #NONE => #unset,
                 };
-                let content_type: ::std::option::Option<&'static str> = payload.as_ref().map(|_| #content_type);
+                let content_type: #OPTION<&'static str> = payload.as_ref().map(|_| #content_type);
                 let body = payload.unwrap_or_default();
             }
         }
@@ -414,12 +415,12 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                     w.end_object();
                 }
                 let body = writer.finish();
-                let content_type: ::std::option::Option<&'static str> = ::std::option::Option::Some("application/json");
+                let content_type: #OPTION<&'static str> = #SOME("application/json");
             }
         }
         None => quote! {
-            let body: ::std::vec::Vec<u8> = ::std::vec::Vec::new();
-            let content_type: ::std::option::Option<&'static str> = ::std::option::Option::None;
+            let body: #VEC<u8> = #VEC::new();
+            let content_type: #OPTION<&'static str> = #NONE;
         },
     };
     let uses_input = !fields.is_empty();
@@ -440,8 +441,8 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     });
     quote! {
         #[inline]
-        fn serialize(#input_arg: &Self::Input) -> ::std::result::Result<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
-            let mut uri = ::std::string::String::new();
+        fn serialize(#input_arg: &Self::Input) -> #RESULT<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
+            let mut uri = #STRING::new();
             #write_uri
             #query
             #body
@@ -451,7 +452,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             *request.uri_mut() = uri
                 .parse()
                 .map_err(|e: crate::runtime::http::uri::InvalidUri| crate::runtime::BuildError::invalid(#shape_name, "", e.to_string()))?;
-            if let ::std::option::Option::Some(ct) = content_type {
+            if let #SOME(ct) = content_type {
                 request.headers_mut().insert(
                     crate::runtime::http::header::CONTENT_TYPE,
                     crate::runtime::http::HeaderValue::from_static(ct),
@@ -459,7 +460,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             }
             #( #headers )*
             #( #defaults )*
-            ::std::result::Result::Ok(request)
+            #OK(request)
         }
     }
 }
@@ -495,7 +496,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                         } => {
                             let en = ident(en);
                             Some(quote! {
-                                crate::runtime::http_binding::header_list::<::std::string::String>(headers, #name, #wire) #err
+                                crate::runtime::http_binding::header_list::<#STRING>(headers, #name, #wire) #err
                                     .map(|v| v.iter().map(|x| crate::types::#en::from(x.as_str())).collect())
                             })
                         }
@@ -524,7 +525,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                     } => {
                         let en = ident(en);
                         Some(quote! {
-                            crate::runtime::http_binding::header::<::std::string::String>(headers, #name, #wire) #err
+                            crate::runtime::http_binding::header::<#STRING>(headers, #name, #wire) #err
                                 .map(|x| crate::types::#en::from(x.as_str()))
                         })
                     }
@@ -550,16 +551,16 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                 b.#id = crate::runtime::http_binding::prefix_headers(headers, #prefix, #wire) #err;
             }),
             Binding::ResponseCode => steps.push(quote! {
-                b.#id = ::std::option::Option::Some(i32::from(response.status().as_u16()));
+                b.#id = #SOME(i32::from(response.status().as_u16()));
             }),
             Binding::Payload if with_body => {
                 let read = match &f.ty {
                     Type::Blob => quote! {
-                        if !body.is_empty() { b.#id = ::std::option::Option::Some(crate::runtime::Blob::new(body.to_vec())); }
+                        if !body.is_empty() { b.#id = #SOME(crate::runtime::Blob::new(body.to_vec())); }
                     },
                     Type::String => quote! {
                         if !body.is_empty() {
-                            b.#id = ::std::option::Option::Some(::std::string::String::from_utf8(body.to_vec())
+                            b.#id = #SOME(#STRING::from_utf8(body.to_vec())
                                 .map_err(|_| crate::runtime::json::JsonError::new(0, "the payload is not UTF-8"))?);
                         }
                     },
@@ -572,14 +573,14 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                             if !body.is_empty() {
                                 let text = ::std::str::from_utf8(body)
                                     .map_err(|_| crate::runtime::json::JsonError::new(0, "the payload is not UTF-8"))?;
-                                b.#id = ::std::option::Option::Some(crate::types::#en::from(text));
+                                b.#id = #SOME(crate::types::#en::from(text));
                             }
                         }
                     }
                     ty => {
                         let read = de_value_pub(ty);
                         let read = if f.boxed {
-                            quote! { ::std::boxed::Box::new(#read) }
+                            quote! { #BOX::new(#read) }
                         } else {
                             read
                         };
@@ -587,7 +588,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                             let mut parser = crate::runtime::json::Parser::new(body);
                             let p = &mut parser;
                             if !body.iter().all(u8::is_ascii_whitespace) && !p.null()? {
-                                b.#id = ::std::option::Option::Some(#read);
+                                b.#id = #SOME(#read);
                             }
                         }
                     }
@@ -620,7 +621,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
             let p = &mut parser;
             if !p.is_blank() {
                 p.begin_object()?;
-                while let ::std::option::Option::Some(key) = p.next_key()? {
+                while let #SOME(key) = p.next_key()? {
                     match &*key {
                         #( #arms )*
                         _ => p.skip()?,
@@ -636,16 +637,16 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
     let Some(out) = op.output.as_deref().and_then(|o| find_struct(service, o)) else {
         return quote! {
             #[inline]
-            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
-                ::std::result::Result::Ok(())
+            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
+                #OK(())
             }
         };
     };
     if stream_field(out).is_some() {
         return quote! {
             #[inline]
-            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
-                ::std::result::Result::Err(crate::runtime::json::JsonError::new(0, "a streaming output is read by `parse_streaming`"))
+            fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
+                #ERR(crate::runtime::json::JsonError::new(0, "a streaming output is read by `parse_streaming`"))
             }
         };
     }
@@ -685,12 +686,12 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
     };
     quote! {
         #[inline]
-        fn parse(#resp: &crate::runtime::http::Response<crate::runtime::Bytes>) -> ::std::result::Result<Self::Output, crate::runtime::json::JsonError> {
+        fn parse(#resp: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
             #vars
             #headers
             #body
             #read
-            ::std::result::Result::Ok(crate::types::#n {
+            #OK(crate::types::#n {
                 #( #inits )*
             })
         }
@@ -720,17 +721,17 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
                 let id = ident(&f.ident);
                 match f.presence {
                     Presence::Optional => quote! { if b.#id.is_some() { x.#id = b.#id; } },
-                    _ => quote! { if let ::std::option::Option::Some(v) = b.#id { x.#id = v; } },
+                    _ => quote! { if let #SOME(v) = b.#id { x.#id = v; } },
                 }
             });
             Some(quote! {
                 crate::error::#e::#v(x) => {
-                    let read = || -> ::std::result::Result<crate::types::builders::#builder, crate::runtime::json::JsonError> {
+                    let read = || -> #RESULT<crate::types::builders::#builder, crate::runtime::json::JsonError> {
                         let mut b = crate::types::builders::#builder::default();
                         #read
-                        ::std::result::Result::Ok(b)
+                        #OK(b)
                     };
-                    if let ::std::result::Result::Ok(b) = read() {
+                    if let #OK(b) = read() {
                         #( #sets )*
                     }
                 }
