@@ -466,6 +466,10 @@ pub mod derived {
     pub fn de_fn(ty: &str) -> String {
         format!("de_{ty}")
     }
+    /// A structure's zero value in `codec` (client error correction): `zero_X`.
+    pub fn zero_fn(ty: &str) -> String {
+        format!("zero_{ty}")
+    }
     /// An error structure's parser in `codec`: `error_struct_X`.
     pub fn error_struct_fn(ty: &str) -> String {
         format!("error_struct_{ty}")

@@ -611,9 +611,76 @@ fn error_dispatch(op: &Operation) -> TokenStream {
     }
 }
 
+/// The zero value of a structure (Smithy's client error correction for a required
+/// member the service left out): its required members zero, its defaults filled, the
+/// rest unset. Fails only for a structure that requires itself (through a box).
+fn zero_struct(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let f = ident(&crate::names::derived::zero_fn(&s.name));
+    let builder = ident(&s.builder);
+    let inits = struct_inits(s);
+    let meta = if s.error.is_some() {
+        quote! { _meta: ::std::default::Default::default(), }
+    } else {
+        quote! {}
+    };
+    let vars = if s.fields.is_empty() {
+        quote! {}
+    } else {
+        quote! { let b = crate::types::builders::#builder::default(); }
+    };
+    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #allow
+        pub(crate) fn #f() -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
+            #vars
+            ::std::result::Result::Ok(crate::types::#n {
+                #( #inits )*
+                #meta
+            })
+        }
+    }
+}
+
+/// The structures whose zero value the parsers need: the targets of required
+/// structure members of what is parsed (every structure with a parser, and the
+/// operations' outputs).
+fn zeroed_structs(service: &Service) -> std::collections::BTreeSet<&str> {
+    let outputs: std::collections::BTreeSet<&str> = service
+        .operations
+        .iter()
+        .filter_map(|o| o.output.as_deref())
+        .collect();
+    let mut out = std::collections::BTreeSet::new();
+    for t in &service.types {
+        let TypeDef::Struct(s) = t else { continue };
+        if !(s.codec.de || outputs.contains(s.name.as_str())) {
+            continue;
+        }
+        for f in &s.fields {
+            if let (
+                Presence::Required | Presence::Default(_),
+                Type::Named {
+                    name,
+                    kind: NamedKind::Struct,
+                },
+            ) = (&f.presence, &f.ty)
+            {
+                out.insert(name.as_str());
+            }
+        }
+    }
+    out
+}
+
 /// The private `codec` module.
 pub fn codec_module(service: &Service) -> TokenStream {
     let mut items = Vec::new();
+    let zeroed = zeroed_structs(service);
     for t in &service.types {
         match t {
             TypeDef::Struct(s) => {
@@ -625,6 +692,9 @@ pub fn codec_module(service: &Service) -> TokenStream {
                 }
                 if s.codec.de && s.error.is_some() {
                     items.push(error_struct(s));
+                }
+                if zeroed.contains(s.name.as_str()) {
+                    items.push(zero_struct(s));
                 }
             }
             TypeDef::Union(u) => {

@@ -264,11 +264,8 @@ pub fn zero_expr(ty: &Type) -> Fill {
                 NamedKind::IntEnum => Fill::other(quote! { crate::types::#n::from(0) }),
                 NamedKind::Union => Fill::other(quote! { crate::types::#n::Unknown }),
                 NamedKind::Struct => {
-                    let de = ident(&crate::names::derived::de_fn(name));
-                    Fill::new(
-                        quote! { crate::codec::#de(&mut crate::runtime::json::Parser::new(b"{}"))? },
-                        FillKind::Fallible,
-                    )
+                    let zero = ident(&crate::names::derived::zero_fn(name));
+                    Fill::new(quote! { crate::codec::#zero()? }, FillKind::Fallible)
                 }
             }
         }
