@@ -748,17 +748,15 @@ impl<'m> Lowerer<'m> {
     }
 
     fn paginator(&mut self, op: &Shape, input: &str, output: &str) -> Option<Paginator> {
-        let paginated = typed::paginated(&op.traits, &self.service.traits)?;
-        let get = |k: &str| match k {
-            "inputToken" => paginated.input_token.clone(),
-            "outputToken" => paginated.output_token.clone(),
-            "items" => paginated.items.clone(),
-            _ => paginated.page_size.clone(),
-        };
+        let typed::Paginated {
+            input_token,
+            output_token,
+            items,
+            page_size,
+        } = typed::paginated(&op.traits, &self.service.traits)?;
         let subject = format!("{} @{PAGINATED}", op.id);
         let tp = format!("{}.traits[\"{PAGINATED}\"]", op.path);
-        let (Some(input_token), Some(output_token)) = (get("inputToken"), get("outputToken"))
-        else {
+        let (Some(input_token), Some(output_token)) = (input_token, output_token) else {
             self.problem(
                 &subject,
                 &tp,
@@ -815,7 +813,7 @@ impl<'m> Lowerer<'m> {
         if it[0].ty != ot.last()?.ty {
             self.problem(&subject, &tp, format!("inputToken `{input_token}` and outputToken `{output_token}` target different types"));
         }
-        let items = match get("items") {
+        let items = match items {
             Some(items) => {
                 let (steps, target) =
                     self.resolve_path(output, &items, &subject, &format!("{tp}.items"), "items")?;
@@ -834,7 +832,7 @@ impl<'m> Lowerer<'m> {
             }
             None => None,
         };
-        let page_size = match get("pageSize") {
+        let page_size = match page_size {
             Some(ps) => {
                 let (mut steps, target) =
                     self.resolve_path(input, &ps, &subject, &format!("{tp}.pageSize"), "pageSize")?;
@@ -1147,24 +1145,13 @@ impl<'m> Lowerer<'m> {
         None
     }
 
-    /// Whether the input has a streaming payload.
-    fn input_has_stream(&self, input: &str) -> bool {
-        self.shape(input).is_some_and(|s| {
-            s.kind
-                .members()
-                .iter()
-                .any(|m| self.shape(&m.target).is_some_and(|t| t.has(STREAMING)))
-        })
-    }
-
-    /// Whether the input's streaming payload targets a `@requiresLength` blob.
-    fn input_requires_length(&self, input: &str) -> bool {
-        self.shape(input).is_some_and(|s| {
-            s.kind.members().iter().any(|m| {
-                self.shape(&m.target)
-                    .is_some_and(|t| t.has(STREAMING) && t.has("smithy.api#requiresLength"))
-            })
-        })
+    /// The `@streaming` shape an input member targets, when the input has one.
+    fn input_stream(&self, input: &str) -> Option<&'m Shape> {
+        self.shape(input)?
+            .kind
+            .members()
+            .iter()
+            .find_map(|m| self.shape(&m.target).filter(|t| t.has(STREAMING)))
     }
 }
 
@@ -1481,9 +1468,11 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         let http = typed::http(&shape.traits);
         operations.push(Operation {
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
-            requires_length: l.input_requires_length(&o.input),
+            requires_length: l
+                .input_stream(&o.input)
+                .is_some_and(|t| t.has("smithy.api#requiresLength")),
             unsigned_payload: shape.has("aws.auth#unsignedPayload"),
-            tree_hash: sdk_id_of(service) == Some("Glacier") && l.input_has_stream(&o.input),
+            tree_hash: sdk_id_of(service) == Some("Glacier") && l.input_stream(&o.input).is_some(),
             http,
             auth,
             optional_auth,
