@@ -13,32 +13,11 @@
 use bytes::Bytes;
 use m_streaming::primitives::{ByteStream, DateTime};
 use m_streaming::Client;
+use protocol_test::Counting;
 use smithy_runtime::test_util::{Reply, TestServer};
 use smithy_runtime::TransportError;
-use std::alloc::{GlobalAlloc, Layout, System};
 use std::hint::black_box;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
-
-struct Counting;
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged and only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        // SAFETY: the caller's contract is passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's contract is passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -165,8 +144,7 @@ fn main() {
         let c = Client::from_conf(server.config());
         let t = Instant::now();
         let mut out = c.get_object().key("big").send().await.expect("call");
-        let base = LIVE.load(Ordering::Relaxed);
-        PEAK.store(base, Ordering::Relaxed);
+        let base = Counting::start();
         let mut read = 0u64;
         while let Some(chunk) = out.body.next().await {
             read += chunk.expect("chunk").len() as u64;
@@ -174,7 +152,7 @@ fn main() {
         assert_eq!(read, GIB);
         (
             GIB as f64 / t.elapsed().as_secs_f64() / 1e6,
-            PEAK.load(Ordering::Relaxed).saturating_sub(base),
+            Counting::peak_since(base),
         )
     });
     println!("rest_download_loopback {mb_s:.0} MB/s");

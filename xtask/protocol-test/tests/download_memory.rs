@@ -3,30 +3,8 @@
 //! peak while the download runs stays a few MiB above where it started. One test in
 //! this binary, so no other test's allocations count.
 
+use protocol_test::Counting;
 use smithy_runtime::test_util::{pattern_byte, Reply, TestServer};
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator unchanged and only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-        PEAK.fetch_max(live, Ordering::Relaxed);
-        // SAFETY: the caller's contract is passed on.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the caller's contract is passed on.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
 
 #[global_allocator]
 static ALLOCATOR: Counting = Counting;
@@ -41,8 +19,7 @@ async fn a_gibibyte_downloads_in_constant_memory() {
     let start = std::time::Instant::now();
     let mut out = client.get_object().key("big").send().await.unwrap();
     assert_eq!(out.content_length, Some(GIB as i64));
-    let base = LIVE.load(Ordering::Relaxed);
-    PEAK.store(base, Ordering::Relaxed);
+    let base = Counting::start();
     let mut seen = 0u64;
     while let Some(chunk) = out.body.next().await {
         let chunk = chunk.unwrap();
@@ -62,7 +39,7 @@ async fn a_gibibyte_downloads_in_constant_memory() {
     }
     let elapsed = start.elapsed();
     assert_eq!(seen, GIB);
-    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    let peak = Counting::peak_since(base);
     println!(
         "download 1 GiB: {:.0} MB/s, peak memory above the start {:.1} MiB",
         GIB as f64 / 1e6 / elapsed.as_secs_f64(),
