@@ -192,10 +192,9 @@ pub trait Operation {
 /// `checksum-md5` feature, which generated crates turn on when an operation asks).
 #[cfg(feature = "checksum-md5")]
 fn content_md5(body: &[u8]) -> Option<http::HeaderValue> {
-    use base64::Engine as _;
     use md5::Digest as _;
     let digest = md5::Md5::digest(body);
-    http::HeaderValue::from_str(&base64::engine::general_purpose::STANDARD.encode(digest)).ok()
+    http::HeaderValue::from_str(&base64_simd::STANDARD.encode_to_string(digest)).ok()
 }
 
 #[cfg(not(feature = "checksum-md5"))]
@@ -801,11 +800,7 @@ impl Handle {
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
     ) -> Result<http::Response<ByteStream>, Failure> {
-        // A random v4 UUID from the thread's fast generator: an id, not a secret, so
-        // no system call per call.
-        let invocation = uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
-            .into_uuid()
-            .to_string();
+        let invocation = crate::random_uuid();
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         let mut body = Some(body);

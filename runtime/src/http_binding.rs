@@ -16,7 +16,6 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
 
-use base64::Engine as _;
 use http::header::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::error::BuildError;
@@ -456,7 +455,7 @@ pub fn write_header_list<'v>(out: &mut String, items: impl IntoIterator<Item = S
 /// Appends the value of an `@httpHeader` string member with `@mediaType`: base64 of
 /// its UTF-8 bytes.
 pub fn write_base64(out: &mut String, value: &str) {
-    base64::engine::general_purpose::STANDARD.encode_string(value, out);
+    base64_simd::STANDARD.encode_append(value, out);
 }
 
 /// Checks header text and takes it as a header value (without copying it). Control
@@ -712,8 +711,8 @@ pub fn header_base64(
     let Some(text) = joined(headers, name, member)? else {
         return Ok(None);
     };
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(trim_ows(&text))
+    let bytes = base64_simd::STANDARD
+        .decode_to_vec(trim_ows(&text))
         .map_err(|_| invalid(member, "valid base64", &text))?;
     String::from_utf8(bytes)
         .map(Some)

@@ -5,7 +5,6 @@
 //! byte offset. Nesting is limited, so hostile input cannot exhaust the stack.
 
 use crate::types::{scan_epoch_seconds, Blob, DateTime, Document, Number, TimestampFormat};
-use base64::Engine as _;
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
@@ -668,8 +667,8 @@ impl<'a> Parser<'a> {
     pub fn blob(&mut self) -> Result<Blob> {
         let at = self.pos;
         let s = self.str()?;
-        base64::engine::general_purpose::STANDARD
-            .decode(s.as_bytes())
+        base64_simd::STANDARD
+            .decode_to_vec(s.as_bytes())
             .map(Blob::new)
             .map_err(|_| JsonError::new(at, "blob is not valid base64"))
     }
@@ -956,7 +955,7 @@ impl Writer {
 
     /// Writes a blob as base64.
     pub fn blob(&mut self, b: &Blob) {
-        let s = base64::engine::general_purpose::STANDARD.encode(b.as_ref());
+        let s = base64_simd::STANDARD.encode_to_string(b.as_ref());
         self.string(&s);
     }
 

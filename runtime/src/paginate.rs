@@ -18,7 +18,6 @@ use crate::client::{Handle, Operation};
 use crate::error::{BuildError, SdkError};
 use crate::json::{Parser, Writer};
 use crate::transport::BoxFuture;
-use base64::Engine as _;
 use futures_core::Stream;
 use std::collections::VecDeque;
 use std::fmt;
@@ -129,7 +128,7 @@ fn encode_resume<O: Paginated>(token: Option<&O::Token>, skip: usize) -> String 
     w.end_object();
     format!(
         "{RESUME_PREFIX}{}",
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(w.finish())
+        base64_simd::URL_SAFE_NO_PAD.encode_to_string(w.finish())
     )
 }
 
@@ -139,9 +138,7 @@ fn decode_resume<O: Paginated>(s: &str) -> Option<(Option<O::Token>, usize)> {
     let Some(b64) = s.strip_prefix(RESUME_PREFIX) else {
         return O::raw_token(s).map(|t| (Some(t), 0));
     };
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
-        .decode(b64)
-        .ok()?;
+    let bytes = base64_simd::URL_SAFE_NO_PAD.decode_to_vec(b64).ok()?;
     let mut p = Parser::new(&bytes);
     let mut token = None;
     let mut skip = None;

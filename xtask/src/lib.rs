@@ -28,6 +28,9 @@ pub(crate) const USAGE: &str = "usage:
       python3 are there; moto is installed into target/moto-venv)
   cargo xtask bench
       print benchmark figures as `name value unit` lines
+  cargo xtask bench --codegen DIR
+      time code generation of every model in DIR (.json or .smithy, one model a file):
+      in process and as one `xtask codegen` process a model, each and all together
   cargo xtask bench --vs-sdk
       the generated client and the official aws-sdk-networkfirewall side by side, on the
       same in-process bytes, in interleaved rounds: `name ours sdk unit ratio` lines
@@ -102,6 +105,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("bench") if args.len() == 1 => return crate::tasks::bench(),
         Some("bench") if args.len() == 2 && args[1] == "--vs-sdk" => {
             return crate::vs_sdk::vs_sdk()
+        }
+        Some("bench") if args.len() == 3 && args[1] == "--codegen" => {
+            return crate::tasks::bench_codegen(Path::new(&args[2]))
         }
         Some("protocol-test") if args.len() == 1 => return crate::tasks::protocol_test_only(),
         Some("ast") => return ast(&args[1..]),

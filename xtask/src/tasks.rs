@@ -637,6 +637,96 @@ fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<f64, Stri
     Ok(start.elapsed().as_secs_f64())
 }
 
+/// Code generation of every model in `dir` (its `.json` and `.smithy` files, one
+/// model each), one `codegen_<model> ms` line a model and the sum: in process, best of
+/// three; and one run of this very binary a model (`codegen --model M --out DIR`, as a
+/// user runs it), whose wall times add up to `codegen_all_models_processes`. A model
+/// the generator cannot generate (a protocol it does not speak) is reported and left
+/// out of the sums.
+pub fn bench_codegen(dir: &Path) -> Result<(), String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "smithy"))
+        .collect();
+    files.sort();
+    if files.is_empty() {
+        return Err(format!(
+            "{}: no .json or .smithy model files",
+            dir.display()
+        ));
+    }
+    let scratch = repo_root().join("target").join("bench").join("codegen");
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let layout = codegen::Layout {
+        runtime_path: "../runtime".into(),
+        workspace: true,
+        test_deps: false,
+    };
+    let (mut total, mut total_process, mut bytes, mut done) = (0.0, 0.0, 0, 0);
+    for file in &files {
+        let stem = file
+            .file_stem()
+            .map(|s| s.to_string_lossy().replace(['-', '.'], "_"))
+            .unwrap_or_default();
+        let sources = crate::read_sources(std::slice::from_ref(file))?;
+        let mut best = f64::MAX;
+        let mut failed = None;
+        for _ in 0..3 {
+            match timed("codegen", || {
+                codegen::generate_sources(&sources, &codegen::Options::default(), &layout)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            }) {
+                Ok(t) => best = best.min(t),
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
+            }
+        }
+        if let Some(e) = failed {
+            let first = e.lines().next().unwrap_or_default().to_string();
+            println!("codegen_{stem} skipped ({first})");
+            continue;
+        }
+        let out = scratch.join(&stem);
+        let start = Instant::now();
+        run(
+            Command::new(&exe)
+                .arg("codegen")
+                .arg("--model")
+                .arg(file)
+                .arg("--out")
+                .arg(&out)
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null()),
+            "xtask codegen",
+        )?;
+        let process = start.elapsed().as_secs_f64();
+        let _ = std::fs::remove_dir_all(&out);
+        total += best;
+        total_process += process;
+        bytes += sources.iter().map(|s| s.text.len()).sum::<usize>();
+        done += 1;
+        println!(
+            "codegen_{stem} {:.1} ms (in process, best of 3; {:.1} ms as a process)",
+            best * 1000.0,
+            process * 1000.0
+        );
+    }
+    println!(
+        "codegen_all_models {:.1} ms ({done} models, {:.1} MB, in process)",
+        total * 1000.0,
+        bytes as f64 / 1e6
+    );
+    println!(
+        "codegen_all_models_processes {:.1} ms (one `xtask codegen` process a model)",
+        total_process * 1000.0
+    );
+    Ok(())
+}
+
 /// Benchmark figures, one `name value unit` line each.
 pub fn bench() -> Result<(), String> {
     let root = repo_root();
@@ -726,39 +816,8 @@ pub fn bench() -> Result<(), String> {
         eprintln!("skipping the code generation benchmarks: ../shared/models is not there");
         return Ok(());
     };
-    // Code generation, in process, every model (best of three).
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&models)
-        .map_err(|e| e.to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
+    bench_codegen(&models)?;
     let scratch = root.join("target").join("bench");
-    let mut total = 0.0;
-    for file in &files {
-        let bytes = std::fs::read(file).map_err(|e| e.to_string())?;
-        let layout = codegen::Layout {
-            runtime_path: "../runtime".into(),
-            workspace: true,
-            test_deps: false,
-        };
-        let mut best = f64::MAX;
-        for _ in 0..3 {
-            let t = timed("codegen", || {
-                codegen::generate(&bytes, &codegen::Options::default(), &layout)
-                    .map(drop)
-                    .map_err(|e| e.to_string())
-            })?;
-            best = best.min(t);
-        }
-        total += best;
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        println!("codegen_{} {:.1} ms", stem.replace('-', "_"), best * 1000.0);
-    }
-    println!("codegen_all_models {:.1} ms", total * 1000.0);
     // A clean release build of the whole official Network Firewall service, TLS off.
     let out = scratch.join("network-firewall");
     let _ = std::fs::remove_dir_all(&out);
