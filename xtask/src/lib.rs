@@ -433,12 +433,17 @@ pub fn check_builds(dir: &Path) -> Result<(), String> {
                 "--workspace",
                 "--all-targets",
                 "--quiet",
+                // Every crate's problems at once, not only the first failing crate's.
+                "--keep-going",
                 "--",
                 "-D",
                 "warnings",
             ],
         ),
-        ("doc", &["doc", "--workspace", "--no-deps", "--quiet"]),
+        (
+            "doc",
+            &["doc", "--workspace", "--no-deps", "--quiet", "--keep-going"],
+        ),
     ];
     for (what, args) in runs {
         let status = std::process::Command::new(&cargo)

@@ -106,7 +106,7 @@ pub struct Fill {
 pub enum FillKind {
     /// The type's `Default::default()`.
     TypeDefault,
-    /// A literal of a `Copy` type.
+    /// A literal, or a unit variant: made eagerly (`unwrap_or`).
     Literal,
     /// An expression that may return early with `?` (a structure's zero value).
     Fallible,
@@ -262,7 +262,9 @@ pub fn zero_expr(ty: &Type) -> Fill {
             match kind {
                 NamedKind::Enum => Fill::other(quote! { crate::types::#n::from("") }),
                 NamedKind::IntEnum => Fill::other(quote! { crate::types::#n::from(0) }),
-                NamedKind::Union => Fill::other(quote! { crate::types::#n::Unknown }),
+                NamedKind::Union => {
+                    Fill::new(quote! { crate::types::#n::Unknown }, FillKind::Literal)
+                }
                 NamedKind::Struct => {
                     let zero = ident(&crate::names::derived::zero_fn(name));
                     Fill::new(quote! { crate::codec::#zero()? }, FillKind::Fallible)

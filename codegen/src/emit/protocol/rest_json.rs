@@ -41,9 +41,8 @@ fn scalar(ty: &Type, v: TokenStream, format: TimestampFormat) -> Option<TokenStr
     Some(match ty {
         Type::String => quote! { #s::Str(#v.as_str()) },
         Type::Bool => quote! { #s::Bool(*#v) },
-        Type::Byte | Type::Short | Type::Integer | Type::Long => {
-            quote! { #s::Int(i64::from(*#v)) }
-        }
+        Type::Byte | Type::Short | Type::Integer => quote! { #s::Int(i64::from(*#v)) },
+        Type::Long => quote! { #s::Int(*#v) },
         Type::Float => quote! { #s::Float(*#v) },
         Type::Double => quote! { #s::Double(*#v) },
         Type::BigInteger | Type::BigDecimal => quote! { #s::number(#v) },
@@ -120,12 +119,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             let bound = |pred: &dyn Fn(&Binding) -> bool| {
                 out_struct.fields.iter().any(|f| pred(&f.binding))
             };
-            let headers = if bound(&|b| matches!(b, Binding::Header(_) | Binding::PrefixHeaders(_)))
-            {
-                quote! { let headers = response.headers(); }
-            } else {
-                quote! {}
-            };
+            let head_lets = head_lets(out_struct);
             let head = if bound(&|b| {
                 matches!(
                     b,
@@ -145,7 +139,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
                 fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
                     #head
                     let mut b = crate::types::builders::#builder::default();
-                    #headers
+                    #head_lets
                     #read
                     b.#id = #SOME(body);
                     #OK(crate::types::#n {
@@ -347,20 +341,20 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             let id = ident(&f.ident);
             let (set, content_type) = match &f.ty {
                 Type::Blob => (
-                    quote! { #SOME(v.as_ref().to_vec()) },
+                    quote! { v.as_ref().to_vec() },
                     f.media_type
                         .clone()
                         .unwrap_or_else(|| "application/octet-stream".into()),
                 ),
                 Type::String => (
-                    quote! { #SOME(v.as_bytes().to_vec()) },
+                    quote! { v.as_bytes().to_vec() },
                     f.media_type.clone().unwrap_or_else(|| "text/plain".into()),
                 ),
                 Type::Named {
                     kind: NamedKind::Enum,
                     ..
                 } => (
-                    quote! { #SOME(v.as_str().as_bytes().to_vec()) },
+                    quote! { v.as_str().as_bytes().to_vec() },
                     "text/plain".into(),
                 ),
                 ty => {
@@ -373,7 +367,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                                     let w = &mut writer;
                                     #write
                                 }
-                                #SOME(writer.finish())
+                                writer.finish()
                             }
                         },
                         "application/json".into(),
@@ -387,18 +381,20 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             };
             // An unset structure payload is sent as an empty object; anything else
             // unset, as no body.
-            let unset = match &f.ty {
+            let payload = match &f.ty {
                 Type::Named {
                     kind: NamedKind::Struct,
                     ..
-                } => quote! { #SOME(b"{}".to_vec()) },
-                _ => quote! { #NONE },
+                } => quote! {
+                    match &input.#id {
+                        #SOME(v) => { #rebind #SOME(#set) }
+                        #NONE => #SOME(b"{}".to_vec()),
+                    }
+                },
+                _ => quote! { input.#id.as_ref().map(|v| { #rebind #set }) },
             };
             quote! {
-                let payload: #OPTION<#VEC<u8>> = match &input.#id {
-                    #SOME(v) => { #rebind #set }
-                    #NONE => #unset,
-                };
+                let payload: #OPTION<#VEC<u8>> = #payload;
                 let content_type: #OPTION<&'static str> = payload.as_ref().map(|_| #content_type);
                 let body = payload.unwrap_or_default();
             }
@@ -467,6 +463,20 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
 
 /// Reads the header-, status- and payload-bound members of `s` from `response` into
 /// the builder `b`, and the body members from the JSON body.
+/// What [`read_bound`] reads the response's head from: `headers` when a member is
+/// bound to headers, `status` when one is bound to the status code.
+fn head_lets(s: &Struct) -> TokenStream {
+    let uses = |pred: &dyn Fn(&Binding) -> bool| s.fields.iter().any(|f| pred(&f.binding));
+    let mut lets = TokenStream::new();
+    if uses(&|b| matches!(b, Binding::Header(_) | Binding::PrefixHeaders(_))) {
+        lets.extend(quote! { let headers = response.headers(); });
+    }
+    if uses(&|b| matches!(b, Binding::ResponseCode)) {
+        lets.extend(quote! { let status = response.status().as_u16(); });
+    }
+    lets
+}
+
 fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
     let mut steps = Vec::new();
     for f in &s.fields {
@@ -551,7 +561,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                 b.#id = crate::runtime::http_binding::prefix_headers(headers, #prefix, #wire) #err;
             }),
             Binding::ResponseCode => steps.push(quote! {
-                b.#id = #SOME(i32::from(response.status().as_u16()));
+                b.#id = #SOME(i32::from(status));
             }),
             Binding::Payload if with_body => {
                 let read = match &f.ty {
@@ -655,11 +665,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
     let read = read_bound(out, true);
     let inits = struct_inits(out);
     let uses = |pred: &dyn Fn(&Binding) -> bool| out.fields.iter().any(|f| pred(&f.binding));
-    let headers = if uses(&|b| matches!(b, Binding::Header(_) | Binding::PrefixHeaders(_))) {
-        quote! { let headers = response.headers(); }
-    } else {
-        quote! {}
-    };
+    let head_lets = head_lets(out);
     let body = if uses(&|b| {
         matches!(
             b,
@@ -688,7 +694,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
         #[inline]
         fn parse(#resp: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
             #vars
-            #headers
+            #head_lets
             #body
             #read
             #OK(crate::types::#n {
@@ -702,7 +708,7 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
     let e = ident(&op.error_enum);
     let dispatch = ident(&op.error_fn);
     // Error members bound to headers are read after the body has chosen the variant.
-    let fixes: Vec<TokenStream> = op
+    let fixes: Vec<(TokenStream, TokenStream)> = op
         .errors
         .iter()
         .filter_map(|err| {
@@ -717,6 +723,7 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
             let v = ident(&err.variant);
             let builder = ident(&s.builder);
             let read = read_bound(s, false);
+            let head_lets = head_lets(s);
             let sets = s.fields.iter().filter(|f| matches!(f.binding, Binding::Header(_) | Binding::PrefixHeaders(_))).map(|f| {
                 let id = ident(&f.ident);
                 match f.presence {
@@ -724,37 +731,52 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
                     _ => quote! { if let #SOME(v) = b.#id { x.#id = v; } },
                 }
             });
-            Some(quote! {
-                crate::error::#e::#v(x) => {
+            Some((
+                quote! { crate::error::#e::#v(x) },
+                quote! {
                     let read = || -> #RESULT<crate::types::builders::#builder, crate::runtime::json::JsonError> {
                         let mut b = crate::types::builders::#builder::default();
+                        #head_lets
                         #read
                         #OK(b)
                     };
                     if let #OK(b) = read() {
                         #( #sets )*
                     }
-                }
-            })
+                },
+            ))
         })
         .collect();
-    if fixes.is_empty() {
-        return quote! {
-            #[inline]
-            fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
-                crate::codec::#dispatch(meta, response.body())
+    // One variant to fix is an `if let`; more, a `match`.
+    let fix = match fixes.as_slice() {
+        [] => {
+            return quote! {
+                #[inline]
+                fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
+                    crate::codec::#dispatch(meta, response.body())
+                }
+            };
+        }
+        [(pattern, body)] => quote! {
+            if let #pattern = &mut error {
+                #body
             }
-        };
-    }
+        },
+        _ => {
+            let (patterns, bodies): (Vec<_>, Vec<_>) = fixes.into_iter().unzip();
+            quote! {
+                match &mut error {
+                    #( #patterns => { #bodies } )*
+                    _ => {}
+                }
+            }
+        }
+    };
     quote! {
         #[inline]
         fn parse_error(meta: crate::runtime::ErrorMetadata, response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> Self::Error {
             let mut error = crate::codec::#dispatch(meta, response.body());
-            let headers = response.headers();
-            match &mut error {
-                #( #fixes )*
-                _ => {}
-            }
+            #fix
             error
         }
     }
