@@ -2,7 +2,7 @@
 
 use self::prelude::{BOX, OPTION, STRING, VEC};
 use crate::ir::{NamedKind, Type};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 /// An identifier from a name the names module produced (`r#type` becomes a raw identifier).
@@ -24,14 +24,91 @@ fn doc_lines(text: &str) -> Vec<String> {
 
 /// `#[doc = "..."]` attributes, one per line, from rustdoc Markdown.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_literals(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "..."]` attributes, for module and crate docs.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_literals(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+thread_local! {
+    /// The doc lines the emitters on this thread set aside, when they do: see
+    /// [`with_doc_table`].
+    static DOC_TABLE: std::cell::RefCell<Option<Vec<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The string literals of a doc comment's lines: the lines themselves, or, while
+/// [`with_doc_table`] runs, placeholders for them.
+fn doc_literals(text: &str) -> Vec<Literal> {
+    let lines = doc_lines(text);
+    DOC_TABLE.with(|table| match table.borrow_mut().as_mut() {
+        Some(table) => lines
+            .into_iter()
+            .map(|line| {
+                let placeholder = Literal::string(&format!("{DOC_MARK}{}", table.len()));
+                table.push(line);
+                placeholder
+            })
+            .collect(),
+        None => lines.iter().map(|l| Literal::string(l)).collect(),
+    })
+}
+
+/// What a doc placeholder starts with (its line's index follows). A control
+/// character: doc text never has one ([`doc_lines`] drops them), and a string literal
+/// prints one escaped.
+const DOC_MARK: char = '\u{1}';
+
+/// Runs an emitter with the lines of its doc comments set aside: the tokens carry
+/// `#[doc = "\u{1}N"]` for line `N` of the table returned, and [`fill_docs`] puts the
+/// lines into the printed text. Docs are a good part of the output, and a line as a
+/// string literal is escaped by `quote`, unescaped twice by `syn` (once when parsed,
+/// once when `prettyplease` reads it) and copied all along; a placeholder is short.
+/// `prettyplease` prints a doc attribute whose value has no line break and does not
+/// start with `/` as `///` (or `//!`) and the value, then a line break, whatever its
+/// length: a line prints the same in the placeholder's place.
+pub fn with_doc_table<R>(f: impl FnOnce() -> R) -> (R, Vec<String>) {
+    let before = DOC_TABLE.with(|t| t.replace(Some(Vec::new())));
+    let r = f();
+    let table = DOC_TABLE.with(|t| t.replace(before)).unwrap_or_default();
+    (r, table)
+}
+
+/// Printed text with the doc placeholders of [`with_doc_table`] replaced by their
+/// lines. `None` when a placeholder is not where one prints (right after `///` or
+/// `//!`, a line of its own) or names no line.
+pub fn fill_docs(text: String, table: &[String]) -> Option<String> {
+    // (where the placeholder starts, where its line ends, the line)
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(DOC_MARK).map(|i| from + i) {
+        let before = &text[..i];
+        if !(before.ends_with("///") || before.ends_with("//!")) {
+            return None;
+        }
+        let digits = i + DOC_MARK.len_utf8();
+        let end = text[digits..].find('\n').map_or(text.len(), |e| digits + e);
+        let line = table.get(text[digits..end].parse::<usize>().ok()?)?;
+        found.push((i, end, line));
+        from = end;
+    }
+    if found.is_empty() {
+        return Some(text);
+    }
+    let size = text.len() + found.iter().map(|(_, _, l)| l.len()).sum::<usize>();
+    let mut out = String::with_capacity(size);
+    let mut from = 0;
+    for (start, end, line) in found {
+        out.push_str(&text[from..start]);
+        out.push_str(line);
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
 }
 
 /// A `#[deprecated]` attribute when the item is deprecated.

@@ -153,15 +153,20 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
 /// ends every item with a hard line break, so no item's layout depends on another.
 /// Small pieces keep what the shortening, parser and printer touch in the
 /// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
-/// once). The texts are spaced ([`space_items`]) here, on the worker threads.
+/// once). The texts are spaced ([`space_items`]) here, on the worker threads. The
+/// tokens carry doc placeholders for the lines of `docs` ([`common::with_doc_table`]).
 ///
 /// `None` when a piece does not parse (the split is by tokens, before parsing) or
 /// prints in an unexpected shape: the caller then prints the file in one piece, which
 /// also reports the error as it should. A crate root goes in one piece: it is small,
 /// and its items get `#[rustfmt::skip]`.
-fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Piece>> {
+fn render_pieces(file: &str, tokens: TokenStream, docs: &[String]) -> Option<Vec<Piece>> {
+    // Printed with the lines of the doc placeholders in.
+    let print = |tokens: TokenStream, skip_fmt: bool| -> Option<String> {
+        common::fill_docs(unparse(tokens, skip_fmt, false).ok()?, docs)
+    };
     let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
-        let text = unparse(tokens, skip_fmt, short).ok()?;
+        let text = print(tokens, skip_fmt)?;
         Some(Piece::Text(space_items(&text)))
     };
     if file.ends_with("lib.rs") {
@@ -176,7 +181,7 @@ fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Pie
     // An item printed inside a stand-in module, without its first and last lines.
     let in_module = |item: Vec<TokenTree>| -> Option<String> {
         let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
-        let text = unparse(wrapper, false, short).ok()?;
+        let text = print(wrapper, false)?;
         Some(
             text.strip_prefix("mod m {\n")?
                 .strip_suffix("}\n")?
@@ -197,7 +202,7 @@ fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Pie
                 let first_item = body_items.next().unwrap_or_default();
                 let mut first = body_inner;
                 first.extend(first_item.iter().cloned());
-                let with_first = unparse(with_body(head, first), false, short).ok()?;
+                let with_first = print(with_body(head, first), false)?;
                 let mut body = in_module(first_item)?;
                 let head = with_first
                     .strip_suffix("}\n")?
@@ -823,12 +828,15 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
                         };
                         let (path, short, whole, parts) = &files[f];
                         // The emitters write the prelude paths short themselves: the
-                        // tokens need no shortening pass.
-                        let tokens = common::with_short_paths(*short, || match part {
-                            Some(k) => parts[k](),
-                            None => whole(),
+                        // tokens need no shortening pass. Their doc lines are set aside
+                        // and put back into the printed text.
+                        let (tokens, docs) = common::with_short_paths(*short, || {
+                            common::with_doc_table(|| match part {
+                                Some(k) => parts[k](),
+                                None => whole(),
+                            })
                         });
-                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, false)));
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, &docs)));
                     }
                     done
                 })
@@ -892,6 +900,37 @@ mod tests {
             let short_tokens = super::common::with_short_paths(true, || c.to_token_stream());
             assert_eq!(format!("{short_tokens}{bang}"), *short);
         }
+    }
+
+    /// Doc lines set aside and put back into the printed text print as the lines
+    /// themselves do; a placeholder where none prints is refused.
+    #[test]
+    fn doc_placeholders_print_like_their_lines() {
+        use super::common::{doc, fill_docs, inner_doc, with_doc_table};
+        let make = || {
+            let docs = doc("A `thing` with \"quotes\", a \\ and é.\n\nA second paragraph.");
+            let module = inner_doc("The module.");
+            quote::quote! {
+                #module
+                #docs
+                pub struct A {
+                    #docs
+                    pub b: i32,
+                }
+            }
+        };
+        let plain = super::unparse(make(), false, false).expect("prints");
+        let (tokens, lines) = with_doc_table(make);
+        assert_eq!(lines.len(), 4);
+        let printed = super::unparse(tokens, false, false).expect("prints");
+        assert_ne!(printed, plain);
+        assert_eq!(fill_docs(printed, &lines), Some(plain));
+        assert_eq!(
+            fill_docs("/// a\n".to_string(), &lines).as_deref(),
+            Some("/// a\n")
+        );
+        assert_eq!(fill_docs("let a = \u{1}0;\n".to_string(), &lines), None);
+        assert_eq!(fill_docs("///\u{1}4\n".to_string(), &lines), None);
     }
 
     /// `shorten` looks for the prelude paths only after `::std`.
