@@ -298,7 +298,10 @@ fn is_unsafe_char(c: char) -> bool {
 /// Drops the characters `is_unsafe_char` names (tabs and other whitespace controls
 /// become spaces), so that any documentation string gives a doc comment rustc accepts.
 pub fn clean_chars(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unsafe_char) {
+    // Most text is printable ASCII, which is safe: checked byte by byte first, without
+    // decoding characters.
+    let printable_ascii = text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n'));
+    if printable_ascii || !text.chars().any(is_unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()

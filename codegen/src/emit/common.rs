@@ -18,7 +18,10 @@ fn doc_lines(text: &str) -> Vec<String> {
     crate::docs::clean_chars(text)
         .trim()
         .lines()
-        .map(|l| format!(" {}", l.trim_end()).trim_end().to_string())
+        .map(|l| match l.trim_end() {
+            "" => String::new(),
+            l => [" ", l].concat(),
+        })
         .collect()
 }
 

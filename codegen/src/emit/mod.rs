@@ -446,16 +446,21 @@ fn blank_between(p: &str, line: &str) -> bool {
         "async fn ",
         "unsafe ",
     ];
-    let t = line.trim_start();
     let pt = p.trim_start();
     // After the module docs.
-    if pt.starts_with("//!") && !t.starts_with("//!") && !t.is_empty() {
-        return true;
+    if pt.starts_with("//!") {
+        let t = line.trim_start();
+        return !t.starts_with("//!") && !t.is_empty();
     }
-    // Between items at the same level, but not between `use` items.
-    let ends_item =
-        matches!(p.trim(), "}" | "};") || (p.trim_end().ends_with(';') && !pt.starts_with("//"));
-    if !ends_item || !STARTS.iter().any(|s| t.starts_with(s)) {
+    // Between items at the same level, but not between `use` items. Most lines end no
+    // item: the line after them is not looked at.
+    let pte = pt.trim_end();
+    let ends_item = matches!(pte, "}" | "};") || (pte.ends_with(';') && !pt.starts_with("//"));
+    if !ends_item {
+        return false;
+    }
+    let t = line.trim_start();
+    if !STARTS.iter().any(|s| t.starts_with(s)) {
         return false;
     }
     let same_level = p.len() - pt.len() == line.len() - t.len();
