@@ -154,13 +154,13 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
 /// Small pieces keep what the shortening, parser and printer touch in the
 /// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
 /// once). The texts are spaced ([`space_items`]) here, on the worker threads. The
-/// tokens carry doc placeholders for the lines of `docs` ([`common::with_doc_table`]).
+/// tokens carry doc placeholders for the comments of `docs` ([`common::with_doc_table`]).
 ///
 /// `None` when a piece does not parse (the split is by tokens, before parsing) or
 /// prints in an unexpected shape: the caller then prints the file in one piece, which
 /// also reports the error as it should. A crate root goes in one piece: it is small,
 /// and its items get `#[rustfmt::skip]`.
-fn render_pieces(file: &str, tokens: TokenStream, docs: &[String]) -> Option<Vec<Piece>> {
+fn render_pieces(file: &str, tokens: TokenStream, docs: &[Vec<String>]) -> Option<Vec<Piece>> {
     // Printed with the lines of the doc placeholders in.
     let print = |tokens: TokenStream, skip_fmt: bool| -> Option<String> {
         common::fill_docs(unparse(tokens, skip_fmt, false).ok()?, docs)
@@ -907,8 +907,8 @@ mod tests {
         }
     }
 
-    /// Doc lines set aside and put back into the printed text print as the lines
-    /// themselves do; a placeholder where none prints is refused.
+    /// Doc comments set aside and put back into the printed text print as their
+    /// lines do, at any indentation; a placeholder where none prints is refused.
     #[test]
     fn doc_placeholders_print_like_their_lines() {
         use super::common::{doc, fill_docs, inner_doc, with_doc_table};
@@ -925,17 +925,18 @@ mod tests {
             }
         };
         let plain = super::unparse(make(), false, false).expect("prints");
-        let (tokens, lines) = with_doc_table(make);
-        assert_eq!(lines.len(), 4);
+        let (tokens, comments) = with_doc_table(make);
+        assert_eq!(comments.len(), 2);
         let printed = super::unparse(tokens, false, false).expect("prints");
         assert_ne!(printed, plain);
-        assert_eq!(fill_docs(printed, &lines), Some(plain));
+        assert_eq!(fill_docs(printed, &comments), Some(plain));
         assert_eq!(
-            fill_docs("/// a\n".to_string(), &lines).as_deref(),
+            fill_docs("/// a\n".to_string(), &comments).as_deref(),
             Some("/// a\n")
         );
-        assert_eq!(fill_docs("let a = \u{1}0;\n".to_string(), &lines), None);
-        assert_eq!(fill_docs("///\u{1}4\n".to_string(), &lines), None);
+        assert_eq!(fill_docs("let a = \u{1}0;\n".to_string(), &comments), None);
+        assert_eq!(fill_docs("a ///\u{1}0\n".to_string(), &comments), None);
+        assert_eq!(fill_docs("///\u{1}2\n".to_string(), &comments), None);
     }
 
     /// `shorten` looks for the prelude paths only after `::std`.
