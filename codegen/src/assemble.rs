@@ -315,15 +315,16 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
     let mut applies: Vec<(String, Map<String, Value>, usize)> = Vec::new();
     let mut metadata = Map::new();
     let mut metadata_from: BTreeMap<String, usize> = BTreeMap::new();
-    for (i, doc) in &docs {
-        let fi = file_index.get(i).copied().unwrap_or_default();
-        let name = &sources[*i].name;
+    // The documents are taken apart: their shapes move into the merged model.
+    for (i, mut doc) in docs {
+        let fi = file_index.get(&i).copied().unwrap_or_default();
+        let name = &sources[i].name;
         if let Some(Value::Object(m)) = doc.get("metadata") {
             for (k, v) in m {
                 match metadata.get_mut(k) {
                     None => {
                         metadata.insert(k.clone(), v.clone());
-                        metadata_from.insert(k.clone(), *i);
+                        metadata_from.insert(k.clone(), i);
                     }
                     Some(existing) if existing == v => {}
                     Some(Value::Array(existing)) if v.is_array() => {
@@ -345,25 +346,24 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
                 }
             }
         }
-        let Some(Value::Object(doc_shapes)) = doc.get("shapes") else {
+        let Some(Value::Object(doc_shapes)) = doc.get_mut("shapes").map(Value::take) else {
             continue;
         };
-        for (id, shape) in doc_shapes {
+        for (id, mut shape) in doc_shapes {
             if shape.get("type").and_then(Value::as_str) == Some("apply") {
-                let traits = shape
-                    .get("traits")
-                    .and_then(Value::as_object)
-                    .cloned()
-                    .unwrap_or_default();
-                applies.push((id.clone(), traits, fi));
+                let traits = match shape.get_mut("traits").map(Value::take) {
+                    Some(Value::Object(traits)) => traits,
+                    _ => Map::new(),
+                };
+                applies.push((id, traits, fi));
                 continue;
             }
-            match shapes.get(id) {
-                Some(existing) if existing == shape => {}
+            match shapes.get(&id) {
+                Some(existing) if *existing == shape => {}
                 Some(_) => {
                     let first = locator
                         .owners
-                        .get(id)
+                        .get(&id)
                         .and_then(|f| locator.files.get(*f))
                         .map(|(n, _)| n.as_str())
                         .unwrap_or_default();
@@ -374,8 +374,8 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
                     ));
                 }
                 None => {
-                    shapes.insert(id.clone(), shape.clone());
                     locator.owners.insert(id.clone(), fi);
+                    shapes.insert(id, shape);
                 }
             }
         }
@@ -441,6 +441,17 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
     })
 }
 
+/// Whether a key or string anywhere in the value contains the text (which needs no
+/// escaping in JSON: as the value's JSON text containing it).
+fn mentions(value: &Value, text: &str) -> bool {
+    match value {
+        Value::String(s) => s.contains(text),
+        Value::Array(items) => items.iter().any(|v| mentions(v, text)),
+        Value::Object(m) => m.iter().any(|(k, v)| k.contains(text) || mentions(v, text)),
+        _ => false,
+    }
+}
+
 /// Smithy's standard `smithy.framework` shapes (the `ValidationException` that
 /// servers return for invalid input), written here in our own form, added when the
 /// model names them and does not define them, as Smithy's loader does.
@@ -449,7 +460,7 @@ fn add_framework_shapes(shapes: &mut Map<String, Value>) {
     if shapes.contains_key(EXCEPTION) {
         return;
     }
-    let referenced = shapes.values().any(|s| s.to_string().contains(EXCEPTION));
+    let referenced = shapes.values().any(|s| mentions(s, EXCEPTION));
     if !referenced {
         return;
     }

@@ -298,7 +298,10 @@ fn is_unsafe_char(c: char) -> bool {
 /// Drops the characters `is_unsafe_char` names (tabs and other whitespace controls
 /// become spaces), so that any documentation string gives a doc comment rustc accepts.
 pub fn clean_chars(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_unsafe_char) {
+    // Most text is printable ASCII, which is safe: checked byte by byte first, without
+    // decoding characters.
+    let printable_ascii = text.bytes().all(|b| matches!(b, b' '..=b'~' | b'\n'));
+    if printable_ascii || !text.chars().any(is_unsafe_char) {
         return std::borrow::Cow::Borrowed(text);
     }
     text.chars()
@@ -344,7 +347,7 @@ fn sanitize(md: &str) -> String {
 fn sanitize_line(line: &str) -> String {
     // Markdown we produced ourselves: `code`, [text](url), **, *, list dashes. Escape
     // everything else that rustdoc reads as markup.
-    let mut out = String::new();
+    let mut out = String::with_capacity(line.len());
     let chars: Vec<char> = line.chars().collect();
     let mut i = 0;
     let mut in_code = false;
@@ -370,8 +373,9 @@ fn sanitize_line(line: &str) -> String {
             if let Some(close) = find_link_end(&chars, i) {
                 let (text_end, url_end) = close;
                 out.push('[');
-                let text: String = chars[i + 1..text_end].iter().collect();
-                out.push_str(&escape_inline(&text));
+                for &c in &chars[i + 1..text_end] {
+                    push_escaped(&mut out, c);
+                }
                 out.push(']');
                 out.extend(&chars[text_end + 1..=url_end]);
                 i = url_end + 1;
@@ -383,7 +387,7 @@ fn sanitize_line(line: &str) -> String {
             i += 1;
             continue;
         }
-        if (c == 'h') && starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://") {
+        if c == 'h' && (starts_with(&chars, i, "http://") || starts_with(&chars, i, "https://")) {
             let mut j = i;
             while j < chars.len()
                 && !chars[j].is_whitespace()
@@ -405,7 +409,7 @@ fn sanitize_line(line: &str) -> String {
             i = j;
             continue;
         }
-        out.push_str(&escape_inline(&c.to_string()));
+        push_escaped(&mut out, c);
         i += 1;
     }
     if in_code {
@@ -452,21 +456,18 @@ fn find_link_end(chars: &[char], start: usize) -> Option<(usize, usize)> {
     Some((j, k))
 }
 
-fn escape_inline(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '[' | ']' | '\\' | '#' | '|' | '_' | '~' => {
-                out.push('\\');
-                out.push(c);
-            }
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            _ => out.push(c),
+/// Appends a character of Markdown text, escaped so that rustdoc reads it as text.
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '[' | ']' | '\\' | '#' | '|' | '_' | '~' => {
+            out.push('\\');
+            out.push(c);
         }
+        '<' => out.push_str("&lt;"),
+        '>' => out.push_str("&gt;"),
+        '&' => out.push_str("&amp;"),
+        _ => out.push(c),
     }
-    out
 }
 
 #[cfg(test)]

@@ -110,8 +110,11 @@ fn complete_word_at(chars: &[char], i: usize) -> Option<usize> {
         if i + len > chars.len() {
             continue;
         }
-        let candidate: String = chars[i..i + len].iter().collect();
-        if !candidate.eq_ignore_ascii_case(w) {
+        let same = chars[i..i + len]
+            .iter()
+            .zip(w.chars())
+            .all(|(c, w)| c.eq_ignore_ascii_case(&w));
+        if !same {
             continue;
         }
         // The word must end at a boundary: not followed by a lowercase letter.

@@ -2,7 +2,7 @@
 
 use self::prelude::{BOX, OPTION, STRING, VEC};
 use crate::ir::{NamedKind, Type};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 /// An identifier from a name the names module produced (`r#type` becomes a raw identifier).
@@ -18,20 +18,114 @@ fn doc_lines(text: &str) -> Vec<String> {
     crate::docs::clean_chars(text)
         .trim()
         .lines()
-        .map(|l| format!(" {}", l.trim_end()).trim_end().to_string())
+        .map(|l| match l.trim_end() {
+            "" => String::new(),
+            l => [" ", l].concat(),
+        })
         .collect()
 }
 
 /// `#[doc = "..."]` attributes, one per line, from rustdoc Markdown.
 pub fn doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_literals(text);
     quote! { #( #[doc = #lines] )* }
 }
 
 /// `#![doc = "..."]` attributes, for module and crate docs.
 pub fn inner_doc(text: &str) -> TokenStream {
-    let lines = doc_lines(text);
+    let lines = doc_literals(text);
     quote! { #( #![doc = #lines] )* }
+}
+
+thread_local! {
+    /// The doc comments the emitters on this thread set aside, when they do: see
+    /// [`with_doc_table`].
+    static DOC_TABLE: std::cell::RefCell<Option<Vec<Vec<String>>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The string literals of a doc comment: one per line, or, while [`with_doc_table`]
+/// runs, one placeholder for them all.
+fn doc_literals(text: &str) -> Vec<Literal> {
+    let lines = doc_lines(text);
+    DOC_TABLE.with(|table| match table.borrow_mut().as_mut() {
+        Some(_) if lines.is_empty() => Vec::new(),
+        Some(table) => {
+            let placeholder = Literal::string(&format!("{DOC_MARK}{}", table.len()));
+            table.push(lines);
+            vec![placeholder]
+        }
+        None => lines.iter().map(|l| Literal::string(l)).collect(),
+    })
+}
+
+/// What a doc placeholder starts with (the index of its comment follows). A control
+/// character: doc text never has one ([`doc_lines`] drops them), and a string literal
+/// prints one escaped.
+const DOC_MARK: char = '\u{1}';
+
+/// Runs an emitter with its doc comments set aside: the tokens carry one
+/// `#[doc = "\u{1}N"]` for comment `N` of the table returned (its lines), and
+/// [`fill_docs`] puts the lines into the printed text. Docs are a good part of the
+/// output: as one attribute per line, each line would be escaped by `quote`, parsed as
+/// an attribute and unescaped by `syn`, unescaped again and printed by `prettyplease`;
+/// a placeholder is one short attribute. `prettyplease` prints a doc attribute whose
+/// value has no line break and does not start with `/` as `///` (or `//!`) and the
+/// value, then a line break, whatever its length, and the attributes of an item one
+/// under the other: the lines print the same in the placeholder's place, each after
+/// the placeholder's indentation and `///`.
+pub fn with_doc_table<R>(f: impl FnOnce() -> R) -> (R, Vec<Vec<String>>) {
+    let before = DOC_TABLE.with(|t| t.replace(Some(Vec::new())));
+    let r = f();
+    let table = DOC_TABLE.with(|t| t.replace(before)).unwrap_or_default();
+    (r, table)
+}
+
+/// Printed text with the doc placeholders of [`with_doc_table`] replaced by the
+/// lines of their comments. `None` when a placeholder is not where one prints (after
+/// an indentation and `///` or `//!`, the rest of its line) or names no comment.
+pub fn fill_docs(text: String, table: &[Vec<String>]) -> Option<String> {
+    // (where the placeholder starts, where its line ends, the indentation and `///`
+    // or `//!` before it, the lines)
+    let mut found = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find(DOC_MARK).map(|i| from + i) {
+        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+        let prefix = &text[line_start..i];
+        let indent = prefix
+            .strip_suffix("///")
+            .or_else(|| prefix.strip_suffix("//!"))?;
+        if !indent.bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let digits = i + DOC_MARK.len_utf8();
+        let end = text[digits..].find('\n').map_or(text.len(), |e| digits + e);
+        let lines = table.get(text[digits..end].parse::<usize>().ok()?)?;
+        found.push((i, end, prefix, lines));
+        from = end;
+    }
+    if found.is_empty() {
+        return Some(text);
+    }
+    let added: usize = found
+        .iter()
+        .flat_map(|(_, _, prefix, lines)| lines.iter().map(|l| prefix.len() + 1 + l.len()))
+        .sum();
+    let mut out = String::with_capacity(text.len() + added);
+    let mut from = 0;
+    for (start, end, prefix, lines) in found {
+        out.push_str(&text[from..start]);
+        for (k, line) in lines.iter().enumerate() {
+            if k > 0 {
+                out.push('\n');
+                out.push_str(prefix);
+            }
+            out.push_str(line);
+        }
+        from = end;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
 }
 
 /// A `#[deprecated]` attribute when the item is deprecated.

@@ -153,15 +153,20 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
 /// ends every item with a hard line break, so no item's layout depends on another.
 /// Small pieces keep what the shortening, parser and printer touch in the
 /// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
-/// once). The texts are spaced ([`space_items`]) here, on the worker threads.
+/// once). The texts are spaced ([`space_items`]) here, on the worker threads. The
+/// tokens carry doc placeholders for the comments of `docs` ([`common::with_doc_table`]).
 ///
 /// `None` when a piece does not parse (the split is by tokens, before parsing) or
 /// prints in an unexpected shape: the caller then prints the file in one piece, which
 /// also reports the error as it should. A crate root goes in one piece: it is small,
 /// and its items get `#[rustfmt::skip]`.
-fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Piece>> {
+fn render_pieces(file: &str, tokens: TokenStream, docs: &[Vec<String>]) -> Option<Vec<Piece>> {
+    // Printed with the lines of the doc placeholders in.
+    let print = |tokens: TokenStream, skip_fmt: bool| -> Option<String> {
+        common::fill_docs(unparse(tokens, skip_fmt, false).ok()?, docs)
+    };
     let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
-        let text = unparse(tokens, skip_fmt, short).ok()?;
+        let text = print(tokens, skip_fmt)?;
         Some(Piece::Text(space_items(&text)))
     };
     if file.ends_with("lib.rs") {
@@ -176,7 +181,7 @@ fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Pie
     // An item printed inside a stand-in module, without its first and last lines.
     let in_module = |item: Vec<TokenTree>| -> Option<String> {
         let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
-        let text = unparse(wrapper, false, short).ok()?;
+        let text = print(wrapper, false)?;
         Some(
             text.strip_prefix("mod m {\n")?
                 .strip_suffix("}\n")?
@@ -197,7 +202,7 @@ fn render_pieces(file: &str, tokens: TokenStream, short: bool) -> Option<Vec<Pie
                 let first_item = body_items.next().unwrap_or_default();
                 let mut first = body_inner;
                 first.extend(first_item.iter().cloned());
-                let with_first = unparse(with_body(head, first), false, short).ok()?;
+                let with_first = print(with_body(head, first), false)?;
                 let mut body = in_module(first_item)?;
                 let head = with_first
                     .strip_suffix("}\n")?
@@ -441,16 +446,21 @@ fn blank_between(p: &str, line: &str) -> bool {
         "async fn ",
         "unsafe ",
     ];
-    let t = line.trim_start();
-    let pt = p.trim_start();
+    let pt = trim_indent(p);
     // After the module docs.
-    if pt.starts_with("//!") && !t.starts_with("//!") && !t.is_empty() {
-        return true;
+    if pt.starts_with("//!") {
+        let t = trim_indent(line);
+        return !t.starts_with("//!") && !t.is_empty();
     }
-    // Between items at the same level, but not between `use` items.
-    let ends_item =
-        matches!(p.trim(), "}" | "};") || (p.trim_end().ends_with(';') && !pt.starts_with("//"));
-    if !ends_item || !STARTS.iter().any(|s| t.starts_with(s)) {
+    // Between items at the same level, but not between `use` items. Most lines end no
+    // item: the line after them is not looked at.
+    let pte = pt.trim_end();
+    let ends_item = matches!(pte, "}" | "};") || (pte.ends_with(';') && !pt.starts_with("//"));
+    if !ends_item {
+        return false;
+    }
+    let t = trim_indent(line);
+    if !STARTS.iter().any(|s| t.starts_with(s)) {
         return false;
     }
     let same_level = p.len() - pt.len() == line.len() - t.len();
@@ -458,6 +468,13 @@ fn blank_between(p: &str, line: &str) -> bool {
     let use_after_use = item_after_use
         && (t.starts_with("pub use") || t.starts_with("use ") || t.starts_with("#[rustfmt::skip]"));
     same_level && !use_after_use
+}
+
+/// `line.trim_start()`, quicker on the spaces that indent printed code (it decodes and
+/// classifies every character).
+fn trim_indent(line: &str) -> &str {
+    let spaces = line.bytes().take_while(|&b| b == b' ').count();
+    line[spaces..].trim_start()
 }
 
 /// Marks every item of a crate root `#[rustfmt::skip]` (a crate root cannot carry
@@ -823,12 +840,15 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
                         };
                         let (path, short, whole, parts) = &files[f];
                         // The emitters write the prelude paths short themselves: the
-                        // tokens need no shortening pass.
-                        let tokens = common::with_short_paths(*short, || match part {
-                            Some(k) => parts[k](),
-                            None => whole(),
+                        // tokens need no shortening pass. Their doc lines are set aside
+                        // and put back into the printed text.
+                        let (tokens, docs) = common::with_short_paths(*short, || {
+                            common::with_doc_table(|| match part {
+                                Some(k) => parts[k](),
+                                None => whole(),
+                            })
                         });
-                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, false)));
+                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, &docs)));
                     }
                     done
                 })
@@ -892,6 +912,38 @@ mod tests {
             let short_tokens = super::common::with_short_paths(true, || c.to_token_stream());
             assert_eq!(format!("{short_tokens}{bang}"), *short);
         }
+    }
+
+    /// Doc comments set aside and put back into the printed text print as their
+    /// lines do, at any indentation; a placeholder where none prints is refused.
+    #[test]
+    fn doc_placeholders_print_like_their_lines() {
+        use super::common::{doc, fill_docs, inner_doc, with_doc_table};
+        let make = || {
+            let docs = doc("A `thing` with \"quotes\", a \\ and é.\n\nA second paragraph.");
+            let module = inner_doc("The module.");
+            quote::quote! {
+                #module
+                #docs
+                pub struct A {
+                    #docs
+                    pub b: i32,
+                }
+            }
+        };
+        let plain = super::unparse(make(), false, false).expect("prints");
+        let (tokens, comments) = with_doc_table(make);
+        assert_eq!(comments.len(), 2);
+        let printed = super::unparse(tokens, false, false).expect("prints");
+        assert_ne!(printed, plain);
+        assert_eq!(fill_docs(printed, &comments), Some(plain));
+        assert_eq!(
+            fill_docs("/// a\n".to_string(), &comments).as_deref(),
+            Some("/// a\n")
+        );
+        assert_eq!(fill_docs("let a = \u{1}0;\n".to_string(), &comments), None);
+        assert_eq!(fill_docs("a ///\u{1}0\n".to_string(), &comments), None);
+        assert_eq!(fill_docs("///\u{1}2\n".to_string(), &comments), None);
     }
 
     /// `shorten` looks for the prelude paths only after `::std`.
