@@ -703,9 +703,12 @@ impl<'m> Lowerer<'m> {
     }
 
     /// Resolves a paginator path (`A.B.C`) from a structure; each step's shape id too.
+    /// `input`: the structure is an operation's input, whose members are lowered as
+    /// inputs' are (every one optional).
     fn resolve_path(
         &mut self,
         start: &str,
+        input: bool,
         path: &str,
         subject: &str,
         trait_path: &str,
@@ -728,8 +731,15 @@ impl<'m> Lowerer<'m> {
                 );
                 return None;
             };
-            let lowered =
-                self.lower_struct(shape, std::slice::from_ref(m), "", Codec::default(), false);
+            // Only the first step is a member of the operation's input.
+            let in_input = input && steps.is_empty();
+            let lowered = self.lower_struct(
+                shape,
+                std::slice::from_ref(m),
+                "",
+                Codec::default(),
+                in_input,
+            );
             let field = lowered.fields.into_iter().next()?;
             // The field's name among all of the structure's members.
             let index = members.iter().position(|x| x.name == m.name)?;
@@ -774,6 +784,7 @@ impl<'m> Lowerer<'m> {
         }
         let (mut it, it_target) = self.resolve_path(
             input,
+            true,
             &input_token,
             &subject,
             &format!("{tp}.inputToken"),
@@ -798,6 +809,7 @@ impl<'m> Lowerer<'m> {
         }
         let (ot, ot_target) = self.resolve_path(
             output,
+            false,
             &output_token,
             &subject,
             &format!("{tp}.outputToken"),
@@ -815,8 +827,14 @@ impl<'m> Lowerer<'m> {
         }
         let items = match items {
             Some(items) => {
-                let (steps, target) =
-                    self.resolve_path(output, &items, &subject, &format!("{tp}.items"), "items")?;
+                let (steps, target) = self.resolve_path(
+                    output,
+                    false,
+                    &items,
+                    &subject,
+                    &format!("{tp}.items"),
+                    "items",
+                )?;
                 if !self
                     .shape(&target)
                     .is_some_and(|s| matches!(s.kind, Kind::List { .. } | Kind::Map { .. }))
@@ -834,8 +852,14 @@ impl<'m> Lowerer<'m> {
         };
         let page_size = match page_size {
             Some(ps) => {
-                let (mut steps, target) =
-                    self.resolve_path(input, &ps, &subject, &format!("{tp}.pageSize"), "pageSize")?;
+                let (mut steps, target) = self.resolve_path(
+                    input,
+                    true,
+                    &ps,
+                    &subject,
+                    &format!("{tp}.pageSize"),
+                    "pageSize",
+                )?;
                 if steps.len() != 1
                     || !self.shape(&target).is_some_and(|s| {
                         matches!(

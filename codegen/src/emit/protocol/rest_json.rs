@@ -111,7 +111,6 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
     }
     if let Some(out_struct) = op.output.as_deref().and_then(|o| find_struct(service, o)) {
         if let Some(f) = stream_field(out_struct) {
-            let id = ident(&f.ident);
             let n = ident(&out_struct.name);
             let builder = ident(&out_struct.builder);
             let read = read_bound(out_struct, false);
@@ -120,6 +119,14 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
                 out_struct.fields.iter().any(|f| pred(&f.binding))
             };
             let head_lets = head_lets(out_struct);
+            // The body goes in first, through its setter; the members read from the
+            // head, if any, follow.
+            let set = ident(&f.set_fn);
+            let builder_with_body = if read.is_empty() {
+                quote! { let b = crate::types::builders::#builder::default().#set(#SOME(body)); }
+            } else {
+                quote! { let mut b = crate::types::builders::#builder::default().#set(#SOME(body)); }
+            };
             let head = if bound(&|b| {
                 matches!(
                     b,
@@ -138,10 +145,9 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
                 #[inline]
                 fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
                     #head
-                    let mut b = crate::types::builders::#builder::default();
+                    #builder_with_body
                     #head_lets
                     #read
-                    b.#id = #SOME(body);
                     #OK(crate::types::#n {
                         #( #inits )*
                     })
