@@ -353,6 +353,14 @@ pub struct Struct {
     pub error_fn: String,
 }
 
+impl Struct {
+    /// Whether the structure or one of its members is deprecated: code that names
+    /// them all needs `#[allow(deprecated)]`.
+    pub fn uses_deprecated(&self) -> bool {
+        self.deprecated || self.fields.iter().any(|f| f.deprecated)
+    }
+}
+
 /// Whether a member must be present.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Presence {

@@ -1,7 +1,7 @@
 //! The client, its fluent builders, the operation descriptors and the error enums.
 
 use super::common::prelude::{BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING};
-use super::common::{doc, field_type, ident, rust_type};
+use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
 use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -459,11 +459,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     } else {
         quote! { self.inner.build() }
     };
-    let allow = if input.fields.iter().any(|f| f.deprecated) {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow = allow_deprecated(input.fields.iter().any(|f| f.deprecated));
     // A streaming payload is sent once, from the input it is moved out of.
     let streaming = super::types::has_stream(&input.fields);
     let (derive, invoke) = if streaming {

@@ -1,8 +1,8 @@
 //! The awsJson codec: a serializer per type reachable from an input, a deserializer
 //! per type reachable from an output or error, and per-operation error dispatch.
 
-use super::common::ident;
 use super::common::prelude::{BOX, DEFAULT, ERR, NONE, OK, RESULT, SOME, VEC};
+use super::common::{allow_deprecated, ident};
 use super::types::{default_expr, zero_expr, Fill, FillKind};
 use crate::ir::{
     Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
@@ -324,11 +324,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let f = ident(&s.ser_fn);
     let members = s.fields.iter().map(ser_member);
-    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow = allow_deprecated(s.uses_deprecated());
     let uses_v = !s.fields.is_empty();
     let v = if uses_v {
         quote! { v }
@@ -357,17 +353,8 @@ fn de_struct(s: &Struct) -> TokenStream {
         .fields
         .iter()
         .map(|field| de_arm(field, message_ident.as_ref()));
-    let inits = struct_inits(s);
-    let meta = if s.error.is_some() {
-        quote! { _meta: #DEFAULT::default(), }
-    } else {
-        quote! {}
-    };
-    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let built = from_builder(s);
+    let allow = allow_deprecated(s.uses_deprecated());
     let vars = if s.fields.is_empty() {
         quote! {}
     } else {
@@ -392,10 +379,7 @@ fn de_struct(s: &Struct) -> TokenStream {
         pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
             #vars
             #body
-            #OK(crate::types::#n {
-                #( #inits )*
-                #meta
-            })
+            #built
         }
     }
 }
@@ -443,6 +427,24 @@ pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
                 }
             },
         }
+    }
+}
+
+/// `Ok` of the structure made from its builder `b` (see [`struct_inits`]), with empty
+/// error metadata for an error structure: the end of a parser.
+pub fn from_builder(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let inits = struct_inits(s);
+    let meta = if s.error.is_some() {
+        quote! { _meta: #DEFAULT::default(), }
+    } else {
+        quote! {}
+    };
+    quote! {
+        #OK(crate::types::#n {
+            #( #inits )*
+            #meta
+        })
     }
 }
 
@@ -618,30 +620,18 @@ fn zero_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let f = ident(&crate::names::derived::zero_fn(&s.name));
     let builder = ident(&s.builder);
-    let inits = struct_inits(s);
-    let meta = if s.error.is_some() {
-        quote! { _meta: ::std::default::Default::default(), }
-    } else {
-        quote! {}
-    };
+    let built = from_builder(s);
     let vars = if s.fields.is_empty() {
         quote! {}
     } else {
         quote! { let b = crate::types::builders::#builder::default(); }
     };
-    let allow = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow = allow_deprecated(s.uses_deprecated());
     quote! {
         #allow
-        pub(crate) fn #f() -> ::std::result::Result<crate::types::#n, crate::runtime::json::JsonError> {
+        pub(crate) fn #f() -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
             #vars
-            ::std::result::Result::Ok(crate::types::#n {
-                #( #inits )*
-                #meta
-            })
+            #built
         }
     }
 }

@@ -137,6 +137,15 @@ pub fn deprecated(is: bool) -> TokenStream {
     }
 }
 
+/// `#[allow(deprecated)]` for code that uses deprecated items, when it does.
+pub fn allow_deprecated(uses: bool) -> TokenStream {
+    if uses {
+        quote! { #[allow(deprecated)] }
+    } else {
+        quote! {}
+    }
+}
+
 /// The Rust type of a member.
 pub fn rust_type(ty: &Type) -> TokenStream {
     match ty {

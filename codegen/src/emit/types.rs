@@ -3,7 +3,7 @@
 use super::common::prelude::{
     BOX, DEFAULT, FROM, INTO, MATCHES, OK, OPTION, RESULT, SOME, STRING, VEC, WRITE,
 };
-use super::common::{deprecated, doc, field_type, ident, is_copy, rust_type};
+use super::common::{allow_deprecated, deprecated, doc, field_type, ident, is_copy, rust_type};
 use crate::ir::{Enum, EnumValue, Field, NamedKind, Presence, Struct, Type, TypeDef, Union};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -443,11 +443,7 @@ fn accessor(f: &Field) -> TokenStream {
     let id = ident(&f.ident);
     let d = doc(&f.docs);
     let optional = f.presence == Presence::Optional;
-    let allow = if f.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow = allow_deprecated(f.deprecated);
     let (ret, body) = match (&f.ty, optional, f.boxed) {
         (Type::String, true, _) => (quote! { #OPTION<&str> }, quote! { self.#id.as_deref() }),
         (Type::String, false, _) => (quote! { &str }, quote! { &self.#id }),
@@ -653,11 +649,7 @@ fn builder_def(s: &Struct) -> TokenStream {
     } else {
         quote! {}
     };
-    let allow_dep = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow_dep = allow_deprecated(s.uses_deprecated());
     let build = if fallible {
         quote! {
             /// Builds the structure; fails naming the first required member left unset.
@@ -690,11 +682,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         (true, true) => quote! { #[derive(Default)] },
         (false, true) => quote! { #[derive(Default, Debug)] },
     };
-    let allow_dep_impl = if s.fields.iter().any(|f| f.deprecated) || s.deprecated {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow_dep_impl = allow_deprecated(s.uses_deprecated());
     quote! {
         #doc_text_attr
         #derives
@@ -812,11 +800,7 @@ fn enum_def(e: &Enum) -> TokenStream {
         let vdep = deprecated(v.deprecated);
         quote! { #vd #vdep #id, }
     });
-    let allow = if variants.iter().any(|v| v.deprecated) {
-        quote! { #[allow(deprecated)] }
-    } else {
-        quote! {}
-    };
+    let allow = allow_deprecated(variants.iter().any(|v| v.deprecated));
     if *int {
         let to = variants.iter().map(|v| {
             let id = ident(&v.ident);

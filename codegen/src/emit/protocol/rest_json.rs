@@ -6,7 +6,7 @@
 
 use super::super::common::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
 use super::ProtocolEmitter;
-use crate::emit::codec::{de_arm, de_value_pub, ser_member, ser_value_ref, struct_inits};
+use crate::emit::codec::{de_arm, de_value_pub, from_builder, ser_member, ser_value_ref};
 use crate::emit::common::ident;
 use crate::ir::{
     Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef,
@@ -111,10 +111,9 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
     }
     if let Some(out_struct) = op.output.as_deref().and_then(|o| find_struct(service, o)) {
         if let Some(f) = stream_field(out_struct) {
-            let n = ident(&out_struct.name);
             let builder = ident(&out_struct.builder);
             let read = read_bound(out_struct, false);
-            let inits = struct_inits(out_struct);
+            let built = from_builder(out_struct);
             let bound = |pred: &dyn Fn(&Binding) -> bool| {
                 out_struct.fields.iter().any(|f| pred(&f.binding))
             };
@@ -148,9 +147,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
                     #builder_with_body
                     #head_lets
                     #read
-                    #OK(crate::types::#n {
-                        #( #inits )*
-                    })
+                    #built
                 }
             });
         }
@@ -666,10 +663,9 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
             }
         };
     }
-    let n = ident(&out.name);
     let builder = ident(&out.builder);
     let read = read_bound(out, true);
-    let inits = struct_inits(out);
+    let built = from_builder(out);
     let uses = |pred: &dyn Fn(&Binding) -> bool| out.fields.iter().any(|f| pred(&f.binding));
     let head_lets = head_lets(out);
     let body = if uses(&|b| {
@@ -703,9 +699,7 @@ fn parse(service: &Service, op: &Operation) -> TokenStream {
             #head_lets
             #body
             #read
-            #OK(crate::types::#n {
-                #( #inits )*
-            })
+            #built
         }
     }
 }
