@@ -59,3 +59,19 @@ impl Drop for Moto {
         let _ = self.child.wait();
     }
 }
+
+/// A client of the generated crate `$krate` for the moto server `$moto` (a [`Moto`]):
+/// region us-east-1, fixed credentials (moto accepts any), the server's endpoint. A
+/// macro, as every generated crate has its own `Client` and `Config` types.
+#[macro_export]
+macro_rules! client_for {
+    ($krate:ident, $moto:expr) => {
+        $krate::Client::from_conf(
+            $krate::Config::builder()
+                .region("us-east-1")
+                .credentials($krate::Credentials::new("AKIDMOTO", "moto-secret", None))
+                .endpoint_url($moto.endpoint())
+                .build(),
+        )
+    };
+}

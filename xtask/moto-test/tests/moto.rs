@@ -7,19 +7,12 @@ use moto_test::Moto;
 use network_firewall::types::{
     LogDestinationConfig, LogDestinationType, LogType, LoggingConfiguration, SubnetMapping,
 };
-use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn network_firewall_against_moto() {
     let moto = Moto::start();
-    let client = Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials(Credentials::new("AKIDMOTO", "moto-secret", None))
-            .endpoint_url(moto.endpoint())
-            .build(),
-    );
+    let client = moto_test::client_for!(network_firewall, moto);
     let policy = "arn:aws:network-firewall:us-east-1:123456789012:firewall-policy/moto-policy";
 
     let mut expected = Vec::new();

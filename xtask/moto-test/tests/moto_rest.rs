@@ -15,13 +15,7 @@ async fn efs_against_moto() {
     use efs_paginators::IntoPaginator as _;
 
     let moto = Moto::start();
-    let client = efs::Client::from_conf(
-        efs::Config::builder()
-            .region("us-east-1")
-            .credentials(efs::Credentials::new("AKIDMOTO", "moto-secret", None))
-            .endpoint_url(moto.endpoint())
-            .build(),
-    );
+    let client = moto_test::client_for!(efs, moto);
     let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
 
     // 30 file systems, each with its creation token and a Name tag.
@@ -212,13 +206,7 @@ async fn eks_against_moto() {
     use eks_paginators::IntoPaginator as _;
 
     let moto = Moto::start();
-    let client = eks::Client::from_conf(
-        eks::Config::builder()
-            .region("us-east-1")
-            .credentials(eks::Credentials::new("AKIDMOTO", "moto-secret", None))
-            .endpoint_url(moto.endpoint())
-            .build(),
-    );
+    let client = moto_test::client_for!(eks, moto);
     let role = format!("arn:aws:iam::{ACCOUNT}:role/eks-cluster");
     let node_role = format!("arn:aws:iam::{ACCOUNT}:role/eks-nodes");
     let subnets = ["subnet-0a", "subnet-0b"];
@@ -444,13 +432,7 @@ async fn glacier_streams_archives_against_moto() {
     use glacier::primitives::ByteStream;
 
     let moto = Moto::start();
-    let client = glacier::Client::from_conf(
-        glacier::Config::builder()
-            .region("us-east-1")
-            .credentials(glacier::Credentials::new("AKIDMOTO", "moto-secret", None))
-            .endpoint_url(moto.endpoint())
-            .build(),
-    );
+    let client = moto_test::client_for!(glacier, moto);
     // No account id: `-`, the caller's own account, as the SDKs do.
     client
         .create_vault()
