@@ -114,24 +114,19 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             let builder = ident(&out_struct.builder);
             let read = read_bound(out_struct, false);
             let built = from_builder(out_struct);
-            let bound = |pred: &dyn Fn(&Binding) -> bool| {
-                out_struct.fields.iter().any(|f| pred(&f.binding))
-            };
+            // Members bound to the head (headers, status) are read from it: the lets
+            // they read through are there exactly when there are such members.
             let head_lets = head_lets(out_struct);
+            let reads_head = !head_lets.is_empty();
             // The body goes in first, through its setter; the members read from the
             // head, if any, follow.
             let set = ident(&f.set_fn);
-            let builder_with_body = if read.is_empty() {
-                quote! { let b = crate::types::builders::#builder::default().#set(#SOME(body)); }
-            } else {
+            let builder_with_body = if reads_head {
                 quote! { let mut b = crate::types::builders::#builder::default().#set(#SOME(body)); }
+            } else {
+                quote! { let b = crate::types::builders::#builder::default().#set(#SOME(body)); }
             };
-            let head = if bound(&|b| {
-                matches!(
-                    b,
-                    Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::ResponseCode
-                )
-            }) {
+            let head = if reads_head {
                 quote! {
                     let (head, body) = response.into_parts();
                     let response = crate::runtime::http::Response::from_parts(head, ());
