@@ -484,11 +484,7 @@ impl<'m> Lowerer<'m> {
                     .filter(|d| !d.trim().is_empty())
                     .unwrap_or_else(|| format!("The `{}` member.", m.name))
             });
-            let rest = self.protocol == Protocol::RestJson1;
-            let json_name = match typed::json_name(&m.traits) {
-                Some(n) if rest => n.to_string(),
-                _ => m.name.clone(),
-            };
+            let json_name = self.json_name(m);
             let binding = typed::binding(&m.traits);
             let timestamp_format = typed::timestamp_format(&m.traits, target.map(|t| &t.traits));
             let media_type = target
@@ -584,10 +580,7 @@ impl<'m> Lowerer<'m> {
                     ..
                 })
             ) && self.reaches_directly(&m.target, &shape.id);
-            let json_name = match typed::json_name(&m.traits) {
-                Some(n) if self.protocol == Protocol::RestJson1 => n.to_string(),
-                _ => m.name.clone(),
-            };
+            let json_name = self.json_name(m);
             variants.push(Variant {
                 json_name,
                 wire_name: m.name.clone(),
@@ -1169,6 +1162,15 @@ impl<'m> Lowerer<'m> {
         None
     }
 
+    /// A member's name in JSON documents: its `@jsonName` in restJson1 (the awsJson
+    /// protocols ignore the trait), else its own.
+    fn json_name(&self, m: &Member) -> String {
+        match typed::json_name(&m.traits) {
+            Some(n) if self.protocol == Protocol::RestJson1 => n.to_string(),
+            _ => m.name.clone(),
+        }
+    }
+
     /// The `@streaming` shape an input member targets, when the input has one.
     fn input_stream(&self, input: &str) -> Option<&'m Shape> {
         self.shape(input)?
@@ -1183,15 +1185,10 @@ impl<'m> Lowerer<'m> {
 /// customization says: Glacier's `accountId` is `-`, the caller's own account (set by
 /// `build()`, and put in the URI for an empty string).
 fn label_default(service: &Shape, member: &str) -> Option<&'static str> {
-    match (sdk_id_of(service), member) {
+    match (typed::sdk_id(&service.traits), member) {
         (Some("Glacier"), "accountId") => Some("-"),
         _ => None,
     }
-}
-
-/// The `sdkId` of a service shape's `aws.api#service` trait.
-fn sdk_id_of(service: &Shape) -> Option<&str> {
-    typed::sdk_id(&service.traits)
 }
 
 /// Why a service's protocol cannot be generated: the protocol traits it has, or that
@@ -1490,13 +1487,12 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         let (endpoint_params, endpoint_override) = l.endpoint_params(shape, &o.input);
         let (auth, optional_auth) = l.auth(shape);
         let http = typed::http(&shape.traits);
+        let input_stream = l.input_stream(&o.input);
         operations.push(Operation {
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
-            requires_length: l
-                .input_stream(&o.input)
-                .is_some_and(|t| t.has("smithy.api#requiresLength")),
+            requires_length: input_stream.is_some_and(|t| t.has("smithy.api#requiresLength")),
             unsigned_payload: shape.has("aws.auth#unsignedPayload"),
-            tree_hash: sdk_id_of(service) == Some("Glacier") && l.input_stream(&o.input).is_some(),
+            tree_hash: typed::sdk_id(&service.traits) == Some("Glacier") && input_stream.is_some(),
             http,
             auth,
             optional_auth,
@@ -1572,7 +1568,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         // Service customizations the official SDKs make. API Gateway answers in JSON
         // only when asked to; Glacier wants its API version on every request, and
         // `-` for the caller's own account.
-        default_headers: match sdk_id_of(service) {
+        default_headers: match typed::sdk_id(&service.traits) {
             Some("API Gateway") => vec![("Accept".to_string(), "application/json".to_string())],
             Some("Glacier") => vec![(
                 "X-Amz-Glacier-Version".to_string(),
