@@ -499,17 +499,21 @@ impl Handle {
                 .parse()
                 .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
         }
-        let host = uri
-            .authority()
-            .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
-            .as_str()
-            .to_string();
-        let mut builder = http::Request::builder()
-            .method(op_request.method().clone())
-            .uri(uri)
-            .header(http::header::HOST, host);
+        let host = http::HeaderValue::from_str(
+            uri.authority()
+                .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
+                .as_str(),
+        )?;
+        // Built in place: a request builder is moved on every header.
+        let mut request = http::Request::new(body);
+        *request.method_mut() = op_request.method().clone();
+        *request.uri_mut() = uri;
+        let content_length = request.body().content_length();
+        let headers = request.headers_mut();
+        headers.reserve(op_request.headers().len() + target.headers.len() + 8);
+        headers.insert(http::header::HOST, host);
         for (k, v) in op_request.headers() {
-            builder = builder.header(k, v);
+            headers.append(k.clone(), v.clone());
         }
         // A request without a body says nothing of its length, unless its method
         // expects a body.
@@ -517,9 +521,9 @@ impl Handle {
             *op_request.method(),
             http::Method::POST | http::Method::PUT | http::Method::PATCH
         );
-        match body.content_length() {
+        match content_length {
             Some(n) if n > 0 || expects_body => {
-                builder = builder.header(http::header::CONTENT_LENGTH, n);
+                headers.append(http::header::CONTENT_LENGTH, http::HeaderValue::from(n));
             }
             Some(_) => {}
             // Sent with chunked transfer encoding.
@@ -528,9 +532,9 @@ impl Handle {
             }
             None => {}
         }
-        let mut builder = builder.header(
+        headers.append(
             http::header::USER_AGENT,
-            concat!("smithy-runtime/", env!("CARGO_PKG_VERSION")),
+            http::HeaderValue::from_static(concat!("smithy-runtime/", env!("CARGO_PKG_VERSION"))),
         );
         if let Some(encoding) = content_encoding {
             // After any encoding the input set (`Content-Encoding: custom, gzip`).
@@ -538,20 +542,23 @@ impl Handle {
                 Some(given) => format!("{}, {encoding}", given.to_str().unwrap_or_default()),
                 None => encoding.to_string(),
             };
-            if let Some(h) = builder.headers_mut() {
-                h.insert(
-                    http::header::CONTENT_ENCODING,
-                    http::HeaderValue::from_str(&value)?,
-                );
-            }
+            headers.insert(
+                http::header::CONTENT_ENCODING,
+                http::HeaderValue::from_str(&value)?,
+            );
         }
         for (k, v) in &target.headers {
-            builder = builder.header(k.as_str(), v.as_str());
+            headers.append(
+                http::HeaderName::from_bytes(k.as_bytes())?,
+                http::HeaderValue::from_str(v)?,
+            );
         }
         if let Some(Auth::Bearer(token)) = &chosen {
-            builder = builder.header(http::header::AUTHORIZATION, format!("Bearer {token}"));
+            headers.append(
+                http::header::AUTHORIZATION,
+                http::HeaderValue::from_str(&format!("Bearer {token}"))?,
+            );
         }
-        let mut request = builder.body(body)?;
         if let Some(Auth::SigV4(credentials)) = &chosen {
             crate::sign::sign_request(
                 &mut request,
