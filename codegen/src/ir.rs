@@ -426,7 +426,7 @@ impl Field {
 }
 
 /// The Rust type of a member.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum Type {
     Bool,
@@ -461,7 +461,7 @@ pub enum Type {
 }
 
 /// The kind of a named type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum NamedKind {
     Struct,
@@ -471,7 +471,7 @@ pub enum NamedKind {
 }
 
 /// A timestamp's wire format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[allow(missing_docs)]
 pub enum TimestampFormat {
     EpochSeconds,

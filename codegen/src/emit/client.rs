@@ -2,6 +2,8 @@
 
 use super::common::prelude::{BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING};
 use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
+use super::template;
+use super::types::MemberShape;
 use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -341,45 +343,19 @@ fn setter_param(ty: &Type) -> TokenStream {
     }
 }
 
-fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
-    let fb = ident(&op.fluent_builder);
-    let o = ident(&op.type_name);
-    let e = ident(&op.error_enum);
-    let doc_text = format!(
-        "A request to `{}`: set its members, then `send` it.\n\nMade by [`Client::{}`](crate::Client::{}).",
-        op.wire_name,
-        crate::names::unraw(&op.fn_name),
-        crate::names::unraw(&op.fn_name)
-    );
-    let doc_text_attr = super::common::doc(&doc_text);
-    let output = match &op.output {
-        Some(out) => {
-            let out = ident(out);
-            quote! { crate::types::#out }
-        }
-        None => quote! { () },
-    };
-    let Some(input) = input_struct(service, op) else {
-        return quote! {
-            #doc_text_attr
-            #[derive(Debug, Clone)]
-            pub struct #fb {
-                client: crate::Client,
-            }
-            impl #fb {
-                pub(crate) fn new(client: crate::Client) -> Self {
-                    Self { client }
-                }
-                /// Sends the request.
-                pub async fn send(self) -> #RESULT<#output, crate::runtime::SdkError<crate::error::#e>> {
-                    self.client.call::<crate::operation::#o>(&()).await
-                }
-            }
-        };
-    };
-    let input_name = ident(&input.name);
-    let builder = ident(&input.builder);
-    let setters = input.fields.iter().map(|f| {
+/// A fluent builder's methods for a member of the input: the setter and `set_`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FluentMethods(MemberShape);
+
+impl template::Shape for FluentMethods {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        FluentMethods(self.0.standin(s))
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let f = &self.0;
         let setter = ident(&f.setter);
         let set = ident(&f.set_fn);
         let d = doc(&f.docs);
@@ -448,7 +424,51 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
                 self
             }
         }
-    });
+    }
+}
+
+fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
+    let fb = ident(&op.fluent_builder);
+    let o = ident(&op.type_name);
+    let e = ident(&op.error_enum);
+    let doc_text = format!(
+        "A request to `{}`: set its members, then `send` it.\n\nMade by [`Client::{}`](crate::Client::{}).",
+        op.wire_name,
+        crate::names::unraw(&op.fn_name),
+        crate::names::unraw(&op.fn_name)
+    );
+    let doc_text_attr = super::common::doc(&doc_text);
+    let output = match &op.output {
+        Some(out) => {
+            let out = ident(out);
+            quote! { crate::types::#out }
+        }
+        None => quote! { () },
+    };
+    let Some(input) = input_struct(service, op) else {
+        return quote! {
+            #doc_text_attr
+            #[derive(Debug, Clone)]
+            pub struct #fb {
+                client: crate::Client,
+            }
+            impl #fb {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    Self { client }
+                }
+                /// Sends the request.
+                pub async fn send(self) -> #RESULT<#output, crate::runtime::SdkError<crate::error::#e>> {
+                    self.client.call::<crate::operation::#o>(&()).await
+                }
+            }
+        };
+    };
+    let input_name = ident(&input.name);
+    let builder = ident(&input.builder);
+    let setters = input
+        .fields
+        .iter()
+        .map(|f| template::member(&FluentMethods(MemberShape::of(f))));
     let build = if input_build_fallible(input) {
         quote! {
             self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {

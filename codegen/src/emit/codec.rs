@@ -3,6 +3,7 @@
 
 use super::common::prelude::{BOX, DEFAULT, ERR, NONE, OK, RESULT, SOME, VEC};
 use super::common::{allow_deprecated, ident};
+use super::template;
 use super::types::{default_expr, zero_expr, Fill, FillKind};
 use crate::ir::{
     Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
@@ -301,21 +302,52 @@ pub fn ser_member(field: &Field) -> TokenStream {
     if field.ty == Type::Stream {
         return TokenStream::new();
     }
-    let id = ident(&field.ident);
-    let wire = field.json_name.as_str();
-    if field.presence == Presence::Optional {
-        let write = ser_value(&field.ty, Val::Ref(quote! { value }), 0);
-        quote! {
-            if let #SOME(value) = &v.#id {
+    template::member(&SerMember {
+        ident: field.ident.clone(),
+        wire: field.json_name.clone(),
+        optional: field.presence == Presence::Optional,
+        ty: field.ty.clone(),
+    })
+}
+
+/// What [`ser_member`] writes for a member.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SerMember {
+    ident: String,
+    wire: String,
+    optional: bool,
+    ty: Type,
+}
+
+impl template::Shape for SerMember {
+    const CONTEXT: template::Context = template::Context::Statement;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        SerMember {
+            ident: s.name(&self.ident),
+            wire: s.literal(&self.wire),
+            optional: self.optional,
+            ty: s.ty(&self.ty),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let id = ident(&self.ident);
+        let wire = self.wire.as_str();
+        if self.optional {
+            let write = ser_value(&self.ty, Val::Ref(quote! { value }), 0);
+            quote! {
+                if let #SOME(value) = &v.#id {
+                    w.key(#wire);
+                    #write
+                }
+            }
+        } else {
+            let write = ser_value(&self.ty, Val::Place(quote! { v.#id }), 0);
+            quote! {
                 w.key(#wire);
                 #write
             }
-        }
-    } else {
-        let write = ser_value(&field.ty, Val::Place(quote! { v.#id }), 0);
-        quote! {
-            w.key(#wire);
-            #write
         }
     }
 }
@@ -390,23 +422,55 @@ pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
     if field.ty == Type::Stream {
         return TokenStream::new();
     }
-    {
-        let fid = ident(&field.ident);
+    template::member(&DeArm {
+        ident: field.ident.clone(),
+        wire: field.json_name.clone(),
+        boxed: field.boxed,
+        message: Some(&field.ident) == message_ident,
+        ty: field.ty.clone(),
+    })
+}
+
+/// What [`de_arm`] reads for a member.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct DeArm {
+    ident: String,
+    wire: String,
+    boxed: bool,
+    /// Whether the member is the error message, read from `message` or `Message`.
+    message: bool,
+    ty: Type,
+}
+
+impl template::Shape for DeArm {
+    const CONTEXT: template::Context = template::Context::Arm;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        DeArm {
+            ident: s.name(&self.ident),
+            wire: s.literal(&self.wire),
+            ty: s.ty(&self.ty),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let fid = ident(&self.ident);
         let id = quote! { b.#fid };
-        let wire = field.json_name.as_str();
-        let read = de_value(&field.ty, 0);
-        let read = if field.boxed {
+        let wire = self.wire.as_str();
+        let read = de_value(&self.ty, 0);
+        let read = if self.boxed {
             quote! { #BOX::new(#read) }
         } else {
             read
         };
         // Error messages come as `message` or `Message`, whatever the model says.
-        let pattern = if Some(&field.ident) == message_ident {
+        let pattern = if self.message {
             quote! { "message" | "Message" }
         } else {
             quote! { #wire }
         };
-        let simple = match &field.ty {
+        let simple = match &self.ty {
             Type::String => Some(quote! { p.opt_string()? }),
             Type::Bool => Some(quote! { p.opt_bool()? }),
             Type::Long => Some(quote! { p.opt_i64()? }),
@@ -418,7 +482,7 @@ pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
             _ => None,
         };
         match simple {
-            Some(read) if !field.boxed => quote! { #pattern => #id = #read, },
+            Some(read) if !self.boxed => quote! { #pattern => #id = #read, },
             _ => quote! {
                 #pattern => {
                     if !p.null()? {

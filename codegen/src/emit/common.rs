@@ -14,7 +14,7 @@ pub fn ident(name: &str) -> Ident {
 }
 
 /// The lines of a doc comment, each with the space that follows `///`.
-fn doc_lines(text: &str) -> Vec<String> {
+pub(super) fn doc_lines(text: &str) -> Vec<String> {
     crate::docs::clean_chars(text)
         .trim()
         .lines()
@@ -62,7 +62,21 @@ fn doc_literals(text: &str) -> Vec<Literal> {
 /// What a doc placeholder starts with (the index of its comment follows). A control
 /// character: doc text never has one ([`doc_lines`] drops them), and a string literal
 /// prints one escaped.
-const DOC_MARK: char = '\u{1}';
+pub(super) const DOC_MARK: char = '\u{1}';
+
+/// The comments set aside by [`with_doc_table`]: the lines of each.
+pub type DocTable = Vec<Vec<String>>;
+
+/// Sets a comment's lines aside in the table of the running [`with_doc_table`]:
+/// its index, or `None` when none runs.
+pub(super) fn push_doc(lines: Vec<String>) -> Option<usize> {
+    DOC_TABLE.with(|table| {
+        let mut table = table.borrow_mut();
+        let table = table.as_mut()?;
+        table.push(lines);
+        Some(table.len() - 1)
+    })
+}
 
 /// Runs an emitter with its doc comments set aside: the tokens carry one
 /// `#[doc = "\u{1}N"]` for comment `N` of the table returned (its lines), and
@@ -74,7 +88,7 @@ const DOC_MARK: char = '\u{1}';
 /// value, then a line break, whatever its length, and the attributes of an item one
 /// under the other: the lines print the same in the placeholder's place, each after
 /// the placeholder's indentation and `///`.
-pub fn with_doc_table<R>(f: impl FnOnce() -> R) -> (R, Vec<Vec<String>>) {
+pub fn with_doc_table<R>(f: impl FnOnce() -> R) -> (R, DocTable) {
     let before = DOC_TABLE.with(|t| t.replace(Some(Vec::new())));
     let r = f();
     let table = DOC_TABLE.with(|t| t.replace(before)).unwrap_or_default();
@@ -253,6 +267,11 @@ thread_local! {
     /// Whether the emitters on this thread write std prelude paths short (`Option`)
     /// rather than absolute (`::std::option::Option`): see [`with_short_paths`].
     static SHORT_PATHS: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Whether the running emitter writes std prelude paths short ([`with_short_paths`]).
+pub(super) fn short_paths() -> bool {
+    SHORT_PATHS.with(|s| s.get())
 }
 
 /// Runs an emitter with the std prelude paths ([`PreludePath`]) written short or

@@ -8,6 +8,7 @@ mod endpoint_tests;
 mod paginators;
 pub mod protocol;
 mod protocol_tests;
+mod template;
 mod types;
 
 use crate::error::{Error, Result};
@@ -154,16 +155,21 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
 /// Small pieces keep what the shortening, parser and printer touch in the
 /// processor's caches (a big file's tokens and syntax tree take tens of megabytes at
 /// once). The texts are spaced ([`space_items`]) here, on the worker threads. The
-/// tokens carry doc placeholders for the comments of `docs` ([`common::with_doc_table`]).
+/// tokens carry placeholders for the doc comments and members of `set_aside`
+/// ([`template::set_aside`]).
 ///
 /// `None` when a piece does not parse (the split is by tokens, before parsing) or
 /// prints in an unexpected shape: the caller then prints the file in one piece, which
 /// also reports the error as it should. A crate root goes in one piece: it is small,
 /// and its items get `#[rustfmt::skip]`.
-fn render_pieces(file: &str, tokens: TokenStream, docs: &[Vec<String>]) -> Option<Vec<Piece>> {
-    // Printed with the lines of the doc placeholders in.
+fn render_pieces(
+    file: &str,
+    tokens: TokenStream,
+    set_aside: &template::SetAside,
+) -> Option<Vec<Piece>> {
+    // Printed with the members and doc comments set aside put back.
     let print = |tokens: TokenStream, skip_fmt: bool| -> Option<String> {
-        common::fill_docs(unparse(tokens, skip_fmt, false).ok()?, docs)
+        template::fill(unparse(tokens, skip_fmt, false).ok()?, set_aside)
     };
     let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
         let text = print(tokens, skip_fmt)?;
@@ -728,6 +734,12 @@ futures-util = {{ version = "0.3", default-features = false }}
 
 /// Emits every file for a service: the client crate and the paginator crate.
 pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
+    emit_with(service, layout, true)
+}
+
+/// [`emit`], with the files printed piece by piece (`pieces`), or each in one piece
+/// from the emitters' own tokens, nothing set aside (which tests compare).
+fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output> {
     let mut out = Output {
         files: Default::default(),
         warnings: service.warnings.clone(),
@@ -840,15 +852,16 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
                         };
                         let (path, short, whole, parts) = &files[f];
                         // The emitters write the prelude paths short themselves: the
-                        // tokens need no shortening pass. Their doc lines are set aside
-                        // and put back into the printed text.
-                        let (tokens, docs) = common::with_short_paths(*short, || {
-                            common::with_doc_table(|| match part {
+                        // tokens need no shortening pass. Their doc lines and most
+                        // members are set aside and put back into the printed text.
+                        let (tokens, set_aside) = common::with_short_paths(*short, || {
+                            template::set_aside(|| match part {
                                 Some(k) => parts[k](),
                                 None => whole(),
                             })
                         });
-                        done.push((f, part.unwrap_or(0), render_pieces(path, tokens, &docs)));
+                        let pieces = render_pieces(path, tokens, &set_aside);
+                        done.push((f, part.unwrap_or(0), pieces));
                     }
                     done
                 })
@@ -872,7 +885,10 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
         printed[f][part] = pieces;
     }
     for ((path, short, whole, _), parts) in files.iter().zip(printed) {
-        let joined = parts.into_iter().collect::<Option<Vec<_>>>().and_then(join);
+        let joined = match pieces {
+            true => parts.into_iter().collect::<Option<Vec<_>>>().and_then(join),
+            false => None,
+        };
         let text = match joined {
             Some(text) => format!("{}{}", common::header(&source), text),
             // Something did not print piece by piece: the whole file in one piece,
@@ -944,6 +960,51 @@ mod tests {
         assert_eq!(fill_docs("let a = \u{1}0;\n".to_string(), &comments), None);
         assert_eq!(fill_docs("a ///\u{1}0\n".to_string(), &comments), None);
         assert_eq!(fill_docs("///\u{1}2\n".to_string(), &comments), None);
+    }
+
+    /// Every test model's files, printed piece by piece with doc comments and members
+    /// set aside and put back, are the files printed in one piece from the emitters'
+    /// own tokens; and members are set aside.
+    #[test]
+    fn pieces_print_as_whole_files() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models");
+        let mut models: Vec<_> = std::fs::read_dir(dir)
+            .expect("test models")
+            .map(|e| e.expect("entry").path())
+            .filter(|p| p.extension().is_some_and(|x| x == "json"))
+            .collect();
+        models.sort();
+        assert!(models.len() > 5);
+        let layout = crate::Layout {
+            runtime_path: "../runtime".into(),
+            workspace: false,
+            test_deps: false,
+        };
+        let mut set_aside = 0;
+        for path in models {
+            let bytes = std::fs::read(&path).expect("model");
+            let model = crate::model::load(&bytes).expect("loads");
+            let options = crate::Options {
+                protocol_tests: true,
+                ..Default::default()
+            };
+            let Ok(service) = crate::lower::lower(&model, &options) else {
+                continue;
+            };
+            let pieces = super::emit_with(&service, &layout, true).expect("emits");
+            let whole = super::emit_with(&service, &layout, false).expect("emits");
+            assert_eq!(pieces.files.len(), whole.files.len());
+            for (name, text) in &pieces.files {
+                assert!(
+                    whole.files.get(name) == Some(text),
+                    "{}: {name}",
+                    path.display()
+                );
+            }
+            let (tokens, _) = super::template::set_aside(|| super::types_module(&service.types));
+            set_aside += tokens.to_string().matches("__member_text").count();
+        }
+        assert!(set_aside > 50, "{set_aside} members set aside");
     }
 
     /// `shorten` looks for the prelude paths only after `::std`.

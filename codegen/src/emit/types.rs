@@ -4,6 +4,7 @@ use super::common::prelude::{
     BOX, DEFAULT, FROM, INTO, MATCHES, OK, OPTION, RESULT, SOME, STRING, VEC, WRITE,
 };
 use super::common::{allow_deprecated, deprecated, doc, field_type, ident, is_copy, rust_type};
+use super::template;
 use crate::ir::{Enum, EnumValue, Field, NamedKind, Presence, Struct, Type, TypeDef, Union};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -350,7 +351,10 @@ fn struct_def(s: &Struct) -> TokenStream {
         };
         quote! { #d #fd pub #id: #t, }
     });
-    let accessors = fields.iter().filter(|f| f.accessor).map(accessor);
+    let accessors = fields
+        .iter()
+        .filter(|f| f.accessor)
+        .map(|f| template::member(&Accessor(MemberShape::of(f))));
     let is_error = error.is_some();
     let meta_field = if is_error {
         quote! {
@@ -439,10 +443,26 @@ fn struct_def(s: &Struct) -> TokenStream {
     }
 }
 
-fn accessor(f: &Field) -> TokenStream {
+/// A structure's getter for a member.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct Accessor(MemberShape);
+
+impl template::Shape for Accessor {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        Accessor(self.0.standin(s))
+    }
+
+    fn tokens(&self) -> TokenStream {
+        accessor(&self.0)
+    }
+}
+
+fn accessor(f: &MemberShape) -> TokenStream {
     let id = ident(&f.ident);
     let d = doc(&f.docs);
-    let optional = f.presence == Presence::Optional;
+    let optional = f.optional;
     let allow = allow_deprecated(f.deprecated);
     let (ret, body) = match (&f.ty, optional, f.boxed) {
         (Type::String, true, _) => (quote! { #OPTION<&str> }, quote! { self.#id.as_deref() }),
@@ -520,24 +540,75 @@ fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     }
 }
 
-fn builder_def(s: &Struct) -> TokenStream {
-    let n = ident(&s.name);
-    let b = ident(&s.builder);
-    let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
-    let doc_text_attr = super::common::doc(&doc_text);
-    let fields = s.fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_type(&f.ty, f.boxed);
-        quote! { pub(crate) #id: #OPTION<#t>, }
-    });
-    let setters = s.fields.iter().map(|f| {
+/// What a member's methods are made of: its names and doc comment (which stand-ins
+/// replace, see [`template`]), its type and flags.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub(super) struct MemberShape {
+    pub ident: String,
+    pub setter: String,
+    pub set_fn: String,
+    pub get_fn: String,
+    pub docs: String,
+    pub ty: Type,
+    pub optional: bool,
+    pub boxed: bool,
+    pub deprecated: bool,
+    /// Whether `build()` fails while the member is unset.
+    pub required: bool,
+}
+
+impl MemberShape {
+    pub fn of(f: &Field) -> Self {
+        MemberShape {
+            ident: f.ident.clone(),
+            setter: f.setter.clone(),
+            set_fn: f.set_fn.clone(),
+            get_fn: f.get_fn.clone(),
+            docs: f.docs.clone(),
+            ty: f.ty.clone(),
+            optional: f.presence == Presence::Optional,
+            boxed: f.boxed,
+            deprecated: f.deprecated,
+            required: f.checked_by_build(),
+        }
+    }
+
+    /// The shape with stand-ins for its names (the field's and its methods', and those
+    /// of the named types in its type) and doc comment.
+    pub fn standin(&self, s: &mut template::Standins) -> Self {
+        MemberShape {
+            ident: s.name(&self.ident),
+            setter: s.name(&self.setter),
+            set_fn: s.name(&self.set_fn),
+            get_fn: s.name(&self.get_fn),
+            docs: s.doc(&self.docs),
+            ty: s.ty(&self.ty),
+            ..self.clone()
+        }
+    }
+}
+
+/// A builder's methods for a member: the setter (which appends to a list or inserts
+/// into a map), `set_` and `get_`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct BuilderMethods(MemberShape);
+
+impl template::Shape for BuilderMethods {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        BuilderMethods(self.0.standin(s))
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let f = &self.0;
         let id = ident(&f.ident);
         let setter = ident(&f.setter);
         let set = ident(&f.set_fn);
         let get = ident(&f.get_fn);
         let t = field_type(&f.ty, f.boxed);
         let d = doc(&f.docs);
-        let required = if f.checked_by_build() {
+        let required = if f.required {
             quote! { #[doc = ""] #[doc = " Required."] }
         } else {
             quote! {}
@@ -589,7 +660,11 @@ fn builder_def(s: &Struct) -> TokenStream {
             }
             ty => {
                 let (param, conv) = setter_param(ty);
-                let conv = if f.boxed { quote! { #BOX::new(#conv) } } else { conv };
+                let conv = if f.boxed {
+                    quote! { #BOX::new(#conv) }
+                } else {
+                    conv
+                };
                 quote! {
                     #d
                     #required
@@ -618,7 +693,23 @@ fn builder_def(s: &Struct) -> TokenStream {
                 &self.#id
             }
         }
+    }
+}
+
+fn builder_def(s: &Struct) -> TokenStream {
+    let n = ident(&s.name);
+    let b = ident(&s.builder);
+    let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
+    let doc_text_attr = super::common::doc(&doc_text);
+    let fields = s.fields.iter().map(|f| {
+        let id = ident(&f.ident);
+        let t = field_type(&f.ty, f.boxed);
+        quote! { pub(crate) #id: #OPTION<#t>, }
     });
+    let setters = s
+        .fields
+        .iter()
+        .map(|f| template::member(&BuilderMethods(MemberShape::of(f))));
     let fallible = s.fields.iter().any(Field::checked_by_build);
     let name_lit = s.name.as_str();
     let inits = s.fields.iter().map(|f| {

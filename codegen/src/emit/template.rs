@@ -1,0 +1,462 @@
+//! Members printed once per shape.
+//!
+//! Most of a client's code is members of one few shapes: a getter, a builder's three
+//! setters, a fluent builder's two, once for every member of every structure. Parsing
+//! and printing them is most of the generator's time, and `prettyplease` lays tokens
+//! out by their kinds and lengths only. So an emitter describes such a member as a
+//! [`Shape`]: its names and doc comments, and what else decides its tokens. The
+//! emitter puts a placeholder where the member goes ([`member`]); the member is
+//! printed once per shape with every name replaced by a stand-in of the same length,
+//! and every other member of that shape is the printed text with its own names put
+//! back ([`fill_members`]). The text is the one the member prints as itself.
+//!
+//! The placeholder is a macro call, `__member_text!(N);`, which prints on a line of
+//! its own at the member's indentation; member `N` of the table the emitter filled
+//! (see [`set_aside`]) is printed at that indentation and takes the line's place.
+
+use super::common::{self, DocTable};
+use crate::ir::Type;
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+use std::any::{Any, TypeId};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::rc::Rc;
+
+/// What decides the tokens of a member: its names and docs (which [`Shape::standin`]
+/// replaces) and the rest (types, flags), compared as they are.
+pub trait Shape: Clone + Eq + Hash + 'static {
+    /// Where the member stands.
+    const CONTEXT: Context;
+    /// The shape with every name and doc comment replaced by `s`'s stand-ins.
+    fn standin(&self, s: &mut Standins) -> Self;
+    /// The member's tokens.
+    fn tokens(&self) -> TokenStream;
+}
+
+/// Where a member stands, which says what its placeholder is and what it is printed in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Items of an `impl` block: `__member_text!(N);`.
+    ImplItem,
+    /// Statements of a block: `__member_text!(N);`.
+    Statement,
+    /// Arms of a `match` that a last arm follows: `__member_text!(N) => {}`.
+    Arm,
+}
+
+/// Hands out stand-ins for a shape's names and docs, and keeps the real ones.
+pub struct Standins {
+    names: Vec<String>,
+    standins: Vec<String>,
+    docs: Vec<Vec<String>>,
+    fits: bool,
+}
+
+/// The name that stands in for name `i`, `len` bytes long, when there is one: `Z`,
+/// the index and `z`s. Nothing else in a member's text looks like one, and a name made
+/// from it (`ser_` and the name) still shows it.
+fn standin_name(i: usize, len: usize) -> Option<String> {
+    let mut s = format!("Z{i}");
+    if s.len() > len {
+        return None;
+    }
+    s.push_str(&"z".repeat(len - s.len()));
+    Some(s)
+}
+
+impl Standins {
+    fn new() -> Self {
+        Standins {
+            names: Vec::new(),
+            standins: Vec::new(),
+            docs: Vec::new(),
+            fits: true,
+        }
+    }
+
+    /// A stand-in for `name` (as it prints: `r#type` is six bytes).
+    pub fn name(&mut self, name: &str) -> String {
+        let i = self.names.len();
+        self.names.push(name.to_string());
+        match standin_name(i, name.len()) {
+            Some(s) => {
+                self.standins.push(s.clone());
+                s
+            }
+            None => {
+                self.fits = false;
+                self.standins.push(String::new());
+                name.to_string()
+            }
+        }
+    }
+
+    /// A stand-in for the text of a string literal, which prints as it is (no
+    /// character that a literal escapes).
+    pub fn literal(&mut self, text: &str) -> String {
+        let plain = text
+            .bytes()
+            .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\' || b == b' ');
+        if !plain {
+            self.fits = false;
+        }
+        self.name(text)
+    }
+
+    /// A type with stand-ins for the names of the named types in it.
+    pub fn ty(&mut self, t: &Type) -> Type {
+        match t {
+            Type::List { member, sparse } => Type::List {
+                member: Box::new(self.ty(member)),
+                sparse: *sparse,
+            },
+            Type::Map { key, value, sparse } => Type::Map {
+                key: Box::new(self.ty(key)),
+                value: Box::new(self.ty(value)),
+                sparse: *sparse,
+            },
+            Type::Named { name, kind } => Type::Named {
+                name: self.name(name),
+                kind: *kind,
+            },
+            other => other.clone(),
+        }
+    }
+
+    /// A stand-in for a doc comment: none when the comment has no lines.
+    pub fn doc(&mut self, text: &str) -> String {
+        let lines = common::doc_lines(text);
+        if lines.is_empty() {
+            return String::new();
+        }
+        let j = self.docs.len();
+        self.docs.push(lines);
+        format!("D{j}")
+    }
+}
+
+/// A shape without its type: printed, compared, hashed and given stand-ins.
+trait Erased {
+    fn tokens(&self) -> TokenStream;
+    fn as_any(&self) -> &dyn Any;
+    fn same(&self, other: &dyn Erased) -> bool;
+    fn key(&self) -> u64;
+    fn context(&self) -> Context;
+}
+
+impl<S: Shape> Erased for S {
+    fn tokens(&self) -> TokenStream {
+        Shape::tokens(self)
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+    fn same(&self, other: &dyn Erased) -> bool {
+        other.as_any().downcast_ref::<S>() == Some(self)
+    }
+    fn key(&self) -> u64 {
+        let mut hasher = std::hash::DefaultHasher::new();
+        TypeId::of::<S>().hash(&mut hasher);
+        self.hash(&mut hasher);
+        hasher.finish()
+    }
+    fn context(&self) -> Context {
+        S::CONTEXT
+    }
+}
+
+/// A member set aside by [`member`]: its shape with stand-ins and the stand-ins,
+/// whether std paths were short, its names, and the doc table's entries of its docs.
+struct Pending {
+    standin: Rc<dyn Erased>,
+    standins: Vec<String>,
+    short: bool,
+    names: Vec<String>,
+    docs: Vec<usize>,
+}
+
+/// A member's printed text, in pieces.
+#[derive(PartialEq)]
+enum Part {
+    Text(String),
+    /// Name `i` of the member.
+    Name(usize),
+    /// The doc placeholder of the member's doc `j`.
+    Doc(usize),
+}
+
+struct Template {
+    parts: Vec<Part>,
+}
+
+/// Where a printed member is kept: its stand-in shape's hash, indentation and path
+/// style.
+type Key = (u64, usize, bool);
+
+thread_local! {
+    /// The members the emitters on this thread set aside, while [`set_aside`] runs.
+    static PENDING: RefCell<Option<Vec<Pending>>> = const { RefCell::new(None) };
+    /// Printed members by stand-in shape (`None`: one that does not print as a member).
+    /// They do not depend on the service.
+    #[allow(clippy::type_complexity)]
+    static TEMPLATES: RefCell<HashMap<Key, Vec<(Rc<dyn Erased>, Option<Rc<Template>>)>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// What an emitter set aside: doc comments and members, for [`fill`].
+pub struct SetAside {
+    docs: DocTable,
+    members: Vec<Pending>,
+}
+
+/// Runs an emitter with its doc comments ([`common::with_doc_table`]) and members
+/// ([`member`]) set aside.
+pub fn set_aside<R>(f: impl FnOnce() -> R) -> (R, SetAside) {
+    let before = PENDING.with(|p| p.replace(Some(Vec::new())));
+    let (r, docs) = common::with_doc_table(f);
+    let members = PENDING.with(|p| p.replace(before)).unwrap_or_default();
+    (r, SetAside { docs, members })
+}
+
+/// Printed text with what the emitter set aside put back: members, then docs.
+pub fn fill(text: String, set_aside: &SetAside) -> Option<String> {
+    let text = fill_members(text, &set_aside.members)?;
+    common::fill_docs(text, &set_aside.docs)
+}
+
+/// A member of `shape`: a placeholder while [`set_aside`] runs (and the shape has
+/// stand-ins), else its tokens.
+pub fn member<S: Shape>(shape: &S) -> TokenStream {
+    let active = PENDING.with(|p| p.borrow().is_some());
+    if !active {
+        return shape.tokens();
+    }
+    let mut s = Standins::new();
+    let standin = shape.standin(&mut s);
+    if !s.fits {
+        return shape.tokens();
+    }
+    let docs = s
+        .docs
+        .into_iter()
+        .map(common::push_doc)
+        .collect::<Option<Vec<_>>>();
+    let Some(docs) = docs else {
+        return shape.tokens();
+    };
+    let pending = Pending {
+        standin: Rc::new(standin),
+        standins: s.standins,
+        short: common::short_paths(),
+        names: s.names,
+        docs,
+    };
+    let n = PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let table = p.as_mut()?;
+        table.push(pending);
+        Some(table.len() - 1)
+    });
+    match n {
+        Some(n) => {
+            let n = Literal::usize_unsuffixed(n);
+            match S::CONTEXT {
+                Context::ImplItem | Context::Statement => quote! { __member_text!(#n); },
+                Context::Arm => quote! { __member_text!(#n) => {} },
+            }
+        }
+        None => shape.tokens(),
+    }
+}
+
+const MARK: &str = "__member_text!(";
+
+/// Printed text with each member placeholder's line replaced by its member, printed
+/// at the line's indentation. `None` when a placeholder is not alone on its line or
+/// names no member, or a member does not print.
+fn fill_members(text: String, members: &[Pending]) -> Option<String> {
+    if members.is_empty() {
+        return Some(text);
+    }
+    let mut out = String::with_capacity(text.len() * 2);
+    let mut from = 0;
+    while let Some(i) = text[from..].find(MARK).map(|i| from + i) {
+        let line_start = text[..i].rfind('\n').map_or(0, |n| n + 1);
+        let indent = i - line_start;
+        if !text[line_start..i].bytes().all(|b| b == b' ') {
+            return None;
+        }
+        let digits = i + MARK.len();
+        let close = digits + text[digits..].find(')')?;
+        let p = members.get(text[digits..close].parse::<usize>().ok()?)?;
+        let end = match p.standin.context() {
+            Context::ImplItem | Context::Statement => ");",
+            Context::Arm => ") => {}",
+        };
+        let after = close + end.len();
+        if text.get(close..after) != Some(end) {
+            return None;
+        }
+        let line_end = match text[after..].find('\n') {
+            Some(0) => after + 1,
+            None if after == text.len() => after,
+            _ => return None,
+        };
+        out.push_str(&text[from..line_start]);
+        let template = template(p, indent)?;
+        for part in &template.parts {
+            match part {
+                Part::Text(t) => out.push_str(t),
+                Part::Name(k) => out.push_str(p.names.get(*k)?),
+                Part::Doc(j) => {
+                    out.push(common::DOC_MARK);
+                    out.push_str(&p.docs.get(*j)?.to_string());
+                }
+            }
+        }
+        from = line_end;
+    }
+    out.push_str(&text[from..]);
+    Some(out)
+}
+
+/// The printed member of `p`'s shape at `indent`, printed once a thread and kept.
+fn template(p: &Pending, indent: usize) -> Option<Rc<Template>> {
+    let key = (p.standin.key(), indent, p.short);
+    cached(key, &p.standin, || {
+        print(&p.standin, &p.standins, indent, p.short).map(Rc::new)
+    })
+}
+
+/// The template kept for `shape` under `key`, or the one `make` makes, kept.
+fn cached(
+    key: Key,
+    shape: &Rc<dyn Erased>,
+    make: impl FnOnce() -> Option<Rc<Template>>,
+) -> Option<Rc<Template>> {
+    let found = TEMPLATES.with(|t| {
+        t.borrow()
+            .get(&key)?
+            .iter()
+            .find(|(s, _)| s.same(&**shape))
+            .map(|(_, template)| template.clone())
+    });
+    if let Some(t) = found {
+        return t;
+    }
+    let made = make();
+    TEMPLATES.with(|t| {
+        t.borrow_mut()
+            .entry(key)
+            .or_default()
+            .push((shape.clone(), made.clone()))
+    });
+    made
+}
+
+/// Prints a stand-in shape where its context puts it (in an `impl` block, a function
+/// or a `match`), nested in modules to `indent`, and takes the text apart at its
+/// stand-ins (`names`, by index) and doc placeholders.
+fn print(shape: &Rc<dyn Erased>, names: &[String], indent: usize, short: bool) -> Option<Template> {
+    if indent % 4 != 0 {
+        return None;
+    }
+    let (tokens, docs) =
+        common::with_short_paths(short, || common::with_doc_table(|| shape.tokens()));
+    // The wrapper's own levels of indentation, and its lines after the member's.
+    let (mut wrapped, levels, after) = match shape.context() {
+        Context::ImplItem => (quote! { impl M { #tokens } }, 1, 1),
+        Context::Statement => (quote! { fn f() { #tokens } }, 1, 1),
+        Context::Arm => (quote! { fn f() { match x { #tokens _ => {} } } }, 2, 3),
+    };
+    let depth = indent / 4;
+    if depth < levels {
+        return None;
+    }
+    for _ in levels..depth {
+        wrapped = quote! { mod m { #wrapped } };
+    }
+    let text = super::unparse(wrapped, false, false).ok()?;
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let (top, bottom) = (depth, depth - levels + after);
+    if lines.len() < top + bottom {
+        return None;
+    }
+    let body = lines[top..lines.len() - bottom].concat();
+    let standins: HashMap<&str, usize> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| !n.is_empty())
+        .map(|(i, n)| (n.as_str(), i))
+        .collect();
+    // The stand-in docs print as placeholders of the template's own doc table, whose
+    // entries say which doc (`D0`, `D1`, ...) they stand for.
+    let doc_slot = |k: usize| -> Option<usize> {
+        match docs.get(k)?.as_slice() {
+            [line] => line.trim().strip_prefix('D')?.parse().ok(),
+            _ => None,
+        }
+    };
+    let mut parts = Vec::new();
+    let mut literal = String::new();
+    let mut rest = body.as_str();
+    while let Some(c) = rest.chars().next() {
+        if c == common::DOC_MARK {
+            let digits = &rest[c.len_utf8()..];
+            let n = digits.bytes().take_while(u8::is_ascii_digit).count();
+            let slot = doc_slot(digits[..n].parse().ok()?)?;
+            parts.push(Part::Text(std::mem::take(&mut literal)));
+            parts.push(Part::Doc(slot));
+            rest = &digits[n..];
+        } else if c == 'Z' {
+            // A stand-in, alone or inside a longer name (`ser_Z0zz`): `Z`, digits, `z`s.
+            let digits = rest[1..].bytes().take_while(u8::is_ascii_digit).count();
+            let zs = rest[1 + digits..]
+                .bytes()
+                .take_while(|&b| b == b'z')
+                .count();
+            let word = &rest[..1 + digits + zs];
+            match standins.get(word) {
+                Some(&i) => {
+                    parts.push(Part::Text(std::mem::take(&mut literal)));
+                    parts.push(Part::Name(i));
+                }
+                None => literal.push_str(word),
+            }
+            rest = &rest[word.len()..];
+        } else {
+            literal.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    parts.push(Part::Text(literal));
+    parts.retain(|p| !matches!(p, Part::Text(t) if t.is_empty()));
+    Some(Template { parts })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{standin_name, Standins};
+
+    /// A stand-in is as long as its name, and names too short for one (or literals that
+    /// print escaped) leave the member to be printed as itself.
+    #[test]
+    fn standins_keep_lengths_or_refuse() {
+        assert_eq!(standin_name(3, 6).as_deref(), Some("Z3zzzz"));
+        assert_eq!(standin_name(12, 3).as_deref(), Some("Z12"));
+        assert_eq!(standin_name(12, 2), None);
+        let mut s = Standins::new();
+        assert_eq!(s.name("r#type"), "Z0zzzz");
+        assert_eq!(s.literal("Plain.Key-1"), "Z1zzzzzzzzz");
+        assert!(s.fits);
+        assert_eq!(s.doc(""), "");
+        assert_eq!(s.doc("Some text."), "D0");
+        s.literal("a \"quoted\" key");
+        assert!(!s.fits);
+        let mut s = Standins::new();
+        s.name("a");
+        assert!(!s.fits, "a one-letter name has no stand-in");
+    }
+}
