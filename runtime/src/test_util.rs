@@ -1,6 +1,7 @@
 //! Test support: an HTTP/1.1 server on 127.0.0.1 (real sockets) that records every
 //! request, checks its SigV4 signature with an independent implementation, and
-//! answers from a script. Enabled by the `test-util` feature.
+//! answers from a script; and the timing loop of the benchmarks. Enabled by the
+//! `test-util` feature.
 
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
@@ -9,6 +10,33 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+
+/// Runs `f` in batches for about `budget` (after a warm-up that sizes a batch to about
+/// 20 ms) and returns the best time per call of a batch, the figure the benchmarks
+/// print.
+pub fn best_time(budget: Duration, mut f: impl FnMut()) -> Duration {
+    let mut batch = 1u32;
+    loop {
+        let t = std::time::Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        if t.elapsed() > Duration::from_millis(20) || batch > 1 << 24 {
+            break;
+        }
+        batch *= 2;
+    }
+    let mut best = Duration::MAX;
+    let start = std::time::Instant::now();
+    while start.elapsed() < budget {
+        let t = std::time::Instant::now();
+        for _ in 0..batch {
+            f();
+        }
+        best = best.min(t.elapsed() / batch);
+    }
+    best
+}
 
 /// A request as the server received it.
 #[derive(Debug, Clone)]

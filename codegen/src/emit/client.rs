@@ -351,7 +351,20 @@ impl template::Shape for FluentMethods {
     const CONTEXT: template::Context = template::Context::ImplItem;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        FluentMethods(self.0.standin(s))
+        // Only what the fluent setters show: the field's own name, the builder's
+        // getter, presence and `required` do not count.
+        let m = &self.0;
+        FluentMethods(MemberShape {
+            setter: s.name(&m.setter),
+            set_fn: s.name(&m.set_fn),
+            docs: s.doc(&m.docs),
+            ty: s.ty(&m.ty),
+            ident: String::new(),
+            get_fn: String::new(),
+            optional: false,
+            required: false,
+            ..m.clone()
+        })
     }
 
     fn tokens(&self) -> TokenStream {

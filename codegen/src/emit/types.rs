@@ -451,7 +451,18 @@ impl template::Shape for Accessor {
     const CONTEXT: template::Context = template::Context::ImplItem;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        Accessor(self.0.standin(s))
+        // Only what a getter shows: the setters' names and `required` do not count.
+        let m = &self.0;
+        Accessor(MemberShape {
+            ident: s.name(&m.ident),
+            docs: s.doc(&m.docs),
+            ty: s.ty(&m.ty),
+            setter: String::new(),
+            set_fn: String::new(),
+            get_fn: String::new(),
+            required: false,
+            ..m.clone()
+        })
     }
 
     fn tokens(&self) -> TokenStream {
@@ -597,7 +608,11 @@ impl template::Shape for BuilderMethods {
     const CONTEXT: template::Context = template::Context::ImplItem;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        BuilderMethods(self.0.standin(s))
+        // The builder's field is an `Option` whatever the member's presence.
+        BuilderMethods(MemberShape {
+            optional: false,
+            ..self.0.standin(s)
+        })
     }
 
     fn tokens(&self) -> TokenStream {

@@ -14,41 +14,16 @@ use bytes::Bytes;
 use network_firewall::operation::ListFlowOperations;
 use network_firewall::{Client, Config, Credentials};
 use network_firewall_paginators::IntoPaginator as _;
+use smithy_runtime::test_util::best_time;
 use smithy_runtime::{Operation, TransportError};
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures")
         .join(name);
     std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-/// Runs `f` in batches for about `budget`, and returns the best time per iteration.
-fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
-    // Warm up and size a batch to about 20 ms.
-    let mut batch = 1u32;
-    loop {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        if t.elapsed() > Duration::from_millis(20) || batch > 1 << 24 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut best = Duration::MAX;
-    let start = Instant::now();
-    while start.elapsed() < budget {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        best = best.min(t.elapsed() / batch);
-    }
-    best
 }
 
 /// A client that sends through an in-process transport.
@@ -121,7 +96,7 @@ fn main() {
         let response = network_firewall::config::http::Response::new(
             network_firewall::config::Bytes::from(body.clone()),
         );
-        let t = measure(budget, || {
+        let t = best_time(budget, || {
             black_box(ListFlowOperations::parse(black_box(&response)).ok());
         });
         println!(
@@ -141,7 +116,7 @@ fn main() {
     ] {
         let body = Bytes::from(fixture(file));
         let c = client(body.clone());
-        let t = measure(budget, || {
+        let t = best_time(budget, || {
             let out = rt.block_on(
                 c.list_flow_operations()
                     .firewall_arn(arn)
@@ -161,7 +136,7 @@ fn main() {
     }
 
     let c = pages_client(100, 100);
-    let t = measure(budget, || {
+    let t = best_time(budget, || {
         let n = rt.block_on(async {
             let mut items = c
                 .list_flow_operations()

@@ -14,7 +14,7 @@ use bytes::Bytes;
 use m_streaming::primitives::{ByteStream, DateTime};
 use m_streaming::Client;
 use protocol_test::Counting;
-use smithy_runtime::test_util::{Reply, TestServer};
+use smithy_runtime::test_util::{best_time, Reply, TestServer};
 use smithy_runtime::TransportError;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -24,31 +24,6 @@ static ALLOCATOR: Counting = Counting;
 
 const GIB: u64 = 1024 * 1024 * 1024;
 const CHUNK: usize = 64 * 1024;
-
-/// Runs `f` in batches for about `budget`, and returns the best time per iteration.
-fn measure(budget: Duration, mut f: impl FnMut()) -> Duration {
-    let mut batch = 1u32;
-    loop {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        if t.elapsed() > Duration::from_millis(20) || batch > 1 << 24 {
-            break;
-        }
-        batch *= 2;
-    }
-    let mut best = Duration::MAX;
-    let start = Instant::now();
-    while start.elapsed() < budget {
-        let t = Instant::now();
-        for _ in 0..batch {
-            f();
-        }
-        best = best.min(t.elapsed() / batch);
-    }
-    best
-}
 
 fn config(transport: impl smithy_runtime::transport::Transport + 'static) -> Client {
     Client::from_conf(
@@ -94,7 +69,7 @@ fn main() {
         },
     );
     let expires = DateTime::from_secs(1_800_000_000);
-    let t = measure(budget, || {
+    let t = best_time(budget, || {
         let out = rt.block_on(
             c.update_metadata()
                 .bucket("analytics")
