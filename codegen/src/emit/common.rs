@@ -292,6 +292,18 @@ pub struct PreludePath {
     long: &'static [&'static str],
 }
 
+impl PreludePath {
+    /// The path's segments after `::` (`std`, `option`, `Option`).
+    pub fn segments(&self) -> &'static [&'static str] {
+        self.long
+    }
+
+    /// The name a person writes: the last segment.
+    pub fn short(&self) -> &'static str {
+        self.long.last().copied().unwrap_or_default()
+    }
+}
+
 impl quote::ToTokens for PreludePath {
     fn to_tokens(&self, tokens: &mut TokenStream) {
         use proc_macro2::{Punct, Spacing};
@@ -316,10 +328,14 @@ impl quote::ToTokens for PreludePath {
 pub mod prelude {
     use super::PreludePath;
     macro_rules! paths {
-        ($($name:ident = $($seg:ident)::+;)*) => {$(
-            #[doc = concat!("`::", stringify!($($seg)::+), "`, or short.")]
-            pub const $name: PreludePath = PreludePath { long: &[$(stringify!($seg)),+] };
-        )*};
+        ($($name:ident = $($seg:ident)::+;)*) => {
+            $(
+                #[doc = concat!("`::", stringify!($($seg)::+), "`, or short.")]
+                pub const $name: PreludePath = PreludePath { long: &[$(stringify!($seg)),+] };
+            )*
+            /// Every path above, a longer path before any it starts with.
+            pub const ALL: &[PreludePath] = &[$($name),*];
+        };
     }
     paths! {
         SOME = std::option::Option::Some;

@@ -23,25 +23,6 @@ pub use codec::codec_module;
 pub use paginators::paginators_lib;
 pub use types::types_module;
 
-/// Prelude names, in the fully qualified form the emitters write and the short form
-/// a person would write. Longer paths come first.
-const PRELUDE_PATHS: &[(&str, &str)] = &[
-    (":: std :: option :: Option :: Some", "Some"),
-    (":: std :: option :: Option :: None", "None"),
-    (":: std :: option :: Option", "Option"),
-    (":: std :: result :: Result :: Ok", "Ok"),
-    (":: std :: result :: Result :: Err", "Err"),
-    (":: std :: result :: Result", "Result"),
-    (":: std :: string :: String", "String"),
-    (":: std :: vec :: Vec", "Vec"),
-    (":: std :: boxed :: Box", "Box"),
-    (":: std :: default :: Default", "Default"),
-    (":: std :: convert :: Into", "Into"),
-    (":: std :: convert :: From", "From"),
-    (":: std :: matches !", "matches !"),
-    (":: std :: write !", "write !"),
-];
-
 /// Whether generated code may use the short prelude names: only when no generated
 /// item is named like one of them.
 pub fn can_shorten(service: &Service) -> bool {
@@ -58,9 +39,9 @@ pub fn can_shorten(service: &Service) -> bool {
             ]
         }))
         .collect();
-    !PRELUDE_PATHS
+    !common::prelude::ALL
         .iter()
-        .any(|(_, short)| taken.contains(short.trim_end_matches(" !")))
+        .any(|path| taken.contains(path.short()))
 }
 
 /// Renders tokens as a Rust file with the generated-file header, in one piece; with
@@ -314,19 +295,12 @@ fn split_items(tokens: TokenStream) -> (Vec<TokenTree>, Vec<Vec<TokenTree>>) {
     (inner, items)
 }
 
-/// The std prelude paths of [`PRELUDE_PATHS`], as the identifiers after the leading
-/// `::` and the one a person writes.
+/// The std prelude paths the emitters write ([`common::prelude::ALL`]), as the
+/// identifiers after the leading `::` and the short name, longer paths first.
 fn prelude_patterns() -> Vec<(Vec<&'static str>, &'static str)> {
-    PRELUDE_PATHS
+    common::prelude::ALL
         .iter()
-        .map(|(long, short)| {
-            let parts: Vec<&str> = long
-                .split("::")
-                .map(|p| p.trim().trim_end_matches(" !").trim_end_matches('!').trim())
-                .filter(|p| !p.is_empty())
-                .collect();
-            (parts, short.trim_end_matches(" !"))
-        })
+        .map(|path| (path.segments().to_vec(), path.short()))
         .collect()
 }
 
@@ -910,23 +884,26 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
 
 #[cfg(test)]
 mod tests {
-    /// The emitters' prelude paths are the ones the shortening pass knows, long and
-    /// short.
+    /// Every prelude path prints as `::std::...` or as its last segment, as
+    /// `with_short_paths` says, and no path comes after a longer one that starts with it
+    /// (the shortening pass takes the first that matches).
     #[test]
-    fn prelude_constants_match_prelude_paths() {
-        use super::common::prelude::*;
+    fn prelude_paths_print_long_or_short() {
+        use super::common::prelude::ALL;
         use quote::ToTokens;
-        let all = [
-            SOME, NONE, OPTION, OK, ERR, RESULT, STRING, VEC, BOX, DEFAULT, INTO, FROM, MATCHES,
-            WRITE,
-        ];
-        assert_eq!(all.len(), super::PRELUDE_PATHS.len());
-        for (c, (long, short)) in all.iter().zip(super::PRELUDE_PATHS) {
-            let bang = if long.ends_with(" !") { " !" } else { "" };
-            let long_tokens = super::common::with_short_paths(false, || c.to_token_stream());
-            assert_eq!(format!("{long_tokens}{bang}"), *long);
-            let short_tokens = super::common::with_short_paths(true, || c.to_token_stream());
-            assert_eq!(format!("{short_tokens}{bang}"), *short);
+        assert_eq!(ALL.len(), 14);
+        for (i, path) in ALL.iter().enumerate() {
+            let long = super::common::with_short_paths(false, || path.to_token_stream());
+            let want: Vec<String> = path.segments().iter().map(|s| format!(":: {s}")).collect();
+            assert_eq!(long.to_string(), want.join(" "));
+            let short = super::common::with_short_paths(true, || path.to_token_stream());
+            assert_eq!(short.to_string(), path.short());
+            for later in &ALL[i + 1..] {
+                assert!(
+                    !later.segments().starts_with(path.segments())
+                        || later.segments() == path.segments()
+                );
+            }
         }
     }
 
