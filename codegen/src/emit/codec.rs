@@ -643,16 +643,38 @@ fn error_struct(s: &Struct) -> TokenStream {
     }
 }
 
-fn error_dispatch(op: &Operation) -> TokenStream {
-    let f = ident(&op.error_fn);
-    let e = ident(&op.error_enum);
-    let arms = op.errors.iter().map(|err| {
-        let code = err.code.as_str();
-        let variant = ident(&err.variant);
-        let parse = ident(&crate::names::derived::error_struct_fn(&err.type_name));
-        let pattern = match &err.query_code {
-            Some(q) if q != code => quote! { #code | #q },
-            _ => quote! { #code },
+/// The arm of an operation's error dispatch for one of its errors: the error's code
+/// (and its awsQuery-compatible code) to its variant, parsed.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorArm {
+    code: String,
+    query_code: Option<String>,
+    error_enum: String,
+    variant: String,
+    type_name: String,
+}
+
+impl template::Shape for ErrorArm {
+    const CONTEXT: template::Context = template::Context::Arm;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorArm {
+            code: s.literal(&self.code),
+            query_code: self.query_code.as_ref().map(|q| s.literal(q)),
+            error_enum: s.name(&self.error_enum),
+            variant: s.name(&self.variant),
+            type_name: s.name(&self.type_name),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let code = self.code.as_str();
+        let e = ident(&self.error_enum);
+        let variant = ident(&self.variant);
+        let parse = ident(&crate::names::derived::error_struct_fn(&self.type_name));
+        let pattern = match &self.query_code {
+            Some(q) => quote! { #code | #q },
+            None => quote! { #code },
         };
         quote! {
             #pattern => match #parse(meta, body) {
@@ -660,6 +682,20 @@ fn error_dispatch(op: &Operation) -> TokenStream {
                 #ERR(meta) => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
             },
         }
+    }
+}
+
+fn error_dispatch(op: &Operation) -> TokenStream {
+    let f = ident(&op.error_fn);
+    let e = ident(&op.error_enum);
+    let arms = op.errors.iter().map(|err| {
+        template::member(&ErrorArm {
+            code: err.code.clone(),
+            query_code: err.query_code.clone().filter(|q| *q != err.code),
+            error_enum: op.error_enum.clone(),
+            variant: err.variant.clone(),
+            type_name: err.type_name.clone(),
+        })
     });
     let body_arg = if op.errors.is_empty() {
         quote! { _body }
