@@ -147,10 +147,11 @@ fn render_pieces(
     file: &str,
     tokens: TokenStream,
     set_aside: &template::SetAside,
+    templates: &template::Templates,
 ) -> Option<Vec<Piece>> {
     // Printed with the members and doc comments set aside put back.
     let print = |tokens: TokenStream, skip_fmt: bool| -> Option<String> {
-        template::fill(unparse(tokens, skip_fmt, false).ok()?, set_aside)
+        template::fill(unparse(tokens, skip_fmt, false).ok()?, set_aside, templates)
     };
     let text = |tokens: TokenStream, skip_fmt: bool| -> Option<Piece> {
         let text = print(tokens, skip_fmt)?;
@@ -812,6 +813,8 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
         })
         .collect();
     let next = std::sync::atomic::AtomicUsize::new(0);
+    // Members printed once a shape, for all the threads.
+    let templates = template::Templates::default();
     // (file, part, printed pieces or `None` when they could not be printed)
     type Done = (usize, usize, Option<Vec<Piece>>);
     let rendered: Vec<Done> = std::thread::scope(|scope| {
@@ -834,7 +837,7 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
                                 None => whole(),
                             })
                         });
-                        let pieces = render_pieces(path, tokens, &set_aside);
+                        let pieces = render_pieces(path, tokens, &set_aside, &templates);
                         done.push((f, part.unwrap_or(0), pieces));
                     }
                     done

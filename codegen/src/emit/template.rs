@@ -22,11 +22,11 @@ use std::any::{Any, TypeId};
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
-use std::rc::Rc;
+use std::sync::{Arc, Mutex};
 
 /// What decides the tokens of a member: its names and docs (which [`Shape::standin`]
 /// replaces) and the rest (types, flags), compared as they are.
-pub trait Shape: Clone + Eq + Hash + 'static {
+pub trait Shape: Clone + Eq + Hash + Send + Sync + 'static {
     /// Where the member stands.
     const CONTEXT: Context;
     /// The shape with every name and doc comment replaced by `s`'s stand-ins.
@@ -138,7 +138,7 @@ impl Standins {
 }
 
 /// A shape without its type: printed, compared, hashed and given stand-ins.
-trait Erased {
+trait Erased: Send + Sync {
     fn tokens(&self) -> TokenStream;
     fn as_any(&self) -> &dyn Any;
     fn same(&self, other: &dyn Erased) -> bool;
@@ -170,7 +170,7 @@ impl<S: Shape> Erased for S {
 /// A member set aside by [`member`]: its shape with stand-ins and the stand-ins,
 /// whether std paths were short, its names, and the doc table's entries of its docs.
 struct Pending {
-    standin: Rc<dyn Erased>,
+    standin: Arc<dyn Erased>,
     standins: Vec<String>,
     short: bool,
     names: Vec<String>,
@@ -198,12 +198,18 @@ type Key = (u64, usize, bool);
 thread_local! {
     /// The members the emitters on this thread set aside, while [`set_aside`] runs.
     static PENDING: RefCell<Option<Vec<Pending>>> = const { RefCell::new(None) };
-    /// Printed members by stand-in shape (`None`: one that does not print as a member).
-    /// They do not depend on the service.
-    #[allow(clippy::type_complexity)]
-    static TEMPLATES: RefCell<HashMap<Key, Vec<(Rc<dyn Erased>, Option<Rc<Template>>)>>> =
-        RefCell::new(HashMap::new());
 }
+
+/// Printed members by stand-in shape (`None`: one that does not print as a member),
+/// shared by the threads that render one service's files. They do not depend on the
+/// service, but are kept for one run of the generator only.
+#[derive(Default)]
+pub struct Templates {
+    printed: Mutex<Printed>,
+}
+
+/// Printed members: for each key, the stand-in shapes under it and their text.
+type Printed = HashMap<Key, Vec<(Arc<dyn Erased>, Option<Arc<Template>>)>>;
 
 /// What an emitter set aside: doc comments and members, for [`fill`].
 pub struct SetAside {
@@ -220,9 +226,10 @@ pub fn set_aside<R>(f: impl FnOnce() -> R) -> (R, SetAside) {
     (r, SetAside { docs, members })
 }
 
-/// Printed text with what the emitter set aside put back: members, then docs.
-pub fn fill(text: String, set_aside: &SetAside) -> Option<String> {
-    let text = fill_members(text, &set_aside.members)?;
+/// Printed text with what the emitter set aside put back: members (printed once a
+/// shape, kept in `templates`), then docs.
+pub fn fill(text: String, set_aside: &SetAside, templates: &Templates) -> Option<String> {
+    let text = fill_members(text, &set_aside.members, templates)?;
     common::fill_docs(text, &set_aside.docs)
 }
 
@@ -247,7 +254,7 @@ pub fn member<S: Shape>(shape: &S) -> TokenStream {
         return shape.tokens();
     };
     let pending = Pending {
-        standin: Rc::new(standin),
+        standin: Arc::new(standin),
         standins: s.standins,
         short: common::short_paths(),
         names: s.names,
@@ -276,7 +283,7 @@ const MARK: &str = "__member_text!(";
 /// Printed text with each member placeholder's line replaced by its member, printed
 /// at the line's indentation. `None` when a placeholder is not alone on its line or
 /// names no member, or a member does not print.
-fn fill_members(text: String, members: &[Pending]) -> Option<String> {
+fn fill_members(text: String, members: &[Pending], templates: &Templates) -> Option<String> {
     if members.is_empty() {
         return Some(text);
     }
@@ -305,7 +312,7 @@ fn fill_members(text: String, members: &[Pending]) -> Option<String> {
             _ => return None,
         };
         out.push_str(&text[from..line_start]);
-        let template = template(p, indent)?;
+        let template = template(p, indent, templates)?;
         for part in &template.parts {
             match part {
                 Part::Text(t) => out.push_str(t),
@@ -322,44 +329,43 @@ fn fill_members(text: String, members: &[Pending]) -> Option<String> {
     Some(out)
 }
 
-/// The printed member of `p`'s shape at `indent`, printed once a thread and kept.
-fn template(p: &Pending, indent: usize) -> Option<Rc<Template>> {
+/// The printed member of `p`'s shape at `indent`: kept in `templates`, or printed now
+/// and kept.
+fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Template>> {
     let key = (p.standin.key(), indent, p.short);
-    cached(key, &p.standin, || {
-        print(&p.standin, &p.standins, indent, p.short).map(Rc::new)
-    })
-}
-
-/// The template kept for `shape` under `key`, or the one `make` makes, kept.
-fn cached(
-    key: Key,
-    shape: &Rc<dyn Erased>,
-    make: impl FnOnce() -> Option<Rc<Template>>,
-) -> Option<Rc<Template>> {
-    let found = TEMPLATES.with(|t| {
-        t.borrow()
+    let found = |printed: &Printed| {
+        printed
             .get(&key)?
             .iter()
-            .find(|(s, _)| s.same(&**shape))
+            .find(|(s, _)| s.same(&*p.standin))
             .map(|(_, template)| template.clone())
-    });
-    if let Some(t) = found {
+    };
+    let lock = || templates.printed.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(t) = found(&lock()) {
         return t;
     }
-    let made = make();
-    TEMPLATES.with(|t| {
-        t.borrow_mut()
+    // Printed without the lock held: another thread may print the same shape
+    // meanwhile, to the same text.
+    let made = print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    let mut printed = lock();
+    if found(&printed).is_none() {
+        printed
             .entry(key)
             .or_default()
-            .push((shape.clone(), made.clone()))
-    });
+            .push((p.standin.clone(), made.clone()));
+    }
     made
 }
 
 /// Prints a stand-in shape where its context puts it (in an `impl` block, a function
 /// or a `match`), nested in modules to `indent`, and takes the text apart at its
 /// stand-ins (`names`, by index) and doc placeholders.
-fn print(shape: &Rc<dyn Erased>, names: &[String], indent: usize, short: bool) -> Option<Template> {
+fn print(
+    shape: &Arc<dyn Erased>,
+    names: &[String],
+    indent: usize,
+    short: bool,
+) -> Option<Template> {
     if indent % 4 != 0 {
         return None;
     }
