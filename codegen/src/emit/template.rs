@@ -1,18 +1,21 @@
 //! Members printed once per shape.
 //!
-//! Most of a client's code is members of one few shapes: a getter, a builder's three
-//! setters, a fluent builder's two, once for every member of every structure. Parsing
-//! and printing them is most of the generator's time, and `prettyplease` lays tokens
-//! out by their kinds and lengths only. So an emitter describes such a member as a
-//! [`Shape`]: its names and doc comments, and what else decides its tokens. The
-//! emitter puts a placeholder where the member goes ([`member`]); the member is
-//! printed once per shape with every name replaced by a stand-in of the same length,
-//! and every other member of that shape is the printed text with its own names put
-//! back ([`fill_members`]). The text is the one the member prints as itself.
+//! Most of a client's code is members of a few shapes, once for every member of every
+//! structure or error of every operation: a getter, a builder's three setters, a
+//! fluent builder's two, the codec's statement that writes a member and arm that
+//! reads one, an error dispatch's arm. Parsing and printing them is most of the
+//! generator's time, and `prettyplease` lays tokens out by their kinds and lengths
+//! only. So an emitter describes such a member as a [`Shape`]: its names and doc
+//! comments, and what else decides its tokens. The emitter puts a placeholder where
+//! the member goes ([`member`]); the member is printed once per shape with every name
+//! replaced by a stand-in of the same length, and every other member of that shape is
+//! the printed text with its own names put back ([`fill_members`]). The text is the
+//! one the member prints as itself (a test prints every test model both ways).
 //!
-//! The placeholder is a macro call, `__member_text!(N);`, which prints on a line of
-//! its own at the member's indentation; member `N` of the table the emitter filled
-//! (see [`set_aside`]) is printed at that indentation and takes the line's place.
+//! The placeholder is a macro call, `__member_text!(N);` (in a `match`, the arm
+//! `__member_text!(N) => {}`), which prints on a line of its own at the member's
+//! indentation; member `N` of the table the emitter filled (see [`set_aside`]) is
+//! printed at that indentation and takes the line's place.
 
 use super::common::{self, DocTable};
 use crate::ir::Type;
@@ -137,7 +140,7 @@ impl Standins {
     }
 }
 
-/// A shape without its type: printed, compared, hashed and given stand-ins.
+/// A shape without its type: printed, compared and hashed.
 trait Erased: Send + Sync {
     fn tokens(&self) -> TokenStream;
     fn as_any(&self) -> &dyn Any;
