@@ -953,10 +953,12 @@ impl Writer {
         self.buf.extend_from_slice(n.as_str().as_bytes());
     }
 
-    /// Writes a blob as base64.
+    /// Writes a blob as base64, straight into the output: base64 needs no escaping.
     pub fn blob(&mut self, b: &Blob) {
-        let s = base64_simd::STANDARD.encode_to_string(b.as_ref());
-        self.string(&s);
+        self.sep();
+        self.buf.push(b'"');
+        base64_simd::STANDARD.encode_append(b.as_ref(), &mut self.buf);
+        self.buf.push(b'"');
     }
 
     /// Writes a timestamp in the given format.
@@ -1340,6 +1342,42 @@ mod tests {
             String::from_utf8(w.finish()).unwrap(),
             r#"{"a\"b":"line\nbreak\u0001","n":[1,"NaN",2.5,3]}"#
         );
+    }
+
+    /// Blobs are written as base64 in place, separated like any value, and read back.
+    #[test]
+    fn blobs_write_as_base64_and_read_back() {
+        let blobs = [
+            Blob::new(Vec::new()),
+            Blob::new(b"f".to_vec()),
+            Blob::new(b"foobar".to_vec()),
+            Blob::new((0..=255).collect::<Vec<u8>>()),
+        ];
+        let mut w = Writer::new();
+        w.begin_object();
+        w.key("b");
+        w.blob(&blobs[2]);
+        w.key("all");
+        w.begin_array();
+        for b in &blobs {
+            w.blob(b);
+        }
+        w.end_array();
+        w.end_object();
+        let text = String::from_utf8(w.finish()).unwrap();
+        assert!(text.starts_with(r#"{"b":"Zm9vYmFy","all":["","Zg==","Zm9vYmFy",""#));
+        let mut p = Parser::new(text.as_bytes());
+        p.begin_object().unwrap();
+        assert_eq!(p.next_key().unwrap().as_deref(), Some("b"));
+        assert_eq!(p.blob().unwrap(), blobs[2]);
+        assert_eq!(p.next_key().unwrap().as_deref(), Some("all"));
+        p.begin_array().unwrap();
+        for b in &blobs {
+            assert!(p.next_element().unwrap());
+            assert_eq!(&p.blob().unwrap(), b);
+        }
+        assert!(!p.next_element().unwrap());
+        assert_eq!(p.next_key().unwrap(), None);
     }
 
     #[test]
