@@ -140,8 +140,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         "run `cargo xtask codegen`".to_string()
     };
-    let problems = compare(&out_dir, &output)?;
     if a.check {
+        let problems = compare(&out_dir, &output)?;
         if problems.is_empty() {
             eprintln!(
                 "{} is up to date ({} files)",
@@ -157,16 +157,12 @@ pub fn run(args: &[String]) -> Result<(), String> {
             list.join("\n")
         ));
     }
-    write(&out_dir, &output)?;
+    let changed = write(&out_dir, &output)?;
     eprintln!(
         "generated {} files into {}{}",
         output.files.len(),
         out_dir.display(),
-        if problems.is_empty() {
-            " (no changes)"
-        } else {
-            ""
-        }
+        if changed == 0 { " (no changes)" } else { "" }
     );
     Ok(())
 }
@@ -340,9 +336,9 @@ pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
 }
 
 /// Writes every file (only those that changed) and removes generated files that
-/// should no longer exist. Everything was generated in memory first, so a bad model
-/// writes nothing.
-pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
+/// should no longer exist; how many files it wrote or removed. Everything was
+/// generated in memory first, so a bad model writes nothing.
+pub fn write(out_dir: &Path, output: &Output) -> Result<usize, String> {
     // Stage every file beside its destination first, then rename them all into place.
     let mut staged = Vec::new();
     for (rel, content) in &output.files {
@@ -364,6 +360,7 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
         }
         staged.push((tmp, dest));
     }
+    let mut changed = staged.len();
     for (tmp, dest) in staged {
         std::fs::rename(&tmp, &dest)
             .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
@@ -371,8 +368,9 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<(), String> {
     for rel in extra_files(out_dir, output) {
         let p = out_dir.join(&rel);
         std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
+        changed += 1;
     }
-    Ok(())
+    Ok(changed)
 }
 
 /// Generates the crates of several models side by side in `dir`, under one workspace
