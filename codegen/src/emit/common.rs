@@ -48,15 +48,13 @@ thread_local! {
 /// runs, one placeholder for them all.
 fn doc_literals(text: &str) -> Vec<Literal> {
     let lines = doc_lines(text);
-    DOC_TABLE.with(|table| match table.borrow_mut().as_mut() {
-        Some(_) if lines.is_empty() => Vec::new(),
-        Some(table) => {
-            let placeholder = Literal::string(&format!("{DOC_MARK}{}", table.len()));
-            table.push(lines);
-            vec![placeholder]
-        }
-        None => lines.iter().map(|l| Literal::string(l)).collect(),
-    })
+    if lines.is_empty() {
+        return Vec::new();
+    }
+    match push_doc(lines) {
+        Ok(n) => vec![Literal::string(&doc_placeholder(n))],
+        Err(lines) => lines.iter().map(|l| Literal::string(l)).collect(),
+    }
 }
 
 /// What a doc placeholder starts with (the index of its comment follows). A control
@@ -64,17 +62,23 @@ fn doc_literals(text: &str) -> Vec<Literal> {
 /// prints one escaped.
 pub(super) const DOC_MARK: char = '\u{1}';
 
+/// The placeholder of comment `n` of the table of [`with_doc_table`].
+pub(super) fn doc_placeholder(n: usize) -> String {
+    format!("{DOC_MARK}{n}")
+}
+
 /// The comments set aside by [`with_doc_table`]: the lines of each.
 pub type DocTable = Vec<Vec<String>>;
 
-/// Sets a comment's lines aside in the table of the running [`with_doc_table`]:
-/// its index, or `None` when none runs.
-pub(super) fn push_doc(lines: Vec<String>) -> Option<usize> {
-    DOC_TABLE.with(|table| {
-        let mut table = table.borrow_mut();
-        let table = table.as_mut()?;
-        table.push(lines);
-        Some(table.len() - 1)
+/// Sets a comment's lines aside in the table of the running [`with_doc_table`]: its
+/// index, or the lines back when none runs.
+pub(super) fn push_doc(lines: Vec<String>) -> std::result::Result<usize, Vec<String>> {
+    DOC_TABLE.with(|table| match table.borrow_mut().as_mut() {
+        Some(table) => {
+            table.push(lines);
+            Ok(table.len() - 1)
+        }
+        None => Err(lines),
     })
 }
 

@@ -251,7 +251,7 @@ pub fn member<S: Shape>(shape: &S) -> TokenStream {
     let docs = s
         .docs
         .into_iter()
-        .map(common::push_doc)
+        .map(|lines| common::push_doc(lines).ok())
         .collect::<Option<Vec<_>>>();
     let Some(docs) = docs else {
         return shape.tokens();
@@ -320,10 +320,7 @@ fn fill_members(text: String, members: &[Pending], templates: &Templates) -> Opt
             match part {
                 Part::Text(t) => out.push_str(t),
                 Part::Name(k) => out.push_str(p.names.get(*k)?),
-                Part::Doc(j) => {
-                    out.push(common::DOC_MARK);
-                    out.push_str(&p.docs.get(*j)?.to_string());
-                }
+                Part::Doc(j) => out.push_str(&common::doc_placeholder(*p.docs.get(*j)?)),
             }
         }
         from = line_end;
