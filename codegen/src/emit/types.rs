@@ -788,7 +788,6 @@ fn builder_def(s: &Struct) -> TokenStream {
         (true, true) => quote! { #[derive(Default)] },
         (false, true) => quote! { #[derive(Default, Debug)] },
     };
-    let allow_dep_impl = allow_deprecated(s.uses_deprecated());
     quote! {
         #doc_text_attr
         #derives
@@ -796,7 +795,7 @@ fn builder_def(s: &Struct) -> TokenStream {
         pub struct #b {
             #( #fields )*
         }
-        #allow_dep_impl
+        #allow_dep
         impl #b {
             #( #setters )*
             #build
