@@ -637,25 +637,14 @@ fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<f64, Stri
     Ok(start.elapsed().as_secs_f64())
 }
 
-/// Code generation of every model in `dir` (its `.json` and `.smithy` files, one
-/// model each), one `codegen_<model> ms` line a model and the sum: in process, best of
-/// three; and one run of this very binary a model (`codegen --model M --out DIR`, as a
+/// Code generation of every model in `dir` (its `.json` and `.smithy` files, those of
+/// its sub-folders too, one model each, as [`crate::model_files`] lists them), one
+/// `codegen_<model> ms` line a model and the sum: in process, best of three; and one run of this very binary a model (`codegen --model M --out DIR`, as a
 /// user runs it), whose wall times add up to `codegen_all_models_processes`. A model
 /// the generator cannot generate (a protocol it does not speak) is reported and left
 /// out of the sums.
 pub fn bench_codegen(dir: &Path) -> Result<(), String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "json" || x == "smithy"))
-        .collect();
-    files.sort();
-    if files.is_empty() {
-        return Err(format!(
-            "{}: no .json or .smithy model files",
-            dir.display()
-        ));
-    }
+    let files = crate::model_files(dir)?;
     let scratch = repo_root().join("target").join("bench").join("codegen");
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let layout = codegen::Layout {
