@@ -769,9 +769,22 @@ fn zeroed_structs(service: &Service) -> std::collections::BTreeSet<&str> {
 
 /// The private `codec` module.
 pub fn codec_module(service: &Service) -> TokenStream {
+    codec_module_part(service, &service.types, true, true)
+}
+
+/// Part of the `codec` module, for emitting and rendering it in parallel: the
+/// functions of these types; the first part also has the module's docs and
+/// attributes, the last the operations' error dispatch. In order, the parts of
+/// [`split_codec`] make [`codec_module`].
+pub fn codec_module_part(
+    service: &Service,
+    types: &[TypeDef],
+    first: bool,
+    last: bool,
+) -> TokenStream {
     let mut items = Vec::new();
     let zeroed = zeroed_structs(service);
-    for t in &service.types {
+    for t in types {
         match t {
             TypeDef::Struct(s) => {
                 if s.codec.ser {
@@ -798,8 +811,13 @@ pub fn codec_module(service: &Service) -> TokenStream {
             TypeDef::Enum(_) => {}
         }
     }
-    for op in &service.operations {
-        items.push(error_dispatch(op));
+    if last {
+        for op in &service.operations {
+            items.push(error_dispatch(op));
+        }
+    }
+    if !first {
+        return quote! { #( #items )* };
     }
     // With HTTP bindings, an operation's input and output are read and written member
     // by member (labels, headers, body); their whole-structure functions serve only
@@ -815,4 +833,19 @@ pub fn codec_module(service: &Service) -> TokenStream {
         #bindings
         #( #items )*
     }
+}
+
+/// The types in at most `n` runs of about the same amount of codec code; a single
+/// run for few types.
+pub fn split_codec(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
+    // About how much code a type makes: a structure's member is written and read.
+    let weight = |t: &TypeDef| -> usize {
+        let sides = |c: &crate::ir::Codec| usize::from(c.ser) + usize::from(c.de);
+        match t {
+            TypeDef::Struct(s) => sides(&s.codec) * (100 + 200 * s.fields.len()),
+            TypeDef::Union(u) => sides(&u.codec) * (100 + 200 * u.variants.len()),
+            TypeDef::Enum(_) => 0,
+        }
+    };
+    super::split_runs(types, n, weight)
 }

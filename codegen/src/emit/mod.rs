@@ -12,7 +12,7 @@ mod template;
 mod types;
 
 use crate::error::{Error, Result};
-use crate::ir::Service;
+use crate::ir::{Service, TypeDef};
 use crate::{Layout, Output};
 use common::prelude::STRING;
 use proc_macro2::{TokenStream, TokenTree};
@@ -67,6 +67,26 @@ fn unparse(tokens: TokenStream, skip_fmt: bool, short: bool) -> syn::Result<Stri
     Ok(prettyplease::unparse(&parsed))
 }
 
+/// The types in at most `n` runs of about the same weight, in order; a single run
+/// for few types (fewer than eight a run).
+fn split_runs(types: &[TypeDef], n: usize, weight: impl Fn(&TypeDef) -> usize) -> Vec<&[TypeDef]> {
+    let total: usize = types.iter().map(&weight).sum();
+    if n < 2 || types.len() < 8 * n || total == 0 {
+        return vec![types];
+    }
+    let mut runs = Vec::with_capacity(n);
+    let (mut start, mut sum) = (0, 0);
+    for (i, t) in types.iter().enumerate() {
+        sum += weight(t);
+        if sum * n >= total * (runs.len() + 1) && runs.len() + 1 < n {
+            runs.push(&types[start..=i]);
+            start = i + 1;
+        }
+    }
+    runs.push(&types[start..]);
+    runs
+}
+
 /// Printed text of a file, or of a part of one, each text already spaced by
 /// [`space_items`] on its own.
 enum Piece {
@@ -77,12 +97,31 @@ enum Piece {
     Module { head: String, body: String },
 }
 
-/// Puts printed pieces together, spaced as [`space_items`] would space the whole: a
-/// file's own pieces in order; the parts of a file made in parts
-/// ([`types::types_module_part`]) as the items of every part, then one module with
-/// the module items of every part. `None` when the parts are not in that shape.
-fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
-    let mut out = String::new();
+/// Puts printed pieces together after `head` (the file's header), spaced as
+/// [`space_items`] would space the whole: a file's own pieces in order; the parts of
+/// a file made in parts ([`types::types_module_part`], [`codec::codec_module_part`])
+/// as the items of every part, then, when they have one, one module with the module
+/// items of every part. `None` when the parts are not in that shape.
+fn join(head: String, parts: Vec<Vec<Piece>>) -> Option<String> {
+    // Sized once: a big file's text would otherwise be copied as it grows.
+    let len: usize = parts
+        .iter()
+        .flatten()
+        .map(|p| match p {
+            Piece::Text(t) => t.len() + 1,
+            Piece::Module { head, body } => head.len() + body.len() + 4,
+        })
+        .sum();
+    let mut out = head;
+    out.reserve(len + 2);
+    let module_len: usize = parts
+        .iter()
+        .flatten()
+        .map(|p| match p {
+            Piece::Module { body, .. } => body.len() + 1,
+            Piece::Text(_) => 0,
+        })
+        .sum();
     // Every text must end a line, for the blank lines to go where they meet.
     let whole_lines = |t: &String| t.is_empty() || t.ends_with('\n');
     let all_whole = parts.iter().flatten().all(|p| match p {
@@ -115,7 +154,11 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
                 Piece::Module { head, body } => {
                     module_seen = true;
                     match &mut module {
-                        None => module = Some((head, body)),
+                        None => {
+                            let mut body = body;
+                            body.reserve(module_len);
+                            module = Some((head, body));
+                        }
                         Some((h, b)) if *h == head => push_spaced(b, &body),
                         Some(_) => return None,
                     }
@@ -123,7 +166,10 @@ fn join(parts: Vec<Vec<Piece>>) -> Option<String> {
             }
         }
     }
-    let (head, body) = module?;
+    // Parts without a module (the codec's) are their items.
+    let Some((head, body)) = module else {
+        return Some(out);
+    };
     push_spaced(&mut out, &head);
     push_spaced(&mut out, &body);
     push_spaced(&mut out, "}\n");
@@ -709,12 +755,19 @@ futures-util = {{ version = "0.3", default-features = false }}
 
 /// Emits every file for a service: the client crate and the paginator crate.
 pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
-    emit_with(service, layout, true)
+    let workers = std::thread::available_parallelism().map_or(1, usize::from);
+    emit_with(
+        service,
+        layout,
+        true,
+        if workers > 1 { 2 * workers } else { 1 },
+    )
 }
 
 /// [`emit`], with the files printed piece by piece (`pieces`), or each in one piece
-/// from the emitters' own tokens, nothing set aside (which tests compare).
-fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output> {
+/// from the emitters' own tokens, nothing set aside (which tests compare); the big
+/// modules (types, codec) made in up to `runs` parts.
+fn emit_with(service: &Service, layout: &Layout, pieces: bool, runs: usize) -> Result<Output> {
     let mut out = Output {
         files: Default::default(),
         warnings: service.warnings.clone(),
@@ -736,7 +789,8 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
     // parts, rendered on their own too. The output does not depend on the order.
     type Make<'s> = Box<dyn Fn() -> TokenStream + Sync + 's>;
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
-    let type_runs = types::split_types(&service.types, if workers > 1 { 2 * workers } else { 1 });
+    let type_runs = types::split_types(&service.types, runs);
+    let codec_runs = codec::split_codec(&service.types, runs);
     // Each file: its path, whether std paths are shortened, how to make the whole
     // file, and its parts when it is made in parts. Biggest first.
     let mut files: Vec<(String, bool, Make<'_>, Vec<Make<'_>>)> = vec![
@@ -751,12 +805,6 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
                     Box::new(move || types::types_module_part(run, k == 0))
                 })
                 .collect(),
-        ),
-        (
-            src("codec.rs"),
-            short,
-            Box::new(|| codec_module(service)),
-            vec![],
         ),
         (
             src("client.rs"),
@@ -775,6 +823,21 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
             short,
             Box::new(|| operation_module(service)),
             vec![],
+        ),
+        // Rendered after the other big files, in parts: the pieces that are left
+        // for last are small, and the threads finish together.
+        (
+            src("codec.rs"),
+            short,
+            Box::new(|| codec_module(service)),
+            codec_runs
+                .iter()
+                .enumerate()
+                .map(|(k, run)| -> Make<'_> {
+                    let last = k + 1 == codec_runs.len();
+                    Box::new(move || codec::codec_module_part(service, run, k == 0, last))
+                })
+                .collect(),
         ),
         (
             format!("{p}/src/lib.rs"),
@@ -863,11 +926,14 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool) -> Result<Output>
     }
     for ((path, short, whole, _), parts) in files.iter().zip(printed) {
         let joined = match pieces {
-            true => parts.into_iter().collect::<Option<Vec<_>>>().and_then(join),
+            true => parts
+                .into_iter()
+                .collect::<Option<Vec<_>>>()
+                .and_then(|parts| join(common::header(&source), parts)),
             false => None,
         };
         let text = match joined {
-            Some(text) => format!("{}{}", common::header(&source), text),
+            Some(text) => text,
             // Something did not print piece by piece: the whole file in one piece,
             // which prints the same text or reports the error.
             None => render(path, &source, whole(), *short)?,
@@ -944,7 +1010,9 @@ mod tests {
 
     /// Every test model's files, printed piece by piece with doc comments and members
     /// set aside and put back, are the files printed in one piece from the emitters'
-    /// own tokens; and members are set aside.
+    /// own tokens; and members are set aside. With the official Network Firewall
+    /// model beside the checkout (`../shared/models`), its types and codec modules are
+    /// made in parts too, and put together.
     #[test]
     fn pieces_print_as_whole_files() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/models");
@@ -955,6 +1023,13 @@ mod tests {
             .collect();
         models.sort();
         assert!(models.len() > 5);
+        let official = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/models/network-firewall-2020-11-12.json");
+        let has_official = official.is_file();
+        if has_official {
+            models.push(official);
+        }
+        let (mut split_types, mut split_codec) = (0, 0);
         let layout = crate::Layout {
             runtime_path: "../runtime".into(),
             workspace: false,
@@ -971,8 +1046,14 @@ mod tests {
             let Ok(service) = crate::lower::lower(&model, &options) else {
                 continue;
             };
-            let pieces = super::emit_with(&service, &layout, true).expect("emits");
-            let whole = super::emit_with(&service, &layout, false).expect("emits");
+            let pieces = super::emit_with(&service, &layout, true, 4).expect("emits");
+            let whole = super::emit_with(&service, &layout, false, 4).expect("emits");
+            if super::types::split_types(&service.types, 4).len() > 1 {
+                split_types += 1;
+            }
+            if super::codec::split_codec(&service.types, 4).len() > 1 {
+                split_codec += 1;
+            }
             assert_eq!(pieces.files.len(), whole.files.len());
             for (name, text) in &pieces.files {
                 assert!(
@@ -985,6 +1066,9 @@ mod tests {
             set_aside += tokens.to_string().matches("__member_text").count();
         }
         assert!(set_aside > 50, "{set_aside} members set aside");
+        if has_official {
+            assert!(split_types > 0 && split_codec > 0);
+        }
     }
 
     /// `shorten` looks for the prelude paths only after `::std`.

@@ -71,20 +71,7 @@ pub fn split_types(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
             }
         }
     };
-    let total: usize = types.iter().map(weight).sum();
-    if n < 2 || types.len() < 8 * n {
-        return vec![types];
-    }
-    let mut runs = Vec::with_capacity(n);
-    let (mut start, mut sum) = (0, 0);
-    for (i, t) in types.iter().enumerate() {
-        sum += weight(t);
-        if sum * n >= total * (runs.len() + 1) && runs.len() + 1 < n {
-            runs.push(&types[start..=i]);
-            start = i + 1;
-        }
-    }
-    runs.push(&types[start..]);
+    let runs = super::split_runs(types, n, weight);
     let has_struct = |run: &&[TypeDef]| run.iter().any(|t| matches!(t, TypeDef::Struct(_)));
     if runs.iter().all(has_struct) {
         runs
