@@ -72,8 +72,18 @@ fn pipeline(
     layout: &Layout,
     place: impl Fn(&mut [Diagnostic]),
 ) -> Result<Output> {
-    let mut warnings = validate::validate(model)?;
-    let service = lower::lower(model, options)?;
+    // Validation and lowering read the model side by side; validation's verdict
+    // comes first.
+    let (validated, lowered) = std::thread::scope(|scope| {
+        let validating = scope.spawn(|| validate::validate(model));
+        let lowered = lower::lower(model, options);
+        let validated = validating
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (validated, lowered)
+    });
+    let mut warnings = validated?;
+    let service = lowered?;
     let mut out = emit::emit(&service, layout)?;
     place(&mut warnings);
     let mut all: Vec<String> = warnings.iter().map(ToString::to_string).collect();
