@@ -72,18 +72,18 @@ fn pipeline(
     layout: &Layout,
     place: impl Fn(&mut [Diagnostic]),
 ) -> Result<Output> {
-    // Validation and lowering read the model side by side; validation's verdict
-    // comes first.
-    let (validated, lowered) = std::thread::scope(|scope| {
+    // The documentation is converted while the model is validated (it is text, and
+    // converts whatever the model's shapes are); lowering waits for a valid model.
+    let (validated, docs) = std::thread::scope(|scope| {
         let validating = scope.spawn(|| validate::validate(model));
-        let lowered = lower::lower(model, options);
+        let docs = lower::convert_docs(model);
         let validated = validating
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        (validated, lowered)
+        (validated, docs)
     });
     let mut warnings = validated?;
-    let service = lowered?;
+    let service = lower::lower_with_docs(model, options, docs)?;
     let mut out = emit::emit(&service, layout)?;
     place(&mut warnings);
     let mut all: Vec<String> = warnings.iter().map(ToString::to_string).collect();

@@ -102,9 +102,10 @@ struct Lowerer<'m> {
 }
 
 /// Every documentation text of the model's own shapes, members and `@enum` values,
-/// converted to rustdoc ahead of lowering, on two threads when there are cores for
-/// it (the conversion is most of the lowering's time, and lowering is done alone).
-fn convert_docs(model: &Model) -> HashMap<&str, String> {
+/// converted to rustdoc ahead of lowering (while the model is validated), on two
+/// threads when there are cores for it: the conversion is a good part of the
+/// lowering's time. Any model's text converts, valid or not.
+pub(crate) fn convert_docs(model: &Model) -> HashMap<&str, String> {
     fn add<'a>(texts: &mut Vec<&'a str>, traits: &'a crate::model::Traits) {
         texts.extend(typed::documentation(traits));
         let items = traits.get(ENUM).and_then(Value::as_array);
@@ -1233,6 +1234,15 @@ pub fn protocol_of(service: &Shape) -> Option<Protocol> {
 
 /// Lowers a validated model to the IR of one service.
 pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
+    lower_with_docs(model, opts, convert_docs(model))
+}
+
+/// [`lower`], with the model's documentation already converted ([`convert_docs`]).
+pub(crate) fn lower_with_docs<'m>(
+    model: &'m Model,
+    opts: &Options,
+    docs: HashMap<&'m str, String>,
+) -> Result<Service> {
     let service = pick_service(model, opts)?;
     let Kind::Service(svc) = &service.kind else {
         return Err(Error::one(&service.id, &service.path, "not a service"));
@@ -1251,7 +1261,7 @@ pub fn lower(model: &Model, opts: &Options) -> Result<Service> {
         renames: svc.rename.clone(),
         problems: Vec::new(),
         names: BTreeMap::new(),
-        docs: convert_docs(model),
+        docs,
     };
     let sdk_id = typed::sdk_id(&service.traits)
         .map(str::to_string)
