@@ -790,7 +790,9 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool, runs: usize) -> R
     type Make<'s> = Box<dyn Fn() -> TokenStream + Sync + 's>;
     let workers = std::thread::available_parallelism().map_or(1, usize::from);
     let type_runs = types::split_types(&service.types, runs);
-    let codec_runs = codec::split_codec(&service.types, runs);
+    // The codec in smaller parts than the types: its parts are the last big jobs, and
+    // the threads finish together.
+    let codec_runs = codec::split_codec(&service.types, 2 * runs);
     // Each file: its path, whether std paths are shortened, how to make the whole
     // file, and its parts when it is made in parts. Biggest first.
     let mut files: Vec<(String, bool, Make<'_>, Vec<Make<'_>>)> = vec![
@@ -834,9 +836,12 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool, runs: usize) -> R
                 .iter()
                 .enumerate()
                 .map(|(k, run)| -> Make<'_> {
-                    let last = k + 1 == codec_runs.len();
-                    Box::new(move || codec::codec_module_part(service, run, k == 0, last))
+                    Box::new(move || codec::codec_module_part(service, run, k == 0, false))
                 })
+                // The operations' error dispatch, a part of its own.
+                .chain(std::iter::once(Box::new(|| {
+                    codec::codec_module_part(service, &[], false, true)
+                }) as Make<'_>))
                 .collect(),
         ),
         (
@@ -1051,7 +1056,7 @@ mod tests {
             if super::types::split_types(&service.types, 4).len() > 1 {
                 split_types += 1;
             }
-            if super::codec::split_codec(&service.types, 4).len() > 1 {
+            if super::codec::split_codec(&service.types, 8).len() > 1 {
                 split_codec += 1;
             }
             assert_eq!(pieces.files.len(), whole.files.len());
