@@ -213,42 +213,31 @@ pub fn error_module(service: &Service) -> TokenStream {
         let e = ident(&op.error_enum);
         let doc_text = format!("The errors `{}` can return.", op.wire_name);
         let doc_text_attr = super::common::doc(&doc_text);
-        let variants = op.errors.iter().map(|err| {
-            let v = ident(&err.variant);
-            let t = ident(&err.type_name);
-            let d = doc(&err.docs);
-            quote! { #d #v(crate::types::#t), }
-        });
-        let meta_arms = op.errors.iter().map(|err| {
-            let v = ident(&err.variant);
-            quote! { Self::#v(e) => e.meta(), }
-        });
-        let display_arms = op.errors.iter().map(|err| {
-            let v = ident(&err.variant);
-            quote! { Self::#v(e) => ::std::fmt::Display::fmt(e, f), }
-        });
-        let source_arms = op.errors.iter().map(|err| {
-            let v = ident(&err.variant);
-            quote! { Self::#v(e) => #SOME(e), }
-        });
-        let is_fns = op.errors.iter().map(|err| {
-            let v = ident(&err.variant);
-            let is = ident(&err.is_fn);
-            let d = format!("Whether this is the `{}` error.", err.code);
-            let d_attr = super::common::doc(&d);
-            quote! {
-                #d_attr
-                pub fn #is(&self) -> bool {
-                    #MATCHES!(self, Self::#v(_))
-                }
-            }
-        });
+        let variants = template::members(op.errors.iter().map(|err| ErrorVariant {
+            variant: err.variant.clone(),
+            type_name: err.type_name.clone(),
+            docs: err.docs.clone(),
+        }));
+        let arms = |kind: ErrorArmKind| {
+            template::members(op.errors.iter().map(move |err| ErrorEnumArm {
+                kind,
+                variant: err.variant.clone(),
+            }))
+        };
+        let meta_arms = arms(ErrorArmKind::Meta);
+        let display_arms = arms(ErrorArmKind::Display);
+        let source_arms = arms(ErrorArmKind::Source);
+        let is_fns = template::members(op.errors.iter().map(|err| ErrorIsFn {
+            variant: err.variant.clone(),
+            is_fn: err.is_fn.clone(),
+            docs: format!("Whether this is the `{}` error.", err.code),
+        }));
         quote! {
             #doc_text_attr
             #[derive(Debug)]
             #[non_exhaustive]
             pub enum #e {
-                #( #variants )*
+                #variants
                 /// An error this version of the client has no variant for; its code,
                 /// message, HTTP status and request id are kept.
                 Unhandled(crate::runtime::Unhandled),
@@ -258,7 +247,7 @@ pub fn error_module(service: &Service) -> TokenStream {
                 pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
                     use crate::runtime::ProvideErrorMetadata as _;
                     match self {
-                        #( #meta_arms )*
+                        #meta_arms
                         Self::Unhandled(e) => e.meta(),
                     }
                 }
@@ -270,7 +259,7 @@ pub fn error_module(service: &Service) -> TokenStream {
                 pub fn message(&self) -> #OPTION<&str> {
                     self.meta().message()
                 }
-                #( #is_fns )*
+                #is_fns
             }
             impl crate::runtime::ProvideErrorMetadata for #e {
                 fn meta(&self) -> &crate::runtime::ErrorMetadata {
@@ -285,7 +274,7 @@ pub fn error_module(service: &Service) -> TokenStream {
             impl ::std::fmt::Display for #e {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self {
-                        #( #display_arms )*
+                        #display_arms
                         Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
                     }
                 }
@@ -293,7 +282,7 @@ pub fn error_module(service: &Service) -> TokenStream {
             impl ::std::error::Error for #e {
                 fn source(&self) -> #OPTION<&(dyn ::std::error::Error + 'static)> {
                     match self {
-                        #( #source_arms )*
+                        #source_arms
                         Self::Unhandled(_) => #NONE,
                     }
                 }
@@ -325,6 +314,100 @@ pub fn error_module(service: &Service) -> TokenStream {
         #![allow(deprecated)]
         pub use crate::runtime::{#( #reexports ),*};
         #( #enums )*
+    }
+}
+
+/// An operation's error enum's variant for one of its errors.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorVariant {
+    variant: String,
+    type_name: String,
+    docs: String,
+}
+
+impl template::Shape for ErrorVariant {
+    const CONTEXT: template::Context = template::Context::Variant;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorVariant {
+            variant: s.name(&self.variant),
+            type_name: s.name(&self.type_name),
+            docs: s.doc(&self.docs),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let v = ident(&self.variant);
+        let t = ident(&self.type_name);
+        let d = doc(&self.docs);
+        quote! { #d #v(crate::types::#t), }
+    }
+}
+
+/// Which `match` of an error enum an [`ErrorEnumArm`] is in.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum ErrorArmKind {
+    Meta,
+    Display,
+    Source,
+}
+
+/// An error enum's arm for one of its errors, in `meta`, `fmt` or `source`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorEnumArm {
+    kind: ErrorArmKind,
+    variant: String,
+}
+
+impl template::Shape for ErrorEnumArm {
+    const CONTEXT: template::Context = template::Context::Arm;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorEnumArm {
+            kind: self.kind,
+            variant: s.name(&self.variant),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let v = ident(&self.variant);
+        match self.kind {
+            ErrorArmKind::Meta => quote! { Self::#v(e) => e.meta(), },
+            ErrorArmKind::Display => quote! { Self::#v(e) => ::std::fmt::Display::fmt(e, f), },
+            ErrorArmKind::Source => quote! { Self::#v(e) => #SOME(e), },
+        }
+    }
+}
+
+/// An error enum's `is_` method for one of its errors.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorIsFn {
+    variant: String,
+    is_fn: String,
+    docs: String,
+}
+
+impl template::Shape for ErrorIsFn {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorIsFn {
+            variant: s.name(&self.variant),
+            is_fn: s.name(&self.is_fn),
+            docs: s.doc(&self.docs),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let v = ident(&self.variant);
+        let is = ident(&self.is_fn);
+        let d = super::common::doc(&self.docs);
+        quote! {
+            #d
+            pub fn #is(&self) -> bool {
+                #MATCHES!(self, Self::#v(_))
+            }
+        }
     }
 }
 
@@ -481,7 +564,8 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
     let setters = input
         .fields
         .iter()
-        .map(|f| template::member(&FluentMethods(MemberShape::of(f))));
+        .map(|f| FluentMethods(MemberShape::of(f)));
+    let setters = template::members(setters);
     let build = if input_build_fallible(input) {
         quote! {
             self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
@@ -518,7 +602,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             pub(crate) fn new(client: crate::Client) -> Self {
                 Self { client, inner: #DEFAULT::default() }
             }
-            #( #setters )*
+            #setters
             /// The input built so far.
             pub fn as_input(&self) -> &crate::types::builders::#builder {
                 &self.inner

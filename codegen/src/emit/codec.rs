@@ -296,21 +296,23 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
     }
 }
 
-/// Writes one member of the structure `v` as a key and value of a JSON object (an
+/// Writes members of the structure `v` as keys and values of a JSON object (an
 /// unset optional member is left out).
-pub fn ser_member(field: &Field) -> TokenStream {
-    if field.ty == Type::Stream {
-        return TokenStream::new();
-    }
-    template::member(&SerMember {
-        ident: field.ident.clone(),
-        wire: field.json_name.clone(),
-        optional: field.presence == Presence::Optional,
-        ty: field.ty.clone(),
-    })
+pub fn ser_members<'a>(fields: impl IntoIterator<Item = &'a Field>) -> TokenStream {
+    template::members(
+        fields
+            .into_iter()
+            .filter(|field| field.ty != Type::Stream)
+            .map(|field| SerMember {
+                ident: field.ident.clone(),
+                wire: field.json_name.clone(),
+                optional: field.presence == Presence::Optional,
+                ty: field.ty.clone(),
+            }),
+    )
 }
 
-/// What [`ser_member`] writes for a member.
+/// What [`ser_members`] writes for a member.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct SerMember {
     ident: String,
@@ -355,7 +357,7 @@ impl template::Shape for SerMember {
 fn ser_struct(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let f = ident(&s.ser_fn);
-    let members = s.fields.iter().map(ser_member);
+    let members = ser_members(&s.fields);
     let allow = allow_deprecated(s.uses_deprecated());
     let uses_v = !s.fields.is_empty();
     let v = if uses_v {
@@ -368,7 +370,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
         #[inline]
         pub(crate) fn #f(w: &mut crate::runtime::json::Writer, #v: &crate::types::#n) {
             w.begin_object();
-            #( #members )*
+            #members
             w.end_object();
         }
     }
@@ -381,10 +383,7 @@ fn de_struct(s: &Struct) -> TokenStream {
     // Members are read into the structure's builder: one local to drop on an error
     // path instead of one per member keeps the generated code small.
     let builder = ident(&s.builder);
-    let arms = s
-        .fields
-        .iter()
-        .map(|field| de_arm(field, message_ident.as_ref()));
+    let arms = de_arms(&s.fields, message_ident.as_ref());
     let built = from_builder(s);
     let allow = allow_deprecated(s.uses_deprecated());
     let vars = if s.fields.is_empty() {
@@ -399,7 +398,7 @@ fn de_struct(s: &Struct) -> TokenStream {
             p.begin_object()?;
             while let #SOME(key) = p.next_key()? {
                 match &*key {
-                    #( #arms )*
+                    #arms
                     _ => p.skip()?,
                 }
             }
@@ -416,22 +415,27 @@ fn de_struct(s: &Struct) -> TokenStream {
     }
 }
 
-/// The match arm that reads one member of a JSON object into the builder `b` (`p` is
+/// The match arms that read members of a JSON object into the builder `b` (`p` is
 /// the parser, the key already read).
-pub fn de_arm(field: &Field, message_ident: Option<&String>) -> TokenStream {
-    if field.ty == Type::Stream {
-        return TokenStream::new();
-    }
-    template::member(&DeArm {
-        ident: field.ident.clone(),
-        wire: field.json_name.clone(),
-        boxed: field.boxed,
-        message: Some(&field.ident) == message_ident,
-        ty: field.ty.clone(),
-    })
+pub fn de_arms<'a>(
+    fields: impl IntoIterator<Item = &'a Field>,
+    message_ident: Option<&String>,
+) -> TokenStream {
+    template::members(
+        fields
+            .into_iter()
+            .filter(|field| field.ty != Type::Stream)
+            .map(|field| DeArm {
+                ident: field.ident.clone(),
+                wire: field.json_name.clone(),
+                boxed: field.boxed,
+                message: Some(&field.ident) == message_ident,
+                ty: field.ty.clone(),
+            }),
+    )
 }
 
-/// What [`de_arm`] reads for a member.
+/// What [`de_arms`] reads for a member.
 #[derive(Clone, PartialEq, Eq, Hash)]
 struct DeArm {
     ident: String,
@@ -626,7 +630,39 @@ fn de_union(u: &Union) -> TokenStream {
 /// Reads an error structure from an error body, with the metadata already read;
 /// gives the metadata back if the body does not have the structure's shape.
 fn error_struct(s: &Struct) -> TokenStream {
-    let n = ident(&s.name);
+    template::members([ErrorStructFn {
+        error_fn: s.error_fn.clone(),
+        type_name: s.name.clone(),
+        de_fn: s.de_fn.clone(),
+    }])
+}
+
+/// What [`error_struct`] writes for a structure.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorStructFn {
+    error_fn: String,
+    type_name: String,
+    de_fn: String,
+}
+
+impl template::Shape for ErrorStructFn {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorStructFn {
+            error_fn: s.name(&self.error_fn),
+            type_name: s.name(&self.type_name),
+            de_fn: s.name(&self.de_fn),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        error_struct_fn(self)
+    }
+}
+
+fn error_struct_fn(s: &ErrorStructFn) -> TokenStream {
+    let n = ident(&s.type_name);
     let f = ident(&s.error_fn);
     let de = ident(&s.de_fn);
     quote! {
@@ -688,15 +724,13 @@ impl template::Shape for ErrorArm {
 fn error_dispatch(op: &Operation) -> TokenStream {
     let f = ident(&op.error_fn);
     let e = ident(&op.error_enum);
-    let arms = op.errors.iter().map(|err| {
-        template::member(&ErrorArm {
-            code: err.code.clone(),
-            query_code: err.query_code.clone().filter(|q| *q != err.code),
-            error_enum: op.error_enum.clone(),
-            variant: err.variant.clone(),
-            type_name: err.type_name.clone(),
-        })
-    });
+    let arms = template::members(op.errors.iter().map(|err| ErrorArm {
+        code: err.code.clone(),
+        query_code: err.query_code.clone().filter(|q| *q != err.code),
+        error_enum: op.error_enum.clone(),
+        variant: err.variant.clone(),
+        type_name: err.type_name.clone(),
+    }));
     let body_arg = if op.errors.is_empty() {
         quote! { _body }
     } else {
@@ -706,7 +740,7 @@ fn error_dispatch(op: &Operation) -> TokenStream {
         #[inline]
         pub(crate) fn #f(meta: crate::runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
             match meta.code().unwrap_or_default() {
-                #( #arms )*
+                #arms
                 _ => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
             }
         }

@@ -1,21 +1,25 @@
 //! Members printed once per shape.
 //!
 //! Most of a client's code is members of a few shapes, once for every member of every
-//! structure or error of every operation: a getter, a builder's three setters, a
-//! fluent builder's two, the codec's statement that writes a member and arm that
-//! reads one, an error dispatch's arm. Parsing and printing them is most of the
-//! generator's time, and `prettyplease` lays tokens out by their kinds and lengths
-//! only. So an emitter describes such a member as a [`Shape`]: its names and doc
-//! comments, and what else decides its tokens. The emitter puts a placeholder where
-//! the member goes ([`member`]); the member is printed once per shape with every name
+//! structure or error of every operation: a field and a getter, a builder's field and
+//! three setters, a fluent builder's two, the codec's statement that writes a member
+//! and arm that reads one, an error enum's variant, arms and `is_` method, an error
+//! dispatch's arm, the function that reads an error structure. Parsing and printing
+//! them is most of the generator's time, and `prettyplease` lays tokens out by their
+//! kinds and lengths only. So an emitter describes such a member as a [`Shape`]: its
+//! names and doc comments, and what else decides its tokens. The emitter puts a
+//! placeholder where a run of members goes ([`members`]); each member is printed once
+//! per shape with every name
 //! replaced by a stand-in of the same length, and every other member of that shape is
 //! the printed text with its own names put back ([`fill_members`]). The text is the
 //! one the member prints as itself (a test prints every test model both ways).
 //!
 //! The placeholder is a macro call, `__member_text!(N);` (in a `match`, the arm
-//! `__member_text!(N) => {}`), which prints on a line of its own at the member's
-//! indentation; member `N` of the table the emitter filled (see [`set_aside`]) is
-//! printed at that indentation and takes the line's place.
+//! `__member_text!(N) => {}`; in a structure, the field `__member_field_N: (),`; in an
+//! enum, the variant `__member_variant_N,`), which prints on a line of its own at the
+//! members' indentation; the members of run `N` of the table the emitter filled (see
+//! [`set_aside`]) are printed at that indentation, one after another, and take the
+//! line's place.
 
 use super::common::{self, DocTable};
 use crate::ir::Type;
@@ -47,6 +51,24 @@ pub enum Context {
     Statement,
     /// Arms of a `match` that a last arm follows: `__member_text!(N) => {}`.
     Arm,
+    /// Fields of a structure with named fields: `__member_field_N: (),`.
+    Field,
+    /// Variants of an enum: `__member_variant_N,`.
+    Variant,
+    /// Items of a file or module: `__member_text!(N);`.
+    Item,
+}
+
+impl Context {
+    /// What the placeholder of member `N` is, around `N`.
+    fn placeholder(self) -> (&'static str, &'static str) {
+        match self {
+            Context::ImplItem | Context::Statement | Context::Item => ("__member_text!(", ");"),
+            Context::Arm => ("__member_text!(", ") => {}"),
+            Context::Field => ("__member_field_", ": (),"),
+            Context::Variant => ("__member_variant_", ","),
+        }
+    }
 }
 
 /// Hands out stand-ins for a shape's names and docs, and keeps the real ones.
@@ -170,7 +192,7 @@ impl<S: Shape> Erased for S {
     }
 }
 
-/// A member set aside by [`member`]: its shape with stand-ins and the stand-ins,
+/// A member set aside by [`members`]: its shape with stand-ins and the stand-ins,
 /// whether std paths were short, its names, and the doc table's entries of its docs.
 struct Pending {
     standin: Arc<dyn Erased>,
@@ -200,7 +222,7 @@ type Key = (u64, usize, bool);
 
 thread_local! {
     /// The members the emitters on this thread set aside, while [`set_aside`] runs.
-    static PENDING: RefCell<Option<Vec<Pending>>> = const { RefCell::new(None) };
+    static PENDING: RefCell<Option<Vec<Vec<Pending>>>> = const { RefCell::new(None) };
 }
 
 /// Printed members by stand-in shape (`None`: one that does not print as a member),
@@ -217,11 +239,12 @@ type Printed = HashMap<Key, Vec<(Arc<dyn Erased>, Option<Arc<Template>>)>>;
 /// What an emitter set aside: doc comments and members, for [`fill`].
 pub struct SetAside {
     docs: DocTable,
-    members: Vec<Pending>,
+    /// Runs of members, each behind one placeholder.
+    members: Vec<Vec<Pending>>,
 }
 
 /// Runs an emitter with its doc comments ([`common::with_doc_table`]) and members
-/// ([`member`]) set aside.
+/// ([`members`]) set aside.
 pub fn set_aside<R>(f: impl FnOnce() -> R) -> (R, SetAside) {
     let before = PENDING.with(|p| p.replace(Some(Vec::new())));
     let (r, docs) = common::with_doc_table(f);
@@ -236,57 +259,98 @@ pub fn fill(text: String, set_aside: &SetAside, templates: &Templates) -> Option
     common::fill_docs(text, &set_aside.docs)
 }
 
-/// A member of `shape`: a placeholder while [`set_aside`] runs (and the shape has
-/// stand-ins), else its tokens.
-pub fn member<S: Shape>(shape: &S) -> TokenStream {
+/// Members of one kind that stand one after another (the fields of a structure, the
+/// getters of its `impl` block): while [`set_aside`] runs, one placeholder for each
+/// run of them that has stand-ins (the parser and printer see one small item, arm or
+/// field where there were many), and the tokens of those that have none; else their
+/// tokens.
+pub fn members<S: Shape>(shapes: impl IntoIterator<Item = S>) -> TokenStream {
+    let mut out = TokenStream::new();
     let active = PENDING.with(|p| p.borrow().is_some());
     if !active {
-        return shape.tokens();
+        for shape in shapes {
+            out.extend(shape.tokens());
+        }
+        return out;
     }
+    let mut run: Vec<(Pending, S)> = Vec::new();
+    for shape in shapes {
+        match pending(&shape) {
+            Some(p) => run.push((p, shape)),
+            None => {
+                set_aside_run::<S>(std::mem::take(&mut run), &mut out);
+                out.extend(shape.tokens());
+            }
+        }
+    }
+    set_aside_run::<S>(run, &mut out);
+    out
+}
+
+/// A member with stand-ins, when its names and docs have them.
+fn pending<S: Shape>(shape: &S) -> Option<Pending> {
     let mut s = Standins::new();
     let standin = shape.standin(&mut s);
     if !s.fits {
-        return shape.tokens();
+        return None;
     }
     let docs = s
         .docs
         .into_iter()
         .map(|lines| common::push_doc(lines).ok())
-        .collect::<Option<Vec<_>>>();
-    let Some(docs) = docs else {
-        return shape.tokens();
-    };
-    let pending = Pending {
+        .collect::<Option<Vec<_>>>()?;
+    Some(Pending {
         standin: Arc::new(standin),
         standins: s.standins,
         short: common::short_paths(),
         names: s.names,
         docs,
-    };
+    })
+}
+
+/// Puts a run of members in the table and their placeholder in `out` (their tokens,
+/// when no table is being filled).
+fn set_aside_run<S: Shape>(run: Vec<(Pending, S)>, out: &mut TokenStream) {
+    if run.is_empty() {
+        return;
+    }
+    let (run, shapes): (Vec<Pending>, Vec<S>) = run.into_iter().unzip();
     let n = PENDING.with(|p| {
         let mut p = p.borrow_mut();
         let table = p.as_mut()?;
-        table.push(pending);
+        table.push(run);
         Some(table.len() - 1)
     });
-    match n {
-        Some(n) => {
-            let n = Literal::usize_unsuffixed(n);
-            match S::CONTEXT {
-                Context::ImplItem | Context::Statement => quote! { __member_text!(#n); },
-                Context::Arm => quote! { __member_text!(#n) => {} },
-            }
+    let Some(n) = n else {
+        for shape in shapes {
+            out.extend(shape.tokens());
         }
-        None => shape.tokens(),
-    }
+        return;
+    };
+    let lit = Literal::usize_unsuffixed(n);
+    out.extend(match S::CONTEXT {
+        Context::ImplItem | Context::Statement | Context::Item => {
+            quote! { __member_text!(#lit); }
+        }
+        Context::Arm => quote! { __member_text!(#lit) => {} },
+        Context::Field => {
+            let field = quote::format_ident!("__member_field_{}", n);
+            quote! { #field: (), }
+        }
+        Context::Variant => {
+            let variant = quote::format_ident!("__member_variant_{}", n);
+            quote! { #variant, }
+        }
+    });
 }
 
-const MARK: &str = "__member_text!(";
+/// What every placeholder starts with.
+const MARK: &str = "__member_";
 
 /// Printed text with each member placeholder's line replaced by its member, printed
 /// at the line's indentation. `None` when a placeholder is not alone on its line or
 /// names no member, or a member does not print.
-fn fill_members(text: String, members: &[Pending], templates: &Templates) -> Option<String> {
+fn fill_members(text: String, members: &[Vec<Pending>], templates: &Templates) -> Option<String> {
     if members.is_empty() {
         return Some(text);
     }
@@ -298,13 +362,21 @@ fn fill_members(text: String, members: &[Pending], templates: &Templates) -> Opt
         if !text[line_start..i].bytes().all(|b| b == b' ') {
             return None;
         }
-        let digits = i + MARK.len();
-        let close = digits + text[digits..].find(')')?;
-        let p = members.get(text[digits..close].parse::<usize>().ok()?)?;
-        let end = match p.standin.context() {
-            Context::ImplItem | Context::Statement => ");",
-            Context::Arm => ") => {}",
-        };
+        let digits = [Context::Statement, Context::Field, Context::Variant]
+            .iter()
+            .map(|c| c.placeholder().0)
+            .find(|open| text[i..].starts_with(open))
+            .map(|open| i + open.len())?;
+        let close = digits
+            + text[digits..]
+                .bytes()
+                .take_while(u8::is_ascii_digit)
+                .count();
+        let run = members.get(text[digits..close].parse::<usize>().ok()?)?;
+        let (open, end) = run.first()?.standin.context().placeholder();
+        if !text[i..digits].starts_with(open) {
+            return None;
+        }
         let after = close + end.len();
         if text.get(close..after) != Some(end) {
             return None;
@@ -315,12 +387,14 @@ fn fill_members(text: String, members: &[Pending], templates: &Templates) -> Opt
             _ => return None,
         };
         out.push_str(&text[from..line_start]);
-        let template = template(p, indent, templates)?;
-        for part in &template.parts {
-            match part {
-                Part::Text(t) => out.push_str(t),
-                Part::Name(k) => out.push_str(p.names.get(*k)?),
-                Part::Doc(j) => out.push_str(&common::doc_placeholder(*p.docs.get(*j)?)),
+        for p in run {
+            let template = template(p, indent, templates)?;
+            for part in &template.parts {
+                match part {
+                    Part::Text(t) => out.push_str(t),
+                    Part::Name(k) => out.push_str(p.names.get(*k)?),
+                    Part::Doc(j) => out.push_str(&common::doc_placeholder(*p.docs.get(*j)?)),
+                }
             }
         }
         from = line_end;
@@ -376,6 +450,9 @@ fn print(
         Context::ImplItem => (quote! { impl M { #tokens } }, 1, 1),
         Context::Statement => (quote! { fn f() { #tokens } }, 1, 1),
         Context::Arm => (quote! { fn f() { match x { #tokens _ => {} } } }, 2, 3),
+        Context::Field => (quote! { struct M { #tokens } }, 1, 1),
+        Context::Variant => (quote! { enum M { #tokens } }, 1, 1),
+        Context::Item => (tokens, 0, 0),
     };
     let depth = indent / 4;
     if depth < levels {

@@ -326,22 +326,13 @@ fn struct_def(s: &Struct) -> TokenStream {
     let builder = ident(builder);
     let doc_attr = doc(docs);
     let dep = deprecated(*dep);
-    let field_defs = fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_type(&f.ty, f.boxed);
-        let d = doc(&f.docs);
-        let fd = deprecated(f.deprecated);
-        let t = if f.presence == Presence::Optional {
-            quote! { #OPTION<#t> }
-        } else {
-            t
-        };
-        quote! { #d #fd pub #id: #t, }
-    });
-    let accessors = fields
-        .iter()
-        .filter(|f| f.accessor)
-        .map(|f| template::member(&Accessor(MemberShape::of(f))));
+    let field_defs = template::members(fields.iter().map(|f| StructField(MemberShape::of(f))));
+    let accessors = template::members(
+        fields
+            .iter()
+            .filter(|f| f.accessor)
+            .map(|f| Accessor(MemberShape::of(f))),
+    );
     let is_error = error.is_some();
     let meta_field = if is_error {
         quote! {
@@ -414,7 +405,7 @@ fn struct_def(s: &Struct) -> TokenStream {
         #derives
         #[non_exhaustive]
         pub struct #n {
-            #( #field_defs )*
+            #field_defs
             #meta_field
         }
         impl #n {
@@ -423,10 +414,78 @@ fn struct_def(s: &Struct) -> TokenStream {
             pub fn builder() -> crate::types::builders::#builder {
                 #DEFAULT::default()
             }
-            #( #accessors )*
+            #accessors
         }
         #derive_debug
         #error_impls
+    }
+}
+
+/// A structure's field for a member.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct StructField(MemberShape);
+
+impl template::Shape for StructField {
+    const CONTEXT: template::Context = template::Context::Field;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        // Only what a field shows: its name, doc, type and flags.
+        let m = &self.0;
+        StructField(MemberShape {
+            ident: s.name(&m.ident),
+            docs: s.doc(&m.docs),
+            ty: s.ty(&m.ty),
+            setter: String::new(),
+            set_fn: String::new(),
+            get_fn: String::new(),
+            required: false,
+            ..m.clone()
+        })
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let f = &self.0;
+        let id = ident(&f.ident);
+        let t = field_type(&f.ty, f.boxed);
+        let d = doc(&f.docs);
+        let fd = deprecated(f.deprecated);
+        let t = if f.optional {
+            quote! { #OPTION<#t> }
+        } else {
+            t
+        };
+        quote! { #d #fd pub #id: #t, }
+    }
+}
+
+/// A builder's field for a member: an `Option` whatever the member's presence.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct BuilderField(MemberShape);
+
+impl template::Shape for BuilderField {
+    const CONTEXT: template::Context = template::Context::Field;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        let m = &self.0;
+        BuilderField(MemberShape {
+            ident: s.name(&m.ident),
+            ty: s.ty(&m.ty),
+            docs: String::new(),
+            setter: String::new(),
+            set_fn: String::new(),
+            get_fn: String::new(),
+            optional: false,
+            deprecated: false,
+            required: false,
+            boxed: m.boxed,
+        })
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let f = &self.0;
+        let id = ident(&f.ident);
+        let t = field_type(&f.ty, f.boxed);
+        quote! { pub(crate) #id: #OPTION<#t>, }
     }
 }
 
@@ -703,15 +762,8 @@ fn builder_def(s: &Struct) -> TokenStream {
     let b = ident(&s.builder);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
     let doc_text_attr = super::common::doc(&doc_text);
-    let fields = s.fields.iter().map(|f| {
-        let id = ident(&f.ident);
-        let t = field_type(&f.ty, f.boxed);
-        quote! { pub(crate) #id: #OPTION<#t>, }
-    });
-    let setters = s
-        .fields
-        .iter()
-        .map(|f| template::member(&BuilderMethods(MemberShape::of(f))));
+    let fields = template::members(s.fields.iter().map(|f| BuilderField(MemberShape::of(f))));
+    let setters = template::members(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f))));
     let fallible = s.fields.iter().any(Field::checked_by_build);
     let name_lit = s.name.as_str();
     let inits = s.fields.iter().map(|f| {
@@ -780,11 +832,11 @@ fn builder_def(s: &Struct) -> TokenStream {
         #derives
         #[non_exhaustive]
         pub struct #b {
-            #( #fields )*
+            #fields
         }
         #allow_dep
         impl #b {
-            #( #setters )*
+            #setters
             #build
         }
         #debug

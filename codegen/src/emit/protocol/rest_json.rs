@@ -6,7 +6,7 @@
 
 use super::super::common::prelude::{BOX, ERR, NONE, OK, OPTION, RESULT, SOME, STRING, VEC};
 use super::ProtocolEmitter;
-use crate::emit::codec::{de_arm, de_value_pub, from_builder, ser_member, ser_value_ref};
+use crate::emit::codec::{de_arms, de_value_pub, from_builder, ser_members, ser_value_ref};
 use crate::emit::common::ident;
 use crate::ir::{
     Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef,
@@ -398,14 +398,14 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             }
         }
         None if !body_fields.is_empty() => {
-            let members = body_fields.iter().map(|f| ser_member(f));
+            let members = ser_members(body_fields.iter().copied());
             quote! {
                 let mut writer = crate::runtime::json::Writer::new();
                 {
                     let w = &mut writer;
                     let v = input;
                     w.begin_object();
-                    #( #members )*
+                    #members
                     w.end_object();
                 }
                 let body = writer.finish();
@@ -621,9 +621,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
     let has_payload = s.fields.iter().any(|f| f.binding == Binding::Payload);
     if with_body && !body_fields.is_empty() && !has_payload {
         let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
-        let arms = body_fields
-            .iter()
-            .map(|f| de_arm(f, message_ident.as_ref()));
+        let arms = de_arms(body_fields.iter().copied(), message_ident.as_ref());
         steps.push(quote! {
             let mut parser = crate::runtime::json::Parser::for_body(body);
             let p = &mut parser;
@@ -631,7 +629,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
                 p.begin_object()?;
                 while let #SOME(key) = p.next_key()? {
                     match &*key {
-                        #( #arms )*
+                        #arms
                         _ => p.skip()?,
                     }
                 }
