@@ -17,6 +17,8 @@ use crate::{Layout, Output};
 use common::prelude::STRING;
 use proc_macro2::{TokenStream, TokenTree};
 use quote::quote;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
 
 pub use client::{client_module, error_module, operation_module};
 pub use codec::codec_module;
@@ -103,7 +105,17 @@ enum Piece {
 /// as the items of every part, then, when they have one, one module with the module
 /// items of every part. `None` when the parts are not in that shape.
 fn join(head: String, parts: Vec<Vec<Piece>>) -> Option<String> {
-    // Sized once: a big file's text would otherwise be copied as it grows.
+    // Every text must end a line, for the blank lines to go where they meet.
+    let whole_lines = |t: &String| t.is_empty() || t.ends_with('\n');
+    let all_whole = parts.iter().flatten().all(|p| match p {
+        Piece::Text(t) => whole_lines(t),
+        Piece::Module { head, body } => whole_lines(head) && whole_lines(body),
+    });
+    if !all_whole {
+        return None;
+    }
+    // Sized once: a big file's text would otherwise be copied as it grows (and every
+    // copy touches fresh memory).
     let len: usize = parts
         .iter()
         .flatten()
@@ -114,64 +126,56 @@ fn join(head: String, parts: Vec<Vec<Piece>>) -> Option<String> {
         .sum();
     let mut out = head;
     out.reserve(len + 2);
-    let module_len: usize = parts
-        .iter()
-        .flatten()
-        .map(|p| match p {
-            Piece::Module { body, .. } => body.len() + 1,
-            Piece::Text(_) => 0,
-        })
-        .sum();
-    // Every text must end a line, for the blank lines to go where they meet.
-    let whole_lines = |t: &String| t.is_empty() || t.ends_with('\n');
-    let all_whole = parts.iter().flatten().all(|p| match p {
-        Piece::Text(t) => whole_lines(t),
-        Piece::Module { head, body } => whole_lines(head) && whole_lines(body),
-    });
-    if !all_whole {
-        return None;
-    }
     if parts.len() == 1 {
-        for piece in parts.into_iter().flatten() {
+        for piece in parts.iter().flatten() {
             match piece {
-                Piece::Text(t) => push_spaced(&mut out, &t),
+                Piece::Text(t) => push_spaced(&mut out, t),
                 Piece::Module { head, body } => {
-                    push_spaced(&mut out, &head);
-                    push_spaced(&mut out, &body);
+                    push_spaced(&mut out, head);
+                    push_spaced(&mut out, body);
                     push_spaced(&mut out, "}\n");
                 }
             }
         }
         return Some(out);
     }
-    let mut module: Option<(String, String)> = None;
-    for part in parts {
+    // In every part, its items, then its part of the one module; the items of all
+    // parts come first, then the module with the items of every part.
+    let mut module_head: Option<&String> = None;
+    for part in &parts {
         let mut module_seen = false;
         for piece in part {
             match piece {
                 Piece::Text(_) if module_seen => return None,
-                Piece::Text(t) => push_spaced(&mut out, &t),
-                Piece::Module { head, body } => {
+                Piece::Text(_) => {}
+                Piece::Module { head, .. } => {
                     module_seen = true;
-                    match &mut module {
-                        None => {
-                            let mut body = body;
-                            body.reserve(module_len);
-                            module = Some((head, body));
-                        }
-                        Some((h, b)) if *h == head => push_spaced(b, &body),
+                    match module_head {
+                        None => module_head = Some(head),
+                        Some(h) if h == head => {}
                         Some(_) => return None,
                     }
                 }
             }
         }
     }
+    for piece in parts.iter().flatten() {
+        if let Piece::Text(t) = piece {
+            push_spaced(&mut out, t);
+        }
+    }
     // Parts without a module (the codec's) are their items.
-    let Some((head, body)) = module else {
+    let Some(head) = module_head else {
         return Some(out);
     };
-    push_spaced(&mut out, &head);
-    push_spaced(&mut out, &body);
+    push_spaced(&mut out, head);
+    for piece in parts.iter().flatten() {
+        if let Piece::Module { body, .. } = piece {
+            if !body.is_empty() {
+                push_spaced(&mut out, body);
+            }
+        }
+    }
     push_spaced(&mut out, "}\n");
     Some(out)
 }
@@ -215,12 +219,14 @@ fn render_pieces(
     // An item printed inside a stand-in module, without its first and last lines.
     let in_module = |item: Vec<TokenTree>| -> Option<String> {
         let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
-        let text = print(wrapper, false)?;
-        Some(
-            text.strip_prefix("mod m {\n")?
-                .strip_suffix("}\n")?
-                .to_string(),
-        )
+        let mut text = print(wrapper, false)?;
+        // The lines between, cut out in place.
+        if !(text.starts_with("mod m {\n") && text.ends_with("}\n")) || text.len() < 10 {
+            return None;
+        }
+        text.truncate(text.len() - 2);
+        text.drain(.."mod m {\n".len());
+        Some(text)
     };
     let mut pieces = Vec::new();
     let mut inner = Some(inner);
@@ -237,21 +243,30 @@ fn render_pieces(
                 let mut first = body_inner;
                 first.extend(first_item.iter().cloned());
                 let with_first = print(with_body(head, first), false)?;
-                let mut body = in_module(first_item)?;
+                let first_text = in_module(first_item)?;
                 let head = with_first
                     .strip_suffix("}\n")?
-                    .strip_suffix(body.as_str())?;
+                    .strip_suffix(first_text.as_str())?;
                 let head = space_items(head);
+                // The items' texts are spaced as one text, without copying them
+                // into one first.
+                let mut texts = vec![first_text];
                 for item in body_items {
-                    body.push_str(&in_module(item)?);
+                    texts.push(in_module(item)?);
                 }
-                let body = space_items(&body);
+                let body = space_lines(&texts);
                 pieces.push(Piece::Module { head, body });
             }
             Err(piece) => pieces.push(text(piece.into_iter().collect(), false)?),
         }
     }
     Some(pieces)
+}
+
+/// The value behind `m`, also when a thread panicked while holding it (the caller
+/// then reports the panic).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn keyword(word: &str) -> TokenTree {
@@ -427,9 +442,23 @@ fn shorten(tokens: TokenStream) -> TokenStream {
 /// Puts a blank line between consecutive items, and after the module docs, as
 /// hand-written Rust has (prettyplease writes items back to back).
 fn space_items(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    space_lines(std::slice::from_ref(&text))
+}
+
+/// [`space_items`] of the texts one after another, each of whole lines.
+fn space_lines<T: AsRef<str>>(texts: &[T]) -> String {
+    let len: usize = texts.iter().map(|t| t.as_ref().len()).sum();
+    let split_line = texts.iter().rev().skip(1).any(|t| {
+        let t = t.as_ref();
+        !t.is_empty() && !t.ends_with('\n')
+    });
+    if split_line {
+        // A text that ends inside a line goes on with the next one's first line.
+        return space_items(&texts.iter().map(|t| t.as_ref()).collect::<String>());
+    }
+    let mut out = String::with_capacity(len + len / 16);
     let mut prev: Option<&str> = None;
-    for line in text.lines() {
+    for line in texts.iter().flat_map(|t| t.as_ref().lines()) {
         if prev.is_some_and(|p| blank_between(p, line)) {
             out.push('\n');
         }
@@ -767,7 +796,12 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
 /// [`emit`], with the files printed piece by piece (`pieces`), or each in one piece
 /// from the emitters' own tokens, nothing set aside (which tests compare); the big
 /// modules (types, codec) made in up to `runs` parts.
-fn emit_with(service: &Service, layout: &Layout, pieces: bool, runs: usize) -> Result<Output> {
+fn emit_with(
+    service: &Service,
+    layout: &Layout,
+    pieces_wanted: bool,
+    runs: usize,
+) -> Result<Output> {
     let mut out = Output {
         files: Default::default(),
         warnings: service.warnings.clone(),
@@ -880,64 +914,62 @@ fn emit_with(service: &Service, layout: &Layout, pieces: bool, runs: usize) -> R
             }
         })
         .collect();
-    let next = std::sync::atomic::AtomicUsize::new(0);
+    let next = AtomicUsize::new(0);
     // Members printed once a shape, for all the threads.
     let templates = template::Templates::default();
-    // (file, part, printed pieces or `None` when they could not be printed)
-    type Done = (usize, usize, Option<Vec<Piece>>);
-    let rendered: Vec<Done> = std::thread::scope(|scope| {
+    // Each file's printed parts as they come (`None`: a part that could not be
+    // printed in pieces), how many are still to come, and the joined text. The thread
+    // that prints a file's last part joins the file, while the other goes on printing.
+    let printed: Vec<Mutex<Vec<Option<Vec<Piece>>>>> = files
+        .iter()
+        .map(|(_, _, _, parts)| Mutex::new((0..parts.len().max(1)).map(|_| None).collect()))
+        .collect();
+    let to_come: Vec<AtomicUsize> = files
+        .iter()
+        .map(|(_, _, _, parts)| AtomicUsize::new(parts.len().max(1)))
+        .collect();
+    let joined: Vec<Mutex<Option<String>>> = files.iter().map(|_| Mutex::new(None)).collect();
+    let finished = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..workers.clamp(1, jobs.len()))
             .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                        let Some(&(f, part)) = jobs.get(i) else {
-                            break;
-                        };
-                        let (path, short, whole, parts) = &files[f];
-                        // The emitters write the prelude paths short themselves: the
-                        // tokens need no shortening pass. Their doc lines and most
-                        // members are set aside and put back into the printed text.
-                        let (tokens, set_aside) = common::with_short_paths(*short, || {
-                            template::set_aside(|| match part {
-                                Some(k) => parts[k](),
-                                None => whole(),
-                            })
-                        });
-                        let pieces = render_pieces(path, tokens, &set_aside, &templates);
-                        done.push((f, part.unwrap_or(0), pieces));
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&(f, part)) = jobs.get(i) else {
+                        break;
+                    };
+                    let (path, short, whole, parts) = &files[f];
+                    // The emitters write the prelude paths short themselves: the tokens
+                    // need no shortening pass. Their doc lines and most members are set
+                    // aside and put back into the printed text.
+                    let (tokens, set_aside) = common::with_short_paths(*short, || {
+                        template::set_aside(|| match part {
+                            Some(k) => parts[k](),
+                            None => whole(),
+                        })
+                    });
+                    let pieces = render_pieces(path, tokens, &set_aside, &templates);
+                    lock(&printed[f])[part.unwrap_or(0)] = pieces;
+                    if to_come[f].fetch_sub(1, Ordering::AcqRel) == 1 && pieces_wanted {
+                        let parts = std::mem::take(&mut *lock(&printed[f]));
+                        let text = parts
+                            .into_iter()
+                            .collect::<Option<Vec<_>>>()
+                            .and_then(|parts| join(common::header(&source), parts));
+                        *lock(&joined[f]) = text;
                     }
-                    done
                 })
             })
             .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().ok())
-            .collect::<Option<Vec<Vec<Done>>>>()
-            .map(|d| d.into_iter().flatten().collect())
-    })
-    .ok_or_else(|| Error::Render {
-        file: String::new(),
-        message: "a rendering thread panicked".to_string(),
-    })?;
-    let mut printed: Vec<Vec<Option<Vec<Piece>>>> = files
-        .iter()
-        .map(|(_, _, _, parts)| (0..parts.len().max(1)).map(|_| None).collect())
-        .collect();
-    for (f, part, pieces) in rendered {
-        printed[f][part] = pieces;
+        handles.into_iter().all(|h| h.join().is_ok())
+    });
+    if !finished {
+        return Err(Error::Render {
+            file: String::new(),
+            message: "a rendering thread panicked".to_string(),
+        });
     }
-    for ((path, short, whole, _), parts) in files.iter().zip(printed) {
-        let joined = match pieces {
-            true => parts
-                .into_iter()
-                .collect::<Option<Vec<_>>>()
-                .and_then(|parts| join(common::header(&source), parts)),
-            false => None,
-        };
-        let text = match joined {
+    for ((path, short, whole, _), text) in files.iter().zip(joined) {
+        let text = match text.into_inner().unwrap_or_else(|e| e.into_inner()) {
             Some(text) => text,
             // Something did not print piece by piece: the whole file in one piece,
             // which prints the same text or reports the error.
