@@ -532,10 +532,6 @@ impl Handle {
             }
             None => {}
         }
-        headers.append(
-            http::header::USER_AGENT,
-            http::HeaderValue::from_static(concat!("smithy-runtime/", env!("CARGO_PKG_VERSION"))),
-        );
         if let Some(encoding) = content_encoding {
             // After any encoding the input set (`Content-Encoding: custom, gzip`).
             let value = match op_request.headers().get(http::header::CONTENT_ENCODING) {
@@ -573,8 +569,13 @@ impl Handle {
             )?;
         }
         // The SDK's bookkeeping headers are not signed: they change between attempts
-        // and mean nothing to the service's signature check.
+        // and mean nothing to the service's signature check. Nor is `User-Agent`
+        // (SigV4 leaves it out, as proxies rewrite it).
         let headers = request.headers_mut();
+        headers.append(
+            http::header::USER_AGENT,
+            http::HeaderValue::from_static(concat!("smithy-runtime/", env!("CARGO_PKG_VERSION"))),
+        );
         headers.insert(
             "amz-sdk-invocation-id",
             http::HeaderValue::from_str(invocation)?,
