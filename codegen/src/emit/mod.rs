@@ -793,7 +793,7 @@ pub fn emit(service: &Service, layout: &Layout) -> Result<Output> {
     )
 }
 
-/// [`emit`], with the files printed piece by piece (`pieces`), or each in one piece
+/// [`emit`], with the files printed piece by piece (`pieces_wanted`), or each in one piece
 /// from the emitters' own tokens, nothing set aside (which tests compare); the big
 /// modules (types, codec) made in up to `runs` parts.
 fn emit_with(
