@@ -639,7 +639,8 @@ fn timed(what: &str, f: impl FnOnce() -> Result<(), String>) -> Result<f64, Stri
 
 /// Code generation of every model in `dir` (its `.json` and `.smithy` files, those of
 /// its sub-folders too, one model each, as [`crate::model_files`] lists them), one
-/// `codegen_<model> ms` line a model and the sum: in process, best of three; and one run of this very binary a model (`codegen --model M --out DIR`, as a
+/// `codegen_<model> ms` line a model and the sum: in process, best of three; and one
+/// run of this very binary a model (`codegen --model M --out DIR`, as a
 /// user runs it), whose wall times add up to `codegen_all_models_processes`. A model
 /// the generator cannot generate (a protocol it does not speak) is reported and left
 /// out of the sums.

@@ -265,7 +265,7 @@ fn render_pieces(
 
 /// The value behind `m`, also when a thread panicked while holding it (the caller
 /// then reports the panic).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(super) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 

@@ -414,7 +414,7 @@ fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Tem
             .find(|(s, _)| s.same(&*p.standin))
             .map(|(_, template)| template.clone())
     };
-    let lock = || templates.printed.lock().unwrap_or_else(|e| e.into_inner());
+    let lock = || super::lock(&templates.printed);
     if let Some(t) = found(&lock()) {
         return t;
     }

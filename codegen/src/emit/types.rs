@@ -429,18 +429,7 @@ impl template::Shape for StructField {
     const CONTEXT: template::Context = template::Context::Field;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        // Only what a field shows: its name, doc, type and flags.
-        let m = &self.0;
-        StructField(MemberShape {
-            ident: s.name(&m.ident),
-            docs: s.doc(&m.docs),
-            ty: s.ty(&m.ty),
-            setter: String::new(),
-            set_fn: String::new(),
-            get_fn: String::new(),
-            required: false,
-            ..m.clone()
-        })
+        StructField(self.0.shown_standin(s))
     }
 
     fn tokens(&self) -> TokenStream {
@@ -497,18 +486,7 @@ impl template::Shape for Accessor {
     const CONTEXT: template::Context = template::Context::ImplItem;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        // Only what a getter shows: the setters' names and `required` do not count.
-        let m = &self.0;
-        Accessor(MemberShape {
-            ident: s.name(&m.ident),
-            docs: s.doc(&m.docs),
-            ty: s.ty(&m.ty),
-            setter: String::new(),
-            set_fn: String::new(),
-            get_fn: String::new(),
-            required: false,
-            ..m.clone()
-        })
+        Accessor(self.0.shown_standin(s))
     }
 
     fn tokens(&self) -> TokenStream {
@@ -640,6 +618,21 @@ impl MemberShape {
             get_fn: s.name(&self.get_fn),
             docs: s.doc(&self.docs),
             ty: s.ty(&self.ty),
+            ..self.clone()
+        }
+    }
+
+    /// The shape as a structure's field and getter show it, with stand-ins: its name,
+    /// doc, type and flags; the setters' names and `required` do not count.
+    fn shown_standin(&self, s: &mut template::Standins) -> Self {
+        MemberShape {
+            ident: s.name(&self.ident),
+            docs: s.doc(&self.docs),
+            ty: s.ty(&self.ty),
+            setter: String::new(),
+            set_fn: String::new(),
+            get_fn: String::new(),
+            required: false,
             ..self.clone()
         }
     }
