@@ -166,3 +166,28 @@ fn json_syntax_errors_show_the_line_and_a_caret() {
     assert!(err.contains("3 |   \"shapes\": {,}"), "{err}");
     assert!(err.ends_with("  |              ^"), "{err}");
 }
+
+/// `smithy.framework#ValidationException` is added when a shape names it (in an
+/// error list, a trait value, a key) and the model does not define it; a model that
+/// only says "ValidationException" in its docs, or names another shape of that
+/// namespace, gets nothing added.
+#[test]
+fn framework_shapes_come_when_named() {
+    const ID: &str = "smithy.framework#ValidationException";
+    let named_in_errors = format!(
+        r#"{{"smithy": "2.0", "shapes": {{"ex#Op": {{"type": "operation", "errors": [{{"target": "{ID}"}}]}}}}}}"#
+    );
+    let named_in_a_trait = format!(
+        r#"{{"smithy": "2.0", "shapes": {{"ex#S": {{"type": "string", "traits": {{"smithy.api#documentation": "See {ID} for details."}}}}}}}}"#
+    );
+    let named_in_a_key = format!(
+        r#"{{"smithy": "2.0", "shapes": {{"ex#S": {{"type": "string", "traits": {{"ex#t": {{"{ID}": 1}}}}}}}}}}"#
+    );
+    for json in [&named_in_errors, &named_in_a_trait, &named_in_a_key] {
+        let a = assemble(&[Source::new("m.json", json.as_str())]).unwrap();
+        assert!(a.document["shapes"].get(ID).is_some(), "{json}");
+    }
+    let only_docs = r##"{"smithy": "2.0", "shapes": {"ex#S": {"type": "string", "traits": {"smithy.api#documentation": "A ValidationException # smithy.framework#Other"}}}}"##;
+    let a = assemble(&[Source::new("m.json", only_docs)]).unwrap();
+    assert!(a.document["shapes"].get(ID).is_none());
+}
