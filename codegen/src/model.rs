@@ -698,6 +698,75 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
         })
 }
 
+/// What one entry of `shapes` is.
+enum Entry {
+    /// Not a shape (its problems say why).
+    Skipped,
+    /// An `apply` entry: the shape or member id, its traits, its path.
+    Apply((String, Traits, String)),
+    /// A shape, with the mixins it names.
+    Shape(String, Box<Shape>, Vec<String>),
+}
+
+/// Reads one entry of `shapes`, with the problems found in it.
+fn read_entry(id: &str, v: &Value) -> (Entry, Vec<Diagnostic>) {
+    let mut r = Reader {
+        problems: Vec::new(),
+    };
+    let path = json_key("$.shapes", id);
+    let is_member_id = id
+        .split_once('$')
+        .is_some_and(|(s, m)| is_shape_id(s) && is_identifier(m));
+    let entry = if !is_shape_id(id) && !is_member_id {
+        r.problem(id, &path, "not an absolute shape id (`namespace#Name`)");
+        Entry::Skipped
+    } else if v.get("type") == Some(&Value::String("apply".into())) {
+        let traits = r.traits(v.get("traits"), id, &json_key(&path, "traits"));
+        Entry::Apply((id.to_string(), traits, path))
+    } else if is_member_id {
+        r.problem(id, &path, "only `apply` entries may use a member id");
+        Entry::Skipped
+    } else if id.starts_with("smithy.api#") {
+        r.problem(
+            id,
+            &path,
+            "shapes in the `smithy.api` prelude namespace cannot be redefined",
+        );
+        Entry::Skipped
+    } else {
+        match r.shape(id, v, &path) {
+            Some((shape, m)) => Entry::Shape(id.to_string(), Box::new(shape), m),
+            None => Entry::Skipped,
+        }
+    };
+    (entry, r.problems)
+}
+
+/// Reads the entries of `shapes`, in their order: a big model's in two halves, on two
+/// threads when the machine has the cores (each shape is read on its own). Below
+/// about 700 entries a second thread costs more than it saves (measured: SageMaker's
+/// 2,870 entries load in 22 ms instead of 32, SSM's 1,417 in 10 instead of 15;
+/// Comprehend's 521 would take 5.7 ms instead of 5.0).
+fn read_entries(entries: &[(&String, &Value)]) -> Vec<(Entry, Vec<Diagnostic>)> {
+    let read = |part: &[(&String, &Value)]| -> Vec<(Entry, Vec<Diagnostic>)> {
+        part.iter().map(|(id, v)| read_entry(id, v)).collect()
+    };
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores < 2 || entries.len() < 768 {
+        return read(entries);
+    }
+    let (first, second) = entries.split_at(entries.len() / 2);
+    std::thread::scope(|scope| {
+        let other = scope.spawn(|| read(second));
+        let mut out = read(first);
+        match other.join() {
+            Ok(rest) => out.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        out
+    })
+}
+
 /// Reads a parsed JSON AST document.
 pub fn load_value(root: &Value) -> Result<Model> {
     let mut r = Reader {
@@ -734,37 +803,18 @@ pub fn load_value(root: &Value) -> Result<Model> {
         None => None,
     };
     if let Some(all) = shapes_v {
-        for (id, v) in all {
-            let path = json_key("$.shapes", id);
-            let is_member_id = id
-                .split_once('$')
-                .is_some_and(|(s, m)| is_shape_id(s) && is_identifier(m));
-            if !is_shape_id(id) && !is_member_id {
-                r.problem(id, &path, "not an absolute shape id (`namespace#Name`)");
-                continue;
-            }
-            if v.get("type") == Some(&Value::String("apply".into())) {
-                let traits = r.traits(v.get("traits"), id, &json_key(&path, "traits"));
-                applies.push((id.clone(), traits, path));
-                continue;
-            }
-            if is_member_id {
-                r.problem(id, &path, "only `apply` entries may use a member id");
-                continue;
-            }
-            if id.starts_with("smithy.api#") {
-                r.problem(
-                    id,
-                    &path,
-                    "shapes in the `smithy.api` prelude namespace cannot be redefined",
-                );
-                continue;
-            }
-            if let Some((shape, m)) = r.shape(id, v, &path) {
-                if !m.is_empty() {
-                    mixins.insert(id.clone(), m);
+        let entries: Vec<(&String, &Value)> = all.iter().collect();
+        for (entry, problems) in read_entries(&entries) {
+            r.problems.extend(problems);
+            match entry {
+                Entry::Skipped => {}
+                Entry::Apply(apply) => applies.push(apply),
+                Entry::Shape(id, shape, m) => {
+                    if !m.is_empty() {
+                        mixins.insert(id.clone(), m);
+                    }
+                    shapes.insert(id, *shape);
                 }
-                shapes.insert(id.clone(), shape);
             }
         }
     }
