@@ -441,16 +441,13 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
     })
 }
 
-/// Whether a key or string anywhere in the value contains the absolute shape id `id`.
-/// A string without a `#` cannot, and is passed over by a byte scan instead of a
-/// substring search (most strings are documentation).
-fn mentions(value: &Value, id: &str) -> bool {
-    debug_assert!(id.contains('#'));
-    let has = |s: &str| s.len() >= id.len() && s.contains('#') && s.contains(id);
+/// Whether a key or string anywhere in the value contains the text (which needs no
+/// escaping in JSON: as the value's JSON text containing it).
+fn mentions(value: &Value, text: &str) -> bool {
     match value {
-        Value::String(s) => has(s),
-        Value::Array(items) => items.iter().any(|v| mentions(v, id)),
-        Value::Object(m) => m.iter().any(|(k, v)| has(k) || mentions(v, id)),
+        Value::String(s) => s.contains(text),
+        Value::Array(items) => items.iter().any(|v| mentions(v, text)),
+        Value::Object(m) => m.iter().any(|(k, v)| k.contains(text) || mentions(v, text)),
         _ => false,
     }
 }
