@@ -751,8 +751,8 @@ fn read_entries(entries: &[(&String, &Value)]) -> Vec<(Entry, Vec<Diagnostic>)> 
     let read = |part: &[(&String, &Value)]| -> Vec<(Entry, Vec<Diagnostic>)> {
         part.iter().map(|(id, v)| read_entry(id, v)).collect()
     };
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if cores < 2 || entries.len() < 768 {
+    // The size first: asking for the cores reads the cgroup files.
+    if entries.len() < 768 || std::thread::available_parallelism().map_or(1, usize::from) < 2 {
         return read(entries);
     }
     let (first, second) = entries.split_at(entries.len() / 2);
