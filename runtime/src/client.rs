@@ -7,6 +7,7 @@ use crate::error::{ErrorMetadata, SdkError, TransportError, TransportErrorKind};
 use crate::json::{JsonError, Parser};
 use crate::transport::Transport;
 use bytes::Bytes;
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 use std::time::SystemTime;
@@ -396,18 +397,27 @@ impl Handle {
 
     /// Where a call of `O` with `input` goes.
     pub fn target<O: Operation>(&self, input: &O::Input) -> Result<Target, String> {
+        self.target_of::<O>(input).map(Cow::into_owned)
+    }
+
+    /// [`Handle::target`], borrowed from the cache when it comes from there.
+    fn target_of<O: Operation>(&self, input: &O::Input) -> Result<Cow<'_, Target>, String> {
         if let Some(url) = O::endpoint_override(input) {
-            return Ok(Target::url(url));
+            return Ok(Cow::Owned(Target::url(url)));
         }
         if O::ENDPOINT_PARAMS && self.inner.rules.is_some() {
             let mut params = self.endpoint_params();
             O::endpoint_params(input, &mut params);
-            return self.resolve(&params);
+            return self.resolve(&params).map(Cow::Owned);
         }
-        self.inner
+        match self
+            .inner
             .resolved
             .get_or_init(|| self.resolve(&self.endpoint_params()))
-            .clone()
+        {
+            Ok(target) => Ok(Cow::Borrowed(target)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// The configuration.
@@ -431,7 +441,7 @@ impl Handle {
         op_request: &http::Request<Bytes>,
         body: ByteStream,
         attempt: u32,
-        invocation: &str,
+        invocation: &http::HeaderValue,
         call: &CallParts<'_>,
     ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
         let CallParts {
@@ -488,15 +498,19 @@ impl Handle {
             .uri()
             .path_and_query()
             .map_or("/", |p| p.as_str());
-        let mut uri: http::Uri = format!("{}{path_and_query}", endpoint.trim_end_matches('/'))
-            .parse()
+        // The URI as text too: the signer takes it so.
+        let base = endpoint.trim_end_matches('/');
+        let mut uri_text = String::with_capacity(base.len() + path_and_query.len());
+        uri_text.push_str(base);
+        uri_text.push_str(path_and_query);
+        let mut uri = http::Uri::try_from(uri_text.as_str())
             .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
         if let Some(prefix) = host_prefix {
             let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
             let scheme = uri.scheme_str().unwrap_or("https");
             let path = uri.path_and_query().map_or("/", |p| p.as_str());
-            uri = format!("{scheme}://{prefix}{authority}{path}")
-                .parse()
+            uri_text = format!("{scheme}://{prefix}{authority}{path}");
+            uri = http::Uri::try_from(uri_text.as_str())
                 .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
         }
         let host = http::HeaderValue::from_str(
@@ -558,6 +572,7 @@ impl Handle {
         if let Some(Auth::SigV4(credentials)) = &chosen {
             crate::sign::sign_request(
                 &mut request,
+                &uri_text,
                 unsigned_payload,
                 credentials,
                 region,
@@ -576,16 +591,10 @@ impl Handle {
             http::header::USER_AGENT,
             http::HeaderValue::from_static(concat!("smithy-runtime/", env!("CARGO_PKG_VERSION"))),
         );
+        headers.insert(AMZ_SDK_INVOCATION_ID, invocation.clone());
         headers.insert(
-            "amz-sdk-invocation-id",
-            http::HeaderValue::from_str(invocation)?,
-        );
-        headers.insert(
-            "amz-sdk-request",
-            http::HeaderValue::from_str(&format!(
-                "attempt={attempt}; max={}",
-                inner.config.retry.max_attempts()
-            ))?,
+            AMZ_SDK_REQUEST,
+            attempt_header(attempt, inner.config.retry.max_attempts())?,
         );
         Ok(request)
     }
@@ -695,7 +704,7 @@ impl Handle {
             source: Box::new(e),
         })?;
         let target = self
-            .target::<O>(input)
+            .target_of::<O>(input)
             .map_err(|e| SdkError::Construction {
                 operation: O::NAME,
                 source: e.into(),
@@ -808,7 +817,11 @@ impl Handle {
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
     ) -> Result<http::Response<ByteStream>, Failure> {
-        let invocation = crate::random_uuid();
+        let invocation = {
+            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+            http::HeaderValue::from_str(crate::random_uuid_in(&mut text))
+                .map_err(|e| Failure::Construction(e.into()))?
+        };
         let retry = &self.inner.config.retry;
         let mut attempt = 1;
         let mut body = Some(body);
@@ -860,6 +873,31 @@ impl Handle {
             attempt += 1;
         }
     }
+}
+
+const AMZ_SDK_INVOCATION_ID: http::HeaderName =
+    http::HeaderName::from_static("amz-sdk-invocation-id");
+const AMZ_SDK_REQUEST: http::HeaderName = http::HeaderName::from_static("amz-sdk-request");
+
+/// `amz-sdk-request`: `attempt=1; max=3`.
+fn attempt_header(
+    attempt: u32,
+    max: u32,
+) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
+    // Written by hand: this is on every call, and the formatting machinery is not
+    // cheap next to it.
+    fn push_number(out: &mut String, n: u32) {
+        if n >= 10 {
+            push_number(out, n / 10);
+        }
+        out.push(char::from(b'0' + (n % 10) as u8));
+    }
+    let mut text = String::with_capacity(24);
+    text.push_str("attempt=");
+    push_number(&mut text, attempt);
+    text.push_str("; max=");
+    push_number(&mut text, max);
+    http::HeaderValue::try_from(text)
 }
 
 /// How a call failed, before the operation's types are involved.
@@ -1079,6 +1117,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn attempt_header_counts() {
+        for (attempt, max, text) in [
+            (1, 3, "attempt=1; max=3"),
+            (10, 10, "attempt=10; max=10"),
+            (7, 120, "attempt=7; max=120"),
+            (0, 0, "attempt=0; max=0"),
+        ] {
+            assert_eq!(attempt_header(attempt, max).unwrap(), text);
+        }
+        assert_eq!(
+            attempt_header(u32::MAX, u32::MAX).unwrap(),
+            "attempt=4294967295; max=4294967295"
+        );
+    }
+
+    #[test]
     #[cfg(feature = "compression")]
     fn gzip_bodies_decompress_to_what_was_serialized() {
         use std::io::Read as _;
@@ -1158,7 +1212,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[AuthScheme::SigV4], false),
             )
             .await
@@ -1182,7 +1236,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[], false),
             )
             .await
@@ -1199,7 +1253,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
             )
             .await
@@ -1211,7 +1265,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
             )
             .await
@@ -1227,7 +1281,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[AuthScheme::SigV4], false),
             )
             .await
@@ -1238,7 +1292,7 @@ mod tests {
                 &body,
                 ByteStream::from(body.body().clone()),
                 1,
-                "id",
+                &http::HeaderValue::from_static("id"),
                 &call(&[AuthScheme::SigV4], true),
             )
             .await

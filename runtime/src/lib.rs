@@ -58,9 +58,17 @@ pub fn idempotency_token() -> String {
 /// A random v4 UUID from the thread's fast generator (as the official SDKs make
 /// idempotency tokens and invocation ids): unique, not secret, and no system call.
 pub(crate) fn random_uuid() -> String {
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    random_uuid_in(&mut text).to_string()
+}
+
+/// [`random_uuid`] written into `text`, without a `String` or the formatting
+/// machinery.
+pub(crate) fn random_uuid_in(text: &mut [u8; uuid::fmt::Hyphenated::LENGTH]) -> &str {
     uuid::Builder::from_random_bytes(fastrand::u128(..).to_le_bytes())
         .into_uuid()
-        .to_string()
+        .hyphenated()
+        .encode_lower(text)
 }
 
 /// Makes [`idempotency_token`] return the fixed token of Smithy's protocol tests on

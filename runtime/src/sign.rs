@@ -5,16 +5,23 @@ use crate::credentials::AwsCredentials;
 use aws_sigv4::http_request::PayloadChecksumKind;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
 use aws_sigv4::sign::v4;
+use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use std::time::SystemTime;
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
-/// Signs `request` in place: adds `x-amz-date`, `authorization` and, for temporary
-/// credentials, `x-amz-security-token` (covered by the signature).
+const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
+const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
+const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
+
+/// Signs `request`, whose URI is `uri` written out, in place: adds `x-amz-date`,
+/// `authorization` and, for temporary credentials, `x-amz-security-token` (covered by
+/// the signature).
 /// The payload is part of the signature when it is in memory and `unsigned` is not
 /// asked for; otherwise the request says `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
 pub fn sign_request(
     request: &mut http::Request<ByteStream>,
+    uri: &str,
     unsigned: bool,
     credentials: &AwsCredentials,
     region: &str,
@@ -26,7 +33,7 @@ pub fn sign_request(
     // as it is.
     let given = request
         .headers()
-        .get("x-amz-content-sha256")
+        .get(X_AMZ_CONTENT_SHA256)
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     let payload = match (request.body().bytes(), given) {
@@ -46,14 +53,128 @@ pub fn sign_request(
         .settings(settings)
         .build()?
         .into();
-    let uri = request.uri().to_string();
     let mut headers = Vec::with_capacity(request.headers().len());
     for (k, v) in request.headers() {
         headers.push((k.as_str(), v.to_str()?));
     }
     let signable =
-        SignableRequest::new(request.method().as_str(), uri, headers.into_iter(), payload)?;
-    let (instructions, _) = sign(signable, &params)?.into_parts();
-    instructions.apply_to_request_http1x(request);
+        SignableRequest::new(request.method().as_str(), uri, headers.into_iter(), payload)
+            .map_err(|e| signing_failed(&e))?;
+    let (instructions, _) = sign(signable, &params)
+        .map_err(|e| signing_failed(&e))?
+        .into_parts();
+    // Applied here rather than by `apply_to_request_http1x`, which parses each header
+    // name again on every call and unwraps each value: a value that is no header
+    // value is an error of the call here.
+    let headers = request.headers_mut();
+    for header in instructions.into_parts().0 {
+        let name = match header.name() {
+            "authorization" => AUTHORIZATION,
+            "x-amz-date" => X_AMZ_DATE,
+            "x-amz-security-token" => X_AMZ_SECURITY_TOKEN,
+            "x-amz-content-sha256" => X_AMZ_CONTENT_SHA256,
+            other => HeaderName::from_bytes(other.as_bytes())?,
+        };
+        // The signature and the session token stay out of `Debug` output.
+        let sensitive = header.sensitive() || name == AUTHORIZATION || name == X_AMZ_SECURITY_TOKEN;
+        let mut value = HeaderValue::from_str(header.value()).map_err(|_| {
+            format!(
+                "the signature's header `{}` has a value that cannot be sent in a header",
+                header.name()
+            )
+        })?;
+        value.set_sensitive(sensitive);
+        headers.insert(name, value);
+    }
     Ok(())
+}
+
+/// The signer's error with its causes, which it does not print itself ("failed to
+/// create canonical request" says nothing of what in it).
+fn signing_failed(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut message = format!("cannot sign the request: {e}");
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        message.push_str(": ");
+        message.push_str(&c.to_string());
+        cause = c.source();
+    }
+    message
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sign_request;
+    use crate::body::ByteStream;
+    use crate::credentials::AwsCredentials;
+    use std::time::{Duration, SystemTime};
+
+    fn request() -> http::Request<ByteStream> {
+        let mut request = http::Request::new(ByteStream::from(bytes::Bytes::from_static(b"{}")));
+        *request.method_mut() = http::Method::POST;
+        *request.uri_mut() = http::Uri::from_static("https://example.us-east-1.amazonaws.com/");
+        request.headers_mut().insert(
+            http::header::HOST,
+            http::HeaderValue::from_static("example.us-east-1.amazonaws.com"),
+        );
+        request
+    }
+
+    fn at_2015() -> SystemTime {
+        SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
+    }
+
+    /// The signature's headers land on the request, the authorization header marked
+    /// sensitive, the session token signed and sent.
+    #[test]
+    fn signs_in_place() {
+        let mut r = request();
+        let creds =
+            AwsCredentials::new("AKIDEXAMPLE", "secret", Some("token".into()), None, "test");
+        sign_request(
+            &mut r,
+            "https://example.us-east-1.amazonaws.com/",
+            false,
+            &creds,
+            "us-east-1",
+            "example",
+            at_2015(),
+        )
+        .unwrap();
+        let h = r.headers();
+        assert_eq!(h["x-amz-date"], "20150830T123600Z");
+        assert_eq!(h["x-amz-security-token"], "token");
+        let auth = &h["authorization"];
+        assert!(auth.is_sensitive());
+        let auth = auth.to_str().unwrap();
+        assert!(
+            auth.starts_with(
+                "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/example/aws4_request, \
+                 SignedHeaders=host;x-amz-date;x-amz-security-token, Signature="
+            ),
+            "{auth}"
+        );
+    }
+
+    /// A session token that cannot be a header value is an error of the call, not a
+    /// panic.
+    #[test]
+    fn a_token_that_is_no_header_value_is_an_error() {
+        let mut r = request();
+        let creds = AwsCredentials::new("AKID", "secret", Some("bad\ntoken".into()), None, "test");
+        let e = sign_request(
+            &mut r,
+            "https://example.us-east-1.amazonaws.com/",
+            false,
+            &creds,
+            "us-east-1",
+            "example",
+            at_2015(),
+        )
+        .unwrap_err();
+        let e = e.to_string();
+        assert!(e.starts_with("cannot sign the request: "), "{e}");
+        // With the cause, not only "failed to create canonical request".
+        assert!(e.contains("invalid header value"), "{e}");
+    }
 }
