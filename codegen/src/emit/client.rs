@@ -26,24 +26,19 @@ pub fn operation_module(service: &Service) -> TokenStream {
     let ops = service.operations.iter().map(|op| {
         let n = ident(&op.type_name);
         let d = doc(&op.docs);
-        let wire = op.wire_name.as_str();
-        let e = ident(&op.error_enum);
-        let input = match &op.input {
-            Some(i) => {
-                let i2 = ident(i);
-                quote! { crate::types::#i2 }
-            }
-            None => quote! { () },
-        };
-        let output = match &op.output {
-            Some(o) => {
-                let o2 = ident(o);
-                quote! { crate::types::#o2 }
-            }
-            None => quote! { () },
-        };
         let protocol_fns = super::protocol::emitter(service.protocol).operation_fns(service, op);
-        let retryable: Vec<&str> = op.errors.iter().filter(|e| e.retryable).map(|e| e.code.as_str()).collect();
+        let head = template::members([OperationHead {
+            input: op.input.clone(),
+            output: op.output.clone(),
+            error_enum: op.error_enum.clone(),
+            wire: op.wire_name.clone(),
+            retryable: op
+                .errors
+                .iter()
+                .filter(|e| e.retryable)
+                .map(|e| e.code.clone())
+                .collect(),
+        }]);
         let host_prefix = op.host_prefix.as_ref().map(|parts| {
             let input_name = op.input.clone().unwrap_or_default();
             let pieces = parts.iter().map(|part| match part {
@@ -111,11 +106,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
             #[non_exhaustive]
             pub struct #n;
             impl crate::runtime::Operation for #n {
-                type Input = #input;
-                type Output = #output;
-                type Error = crate::error::#e;
-                const NAME: &'static str = #wire;
-                const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
+                #head
                 #compression
                 #auth
                 #optional_auth
@@ -135,6 +126,52 @@ pub fn operation_module(service: &Service) -> TokenStream {
         #![allow(deprecated)]
         #( #ops )*
         #( #paginated )*
+    }
+}
+
+/// The types and names an `Operation` impl starts with.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct OperationHead {
+    input: Option<String>,
+    output: Option<String>,
+    error_enum: String,
+    wire: String,
+    /// The codes of the errors that are retried.
+    retryable: Vec<String>,
+}
+
+impl template::Shape for OperationHead {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        OperationHead {
+            input: self.input.as_ref().map(|i| s.name(i)),
+            output: self.output.as_ref().map(|o| s.name(o)),
+            error_enum: s.name(&self.error_enum),
+            wire: s.literal(&self.wire),
+            retryable: self.retryable.iter().map(|c| s.literal(c)).collect(),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let shape = |name: &Option<String>| match name {
+            Some(n) => {
+                let n = ident(n);
+                quote! { crate::types::#n }
+            }
+            None => quote! { () },
+        };
+        let (input, output) = (shape(&self.input), shape(&self.output));
+        let e = ident(&self.error_enum);
+        let wire = self.wire.as_str();
+        let retryable = &self.retryable;
+        quote! {
+            type Input = #input;
+            type Output = #output;
+            type Error = crate::error::#e;
+            const NAME: &'static str = #wire;
+            const RETRYABLE: &'static [&'static str] = &[#( #retryable ),*];
+        }
     }
 }
 
@@ -227,6 +264,10 @@ pub fn error_module(service: &Service) -> TokenStream {
         let meta_arms = arms(ErrorArmKind::Meta);
         let display_arms = arms(ErrorArmKind::Display);
         let source_arms = arms(ErrorArmKind::Source);
+        let code_message = template::members([ErrorCodeMessage]);
+        let conversions = template::members([ErrorEnumTraits {
+            name: op.error_enum.clone(),
+        }]);
         let is_fns = template::members(op.errors.iter().map(|err| ErrorIsFn {
             variant: err.variant.clone(),
             is_fn: err.is_fn.clone(),
@@ -251,26 +292,10 @@ pub fn error_module(service: &Service) -> TokenStream {
                         Self::Unhandled(e) => e.meta(),
                     }
                 }
-                /// The error code.
-                pub fn code(&self) -> #OPTION<&str> {
-                    self.meta().code()
-                }
-                /// The error message.
-                pub fn message(&self) -> #OPTION<&str> {
-                    self.meta().message()
-                }
+                #code_message
                 #is_fns
             }
-            impl crate::runtime::ProvideErrorMetadata for #e {
-                fn meta(&self) -> &crate::runtime::ErrorMetadata {
-                    #e::meta(self)
-                }
-            }
-            impl crate::runtime::FromUnhandled for #e {
-                fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
-                    Self::Unhandled(error)
-                }
-            }
+            #conversions
             impl ::std::fmt::Display for #e {
                 fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                     match self {
@@ -314,6 +339,64 @@ pub fn error_module(service: &Service) -> TokenStream {
         #![allow(deprecated)]
         pub use crate::runtime::{#( #reexports ),*};
         #( #enums )*
+    }
+}
+
+/// An error enum's `code` and `message`, the same for every one.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorCodeMessage;
+
+impl template::Shape for ErrorCodeMessage {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, _: &mut template::Standins) -> Self {
+        ErrorCodeMessage
+    }
+
+    fn tokens(&self) -> TokenStream {
+        quote! {
+            /// The error code.
+            pub fn code(&self) -> #OPTION<&str> {
+                self.meta().code()
+            }
+            /// The error message.
+            pub fn message(&self) -> #OPTION<&str> {
+                self.meta().message()
+            }
+        }
+    }
+}
+
+/// The runtime's traits on an operation's error enum, the same for every one but for
+/// its name.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorEnumTraits {
+    name: String,
+}
+
+impl template::Shape for ErrorEnumTraits {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorEnumTraits {
+            name: s.name(&self.name),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let e = ident(&self.name);
+        quote! {
+            impl crate::runtime::ProvideErrorMetadata for #e {
+                fn meta(&self) -> &crate::runtime::ErrorMetadata {
+                    #e::meta(self)
+                }
+            }
+            impl crate::runtime::FromUnhandled for #e {
+                fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
+                    Self::Unhandled(error)
+                }
+            }
+        }
     }
 }
 
@@ -559,37 +642,30 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             }
         };
     };
-    let input_name = ident(&input.name);
     let builder = ident(&input.builder);
     let setters = input
         .fields
         .iter()
         .map(|f| FluentMethods(MemberShape::of(f)));
     let setters = template::members(setters);
-    let build = if input_build_fallible(input) {
-        quote! {
-            self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
-                operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
-                source: #BOX::new(e),
-            })?
-        }
-    } else {
-        quote! { self.inner.build() }
-    };
     let allow = allow_deprecated(input.fields.iter().any(|f| f.deprecated));
     // A streaming payload is sent once, from the input it is moved out of.
     let streaming = super::types::has_stream(&input.fields);
-    let (derive, invoke) = if streaming {
-        (
-            quote! { #[derive(Debug)] },
-            quote! { self.client.handle().invoke_owned::<crate::operation::#o>(input).await },
-        )
+    let derive = if streaming {
+        quote! { #[derive(Debug)] }
     } else {
-        (
-            quote! { #[derive(Debug, Clone)] },
-            quote! { self.client.call::<crate::operation::#o>(&input).await },
-        )
+        quote! { #[derive(Debug, Clone)] }
     };
+    let new = template::members([FluentNew]);
+    let rest = template::members([FluentSend {
+        operation: op.type_name.clone(),
+        input: input.name.clone(),
+        builder: input.builder.clone(),
+        output: op.output.clone(),
+        error_enum: op.error_enum.clone(),
+        fallible: input_build_fallible(input),
+        streaming,
+    }]);
     quote! {
         #doc_text_attr
         #derive
@@ -599,10 +675,89 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         }
         #allow
         impl #fb {
+            #new
+            #setters
+            #rest
+        }
+    }
+}
+
+/// A fluent builder's `new`, the same for every one.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FluentNew;
+
+impl template::Shape for FluentNew {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, _: &mut template::Standins) -> Self {
+        FluentNew
+    }
+
+    fn tokens(&self) -> TokenStream {
+        quote! {
             pub(crate) fn new(client: crate::Client) -> Self {
                 Self { client, inner: #DEFAULT::default() }
             }
-            #setters
+        }
+    }
+}
+
+/// A fluent builder's methods after its setters: `as_input`, `into_parts`, `send`.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FluentSend {
+    operation: String,
+    input: String,
+    builder: String,
+    output: Option<String>,
+    error_enum: String,
+    /// Whether building the input can fail (a required member left unset).
+    fallible: bool,
+    /// Whether the input has a streaming payload, sent from the input moved out.
+    streaming: bool,
+}
+
+impl template::Shape for FluentSend {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        FluentSend {
+            operation: s.name(&self.operation),
+            input: s.name(&self.input),
+            builder: s.name(&self.builder),
+            output: self.output.as_ref().map(|o| s.name(o)),
+            error_enum: s.name(&self.error_enum),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let o = ident(&self.operation);
+        let e = ident(&self.error_enum);
+        let input_name = ident(&self.input);
+        let builder = ident(&self.builder);
+        let output = match &self.output {
+            Some(out) => {
+                let out = ident(out);
+                quote! { crate::types::#out }
+            }
+            None => quote! { () },
+        };
+        let build = if self.fallible {
+            quote! {
+                self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
+                    operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
+                    source: #BOX::new(e),
+                })?
+            }
+        } else {
+            quote! { self.inner.build() }
+        };
+        let invoke = if self.streaming {
+            quote! { self.client.handle().invoke_owned::<crate::operation::#o>(input).await }
+        } else {
+            quote! { self.client.call::<crate::operation::#o>(&input).await }
+        };
+        quote! {
             /// The input built so far.
             pub fn as_input(&self) -> &crate::types::builders::#builder {
                 &self.inner

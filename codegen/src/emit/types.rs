@@ -323,7 +323,6 @@ fn struct_def(s: &Struct) -> TokenStream {
         error_fn: _,
     } = s;
     let n = ident(name);
-    let builder = ident(builder);
     let doc_attr = doc(docs);
     let dep = deprecated(*dep);
     let field_defs = template::members(fields.iter().map(|f| StructField(MemberShape::of(f))));
@@ -333,6 +332,9 @@ fn struct_def(s: &Struct) -> TokenStream {
             .filter(|f| f.accessor)
             .map(|f| Accessor(MemberShape::of(f))),
     );
+    let builder_fn = template::members([BuilderFn {
+        builder: builder.clone(),
+    }]);
     let is_error = error.is_some();
     let meta_field = if is_error {
         quote! {
@@ -409,15 +411,38 @@ fn struct_def(s: &Struct) -> TokenStream {
             #meta_field
         }
         impl #n {
+            #builder_fn
+            #accessors
+        }
+        #derive_debug
+        #error_impls
+    }
+}
+
+/// A structure's `builder` function.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct BuilderFn {
+    builder: String,
+}
+
+impl template::Shape for BuilderFn {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        BuilderFn {
+            builder: s.name(&self.builder),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let builder = ident(&self.builder);
+        quote! {
             /// A builder for this structure.
             #[inline]
             pub fn builder() -> crate::types::builders::#builder {
                 #DEFAULT::default()
             }
-            #accessors
         }
-        #derive_debug
-        #error_impls
     }
 }
 
@@ -931,12 +956,11 @@ fn enum_def(e: &Enum) -> TokenStream {
     let n = ident(name);
     let d = doc(docs);
     let dep = deprecated(*dep);
-    let vs = variants.iter().map(|v| {
-        let id = ident(&v.ident);
-        let vd = doc(&v.docs);
-        let vdep = deprecated(v.deprecated);
-        quote! { #vd #vdep #id, }
-    });
+    let vs = template::members(variants.iter().map(|v| EnumVariant {
+        variant: v.ident.clone(),
+        docs: v.docs.clone(),
+        deprecated: v.deprecated,
+    }));
     let allow = allow_deprecated(variants.iter().any(|v| v.deprecated));
     if *int {
         let to = variants.iter().map(|v| {
@@ -965,7 +989,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
             #[non_exhaustive]
             pub enum #n {
-                #( #vs )*
+                #vs
                 /// A value this version of the client does not know, kept as sent. It
                 /// cannot be built by hand: `From<i32>` gives the known variant of a
                 /// known value.
@@ -996,20 +1020,17 @@ fn enum_def(e: &Enum) -> TokenStream {
             }
         };
     }
-    let to = variants.iter().map(|v| {
-        let id = ident(&v.ident);
-        let EnumValue::Str(val) = &v.value else {
-            return quote! {};
-        };
-        quote! { Self::#id => #val, }
-    });
-    let from = variants.iter().map(|v| {
-        let id = ident(&v.ident);
-        let EnumValue::Str(val) = &v.value else {
-            return quote! {};
-        };
-        quote! { #val => Self::#id, }
-    });
+    let arms = |to_str: bool| {
+        template::members(variants.iter().filter_map(|v| match &v.value {
+            EnumValue::Str(value) => Some(EnumArm {
+                to_str,
+                variant: v.ident.clone(),
+                value: value.clone(),
+            }),
+            EnumValue::Int(_) => None,
+        }))
+    };
+    let (to, from) = (arms(true), arms(false));
     let values: Vec<&str> = variants
         .iter()
         .filter_map(|v| match &v.value {
@@ -1017,13 +1038,14 @@ fn enum_def(e: &Enum) -> TokenStream {
             EnumValue::Int(_) => None,
         })
         .collect();
+    let conversions = template::members([EnumConversions { name: name.clone() }]);
     quote! {
         #d
         #dep
         #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
         #[non_exhaustive]
         pub enum #n {
-            #( #vs )*
+            #vs
             /// A value this version of the client does not know, kept as sent. It
             /// cannot be built by hand: `From<&str>` gives the known variant of a known
             /// value.
@@ -1034,7 +1056,7 @@ fn enum_def(e: &Enum) -> TokenStream {
             /// The value on the wire.
             pub fn as_str(&self) -> &str {
                 match self {
-                    #( #to )*
+                    #to
                     Self::Unknown(v) => v.as_str(),
                 }
             }
@@ -1047,37 +1069,118 @@ fn enum_def(e: &Enum) -> TokenStream {
         impl #FROM<&str> for #n {
             fn from(v: &str) -> Self {
                 match v {
-                    #( #from )*
+                    #from
                     other => Self::Unknown(crate::primitives::UnknownVariantValue(#STRING::from(other))),
                 }
             }
         }
-        impl #FROM<#STRING> for #n {
-            fn from(v: #STRING) -> Self {
-                Self::from(v.as_str())
-            }
+        #conversions
+    }
+}
+
+/// A variant of an enum.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EnumVariant {
+    variant: String,
+    docs: String,
+    deprecated: bool,
+}
+
+impl template::Shape for EnumVariant {
+    const CONTEXT: template::Context = template::Context::Variant;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        EnumVariant {
+            variant: s.name(&self.variant),
+            docs: s.doc(&self.docs),
+            deprecated: self.deprecated,
         }
-        impl ::std::str::FromStr for #n {
-            type Err = ::std::convert::Infallible;
-            fn from_str(s: &str) -> #RESULT<Self, Self::Err> {
-                #OK(Self::from(s))
-            }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let id = ident(&self.variant);
+        let d = doc(&self.docs);
+        let dep = deprecated(self.deprecated);
+        quote! { #d #dep #id, }
+    }
+}
+
+/// An arm of a string enum's `as_str` (variant to value) or `From<&str>` (value to
+/// variant).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EnumArm {
+    to_str: bool,
+    variant: String,
+    value: String,
+}
+
+impl template::Shape for EnumArm {
+    const CONTEXT: template::Context = template::Context::Arm;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        EnumArm {
+            to_str: self.to_str,
+            variant: s.name(&self.variant),
+            value: s.literal(&self.value),
         }
-        impl ::std::convert::AsRef<str> for #n {
-            fn as_ref(&self) -> &str {
-                self.as_str()
-            }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let id = ident(&self.variant);
+        let value = self.value.as_str();
+        if self.to_str {
+            quote! { Self::#id => #value, }
+        } else {
+            quote! { #value => Self::#id, }
         }
-        impl ::std::fmt::Display for #n {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(self.as_str())
-            }
+    }
+}
+
+/// The conversions of a string enum, the same for every one but for its name.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EnumConversions {
+    name: String,
+}
+
+impl template::Shape for EnumConversions {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        EnumConversions {
+            name: s.name(&self.name),
         }
-        impl #FROM<#n> for #STRING {
-            fn from(v: #n) -> Self {
-                match v {
-                    #n::Unknown(u) => u.0,
-                    known => #STRING::from(known.as_str()),
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let n = ident(&self.name);
+        quote! {
+            impl #FROM<#STRING> for #n {
+                fn from(v: #STRING) -> Self {
+                    Self::from(v.as_str())
+                }
+            }
+            impl ::std::str::FromStr for #n {
+                type Err = ::std::convert::Infallible;
+                fn from_str(s: &str) -> #RESULT<Self, Self::Err> {
+                    #OK(Self::from(s))
+                }
+            }
+            impl ::std::convert::AsRef<str> for #n {
+                fn as_ref(&self) -> &str {
+                    self.as_str()
+                }
+            }
+            impl ::std::fmt::Display for #n {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+            impl #FROM<#n> for #STRING {
+                fn from(v: #n) -> Self {
+                    match v {
+                        #n::Unknown(u) => u.0,
+                        known => #STRING::from(known.as_str()),
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@
 use super::super::common::prelude::{OK, RESULT};
 use super::ProtocolEmitter;
 use crate::emit::common::ident;
+use crate::emit::template;
 use crate::ir::{Operation, Service};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -39,11 +40,52 @@ impl ProtocolEmitter for AwsJson {
             Version::V1_0 => "application/x-amz-json-1.0",
             Version::V1_1 => "application/x-amz-json-1.1",
         };
-        let target = format!("{}.{}", service.target_prefix, op.wire_name);
-        let query_compatible = service.query_compatible;
-        let body = match &op.input {
-            Some(i) => {
-                let ser = ident(&crate::names::derived::ser_fn(i));
+        template::members([OperationFns {
+            content_type,
+            target: format!("{}.{}", service.target_prefix, op.wire_name),
+            query_compatible: service.query_compatible,
+            ser_fn: op.input.as_deref().map(crate::names::derived::ser_fn),
+            de_fn: op.output.as_deref().map(crate::names::derived::de_fn),
+            error_fn: op.error_fn.clone(),
+        }])
+    }
+}
+
+/// An operation's functions, the same for every operation but for its names (printed
+/// once per shape: see [`template`]).
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct OperationFns {
+    content_type: &'static str,
+    /// `Service.Operation`, for `X-Amz-Target`.
+    target: String,
+    query_compatible: bool,
+    /// The input's serializer, when there is an input.
+    ser_fn: Option<String>,
+    /// The output's deserializer, when there is an output.
+    de_fn: Option<String>,
+    error_fn: String,
+}
+
+impl template::Shape for OperationFns {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        OperationFns {
+            target: s.literal(&self.target),
+            ser_fn: self.ser_fn.as_ref().map(|f| s.name(f)),
+            de_fn: self.de_fn.as_ref().map(|f| s.name(f)),
+            error_fn: s.name(&self.error_fn),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let content_type = self.content_type;
+        let target = self.target.as_str();
+        let query_compatible = self.query_compatible;
+        let body = match &self.ser_fn {
+            Some(ser) => {
+                let ser = ident(ser);
                 quote! {
                     let mut w = crate::runtime::json::Writer::new();
                     crate::codec::#ser(&mut w, input);
@@ -52,14 +94,14 @@ impl ProtocolEmitter for AwsJson {
             }
             None => quote! { let () = input; b"{}".to_vec() },
         };
-        let parse = match &op.output {
-            Some(o) => {
-                let de = ident(&crate::names::derived::de_fn(o));
+        let parse = match &self.de_fn {
+            Some(de) => {
+                let de = ident(de);
                 quote! { crate::runtime::json::parse_body(response.body(), crate::codec::#de) }
             }
             None => quote! { crate::runtime::json::parse_unit(response.body()) },
         };
-        let parse_error = ident(&op.error_fn);
+        let parse_error = ident(&self.error_fn);
         quote! {
             #[inline]
             fn serialize(input: &Self::Input) -> #RESULT<crate::runtime::http::Request<crate::runtime::Bytes>, crate::runtime::BuildError> {
