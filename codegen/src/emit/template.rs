@@ -23,7 +23,7 @@
 
 use super::common::{self, DocTable};
 use crate::ir::Type;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream, TokenTree};
 use quote::quote;
 use std::any::{Any, TypeId};
 use std::cell::RefCell;
@@ -214,6 +214,9 @@ enum Part {
 
 struct Template {
     parts: Vec<Part>,
+    /// Whether the text has placeholders of its own (runs of members inside the
+    /// member: [`run`]), which a further pass of [`fill_members`] puts back.
+    nested: bool,
 }
 
 /// Where a printed member is kept: its stand-in shape's hash, indentation and path
@@ -255,7 +258,17 @@ pub fn set_aside<R>(f: impl FnOnce() -> R) -> (R, SetAside) {
 /// Printed text with what the emitter set aside put back: members (printed once a
 /// shape, kept in `templates`), then docs.
 pub fn fill(text: String, set_aside: &SetAside, templates: &Templates) -> Option<String> {
-    let text = fill_members(text, &set_aside.members, templates)?;
+    let (mut text, mut nested) = fill_members(text, &set_aside.members, templates)?;
+    // Members with runs of members inside ([`run`]) put their placeholders back in
+    // the text: another pass for each level.
+    let mut levels = 0;
+    while nested {
+        levels += 1;
+        if levels > 4 {
+            return None;
+        }
+        (text, nested) = fill_members(text, &set_aside.members, templates)?;
+    }
     common::fill_docs(text, &set_aside.docs)
 }
 
@@ -285,6 +298,83 @@ pub fn members<S: Shape>(shapes: impl IntoIterator<Item = S>) -> TokenStream {
     }
     set_aside_run::<S>(run, &mut out);
     out
+}
+
+/// Where a run of members stands inside a bigger member (a structure's fields inside
+/// its definition): the run's number in the table, written with [`RUN_DIGITS`] digits
+/// so that its stand-in is as long, or the stand-in itself.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RunId(String);
+
+/// How many digits a [`RunId`] is written with: a stand-in (`Z`, the index, `z`s)
+/// fits in as many.
+const RUN_DIGITS: usize = 6;
+
+impl RunId {
+    /// The stand-in, for [`Shape::standin`].
+    pub fn standin(&self, s: &mut Standins) -> RunId {
+        RunId(s.name(&self.0))
+    }
+
+    /// The placeholder of the run, as its context has it.
+    pub fn placeholder(&self, context: Context) -> TokenStream {
+        let id = &self.0;
+        let arg = if id.starts_with('Z') {
+            TokenTree::Ident(proc_macro2::Ident::new(id, proc_macro2::Span::call_site()))
+        } else {
+            match id.parse::<Literal>() {
+                Ok(lit) => TokenTree::Literal(lit),
+                Err(_) => return TokenStream::new(),
+            }
+        };
+        match context {
+            Context::ImplItem | Context::Statement | Context::Item => {
+                quote! { __member_text!(#arg); }
+            }
+            Context::Arm => quote! { __member_text!(#arg) => {} },
+            Context::Field => {
+                let field = quote::format_ident!("__member_field_{}", id);
+                quote! { #field: (), }
+            }
+            Context::Variant => {
+                let variant = quote::format_ident!("__member_variant_{}", id);
+                quote! { #variant, }
+            }
+        }
+    }
+}
+
+/// A run of members inside a bigger member, set aside as a run of its own: `Ok` with
+/// its [`RunId`] (`None` for no members) when members are being set aside and every
+/// one has stand-ins; else `Err` with the tokens [`members`] gives (the bigger member
+/// is then written out as tokens too).
+pub fn run<S: Shape>(shapes: impl IntoIterator<Item = S>) -> Result<Option<RunId>, TokenStream> {
+    let shapes: Vec<S> = shapes.into_iter().collect();
+    let active = PENDING.with(|p| p.borrow().is_some());
+    let pendings: Option<Vec<Pending>> = if active {
+        shapes.iter().map(pending).collect()
+    } else {
+        None
+    };
+    let Some(pendings) = pendings else {
+        return Err(members(shapes));
+    };
+    if pendings.is_empty() {
+        return Ok(None);
+    }
+    let n = PENDING.with(|p| {
+        let mut p = p.borrow_mut();
+        let table = p.as_mut()?;
+        if table.len() >= 10usize.pow(RUN_DIGITS as u32) {
+            return None;
+        }
+        table.push(pendings);
+        Some(table.len() - 1)
+    });
+    match n {
+        Some(n) => Ok(Some(RunId(format!("{n:0width$}", width = RUN_DIGITS)))),
+        None => Err(members(shapes)),
+    }
 }
 
 /// A member with stand-ins, when its names and docs have them.
@@ -350,10 +440,15 @@ const MARK: &str = "__member_";
 /// Printed text with each member placeholder's line replaced by its member, printed
 /// at the line's indentation. `None` when a placeholder is not alone on its line or
 /// names no member, or a member does not print.
-fn fill_members(text: String, members: &[Vec<Pending>], templates: &Templates) -> Option<String> {
+fn fill_members(
+    text: String,
+    members: &[Vec<Pending>],
+    templates: &Templates,
+) -> Option<(String, bool)> {
     if members.is_empty() {
-        return Some(text);
+        return Some((text, false));
     }
+    let mut nested = false;
     let mut out = String::with_capacity(text.len() * 2);
     let mut from = 0;
     while let Some(i) = text[from..].find(MARK).map(|i| from + i) {
@@ -389,6 +484,7 @@ fn fill_members(text: String, members: &[Vec<Pending>], templates: &Templates) -
         out.push_str(&text[from..line_start]);
         for p in run {
             let template = template(p, indent, templates)?;
+            nested |= template.nested;
             for part in &template.parts {
                 match part {
                     Part::Text(t) => out.push_str(t),
@@ -400,7 +496,7 @@ fn fill_members(text: String, members: &[Vec<Pending>], templates: &Templates) -
         from = line_end;
     }
     out.push_str(&text[from..]);
-    Some(out)
+    Some((out, nested))
 }
 
 /// The printed member of `p`'s shape at `indent`: kept in `templates`, or printed now
@@ -516,7 +612,10 @@ fn print(
     }
     parts.push(Part::Text(literal));
     parts.retain(|p| !matches!(p, Part::Text(t) if t.is_empty()));
-    Some(Template { parts })
+    let nested = parts
+        .iter()
+        .any(|p| matches!(p, Part::Text(t) if t.contains(MARK)));
+    Some(Template { parts, nested })
 }
 
 #[cfg(test)]

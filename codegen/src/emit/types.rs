@@ -323,9 +323,6 @@ fn struct_def(s: &Struct) -> TokenStream {
         error_fn: _,
     } = s;
     let n = ident(name);
-    let doc_attr = doc(docs);
-    let dep = deprecated(*dep);
-    let field_defs = template::members(fields.iter().map(|f| StructField(MemberShape::of(f))));
     let accessors = template::members(
         fields
             .iter()
@@ -336,22 +333,14 @@ fn struct_def(s: &Struct) -> TokenStream {
         builder: builder.clone(),
     }]);
     let is_error = error.is_some();
-    let meta_field = if is_error {
-        quote! {
-            /// What the service said about the error: code, message, status, request id.
-            pub(crate) _meta: crate::runtime::ErrorMetadata,
-        }
-    } else {
-        quote! {}
-    };
     let field_refs: Vec<&Field> = fields.iter().collect();
     let derive_debug = debug_impl(&n, name, &field_refs, *sensitive, is_error);
     // A streaming payload is read once: it is neither cloned nor compared.
-    let derives = match (derive_debug.is_some(), has_stream(fields)) {
-        (true, false) => quote! { #[derive(Clone, PartialEq)] },
-        (false, false) => quote! { #[derive(Clone, PartialEq, Debug)] },
-        (true, true) => quote! {},
-        (false, true) => quote! { #[derive(Debug)] },
+    let derives: &[&str] = match (derive_debug.is_some(), has_stream(fields)) {
+        (true, false) => &["Clone", "PartialEq"],
+        (false, false) => &["Clone", "PartialEq", "Debug"],
+        (true, true) => &[],
+        (false, true) => &["Debug"],
     };
     let error_impls = if is_error {
         let message = match message_field {
@@ -401,21 +390,108 @@ fn struct_def(s: &Struct) -> TokenStream {
     } else {
         quote! {}
     };
+    let decl = struct_decl(
+        StructDecl {
+            name: name.clone(),
+            docs: docs.clone(),
+            deprecated: *dep,
+            derives,
+            fields: None,
+            meta: is_error,
+        },
+        template::run(fields.iter().map(|f| StructField(MemberShape::of(f)))),
+    );
     quote! {
-        #doc_attr
-        #dep
-        #derives
-        #[non_exhaustive]
-        pub struct #n {
-            #field_defs
-            #meta_field
-        }
+        #decl
         impl #n {
             #builder_fn
             #accessors
         }
         #derive_debug
         #error_impls
+    }
+}
+
+/// A structure's definition, its fields a run of members of their own: printed once
+/// per shape when the fields are set aside.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct StructDecl {
+    name: String,
+    docs: String,
+    deprecated: bool,
+    /// The derived traits.
+    derives: &'static [&'static str],
+    /// The run of its fields, when it has fields.
+    fields: Option<template::RunId>,
+    /// Whether the structure is an error, with the service's metadata in a field.
+    meta: bool,
+}
+
+/// A structure's definition with `fields` ([`template::run`]): one member when they
+/// are set aside, else its tokens.
+fn struct_decl(
+    decl: StructDecl,
+    fields: Result<Option<template::RunId>, TokenStream>,
+) -> TokenStream {
+    match fields {
+        Ok(run) => template::members([StructDecl {
+            fields: run,
+            ..decl
+        }]),
+        Err(tokens) => decl.with_fields(tokens),
+    }
+}
+
+impl StructDecl {
+    fn with_fields(&self, fields: TokenStream) -> TokenStream {
+        let n = ident(&self.name);
+        let d = doc(&self.docs);
+        let dep = deprecated(self.deprecated);
+        let derives = if self.derives.is_empty() {
+            quote! {}
+        } else {
+            let list = self.derives.iter().map(|t| ident(t));
+            quote! { #[derive(#( #list ),*)] }
+        };
+        let meta = if self.meta {
+            quote! {
+                /// What the service said about the error: code, message, status, request id.
+                pub(crate) _meta: crate::runtime::ErrorMetadata,
+            }
+        } else {
+            quote! {}
+        };
+        quote! {
+            #d
+            #dep
+            #derives
+            #[non_exhaustive]
+            pub struct #n {
+                #fields
+                #meta
+            }
+        }
+    }
+}
+
+impl template::Shape for StructDecl {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        StructDecl {
+            name: s.name(&self.name),
+            docs: s.doc(&self.docs),
+            fields: self.fields.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let fields = match &self.fields {
+            Some(run) => run.placeholder(template::Context::Field),
+            None => quote! {},
+        };
+        self.with_fields(fields)
     }
 }
 
@@ -779,8 +855,6 @@ fn builder_def(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let b = ident(&s.builder);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
-    let doc_text_attr = super::common::doc(&doc_text);
-    let fields = template::members(s.fields.iter().map(|f| BuilderField(MemberShape::of(f))));
     let setters = template::members(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f))));
     let fallible = s.fields.iter().any(Field::checked_by_build);
     let name_lit = s.name.as_str();
@@ -839,19 +913,25 @@ fn builder_def(s: &Struct) -> TokenStream {
     let field_refs: Vec<&Field> = s.fields.iter().collect();
     let label = format!("{}Builder", s.name);
     let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
-    let derives = match (debug.is_some(), has_stream(&s.fields)) {
-        (true, false) => quote! { #[derive(Clone, PartialEq, Default)] },
-        (false, false) => quote! { #[derive(Clone, PartialEq, Default, Debug)] },
-        (true, true) => quote! { #[derive(Default)] },
-        (false, true) => quote! { #[derive(Default, Debug)] },
+    let derives: &[&str] = match (debug.is_some(), has_stream(&s.fields)) {
+        (true, false) => &["Clone", "PartialEq", "Default"],
+        (false, false) => &["Clone", "PartialEq", "Default", "Debug"],
+        (true, true) => &["Default"],
+        (false, true) => &["Default", "Debug"],
     };
+    let decl = struct_decl(
+        StructDecl {
+            name: s.builder.clone(),
+            docs: doc_text,
+            deprecated: false,
+            derives,
+            fields: None,
+            meta: false,
+        },
+        template::run(s.fields.iter().map(|f| BuilderField(MemberShape::of(f)))),
+    );
     quote! {
-        #doc_text_attr
-        #derives
-        #[non_exhaustive]
-        pub struct #b {
-            #fields
-        }
+        #decl
         #allow_dep
         impl #b {
             #setters
