@@ -3,6 +3,7 @@
 use super::common::prelude::{BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING};
 use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
 use super::template;
+use super::template::Context::{Arm, ImplItem, Variant};
 use super::types::MemberShape;
 use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
 use proc_macro2::TokenStream;
@@ -247,72 +248,41 @@ fn endpoint_fns(op: &Operation) -> TokenStream {
 /// The `error` module: one error enum per operation.
 pub fn error_module(service: &Service) -> TokenStream {
     let enums = service.operations.iter().map(|op| {
-        let e = ident(&op.error_enum);
         let doc_text = format!("The errors `{}` can return.", op.wire_name);
-        let doc_text_attr = super::common::doc(&doc_text);
-        let variants = template::members(op.errors.iter().map(|err| ErrorVariant {
+        let variants = template::run(op.errors.iter().map(|err| ErrorVariant {
             variant: err.variant.clone(),
             type_name: err.type_name.clone(),
             docs: err.docs.clone(),
         }));
         let arms = |kind: ErrorArmKind| {
-            template::members(op.errors.iter().map(move |err| ErrorEnumArm {
+            template::run(op.errors.iter().map(move |err| ErrorEnumArm {
                 kind,
                 variant: err.variant.clone(),
             }))
         };
-        let meta_arms = arms(ErrorArmKind::Meta);
-        let display_arms = arms(ErrorArmKind::Display);
-        let source_arms = arms(ErrorArmKind::Source);
-        let code_message = template::members([ErrorCodeMessage]);
-        let conversions = template::members([ErrorEnumTraits {
-            name: op.error_enum.clone(),
-        }]);
-        let is_fns = template::members(op.errors.iter().map(|err| ErrorIsFn {
+        let is_fns = template::run(op.errors.iter().map(|err| ErrorIsFn {
             variant: err.variant.clone(),
             is_fn: err.is_fn.clone(),
             docs: format!("Whether this is the `{}` error.", err.code),
         }));
-        quote! {
-            #doc_text_attr
-            #[derive(Debug)]
-            #[non_exhaustive]
-            pub enum #e {
-                #variants
-                /// An error this version of the client has no variant for; its code,
-                /// message, HTTP status and request id are kept.
-                Unhandled(crate::runtime::Unhandled),
-            }
-            impl #e {
-                /// The code, message, HTTP status and request id the service sent.
-                pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
-                    use crate::runtime::ProvideErrorMetadata as _;
-                    match self {
-                        #meta_arms
-                        Self::Unhandled(e) => e.meta(),
-                    }
-                }
-                #code_message
-                #is_fns
-            }
-            #conversions
-            impl ::std::fmt::Display for #e {
-                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                    match self {
-                        #display_arms
-                        Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
-                    }
-                }
-            }
-            impl ::std::error::Error for #e {
-                fn source(&self) -> #OPTION<&(dyn ::std::error::Error + 'static)> {
-                    match self {
-                        #source_arms
-                        Self::Unhandled(_) => #NONE,
-                    }
-                }
-            }
+        let runs = [
+            variants,
+            arms(ErrorArmKind::Meta),
+            arms(ErrorArmKind::Display),
+            arms(ErrorArmKind::Source),
+            is_fns,
+        ];
+        if runs.iter().all(Result::is_ok) {
+            let runs = runs.map(|r| r.ok().flatten());
+            return template::members([ErrorEnum {
+                name: op.error_enum.clone(),
+                docs: doc_text,
+                runs,
+            }]);
         }
+        let mut contexts = ERROR_ENUM_RUNS.into_iter();
+        let runs = runs.map(|r| template::run_tokens(r, contexts.next().unwrap_or(Variant)));
+        error_enum(&op.error_enum, &doc_text, runs)
     });
     // The runtime's error types are re-exported here, unless an operation's error enum
     // has the same name (an operation called `Build` has `BuildError`).
@@ -342,19 +312,65 @@ pub fn error_module(service: &Service) -> TokenStream {
     }
 }
 
-/// An error enum's `code` and `message`, the same for every one.
+/// An operation's error enum and its impls, its variants, arms and `is_` methods runs
+/// of members inside it ([`template::run`]).
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct ErrorCodeMessage;
+struct ErrorEnum {
+    name: String,
+    docs: String,
+    /// The variants, the arms of `meta`, `fmt` and `source`, the `is_` methods.
+    runs: [Option<template::RunId>; 5],
+}
 
-impl template::Shape for ErrorCodeMessage {
-    const CONTEXT: template::Context = template::Context::ImplItem;
+impl template::Shape for ErrorEnum {
+    const CONTEXT: template::Context = template::Context::Item;
 
-    fn standin(&self, _: &mut template::Standins) -> Self {
-        ErrorCodeMessage
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorEnum {
+            name: s.name(&self.name),
+            docs: s.doc(&self.docs),
+            runs: self.runs.clone().map(|r| r.map(|r| r.standin(s))),
+        }
     }
 
     fn tokens(&self) -> TokenStream {
-        quote! {
+        let mut contexts = ERROR_ENUM_RUNS.into_iter();
+        let runs = self
+            .runs
+            .clone()
+            .map(|r| template::run_tokens(Ok(r), contexts.next().unwrap_or(Variant)));
+        error_enum(&self.name, &self.docs, runs)
+    }
+}
+
+/// Where the runs of an [`ErrorEnum`] stand.
+const ERROR_ENUM_RUNS: [template::Context; 5] = [Variant, Arm, Arm, Arm, ImplItem];
+
+/// An operation's error enum named `name`, with its variants, the arms of `meta`,
+/// `fmt` and `source`, and its `is_` methods.
+fn error_enum(name: &str, docs: &str, runs: [TokenStream; 5]) -> TokenStream {
+    let e = ident(name);
+    let doc_text_attr = super::common::doc(docs);
+    let [variants, meta_arms, display_arms, source_arms, is_fns] = runs;
+    quote! {
+        #doc_text_attr
+        #[derive(Debug)]
+        #[non_exhaustive]
+        pub enum #e {
+            #variants
+            /// An error this version of the client has no variant for; its code,
+            /// message, HTTP status and request id are kept.
+            Unhandled(crate::runtime::Unhandled),
+        }
+        impl #e {
+            /// The code, message, HTTP status and request id the service sent.
+            pub fn meta(&self) -> &crate::runtime::ErrorMetadata {
+                use crate::runtime::ProvideErrorMetadata as _;
+                match self {
+                    #meta_arms
+                    Self::Unhandled(e) => e.meta(),
+                }
+            }
             /// The error code.
             pub fn code(&self) -> #OPTION<&str> {
                 self.meta().code()
@@ -363,37 +379,31 @@ impl template::Shape for ErrorCodeMessage {
             pub fn message(&self) -> #OPTION<&str> {
                 self.meta().message()
             }
+            #is_fns
         }
-    }
-}
-
-/// The runtime's traits on an operation's error enum, the same for every one but for
-/// its name.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct ErrorEnumTraits {
-    name: String,
-}
-
-impl template::Shape for ErrorEnumTraits {
-    const CONTEXT: template::Context = template::Context::Item;
-
-    fn standin(&self, s: &mut template::Standins) -> Self {
-        ErrorEnumTraits {
-            name: s.name(&self.name),
+        impl crate::runtime::ProvideErrorMetadata for #e {
+            fn meta(&self) -> &crate::runtime::ErrorMetadata {
+                #e::meta(self)
+            }
         }
-    }
-
-    fn tokens(&self) -> TokenStream {
-        let e = ident(&self.name);
-        quote! {
-            impl crate::runtime::ProvideErrorMetadata for #e {
-                fn meta(&self) -> &crate::runtime::ErrorMetadata {
-                    #e::meta(self)
+        impl crate::runtime::FromUnhandled for #e {
+            fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
+                Self::Unhandled(error)
+            }
+        }
+        impl ::std::fmt::Display for #e {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match self {
+                    #display_arms
+                    Self::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
                 }
             }
-            impl crate::runtime::FromUnhandled for #e {
-                fn from_unhandled(error: crate::runtime::Unhandled) -> Self {
-                    Self::Unhandled(error)
+        }
+        impl ::std::error::Error for #e {
+            fn source(&self) -> #OPTION<&(dyn ::std::error::Error + 'static)> {
+                match self {
+                    #source_arms
+                    Self::Unhandled(_) => #NONE,
                 }
             }
         }

@@ -344,6 +344,15 @@ impl RunId {
     }
 }
 
+/// What stands for a [`run`] in tokens: its placeholder, or its members' tokens.
+pub fn run_tokens(run: Result<Option<RunId>, TokenStream>, context: Context) -> TokenStream {
+    match run {
+        Ok(Some(run)) => run.placeholder(context),
+        Ok(None) => TokenStream::new(),
+        Err(tokens) => tokens,
+    }
+}
+
 /// A run of members inside a bigger member, set aside as a run of its own: `Ok` with
 /// its [`RunId`] (`None` for no members) when members are being set aside and every
 /// one has stand-ins; else `Err` with the tokens [`members`] gives (the bigger member

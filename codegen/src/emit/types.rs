@@ -323,15 +323,20 @@ fn struct_def(s: &Struct) -> TokenStream {
         error_fn: _,
     } = s;
     let n = ident(name);
-    let accessors = template::members(
+    let accessors = template::run(
         fields
             .iter()
             .filter(|f| f.accessor)
             .map(|f| Accessor(MemberShape::of(f))),
     );
-    let builder_fn = template::members([BuilderFn {
-        builder: builder.clone(),
-    }]);
+    let struct_impl = match accessors {
+        Ok(run) => template::members([StructImpl {
+            name: name.clone(),
+            builder: builder.clone(),
+            accessors: run,
+        }]),
+        Err(tokens) => struct_impl(name, builder, tokens),
+    };
     let is_error = error.is_some();
     let field_refs: Vec<&Field> = fields.iter().collect();
     let derive_debug = debug_impl(&n, name, &field_refs, *sensitive, is_error);
@@ -403,10 +408,7 @@ fn struct_def(s: &Struct) -> TokenStream {
     );
     quote! {
         #decl
-        impl #n {
-            #builder_fn
-            #accessors
-        }
+        #struct_impl
         #derive_debug
         #error_impls
     }
@@ -495,30 +497,45 @@ impl template::Shape for StructDecl {
     }
 }
 
-/// A structure's `builder` function.
+/// A structure's `impl` block: its `builder` function and its getters, a run of
+/// members inside it.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct BuilderFn {
+struct StructImpl {
+    name: String,
     builder: String,
+    accessors: Option<template::RunId>,
 }
 
-impl template::Shape for BuilderFn {
-    const CONTEXT: template::Context = template::Context::ImplItem;
-
-    fn standin(&self, s: &mut template::Standins) -> Self {
-        BuilderFn {
-            builder: s.name(&self.builder),
-        }
-    }
-
-    fn tokens(&self) -> TokenStream {
-        let builder = ident(&self.builder);
-        quote! {
+fn struct_impl(name: &str, builder: &str, accessors: TokenStream) -> TokenStream {
+    let n = ident(name);
+    let builder = ident(builder);
+    quote! {
+        impl #n {
             /// A builder for this structure.
             #[inline]
             pub fn builder() -> crate::types::builders::#builder {
                 #DEFAULT::default()
             }
+            #accessors
         }
+    }
+}
+
+impl template::Shape for StructImpl {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        StructImpl {
+            name: s.name(&self.name),
+            builder: s.name(&self.builder),
+            accessors: self.accessors.as_ref().map(|r| r.standin(s)),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let accessors =
+            template::run_tokens(Ok(self.accessors.clone()), template::Context::ImplItem);
+        struct_impl(&self.name, &self.builder, accessors)
     }
 }
 
@@ -1031,18 +1048,18 @@ fn enum_def(e: &Enum) -> TokenStream {
         int,
         variants,
         codec: _,
-        deprecated: dep,
+        deprecated: dep_flag,
     } = e;
     let n = ident(name);
-    let d = doc(docs);
-    let dep = deprecated(*dep);
-    let vs = template::members(variants.iter().map(|v| EnumVariant {
-        variant: v.ident.clone(),
-        docs: v.docs.clone(),
-        deprecated: v.deprecated,
-    }));
     let allow = allow_deprecated(variants.iter().any(|v| v.deprecated));
     if *int {
+        let d = doc(docs);
+        let dep = deprecated(*dep_flag);
+        let vs = template::members(variants.iter().map(|v| EnumVariant {
+            variant: v.ident.clone(),
+            docs: v.docs.clone(),
+            deprecated: v.deprecated,
+        }));
         let to = variants.iter().map(|v| {
             let id = ident(&v.ident);
             let EnumValue::Int(val) = v.value else {
@@ -1101,7 +1118,7 @@ fn enum_def(e: &Enum) -> TokenStream {
         };
     }
     let arms = |to_str: bool| {
-        template::members(variants.iter().filter_map(|v| match &v.value {
+        template::run(variants.iter().filter_map(|v| match &v.value {
             EnumValue::Str(value) => Some(EnumArm {
                 to_str,
                 variant: v.ident.clone(),
@@ -1110,7 +1127,16 @@ fn enum_def(e: &Enum) -> TokenStream {
             EnumValue::Int(_) => None,
         }))
     };
-    let (to, from) = (arms(true), arms(false));
+    let to = template::run_tokens(arms(true), template::Context::Arm);
+    let deprecated_variants = variants.iter().any(|v| v.deprecated);
+    let from = match arms(false) {
+        Ok(run) => template::members([EnumFrom {
+            name: name.clone(),
+            deprecated_variants,
+            arms: run,
+        }]),
+        Err(tokens) => EnumFrom::with_arms(name, deprecated_variants, tokens),
+    };
     let values: Vec<&str> = variants
         .iter()
         .filter_map(|v| match &v.value {
@@ -1118,19 +1144,26 @@ fn enum_def(e: &Enum) -> TokenStream {
             EnumValue::Int(_) => None,
         })
         .collect();
-    let conversions = template::members([EnumConversions { name: name.clone() }]);
+    let decl = StrEnumDecl {
+        name: name.clone(),
+        docs: docs.clone(),
+        deprecated: *dep_flag,
+        variants: None,
+    };
+    let variants = template::run(variants.iter().map(|v| EnumVariant {
+        variant: v.ident.clone(),
+        docs: v.docs.clone(),
+        deprecated: v.deprecated,
+    }));
+    let decl = match variants {
+        Ok(run) => template::members([StrEnumDecl {
+            variants: run,
+            ..decl
+        }]),
+        Err(tokens) => decl.with_variants(tokens),
+    };
     quote! {
-        #d
-        #dep
-        #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
-        #[non_exhaustive]
-        pub enum #n {
-            #vs
-            /// A value this version of the client does not know, kept as sent. It
-            /// cannot be built by hand: `From<&str>` gives the known variant of a known
-            /// value.
-            Unknown(crate::primitives::UnknownVariantValue),
-        }
+        #decl
         #allow
         impl #n {
             /// The value on the wire.
@@ -1145,16 +1178,7 @@ fn enum_def(e: &Enum) -> TokenStream {
                 &[#( #values ),*]
             }
         }
-        #allow
-        impl #FROM<&str> for #n {
-            fn from(v: &str) -> Self {
-                match v {
-                    #from
-                    other => Self::Unknown(crate::primitives::UnknownVariantValue(#STRING::from(other))),
-                }
-            }
-        }
-        #conversions
+        #from
     }
 }
 
@@ -1216,24 +1240,78 @@ impl template::Shape for EnumArm {
     }
 }
 
-/// The conversions of a string enum, the same for every one but for its name.
+/// A string enum's definition, its variants a run of members.
 #[derive(Clone, PartialEq, Eq, Hash)]
-struct EnumConversions {
+struct StrEnumDecl {
     name: String,
+    docs: String,
+    deprecated: bool,
+    variants: Option<template::RunId>,
 }
 
-impl template::Shape for EnumConversions {
+impl StrEnumDecl {
+    fn with_variants(&self, variants: TokenStream) -> TokenStream {
+        let n = ident(&self.name);
+        let d = doc(&self.docs);
+        let dep = deprecated(self.deprecated);
+        quote! {
+            #d
+            #dep
+            #[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
+            #[non_exhaustive]
+            pub enum #n {
+                #variants
+                /// A value this version of the client does not know, kept as sent. It
+                /// cannot be built by hand: `From<&str>` gives the known variant of a known
+                /// value.
+                Unknown(crate::primitives::UnknownVariantValue),
+            }
+        }
+    }
+}
+
+impl template::Shape for StrEnumDecl {
     const CONTEXT: template::Context = template::Context::Item;
 
     fn standin(&self, s: &mut template::Standins) -> Self {
-        EnumConversions {
+        StrEnumDecl {
             name: s.name(&self.name),
+            docs: s.doc(&self.docs),
+            variants: self.variants.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
         }
     }
 
     fn tokens(&self) -> TokenStream {
-        let n = ident(&self.name);
+        let variants = template::run_tokens(Ok(self.variants.clone()), template::Context::Variant);
+        self.with_variants(variants)
+    }
+}
+
+/// A string enum's `From<&str>` (its arms a run of members) and its other
+/// conversions, the same for every one but for its name and arms.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct EnumFrom {
+    name: String,
+    /// Whether a variant is deprecated (the impl then allows it).
+    deprecated_variants: bool,
+    arms: Option<template::RunId>,
+}
+
+impl EnumFrom {
+    fn with_arms(name: &str, deprecated_variants: bool, arms: TokenStream) -> TokenStream {
+        let n = ident(name);
+        let allow = allow_deprecated(deprecated_variants);
         quote! {
+            #allow
+            impl #FROM<&str> for #n {
+                fn from(v: &str) -> Self {
+                    match v {
+                        #arms
+                        other => Self::Unknown(crate::primitives::UnknownVariantValue(#STRING::from(other))),
+                    }
+                }
+            }
             impl #FROM<#STRING> for #n {
                 fn from(v: #STRING) -> Self {
                     Self::from(v.as_str())
@@ -1264,5 +1342,22 @@ impl template::Shape for EnumConversions {
                 }
             }
         }
+    }
+}
+
+impl template::Shape for EnumFrom {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        EnumFrom {
+            name: s.name(&self.name),
+            arms: self.arms.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let arms = template::run_tokens(Ok(self.arms.clone()), template::Context::Arm);
+        EnumFrom::with_arms(&self.name, self.deprecated_variants, arms)
     }
 }
