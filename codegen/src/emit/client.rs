@@ -652,63 +652,93 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
             }
         };
     };
-    let builder = ident(&input.builder);
     let setters = input
         .fields
         .iter()
         .map(|f| FluentMethods(MemberShape::of(f)));
-    let setters = template::members(setters);
-    let allow = allow_deprecated(input.fields.iter().any(|f| f.deprecated));
-    // A streaming payload is sent once, from the input it is moved out of.
-    let streaming = super::types::has_stream(&input.fields);
-    let derive = if streaming {
-        quote! { #[derive(Debug)] }
-    } else {
-        quote! { #[derive(Debug, Clone)] }
+    let shape = FluentBuilder {
+        name: op.fluent_builder.clone(),
+        docs: doc_text,
+        deprecated: input.fields.iter().any(|f| f.deprecated),
+        setters: None,
+        send: FluentSend {
+            operation: op.type_name.clone(),
+            input: input.name.clone(),
+            builder: input.builder.clone(),
+            output: op.output.clone(),
+            error_enum: op.error_enum.clone(),
+            fallible: input_build_fallible(input),
+            // A streaming payload is sent once, from the input it is moved out of.
+            streaming: super::types::has_stream(&input.fields),
+        },
     };
-    let new = template::members([FluentNew]);
-    let rest = template::members([FluentSend {
-        operation: op.type_name.clone(),
-        input: input.name.clone(),
-        builder: input.builder.clone(),
-        output: op.output.clone(),
-        error_enum: op.error_enum.clone(),
-        fallible: input_build_fallible(input),
-        streaming,
-    }]);
-    quote! {
-        #doc_text_attr
-        #derive
-        pub struct #fb {
-            client: crate::Client,
-            inner: crate::types::builders::#builder,
-        }
-        #allow
-        impl #fb {
-            #new
-            #setters
-            #rest
+    match template::run(setters) {
+        Ok(run) => template::members([FluentBuilder {
+            setters: run,
+            ..shape
+        }]),
+        Err(tokens) => shape.with_setters(tokens),
+    }
+}
+
+/// A fluent builder and its methods, its setters a run of members inside it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct FluentBuilder {
+    name: String,
+    docs: String,
+    /// Whether a member of the input is deprecated (the impl then allows it).
+    deprecated: bool,
+    setters: Option<template::RunId>,
+    send: FluentSend,
+}
+
+impl FluentBuilder {
+    fn with_setters(&self, setters: TokenStream) -> TokenStream {
+        let fb = ident(&self.name);
+        let doc_text_attr = super::common::doc(&self.docs);
+        let builder = ident(&self.send.builder);
+        let allow = allow_deprecated(self.deprecated);
+        let derive = if self.send.streaming {
+            quote! { #[derive(Debug)] }
+        } else {
+            quote! { #[derive(Debug, Clone)] }
+        };
+        let rest = self.send.tokens();
+        quote! {
+            #doc_text_attr
+            #derive
+            pub struct #fb {
+                client: crate::Client,
+                inner: crate::types::builders::#builder,
+            }
+            #allow
+            impl #fb {
+                pub(crate) fn new(client: crate::Client) -> Self {
+                    Self { client, inner: #DEFAULT::default() }
+                }
+                #setters
+                #rest
+            }
         }
     }
 }
 
-/// A fluent builder's `new`, the same for every one.
-#[derive(Clone, PartialEq, Eq, Hash)]
-struct FluentNew;
+impl template::Shape for FluentBuilder {
+    const CONTEXT: template::Context = template::Context::Item;
 
-impl template::Shape for FluentNew {
-    const CONTEXT: template::Context = template::Context::ImplItem;
-
-    fn standin(&self, _: &mut template::Standins) -> Self {
-        FluentNew
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        FluentBuilder {
+            name: s.name(&self.name),
+            docs: s.doc(&self.docs),
+            deprecated: self.deprecated,
+            setters: self.setters.as_ref().map(|r| r.standin(s)),
+            send: self.send.standin(s),
+        }
     }
 
     fn tokens(&self) -> TokenStream {
-        quote! {
-            pub(crate) fn new(client: crate::Client) -> Self {
-                Self { client, inner: #DEFAULT::default() }
-            }
-        }
+        let setters = template::run_tokens(Ok(self.setters.clone()), ImplItem);
+        self.with_setters(setters)
     }
 }
 
@@ -726,9 +756,7 @@ struct FluentSend {
     streaming: bool,
 }
 
-impl template::Shape for FluentSend {
-    const CONTEXT: template::Context = template::Context::ImplItem;
-
+impl FluentSend {
     fn standin(&self, s: &mut template::Standins) -> Self {
         FluentSend {
             operation: s.name(&self.operation),

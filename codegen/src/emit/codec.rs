@@ -299,17 +299,21 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
 /// Writes members of the structure `v` as keys and values of a JSON object (an
 /// unset optional member is left out).
 pub fn ser_members<'a>(fields: impl IntoIterator<Item = &'a Field>) -> TokenStream {
-    template::members(
-        fields
-            .into_iter()
-            .filter(|field| field.ty != Type::Stream)
-            .map(|field| SerMember {
-                ident: field.ident.clone(),
-                wire: field.json_name.clone(),
-                optional: field.presence == Presence::Optional,
-                ty: field.ty.clone(),
-            }),
-    )
+    template::members(ser_member_shapes(fields))
+}
+
+fn ser_member_shapes<'a, I: IntoIterator<Item = &'a Field>>(
+    fields: I,
+) -> impl Iterator<Item = SerMember> + use<'a, I> {
+    fields
+        .into_iter()
+        .filter(|field| field.ty != Type::Stream)
+        .map(|field| SerMember {
+            ident: field.ident.clone(),
+            wire: field.json_name.clone(),
+            optional: field.presence == Presence::Optional,
+            ty: field.ty.clone(),
+        })
 }
 
 /// What [`ser_members`] writes for a member.
@@ -355,24 +359,71 @@ impl template::Shape for SerMember {
 }
 
 fn ser_struct(s: &Struct) -> TokenStream {
-    let n = ident(&s.name);
-    let f = ident(&s.ser_fn);
-    let members = ser_members(&s.fields);
-    let allow = allow_deprecated(s.uses_deprecated());
-    let uses_v = !s.fields.is_empty();
-    let v = if uses_v {
-        quote! { v }
-    } else {
-        quote! { _v }
+    let shape = SerStruct {
+        name: s.name.clone(),
+        ser_fn: s.ser_fn.clone(),
+        deprecated: s.uses_deprecated(),
+        uses_v: !s.fields.is_empty(),
+        members: None,
     };
-    quote! {
-        #allow
-        #[inline]
-        pub(crate) fn #f(w: &mut crate::runtime::json::Writer, #v: &crate::types::#n) {
-            w.begin_object();
-            #members
-            w.end_object();
+    match template::run(ser_member_shapes(&s.fields)) {
+        Ok(run) => template::members([SerStruct {
+            members: run,
+            ..shape
+        }]),
+        Err(tokens) => shape.with_members(tokens),
+    }
+}
+
+/// A structure's serializer, its member statements a run of members inside it.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct SerStruct {
+    name: String,
+    ser_fn: String,
+    /// Whether it uses deprecated members (and allows it).
+    deprecated: bool,
+    /// Whether it reads the value (it has members).
+    uses_v: bool,
+    members: Option<template::RunId>,
+}
+
+impl SerStruct {
+    fn with_members(&self, members: TokenStream) -> TokenStream {
+        let n = ident(&self.name);
+        let f = ident(&self.ser_fn);
+        let allow = allow_deprecated(self.deprecated);
+        let v = if self.uses_v {
+            quote! { v }
+        } else {
+            quote! { _v }
+        };
+        quote! {
+            #allow
+            #[inline]
+            pub(crate) fn #f(w: &mut crate::runtime::json::Writer, #v: &crate::types::#n) {
+                w.begin_object();
+                #members
+                w.end_object();
+            }
         }
+    }
+}
+
+impl template::Shape for SerStruct {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        SerStruct {
+            name: s.name(&self.name),
+            ser_fn: s.name(&self.ser_fn),
+            members: self.members.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let members = template::run_tokens(Ok(self.members.clone()), template::Context::Statement);
+        self.with_members(members)
     }
 }
 
