@@ -218,8 +218,11 @@ fn render_pieces(
     }
     // An item printed inside a stand-in module, without its first and last lines.
     let in_module = |item: Vec<TokenTree>| -> Option<String> {
-        let wrapper = with_body(vec![keyword("mod"), keyword("m")], item);
-        let mut text = print(wrapper, false)?;
+        let mut text = match placeholder_text(&item) {
+            // As the printer has it, without parsing and printing it.
+            Some(p) => template::fill(format!("mod m {{\n    {p}\n}}\n"), set_aside, templates)?,
+            None => print(with_body(vec![keyword("mod"), keyword("m")], item), false)?,
+        };
         // The lines between, cut out in place.
         if !(text.starts_with("mod m {\n") && text.ends_with("}\n")) || text.len() < 10 {
             return None;
@@ -257,10 +260,38 @@ fn render_pieces(
                 let body = space_lines(&texts);
                 pieces.push(Piece::Module { head, body });
             }
-            Err(piece) => pieces.push(text(piece.into_iter().collect(), false)?),
+            Err(piece) => match placeholder_text(&piece) {
+                Some(p) => {
+                    let text = template::fill(format!("{p}\n"), set_aside, templates)?;
+                    pieces.push(Piece::Text(space_items(&text)));
+                }
+                None => pieces.push(text(piece.into_iter().collect(), false)?),
+            },
         }
     }
     Some(pieces)
+}
+
+/// The text of an item that is only a member placeholder (`__member_text!(N);`, see
+/// [`template`]), as the printer prints it.
+fn placeholder_text(item: &[TokenTree]) -> Option<String> {
+    let [TokenTree::Ident(name), TokenTree::Punct(bang), TokenTree::Group(args), TokenTree::Punct(semi)] =
+        item
+    else {
+        return None;
+    };
+    if name != "__member_text"
+        || bang.as_char() != '!'
+        || semi.as_char() != ';'
+        || args.delimiter() != proc_macro2::Delimiter::Parenthesis
+    {
+        return None;
+    }
+    let mut inner = args.stream().into_iter();
+    match (inner.next(), inner.next()) {
+        (Some(TokenTree::Literal(n)), None) => Some(format!("__member_text!({n});")),
+        _ => None,
+    }
 }
 
 /// The value behind `m`, also when a thread panicked while holding it (the caller
