@@ -280,8 +280,10 @@ pub fn error_module(service: &Service) -> TokenStream {
                 runs,
             }]);
         }
-        let mut contexts = ERROR_ENUM_RUNS.into_iter();
-        let runs = runs.map(|r| template::run_tokens(r, contexts.next().unwrap_or(Variant)));
+        let runs = std::array::from_fn(|i| match &runs[i] {
+            Ok(run) => template::placeholder(run.as_ref(), ERROR_ENUM_RUNS[i]),
+            Err(tokens) => tokens.clone(),
+        });
         error_enum(&op.error_enum, &doc_text, runs)
     });
     // The runtime's error types are re-exported here, unless an operation's error enum
@@ -334,11 +336,9 @@ impl template::Shape for ErrorEnum {
     }
 
     fn tokens(&self) -> TokenStream {
-        let mut contexts = ERROR_ENUM_RUNS.into_iter();
-        let runs = self
-            .runs
-            .clone()
-            .map(|r| template::run_tokens(Ok(r), contexts.next().unwrap_or(Variant)));
+        let runs = std::array::from_fn(|i| {
+            template::placeholder(self.runs[i].as_ref(), ERROR_ENUM_RUNS[i])
+        });
         error_enum(&self.name, &self.docs, runs)
     }
 }
@@ -737,7 +737,7 @@ impl template::Shape for FluentBuilder {
     }
 
     fn tokens(&self) -> TokenStream {
-        let setters = template::run_tokens(Ok(self.setters.clone()), ImplItem);
+        let setters = template::placeholder(self.setters.as_ref(), ImplItem);
         self.with_setters(setters)
     }
 }

@@ -422,7 +422,7 @@ impl template::Shape for SerStruct {
     }
 
     fn tokens(&self) -> TokenStream {
-        let members = template::run_tokens(Ok(self.members.clone()), template::Context::Statement);
+        let members = template::placeholder(self.members.as_ref(), template::Context::Statement);
         self.with_members(members)
     }
 }

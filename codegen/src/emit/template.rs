@@ -327,28 +327,38 @@ impl RunId {
                 Err(_) => return TokenStream::new(),
             }
         };
-        match context {
-            Context::ImplItem | Context::Statement | Context::Item => {
-                quote! { __member_text!(#arg); }
-            }
-            Context::Arm => quote! { __member_text!(#arg) => {} },
-            Context::Field => {
-                let field = quote::format_ident!("__member_field_{}", id);
-                quote! { #field: (), }
-            }
-            Context::Variant => {
-                let variant = quote::format_ident!("__member_variant_{}", id);
-                quote! { #variant, }
-            }
+        placeholder_tokens(id, arg, context)
+    }
+}
+
+/// The placeholder of a run numbered `id` (`arg` as a token) where `context` puts it.
+fn placeholder_tokens(id: &str, arg: TokenTree, context: Context) -> TokenStream {
+    match context {
+        Context::ImplItem | Context::Statement | Context::Item => {
+            quote! { __member_text!(#arg); }
+        }
+        Context::Arm => quote! { __member_text!(#arg) => {} },
+        Context::Field => {
+            let field = quote::format_ident!("__member_field_{}", id);
+            quote! { #field: (), }
+        }
+        Context::Variant => {
+            let variant = quote::format_ident!("__member_variant_{}", id);
+            quote! { #variant, }
         }
     }
+}
+
+/// What stands for a run inside a bigger member's tokens: its placeholder, or nothing
+/// when it has no members.
+pub fn placeholder(run: Option<&RunId>, context: Context) -> TokenStream {
+    run.map_or_else(TokenStream::new, |r| r.placeholder(context))
 }
 
 /// What stands for a [`run`] in tokens: its placeholder, or its members' tokens.
 pub fn run_tokens(run: Result<Option<RunId>, TokenStream>, context: Context) -> TokenStream {
     match run {
-        Ok(Some(run)) => run.placeholder(context),
-        Ok(None) => TokenStream::new(),
+        Ok(run) => placeholder(run.as_ref(), context),
         Err(tokens) => tokens,
     }
 }
@@ -426,21 +436,8 @@ fn set_aside_run<S: Shape>(run: Vec<(Pending, S)>, out: &mut TokenStream) {
         }
         return;
     };
-    let lit = Literal::usize_unsuffixed(n);
-    out.extend(match S::CONTEXT {
-        Context::ImplItem | Context::Statement | Context::Item => {
-            quote! { __member_text!(#lit); }
-        }
-        Context::Arm => quote! { __member_text!(#lit) => {} },
-        Context::Field => {
-            let field = quote::format_ident!("__member_field_{}", n);
-            quote! { #field: (), }
-        }
-        Context::Variant => {
-            let variant = quote::format_ident!("__member_variant_{}", n);
-            quote! { #variant, }
-        }
-    });
+    let lit = TokenTree::Literal(Literal::usize_unsuffixed(n));
+    out.extend(placeholder_tokens(&n.to_string(), lit, S::CONTEXT));
 }
 
 /// What every placeholder starts with.

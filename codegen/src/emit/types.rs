@@ -489,11 +489,10 @@ impl template::Shape for StructDecl {
     }
 
     fn tokens(&self) -> TokenStream {
-        let fields = match &self.fields {
-            Some(run) => run.placeholder(template::Context::Field),
-            None => quote! {},
-        };
-        self.with_fields(fields)
+        self.with_fields(template::placeholder(
+            self.fields.as_ref(),
+            template::Context::Field,
+        ))
     }
 }
 
@@ -533,8 +532,7 @@ impl template::Shape for StructImpl {
     }
 
     fn tokens(&self) -> TokenStream {
-        let accessors =
-            template::run_tokens(Ok(self.accessors.clone()), template::Context::ImplItem);
+        let accessors = template::placeholder(self.accessors.as_ref(), template::Context::ImplItem);
         struct_impl(&self.name, &self.builder, accessors)
     }
 }
@@ -1283,7 +1281,7 @@ impl template::Shape for StrEnumDecl {
     }
 
     fn tokens(&self) -> TokenStream {
-        let variants = template::run_tokens(Ok(self.variants.clone()), template::Context::Variant);
+        let variants = template::placeholder(self.variants.as_ref(), template::Context::Variant);
         self.with_variants(variants)
     }
 }
@@ -1357,7 +1355,7 @@ impl template::Shape for EnumFrom {
     }
 
     fn tokens(&self) -> TokenStream {
-        let arms = template::run_tokens(Ok(self.arms.clone()), template::Context::Arm);
+        let arms = template::placeholder(self.arms.as_ref(), template::Context::Arm);
         EnumFrom::with_arms(&self.name, self.deprecated_variants, arms)
     }
 }
