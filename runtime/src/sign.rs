@@ -120,27 +120,32 @@ mod tests {
         request
     }
 
-    fn at_2015() -> SystemTime {
-        SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160)
-    }
-
-    /// The signature's headers land on the request, the authorization header marked
-    /// sensitive, the session token signed and sent.
-    #[test]
-    fn signs_in_place() {
+    /// [`request`] signed at 2015-08-30T12:36:00Z with a session token.
+    fn signed_with_token(
+        access_key: &str,
+        token: &str,
+    ) -> (http::Request<ByteStream>, Result<(), super::BoxError>) {
         let mut r = request();
-        let creds =
-            AwsCredentials::new("AKIDEXAMPLE", "secret", Some("token".into()), None, "test");
-        sign_request(
+        let creds = AwsCredentials::new(access_key, "secret", Some(token.into()), None, "test");
+        let at_2015 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let signed = sign_request(
             &mut r,
             "https://example.us-east-1.amazonaws.com/",
             false,
             &creds,
             "us-east-1",
             "example",
-            at_2015(),
-        )
-        .unwrap();
+            at_2015,
+        );
+        (r, signed)
+    }
+
+    /// The signature's headers land on the request, the authorization header marked
+    /// sensitive, the session token signed and sent.
+    #[test]
+    fn signs_in_place() {
+        let (r, signed) = signed_with_token("AKIDEXAMPLE", "token");
+        signed.unwrap();
         let h = r.headers();
         assert_eq!(h["x-amz-date"], "20150830T123600Z");
         assert_eq!(h["x-amz-security-token"], "token");
@@ -160,18 +165,8 @@ mod tests {
     /// panic.
     #[test]
     fn a_token_that_is_no_header_value_is_an_error() {
-        let mut r = request();
-        let creds = AwsCredentials::new("AKID", "secret", Some("bad\ntoken".into()), None, "test");
-        let e = sign_request(
-            &mut r,
-            "https://example.us-east-1.amazonaws.com/",
-            false,
-            &creds,
-            "us-east-1",
-            "example",
-            at_2015(),
-        )
-        .unwrap_err();
+        let (_, signed) = signed_with_token("AKID", "bad\ntoken");
+        let e = signed.unwrap_err();
         let e = e.to_string();
         assert!(e.starts_with("cannot sign the request: "), "{e}");
         // With the cause, not only "failed to create canonical request".
