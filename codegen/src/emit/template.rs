@@ -12,7 +12,10 @@
 //! per shape with every name
 //! replaced by a stand-in of the same length, and every other member of that shape is
 //! the printed text with its own names put back ([`fill_members`]). The text is the
-//! one the member prints as itself (a test prints every test model both ways).
+//! one the member prints as itself (a test prints every test model both ways). Shapes
+//! that differ only in the lengths of their names are mostly printed alike, and a
+//! member whose names' lengths lie between those of two members printed alike takes
+//! their text without being printed ([`boxed`] says why that holds).
 //!
 //! The placeholder is a macro call, `__member_text!(N);` (in a `match`, the arm
 //! `__member_text!(N) => {}`; in a structure, the field `__member_field_N: (),`; in an
@@ -77,6 +80,8 @@ pub struct Standins {
     standins: Vec<String>,
     docs: Vec<Vec<String>>,
     fits: bool,
+    /// The stand-ins' lengths, by index, when they are not the names' own.
+    lengths: Option<Vec<usize>>,
 }
 
 /// The name that stands in for name `i`, `len` bytes long, when there is one: `Z`,
@@ -98,6 +103,7 @@ impl Standins {
             standins: Vec::new(),
             docs: Vec::new(),
             fits: true,
+            lengths: None,
         }
     }
 
@@ -105,7 +111,11 @@ impl Standins {
     pub fn name(&mut self, name: &str) -> String {
         let i = self.names.len();
         self.names.push(name.to_string());
-        match standin_name(i, name.len()) {
+        let len = match &self.lengths {
+            Some(lengths) => lengths.get(i).copied().unwrap_or(name.len()),
+            None => name.len(),
+        };
+        match standin_name(i, len) {
             Some(s) => {
                 self.standins.push(s.clone());
                 s
@@ -169,6 +179,10 @@ trait Erased: Send + Sync {
     fn same(&self, other: &dyn Erased) -> bool;
     fn key(&self) -> u64;
     fn context(&self) -> Context;
+    /// The stand-in shape again with stand-ins `lengths` long (by index), and those
+    /// stand-ins; `None` when they do not fit or the shape has other than
+    /// `lengths.len()` names and `docs` docs.
+    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<(Arc<dyn Erased>, Vec<String>)>;
 }
 
 impl<S: Shape> Erased for S {
@@ -189,6 +203,13 @@ impl<S: Shape> Erased for S {
     }
     fn context(&self) -> Context {
         S::CONTEXT
+    }
+    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<(Arc<dyn Erased>, Vec<String>)> {
+        let mut s = Standins::new();
+        s.lengths = Some(lengths.to_vec());
+        let shape = self.standin(&mut s);
+        let same = s.fits && s.standins.len() == lengths.len() && s.docs.len() == docs;
+        same.then(|| (Arc::new(shape) as Arc<dyn Erased>, s.standins))
     }
 }
 
@@ -212,6 +233,7 @@ enum Part {
     Doc(usize),
 }
 
+#[derive(PartialEq)]
 struct Template {
     parts: Vec<Part>,
     /// Whether the text has placeholders of its own (runs of members inside the
@@ -234,10 +256,22 @@ thread_local! {
 #[derive(Default)]
 pub struct Templates {
     printed: Mutex<Printed>,
+    boxes: Mutex<Boxes>,
 }
 
 /// Printed members: for each key, the stand-in shapes under it and their text.
 type Printed = HashMap<Key, Vec<(Arc<dyn Erased>, Option<Arc<Template>>)>>;
+
+/// Printed members by shape with the shortest stand-ins (see [`boxed`]): for each key,
+/// those shapes and the texts they print to for different lengths of their names.
+type Boxes = HashMap<Key, Vec<(Arc<dyn Erased>, Vec<Layout>)>>;
+
+/// A text of a shape (`None` when it does not print as a member), and the lengths of
+/// names (by index) it was printed for.
+struct Layout {
+    template: Option<Arc<Template>>,
+    lengths: Vec<Vec<usize>>,
+}
 
 /// What an emitter set aside: doc comments and members, for [`fill`].
 pub struct SetAside {
@@ -522,7 +556,7 @@ fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Tem
     }
     // Printed without the lock held: another thread may print the same shape
     // meanwhile, to the same text.
-    let made = print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    let made = boxed(p, indent, templates);
     let mut printed = lock();
     if found(&printed).is_none() {
         printed
@@ -531,6 +565,125 @@ fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Tem
             .push((p.standin.clone(), made.clone()));
     }
     made
+}
+
+/// The printed member of `p`'s shape at `indent`, found among the texts of shapes that
+/// differ from it only in the lengths of their names, or printed and kept among them.
+///
+/// `prettyplease` lays tokens out by their lengths only through comparisons that a
+/// longer name can only tip one way: a group of tokens breaks over lines when it does
+/// not fit in the line's room (the longer its names, the wider the group and the less
+/// room before it), and a method call stays on its receiver's line when the receiver
+/// is four bytes or shorter. So when two members print to the same text (their names
+/// aside), and a third's names are each as long as the first's or longer and as long
+/// as the second's or shorter, every decision falls the same way for the third, and
+/// it prints to that text too. Names of five bytes or more are kept at five or more
+/// in the shortest form, which starts every shape's list.
+fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Template>> {
+    let lengths: Vec<usize> = p.standins.iter().map(String::len).collect();
+    if lengths.is_empty() {
+        return print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    }
+    let floor: Vec<usize> = lengths
+        .iter()
+        .enumerate()
+        .map(|(i, &len)| {
+            let shortest = i.to_string().len() + 1;
+            if len > 4 {
+                shortest.max(5)
+            } else {
+                shortest
+            }
+        })
+        .collect();
+    let Some((erased, names)) = p.standin.restandin(&floor, p.docs.len()) else {
+        return print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    };
+    let key = (erased.key(), indent, p.short);
+    let within = |layout: &Layout| {
+        let (below, above) = layout.lengths.iter().fold((false, false), |(b, a), l| {
+            (
+                b || l.iter().zip(&lengths).all(|(l, n)| l <= n),
+                a || l.iter().zip(&lengths).all(|(l, n)| l >= n),
+            )
+        });
+        below && above
+    };
+    let find = |boxes: &Boxes| -> Found {
+        let Some((_, layouts)) = boxes
+            .get(&key)
+            .and_then(|shapes| shapes.iter().find(|(s, _)| s.same(&*erased)))
+        else {
+            return Found::New;
+        };
+        match layouts.iter().find(|l| within(l)) {
+            Some(l) => Found::Text(l.template.clone()),
+            None if layouts.iter().any(|l| l.lengths.contains(&floor)) => Found::Own,
+            None => Found::Shortest,
+        }
+    };
+    let found = find(&super::lock(&templates.boxes));
+    match found {
+        Found::Text(template) => return template,
+        // The first member of a shape is printed as itself (many shapes have one);
+        // the second is checked against the shortest form too.
+        Found::New | Found::Own => {}
+        Found::Shortest => {
+            let shortest = print(&erased, &names, indent, p.short).map(Arc::new);
+            let mut boxes = super::lock(&templates.boxes);
+            add(&mut boxes, key, &erased, &shortest, floor.clone());
+            if let Found::Text(template) = find(&boxes) {
+                return template;
+            }
+        }
+    }
+    let own = print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    add(
+        &mut super::lock(&templates.boxes),
+        key,
+        &erased,
+        &own,
+        lengths,
+    );
+    own
+}
+
+/// What [`boxed`] finds for a member among the texts of its shape.
+enum Found {
+    /// No text of its shape yet.
+    New,
+    /// A text that holds for its names.
+    Text(Option<Arc<Template>>),
+    /// None that holds, and the shortest form is not printed yet.
+    Shortest,
+    /// None that holds.
+    Own,
+}
+
+/// Keeps `template` as the text of `erased` (under `key`) for names `lengths` long.
+fn add(
+    boxes: &mut Boxes,
+    key: Key,
+    erased: &Arc<dyn Erased>,
+    template: &Option<Arc<Template>>,
+    lengths: Vec<usize>,
+) {
+    let shapes = boxes.entry(key).or_default();
+    let i = match shapes.iter().position(|(s, _)| s.same(&**erased)) {
+        Some(i) => i,
+        None => {
+            shapes.push((erased.clone(), Vec::new()));
+            shapes.len() - 1
+        }
+    };
+    let layouts = &mut shapes[i].1;
+    match layouts.iter_mut().find(|l| l.template == *template) {
+        Some(l) => l.lengths.push(lengths),
+        None => layouts.push(Layout {
+            template: template.clone(),
+            lengths: vec![lengths],
+        }),
+    }
 }
 
 /// Prints a stand-in shape where its context puts it (in an `impl` block, a function
@@ -626,7 +779,91 @@ fn print(
 
 #[cfg(test)]
 mod tests {
-    use super::{standin_name, Standins};
+    use super::{fill, members, set_aside, standin_name, Context, Shape, Standins, Templates};
+    use proc_macro2::TokenStream;
+    use quote::quote;
+
+    /// A getter whose signature breaks over lines when its names are long.
+    #[derive(Clone, PartialEq, Eq, Hash)]
+    struct Getter {
+        name: String,
+        ty: String,
+        field: String,
+    }
+
+    impl Shape for Getter {
+        const CONTEXT: Context = Context::ImplItem;
+
+        fn standin(&self, s: &mut Standins) -> Self {
+            Getter {
+                name: s.name(&self.name),
+                ty: s.name(&self.ty),
+                field: s.name(&self.field),
+            }
+        }
+
+        fn tokens(&self) -> TokenStream {
+            let name = super::common::ident(&self.name);
+            let ty = super::common::ident(&self.ty);
+            let field = super::common::ident(&self.field);
+            quote! {
+                pub fn #name(&self, input: Option<Vec<crate::types::#ty>>) -> Option<&crate::types::#ty> {
+                    self.#field.as_ref().and_then(|v| v.first()).or(input.map(|_| todo!()))
+                }
+            }
+        }
+    }
+
+    /// Members whose names differ only in length print as themselves when their text
+    /// comes from others of their shape (printed with shorter and longer names), on
+    /// both sides of the lengths where lines break.
+    #[test]
+    fn texts_found_by_lengths_are_the_members_own() {
+        let templates = Templates::default();
+        let mut seed = 7u64;
+        let mut len = |max: u64| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            1 + ((seed >> 33) % max) as usize
+        };
+        let name = |c: char, n: usize| format!("{c}{}", "x".repeat(n));
+        let mut cases = 0;
+        for _ in 0..400 {
+            let getter = Getter {
+                name: name('n', len(40)),
+                ty: name('T', len(40)),
+                field: name('f', len(12)),
+            };
+            let own = getter.tokens();
+            let whole = super::super::unparse(quote! { impl M { #own } }, false, false).unwrap();
+            let (tokens, aside) = set_aside(|| {
+                let run = members([getter.clone()]);
+                quote! { impl M { #run } }
+            });
+            let printed = super::super::unparse(tokens, false, false).unwrap();
+            assert_eq!(fill(printed, &aside, &templates).as_deref(), Some(&*whole));
+            cases += 1;
+        }
+        // Most came from texts printed for others.
+        let boxes = super::super::lock(&templates.boxes);
+        let prints: usize = boxes
+            .values()
+            .flatten()
+            .flat_map(|(_, layouts)| layouts)
+            .map(|l| l.lengths.len())
+            .sum();
+        let layouts = boxes
+            .values()
+            .flatten()
+            .map(|(_, l)| l.len())
+            .sum::<usize>();
+        assert!(prints * 4 < cases, "{prints} prints for {cases} members");
+        assert!(
+            layouts > 1,
+            "the names' lengths break lines in some of them"
+        );
+    }
 
     /// A stand-in is as long as its name, and names too short for one (or literals that
     /// print escaped) leave the member to be printed as itself.
