@@ -428,6 +428,9 @@ impl template::Shape for SerStruct {
 }
 
 fn de_struct(s: &Struct) -> TokenStream {
+    if let Some(tokens) = de_struct_shape(s) {
+        return tokens;
+    }
     let n = ident(&s.name);
     let f = ident(&s.de_fn);
     let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
@@ -466,24 +469,268 @@ fn de_struct(s: &Struct) -> TokenStream {
     }
 }
 
+/// A structure's parser as one member (see [`DeStruct`]), when its arms and the fields
+/// of its literal can be set aside: it has fields, each of a form [`FieldInit`] knows,
+/// and its literal is wider than `prettyplease` keeps on a line.
+fn de_struct_shape(s: &Struct) -> Option<TokenStream> {
+    if s.fields.is_empty() || !literal_breaks(s) {
+        return None;
+    }
+    let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
+    let inits = field_inits(s, Receiver::Parsed, s.error.is_some())?;
+    let arms = template::run(de_arm_shapes(&s.fields, message_ident.as_ref())).ok()?;
+    let inits = template::run(inits).ok()?;
+    Some(template::members([DeStruct {
+        name: s.name.clone(),
+        de_fn: s.de_fn.clone(),
+        builder: s.builder.clone(),
+        deprecated: s.uses_deprecated(),
+        meta: s.error.is_some(),
+        arms,
+        inits,
+    }]))
+}
+
+/// A structure's parser: its arms and the fields of the structure literal it ends with
+/// are runs of members of their own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct DeStruct {
+    name: String,
+    de_fn: String,
+    builder: String,
+    /// Whether it reads deprecated members (and allows it).
+    deprecated: bool,
+    /// Whether the structure is an error (its metadata comes after the fields).
+    meta: bool,
+    arms: Option<template::RunId>,
+    inits: Option<template::RunId>,
+}
+
+impl template::Shape for DeStruct {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        DeStruct {
+            name: s.name(&self.name),
+            de_fn: s.name(&self.de_fn),
+            builder: s.name(&self.builder),
+            arms: self.arms.as_ref().map(|r| r.standin(s)),
+            inits: self.inits.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let n = ident(&self.name);
+        let f = ident(&self.de_fn);
+        let builder = ident(&self.builder);
+        let allow = allow_deprecated(self.deprecated);
+        let arms = template::placeholder(self.arms.as_ref(), template::Context::Arm);
+        let inits = template::placeholder(self.inits.as_ref(), template::Context::FieldValue);
+        let meta = if self.meta {
+            quote! { _meta: #DEFAULT::default(), }
+        } else {
+            quote! {}
+        };
+        quote! {
+            #allow
+            #[inline]
+            pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
+                let mut b = crate::types::builders::#builder::default();
+                p.begin_object()?;
+                while let #SOME(key) = p.next_key()? {
+                    match &*key {
+                        #arms
+                        _ => p.skip()?,
+                    }
+                }
+                #OK(crate::types::#n {
+                    #inits
+                    #meta
+                })
+            }
+        }
+    }
+}
+
+/// Whether `prettyplease` lays the structure literal of `s` (`crate::types::Name { ..
+/// }` with a field for each member) out a field a line whatever its values: it does
+/// when the literal is wider than 34 bytes, and each field is at least its name twice
+/// (`name: b.name`).
+pub fn literal_breaks(s: &Struct) -> bool {
+    let fields: usize = s.fields.iter().map(|f| 2 * f.ident.len() + 4).sum();
+    "crate::types::".len() + s.name.len() + " {".len() + fields > 34
+}
+
+/// Where a structure literal's values come from.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Receiver {
+    /// The builder's `build(self)`.
+    Builder,
+    /// A parser's builder `b`.
+    Parsed,
+}
+
+/// A field of a structure literal made from a builder, in one of the forms most fields
+/// take.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct FieldInit {
+    ident: String,
+    receiver: Receiver,
+    form: InitForm,
+    /// Whether no field comes after it.
+    last: bool,
+}
+
+/// What a [`FieldInit`] puts in its field.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum InitForm {
+    /// The builder's value as it is.
+    Plain,
+    /// The builder's value, or the type's default.
+    OrDefault,
+    /// The builder's value (in `Some` when `some`), or the error that names the
+    /// structure and the member.
+    Missing {
+        structure: String,
+        wire: String,
+        some: bool,
+    },
+}
+
+/// The fields of the structure literal of `s` from `receiver`, when each takes a form
+/// [`FieldInit`] knows (the same tokens [`struct_inits`] and a builder's `build` make);
+/// `meta` when a field comes after them.
+pub fn field_inits(s: &Struct, receiver: Receiver, meta: bool) -> Option<Vec<FieldInit>> {
+    let or_default = |fill: Fill, boxed: bool| -> Option<InitForm> {
+        (fill.kind == FillKind::TypeDefault && !boxed).then_some(InitForm::OrDefault)
+    };
+    let missing = |some: bool| InitForm::Missing {
+        structure: s.name.clone(),
+        wire: String::new(),
+        some,
+    };
+    let n = s.fields.len();
+    s.fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let form = match (receiver, &f.presence) {
+                (Receiver::Parsed, Presence::Optional) => InitForm::Plain,
+                (Receiver::Parsed, Presence::Required) => or_default(zero_expr(&f.ty), f.boxed)?,
+                (_, Presence::Default(v)) => or_default(default_expr(&f.ty, v), f.boxed)?,
+                (Receiver::Builder, _) if f.idempotency_token => return None,
+                (Receiver::Builder, Presence::Optional) if f.must_set => missing(true),
+                (Receiver::Builder, Presence::Optional) if f.build_default.is_some() => {
+                    return None
+                }
+                (Receiver::Builder, Presence::Optional) => InitForm::Plain,
+                (Receiver::Builder, Presence::Required) => missing(false),
+            };
+            let form = match form {
+                InitForm::Missing {
+                    structure, some, ..
+                } => InitForm::Missing {
+                    structure,
+                    wire: f.wire_name.clone(),
+                    some,
+                },
+                form => form,
+            };
+            Some(FieldInit {
+                ident: f.ident.clone(),
+                receiver,
+                form,
+                last: i + 1 == n && !meta,
+            })
+        })
+        .collect()
+}
+
+impl template::Shape for FieldInit {
+    const CONTEXT: template::Context = template::Context::FieldValue;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        FieldInit {
+            ident: s.name(&self.ident),
+            form: match &self.form {
+                InitForm::Missing {
+                    structure,
+                    wire,
+                    some,
+                } => InitForm::Missing {
+                    structure: s.literal(structure),
+                    wire: s.literal(wire),
+                    some: *some,
+                },
+                form => form.clone(),
+            },
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let id = ident(&self.ident);
+        let place = match self.receiver {
+            Receiver::Builder => quote! { self.#id },
+            Receiver::Parsed => quote! { b.#id },
+        };
+        let value = match &self.form {
+            InitForm::Plain => place,
+            InitForm::OrDefault => quote! { #place.unwrap_or_default() },
+            InitForm::Missing {
+                structure,
+                wire,
+                some,
+            } => {
+                let (structure, wire) = (structure.as_str(), wire.as_str());
+                let value = quote! {
+                    #place.ok_or_else(|| crate::runtime::BuildError::missing(#structure, #wire))?
+                };
+                if *some {
+                    quote! { #SOME(#value) }
+                } else {
+                    value
+                }
+            }
+        };
+        quote! { #id: #value, }
+    }
+
+    fn context(&self) -> template::Context {
+        if self.last {
+            template::Context::LastFieldValue
+        } else {
+            template::Context::FieldValue
+        }
+    }
+}
+
 /// The match arms that read members of a JSON object into the builder `b` (`p` is
 /// the parser, the key already read).
 pub fn de_arms<'a>(
     fields: impl IntoIterator<Item = &'a Field>,
     message_ident: Option<&String>,
 ) -> TokenStream {
-    template::members(
-        fields
-            .into_iter()
-            .filter(|field| field.ty != Type::Stream)
-            .map(|field| DeArm {
-                ident: field.ident.clone(),
-                wire: field.json_name.clone(),
-                boxed: field.boxed,
-                message: Some(&field.ident) == message_ident,
-                ty: field.ty.clone(),
-            }),
-    )
+    template::members(de_arm_shapes(fields, message_ident))
+}
+
+/// The members [`de_arms`] reads.
+fn de_arm_shapes<'a>(
+    fields: impl IntoIterator<Item = &'a Field>,
+    message_ident: Option<&String>,
+) -> Vec<DeArm> {
+    fields
+        .into_iter()
+        .filter(|field| field.ty != Type::Stream)
+        .map(|field| DeArm {
+            ident: field.ident.clone(),
+            wire: field.json_name.clone(),
+            boxed: field.boxed,
+            message: Some(&field.ident) == message_ident,
+            ty: field.ty.clone(),
+        })
+        .collect()
 }
 
 /// What [`de_arms`] reads for a member.

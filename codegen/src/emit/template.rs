@@ -43,6 +43,11 @@ pub trait Shape: Clone + Eq + Hash + Send + Sync + 'static {
     fn standin(&self, s: &mut Standins) -> Self;
     /// The member's tokens.
     fn tokens(&self) -> TokenStream;
+    /// Where this member stands, when that is not [`Shape::CONTEXT`] (the last field
+    /// of a structure literal): its placeholder is the same.
+    fn context(&self) -> Context {
+        Self::CONTEXT
+    }
 }
 
 /// Where a member stands, which says what its placeholder is and what it is printed in.
@@ -60,6 +65,13 @@ pub enum Context {
     Variant,
     /// Items of a file or module: `__member_text!(N);`.
     Item,
+    /// Fields of a structure literal, a field after them:
+    /// `__member_value_N: __member_wide,`. The placeholder is wider than `prettyplease`
+    /// keeps a literal on one line: the emitter sets such fields aside only in a literal
+    /// that is wider too.
+    FieldValue,
+    /// The last field of a structure literal, as [`Context::FieldValue`].
+    LastFieldValue,
 }
 
 impl Context {
@@ -70,6 +82,9 @@ impl Context {
             Context::Arm => ("__member_text!(", ") => {}"),
             Context::Field => ("__member_field_", ": (),"),
             Context::Variant => ("__member_variant_", ","),
+            Context::FieldValue | Context::LastFieldValue => {
+                ("__member_value_", ": __member_wide,")
+            }
         }
     }
 }
@@ -202,7 +217,7 @@ impl<S: Shape> Erased for S {
         hasher.finish()
     }
     fn context(&self) -> Context {
-        S::CONTEXT
+        Shape::context(self)
     }
     fn restandin(&self, lengths: &[usize], docs: usize) -> Option<(Arc<dyn Erased>, Vec<String>)> {
         let mut s = Standins::new();
@@ -380,6 +395,10 @@ fn placeholder_tokens(id: &str, arg: TokenTree, context: Context) -> TokenStream
             let variant = quote::format_ident!("__member_variant_{}", id);
             quote! { #variant, }
         }
+        Context::FieldValue | Context::LastFieldValue => {
+            let field = quote::format_ident!("__member_value_{}", id);
+            quote! { #field: __member_wide, }
+        }
     }
 }
 
@@ -497,11 +516,16 @@ fn fill_members(
         if !text[line_start..i].bytes().all(|b| b == b' ') {
             return None;
         }
-        let digits = [Context::Statement, Context::Field, Context::Variant]
-            .iter()
-            .map(|c| c.placeholder().0)
-            .find(|open| text[i..].starts_with(open))
-            .map(|open| i + open.len())?;
+        let digits = [
+            Context::Statement,
+            Context::Field,
+            Context::Variant,
+            Context::FieldValue,
+        ]
+        .iter()
+        .map(|c| c.placeholder().0)
+        .find(|open| text[i..].starts_with(open))
+        .map(|open| i + open.len())?;
         let close = digits
             + text[digits..]
                 .bytes()
@@ -700,14 +724,28 @@ fn print(
     }
     let (tokens, docs) =
         common::with_short_paths(short, || common::with_doc_table(|| shape.tokens()));
-    // The wrapper's own levels of indentation, and its lines after the member's.
-    let (mut wrapped, levels, after) = match shape.context() {
-        Context::ImplItem => (quote! { impl M { #tokens } }, 1, 1),
-        Context::Statement => (quote! { fn f() { #tokens } }, 1, 1),
-        Context::Arm => (quote! { fn f() { match x { #tokens _ => {} } } }, 2, 3),
-        Context::Field => (quote! { struct M { #tokens } }, 1, 1),
-        Context::Variant => (quote! { enum M { #tokens } }, 1, 1),
-        Context::Item => (tokens, 0, 0),
+    // The wrapper's own levels of indentation, and its lines before and after the
+    // member's. A structure literal has a wide field besides the member, so that it is
+    // laid out a field a line.
+    let (mut wrapped, levels, before, after) = match shape.context() {
+        Context::ImplItem => (quote! { impl M { #tokens } }, 1, 0, 1),
+        Context::Statement => (quote! { fn f() { #tokens } }, 1, 0, 1),
+        Context::Arm => (quote! { fn f() { match x { #tokens _ => {} } } }, 2, 0, 3),
+        Context::Field => (quote! { struct M { #tokens } }, 1, 0, 1),
+        Context::Variant => (quote! { enum M { #tokens } }, 1, 0, 1),
+        Context::Item => (tokens, 0, 0, 0),
+        Context::FieldValue => (
+            quote! { fn f() { M { #tokens __member_pad: __member_wide } } },
+            2,
+            0,
+            3,
+        ),
+        Context::LastFieldValue => (
+            quote! { fn f() { M { __member_pad: __member_wide, #tokens } } },
+            2,
+            1,
+            2,
+        ),
     };
     let depth = indent / 4;
     if depth < levels {
@@ -718,7 +756,7 @@ fn print(
     }
     let text = super::unparse(wrapped, false, false).ok()?;
     let lines: Vec<&str> = text.split_inclusive('\n').collect();
-    let (top, bottom) = (depth, depth - levels + after);
+    let (top, bottom) = (depth + before, depth - levels + after);
     if lines.len() < top + bottom {
         return None;
     }

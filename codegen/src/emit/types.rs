@@ -867,11 +867,42 @@ impl template::Shape for BuilderMethods {
 }
 
 fn builder_def(s: &Struct) -> TokenStream {
-    let n = ident(&s.name);
     let b = ident(&s.builder);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
-    let setters = template::members(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f))));
     let fallible = s.fields.iter().any(Field::checked_by_build);
+    let body = builder_impl(s, fallible).unwrap_or_else(|| builder_impl_tokens(s, fallible));
+    let field_refs: Vec<&Field> = s.fields.iter().collect();
+    let label = format!("{}Builder", s.name);
+    let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
+    let derives: &[&str] = match (debug.is_some(), has_stream(&s.fields)) {
+        (true, false) => &["Clone", "PartialEq", "Default"],
+        (false, false) => &["Clone", "PartialEq", "Default", "Debug"],
+        (true, true) => &["Default"],
+        (false, true) => &["Default", "Debug"],
+    };
+    let decl = struct_decl(
+        StructDecl {
+            name: s.builder.clone(),
+            docs: doc_text,
+            deprecated: false,
+            derives,
+            fields: None,
+            meta: false,
+        },
+        template::run(s.fields.iter().map(|f| BuilderField(MemberShape::of(f)))),
+    );
+    quote! {
+        #decl
+        #body
+        #debug
+    }
+}
+
+/// A builder's `impl` block: its setters (a run of members) and `build`.
+fn builder_impl_tokens(s: &Struct, fallible: bool) -> TokenStream {
+    let n = ident(&s.name);
+    let b = ident(&s.builder);
+    let setters = template::members(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f))));
     let name_lit = s.name.as_str();
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
@@ -925,34 +956,109 @@ fn builder_def(s: &Struct) -> TokenStream {
             }
         }
     };
-    let field_refs: Vec<&Field> = s.fields.iter().collect();
-    let label = format!("{}Builder", s.name);
-    let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
-    let derives: &[&str] = match (debug.is_some(), has_stream(&s.fields)) {
-        (true, false) => &["Clone", "PartialEq", "Default"],
-        (false, false) => &["Clone", "PartialEq", "Default", "Debug"],
-        (true, true) => &["Default"],
-        (false, true) => &["Default", "Debug"],
-    };
-    let decl = struct_decl(
-        StructDecl {
-            name: s.builder.clone(),
-            docs: doc_text,
-            deprecated: false,
-            derives,
-            fields: None,
-            meta: false,
-        },
-        template::run(s.fields.iter().map(|f| BuilderField(MemberShape::of(f)))),
-    );
     quote! {
-        #decl
         #allow_dep
         impl #b {
             #setters
             #build
         }
-        #debug
+    }
+}
+
+/// A builder's `impl` block as one member (see [`BuilderImpl`]), when its setters and
+/// the fields of its structure literal can be set aside: the structure has fields, each
+/// of a form [`FieldInit`](super::codec::FieldInit) knows, and its literal is wider than
+/// `prettyplease` keeps on a line.
+fn builder_impl(s: &Struct, fallible: bool) -> Option<TokenStream> {
+    use super::codec::{field_inits, literal_breaks, Receiver};
+    if s.fields.is_empty() || !literal_breaks(s) {
+        return None;
+    }
+    let inits = field_inits(s, Receiver::Builder, s.error.is_some())?;
+    let setters =
+        template::run(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f)))).ok()?;
+    let inits = template::run(inits).ok()?;
+    Some(template::members([BuilderImpl {
+        name: s.name.clone(),
+        builder: s.builder.clone(),
+        deprecated: s.uses_deprecated(),
+        fallible,
+        meta: s.error.is_some(),
+        setters,
+        inits,
+    }]))
+}
+
+/// A builder's `impl` block: its setters, and `build`, whose structure literal's fields
+/// are a run of members of their own.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct BuilderImpl {
+    name: String,
+    builder: String,
+    /// Whether the structure has deprecated members (and allows them).
+    deprecated: bool,
+    /// Whether `build` fails on a required member left unset.
+    fallible: bool,
+    /// Whether the structure is an error (its metadata comes after the fields).
+    meta: bool,
+    setters: Option<template::RunId>,
+    inits: Option<template::RunId>,
+}
+
+impl template::Shape for BuilderImpl {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        BuilderImpl {
+            name: s.name(&self.name),
+            builder: s.name(&self.builder),
+            setters: self.setters.as_ref().map(|r| r.standin(s)),
+            inits: self.inits.as_ref().map(|r| r.standin(s)),
+            ..self.clone()
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let n = ident(&self.name);
+        let b = ident(&self.builder);
+        let allow_dep = allow_deprecated(self.deprecated);
+        let setters = template::placeholder(self.setters.as_ref(), template::Context::ImplItem);
+        let inits = template::placeholder(self.inits.as_ref(), template::Context::FieldValue);
+        let meta_init = if self.meta {
+            quote! { _meta: #DEFAULT::default(), }
+        } else {
+            quote! {}
+        };
+        let build = if self.fallible {
+            quote! {
+                /// Builds the structure; fails naming the first required member left unset.
+                #allow_dep
+                pub fn build(self) -> #RESULT<crate::types::#n, crate::runtime::BuildError> {
+                    #OK(crate::types::#n {
+                        #inits
+                        #meta_init
+                    })
+                }
+            }
+        } else {
+            quote! {
+                /// Builds the structure.
+                #allow_dep
+                pub fn build(self) -> crate::types::#n {
+                    crate::types::#n {
+                        #inits
+                        #meta_init
+                    }
+                }
+            }
+        };
+        quote! {
+            #allow_dep
+            impl #b {
+                #setters
+                #build
+            }
+        }
     }
 }
 
