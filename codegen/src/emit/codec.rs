@@ -665,7 +665,8 @@ impl template::Shape for FieldInit {
                 },
                 form => form.clone(),
             },
-            ..self.clone()
+            receiver: self.receiver,
+            last: self.last,
         }
     }
 
@@ -752,7 +753,8 @@ impl template::Shape for DeArm {
             ident: s.name(&self.ident),
             wire: s.literal(&self.wire),
             ty: s.ty(&self.ty),
-            ..self.clone()
+            boxed: self.boxed,
+            message: self.message,
         }
     }
 

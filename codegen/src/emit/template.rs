@@ -92,7 +92,8 @@ impl Context {
 /// Hands out stand-ins for a shape's names and docs, and keeps the real ones.
 pub struct Standins {
     names: Vec<String>,
-    standins: Vec<String>,
+    /// The stand-ins' lengths, by index (0 for a name without one).
+    sizes: Vec<usize>,
     docs: Vec<Vec<String>>,
     fits: bool,
     /// The stand-ins' lengths, by index, when they are not the names' own.
@@ -103,19 +104,31 @@ pub struct Standins {
 /// the index and `z`s. Nothing else in a member's text looks like one, and a name made
 /// from it (`ser_` and the name) still shows it.
 fn standin_name(i: usize, len: usize) -> Option<String> {
-    let mut s = format!("Z{i}");
-    if s.len() > len {
+    let mut digits = [0u8; 20];
+    let (mut n, mut k) = (i, 0);
+    loop {
+        digits[k] = b'0' + (n % 10) as u8;
+        k += 1;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if 1 + k > len {
         return None;
     }
-    s.push_str(&"z".repeat(len - s.len()));
+    let mut s = String::with_capacity(len);
+    s.push('Z');
+    s.extend(digits[..k].iter().rev().map(|&d| char::from(d)));
+    s.extend(std::iter::repeat('z').take(len - 1 - k));
     Some(s)
 }
 
 impl Standins {
     fn new() -> Self {
         Standins {
-            names: Vec::new(),
-            standins: Vec::new(),
+            names: Vec::with_capacity(8),
+            sizes: Vec::with_capacity(8),
             docs: Vec::new(),
             fits: true,
             lengths: None,
@@ -132,12 +145,12 @@ impl Standins {
         };
         match standin_name(i, len) {
             Some(s) => {
-                self.standins.push(s.clone());
+                self.sizes.push(s.len());
                 s
             }
             None => {
                 self.fits = false;
-                self.standins.push(String::new());
+                self.sizes.push(0);
                 name.to_string()
             }
         }
@@ -194,10 +207,10 @@ trait Erased: Send + Sync {
     fn same(&self, other: &dyn Erased) -> bool;
     fn key(&self) -> u64;
     fn context(&self) -> Context;
-    /// The stand-in shape again with stand-ins `lengths` long (by index), and those
-    /// stand-ins; `None` when they do not fit or the shape has other than
-    /// `lengths.len()` names and `docs` docs.
-    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<(Arc<dyn Erased>, Vec<String>)>;
+    /// The stand-in shape again with stand-ins `lengths` long (by index); `None` when
+    /// they do not fit or the shape has other than `lengths.len()` names and `docs`
+    /// docs.
+    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<Arc<dyn Erased>>;
 }
 
 impl<S: Shape> Erased for S {
@@ -211,7 +224,7 @@ impl<S: Shape> Erased for S {
         other.as_any().downcast_ref::<S>() == Some(self)
     }
     fn key(&self) -> u64 {
-        let mut hasher = std::hash::DefaultHasher::new();
+        let mut hasher = FastHasher::default();
         TypeId::of::<S>().hash(&mut hasher);
         self.hash(&mut hasher);
         hasher.finish()
@@ -219,20 +232,70 @@ impl<S: Shape> Erased for S {
     fn context(&self) -> Context {
         Shape::context(self)
     }
-    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<(Arc<dyn Erased>, Vec<String>)> {
+    fn restandin(&self, lengths: &[usize], docs: usize) -> Option<Arc<dyn Erased>> {
         let mut s = Standins::new();
         s.lengths = Some(lengths.to_vec());
         let shape = self.standin(&mut s);
-        let same = s.fits && s.standins.len() == lengths.len() && s.docs.len() == docs;
-        same.then(|| (Arc::new(shape) as Arc<dyn Erased>, s.standins))
+        let same = s.fits && s.sizes == lengths && s.docs.len() == docs;
+        same.then(|| Arc::new(shape) as Arc<dyn Erased>)
     }
 }
+
+/// A hasher for the shapes' keys: a multiply and a rotate a word, several times
+/// faster than the default SipHash on the names that make up most of a shape. The keys
+/// come from the model, not from an adversary, and every hit is compared in full.
+#[derive(Default)]
+struct FastHasher(u64);
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word) ^ (rest.len() as u64) << 59);
+        }
+    }
+
+    fn write_u8(&mut self, n: u8) {
+        self.add(u64::from(n));
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.add(n);
+    }
+
+    fn finish(&self) -> u64 {
+        // The low bits pick a bucket: mix the high ones down.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
+impl FastHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+type FastBuild = std::hash::BuildHasherDefault<FastHasher>;
 
 /// A member set aside by [`members`]: its shape with stand-ins and the stand-ins,
 /// whether std paths were short, its names, and the doc table's entries of its docs.
 struct Pending {
     standin: Arc<dyn Erased>,
-    standins: Vec<String>,
+    /// The stand-ins' lengths, by index.
+    sizes: Vec<usize>,
     short: bool,
     names: Vec<String>,
     docs: Vec<usize>,
@@ -275,11 +338,11 @@ pub struct Templates {
 }
 
 /// Printed members: for each key, the stand-in shapes under it and their text.
-type Printed = HashMap<Key, Vec<(Arc<dyn Erased>, Option<Arc<Template>>)>>;
+type Printed = HashMap<Key, Vec<(Arc<dyn Erased>, Option<Arc<Template>>)>, FastBuild>;
 
 /// Printed members by shape with the shortest stand-ins (see [`boxed`]): for each key,
 /// those shapes and the texts they print to for different lengths of their names.
-type Boxes = HashMap<Key, Vec<(Arc<dyn Erased>, Vec<Layout>)>>;
+type Boxes = HashMap<Key, Vec<(Arc<dyn Erased>, Vec<Layout>)>, FastBuild>;
 
 /// A text of a shape (`None` when it does not print as a member), and the lengths of
 /// names (by index) it was printed for.
@@ -463,7 +526,7 @@ fn pending<S: Shape>(shape: &S) -> Option<Pending> {
         .collect::<Option<Vec<_>>>()?;
     Some(Pending {
         standin: Arc::new(standin),
-        standins: s.standins,
+        sizes: s.sizes,
         short: common::short_paths(),
         names: s.names,
         docs,
@@ -604,9 +667,9 @@ fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Tem
 /// it prints to that text too. Names of five bytes or more are kept at five or more
 /// in the shortest form, which starts every shape's list.
 fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Template>> {
-    let lengths: Vec<usize> = p.standins.iter().map(String::len).collect();
+    let lengths = &p.sizes;
     if lengths.is_empty() {
-        return print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+        return print(&p.standin, lengths, indent, p.short).map(Arc::new);
     }
     let floor: Vec<usize> = lengths
         .iter()
@@ -620,15 +683,15 @@ fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Templa
             }
         })
         .collect();
-    let Some((erased, names)) = p.standin.restandin(&floor, p.docs.len()) else {
-        return print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    let Some(erased) = p.standin.restandin(&floor, p.docs.len()) else {
+        return print(&p.standin, lengths, indent, p.short).map(Arc::new);
     };
     let key = (erased.key(), indent, p.short);
     let within = |layout: &Layout| {
         let (below, above) = layout.lengths.iter().fold((false, false), |(b, a), l| {
             (
-                b || l.iter().zip(&lengths).all(|(l, n)| l <= n),
-                a || l.iter().zip(&lengths).all(|(l, n)| l >= n),
+                b || l.iter().zip(lengths).all(|(l, n)| l <= n),
+                a || l.iter().zip(lengths).all(|(l, n)| l >= n),
             )
         });
         below && above
@@ -653,7 +716,7 @@ fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Templa
         // the second is checked against the shortest form too.
         Found::New | Found::Own => {}
         Found::Shortest => {
-            let shortest = print(&erased, &names, indent, p.short).map(Arc::new);
+            let shortest = print(&erased, &floor, indent, p.short).map(Arc::new);
             let mut boxes = super::lock(&templates.boxes);
             add(&mut boxes, key, &erased, &shortest, floor.clone());
             if let Found::Text(template) = find(&boxes) {
@@ -661,13 +724,13 @@ fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Templa
             }
         }
     }
-    let own = print(&p.standin, &p.standins, indent, p.short).map(Arc::new);
+    let own = print(&p.standin, lengths, indent, p.short).map(Arc::new);
     add(
         &mut super::lock(&templates.boxes),
         key,
         &erased,
         &own,
-        lengths,
+        lengths.clone(),
     );
     own
 }
@@ -712,13 +775,8 @@ fn add(
 
 /// Prints a stand-in shape where its context puts it (in an `impl` block, a function
 /// or a `match`), nested in modules to `indent`, and takes the text apart at its
-/// stand-ins (`names`, by index) and doc placeholders.
-fn print(
-    shape: &Arc<dyn Erased>,
-    names: &[String],
-    indent: usize,
-    short: bool,
-) -> Option<Template> {
+/// stand-ins (`sizes` long, by index; 0 for none) and doc placeholders.
+fn print(shape: &Arc<dyn Erased>, sizes: &[usize], indent: usize, short: bool) -> Option<Template> {
     if indent % 4 != 0 {
         return None;
     }
@@ -761,11 +819,10 @@ fn print(
         return None;
     }
     let body = lines[top..lines.len() - bottom].concat();
-    let standins: HashMap<&str, usize> = names
+    let standins: HashMap<String, usize> = sizes
         .iter()
         .enumerate()
-        .filter(|(_, n)| !n.is_empty())
-        .map(|(i, n)| (n.as_str(), i))
+        .filter_map(|(i, &len)| Some((standin_name(i, len)?, i)))
         .collect();
     // The stand-in docs print as placeholders of the template's own doc table, whose
     // entries say which doc (`D0`, `D1`, ...) they stand for.

@@ -734,7 +734,11 @@ impl MemberShape {
             get_fn: s.name(&self.get_fn),
             docs: s.doc(&self.docs),
             ty: s.ty(&self.ty),
-            ..self.clone()
+            // Field by field: `..self.clone()` would copy the names and docs too.
+            optional: self.optional,
+            boxed: self.boxed,
+            deprecated: self.deprecated,
+            required: self.required,
         }
     }
 
@@ -749,7 +753,9 @@ impl MemberShape {
             set_fn: String::new(),
             get_fn: String::new(),
             required: false,
-            ..self.clone()
+            optional: self.optional,
+            boxed: self.boxed,
+            deprecated: self.deprecated,
         }
     }
 }
