@@ -26,7 +26,11 @@ pub fn input_build_fallible(s: &Struct) -> bool {
 pub fn operation_module(service: &Service) -> TokenStream {
     let ops = service.operations.iter().map(|op| {
         let n = ident(&op.type_name);
-        let d = doc(&op.docs);
+        let decl = template::members([OperationStruct {
+            name: op.type_name.clone(),
+            docs: op.docs.clone(),
+            deprecated: op.deprecated,
+        }]);
         let protocol_fns = super::protocol::emitter(service.protocol).operation_fns(service, op);
         let head = template::members([OperationHead {
             input: op.input.clone(),
@@ -67,7 +71,6 @@ pub fn operation_module(service: &Service) -> TokenStream {
                 }
             }
         });
-        let dep = super::common::deprecated(op.deprecated);
         let mut compression = if op.request_compression {
             quote! { const REQUEST_COMPRESSION: bool = true; }
         } else {
@@ -101,11 +104,7 @@ pub fn operation_module(service: &Service) -> TokenStream {
             quote! {}
         };
         quote! {
-            #d
-            #dep
-            #[derive(Debug, Clone, Copy, Default)]
-            #[non_exhaustive]
-            pub struct #n;
+            #decl
             impl crate::runtime::Operation for #n {
                 #head
                 #compression
@@ -127,6 +126,39 @@ pub fn operation_module(service: &Service) -> TokenStream {
         #![allow(deprecated)]
         #( #ops )*
         #( #paginated )*
+    }
+}
+
+/// An operation's descriptor type.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct OperationStruct {
+    name: String,
+    docs: String,
+    deprecated: bool,
+}
+
+impl template::Shape for OperationStruct {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        OperationStruct {
+            name: s.name(&self.name),
+            docs: s.doc(&self.docs),
+            deprecated: self.deprecated,
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let n = ident(&self.name);
+        let d = doc(&self.docs);
+        let dep = super::common::deprecated(self.deprecated);
+        quote! {
+            #d
+            #dep
+            #[derive(Debug, Clone, Copy, Default)]
+            #[non_exhaustive]
+            pub struct #n;
+        }
     }
 }
 

@@ -1022,26 +1022,70 @@ impl template::Shape for ErrorArm {
 }
 
 fn error_dispatch(op: &Operation) -> TokenStream {
-    let f = ident(&op.error_fn);
-    let e = ident(&op.error_enum);
-    let arms = template::members(op.errors.iter().map(|err| ErrorArm {
+    let arms = op.errors.iter().map(|err| ErrorArm {
         code: err.code.clone(),
         query_code: err.query_code.clone().filter(|q| *q != err.code),
         error_enum: op.error_enum.clone(),
         variant: err.variant.clone(),
         type_name: err.type_name.clone(),
-    }));
-    let body_arg = if op.errors.is_empty() {
-        quote! { _body }
-    } else {
-        quote! { body }
+    });
+    let dispatch = ErrorDispatch {
+        error_fn: op.error_fn.clone(),
+        error_enum: op.error_enum.clone(),
+        has_errors: !op.errors.is_empty(),
+        arms: None,
     };
-    quote! {
-        #[inline]
-        pub(crate) fn #f(meta: crate::runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
-            match meta.code().unwrap_or_default() {
-                #arms
-                _ => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
+    match template::run(arms) {
+        Ok(arms) => template::members([ErrorDispatch { arms, ..dispatch }]),
+        Err(arms) => dispatch.with_arms(arms),
+    }
+}
+
+/// An operation's error dispatch: the arms for its errors, a run of members.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ErrorDispatch {
+    error_fn: String,
+    error_enum: String,
+    has_errors: bool,
+    arms: Option<template::RunId>,
+}
+
+impl template::Shape for ErrorDispatch {
+    const CONTEXT: template::Context = template::Context::Item;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ErrorDispatch {
+            error_fn: s.name(&self.error_fn),
+            error_enum: s.name(&self.error_enum),
+            has_errors: self.has_errors,
+            arms: self.arms.as_ref().map(|r| r.standin(s)),
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        self.with_arms(template::placeholder(
+            self.arms.as_ref(),
+            template::Context::Arm,
+        ))
+    }
+}
+
+impl ErrorDispatch {
+    fn with_arms(&self, arms: TokenStream) -> TokenStream {
+        let f = ident(&self.error_fn);
+        let e = ident(&self.error_enum);
+        let body_arg = if self.has_errors {
+            quote! { body }
+        } else {
+            quote! { _body }
+        };
+        quote! {
+            #[inline]
+            pub(crate) fn #f(meta: crate::runtime::ErrorMetadata, #body_arg: &[u8]) -> crate::error::#e {
+                match meta.code().unwrap_or_default() {
+                    #arms
+                    _ => crate::error::#e::Unhandled(crate::runtime::Unhandled::new(meta)),
+                }
             }
         }
     }
