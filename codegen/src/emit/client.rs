@@ -846,6 +846,42 @@ impl FluentSend {
     }
 }
 
+/// The client's method for an operation: its fluent builder.
+#[derive(Clone, PartialEq, Eq, Hash)]
+struct ClientMethod {
+    fn_name: String,
+    fluent_builder: String,
+    docs: String,
+    deprecated: bool,
+}
+
+impl template::Shape for ClientMethod {
+    const CONTEXT: template::Context = template::Context::ImplItem;
+
+    fn standin(&self, s: &mut template::Standins) -> Self {
+        ClientMethod {
+            fn_name: s.name(&self.fn_name),
+            fluent_builder: s.name(&self.fluent_builder),
+            docs: s.doc(&self.docs),
+            deprecated: self.deprecated,
+        }
+    }
+
+    fn tokens(&self) -> TokenStream {
+        let f = ident(&self.fn_name);
+        let fb = ident(&self.fluent_builder);
+        let d = doc(&self.docs);
+        let dep = super::common::deprecated(self.deprecated);
+        quote! {
+            #d
+            #dep
+            pub fn #f(&self) -> crate::client::fluent::#fb {
+                crate::client::fluent::#fb::new(self.clone())
+            }
+        }
+    }
+}
+
 /// The `client` module.
 pub fn client_module(service: &Service) -> TokenStream {
     let target = service.target_prefix.as_str();
@@ -857,19 +893,12 @@ pub fn client_module(service: &Service) -> TokenStream {
     let env_name = service.sdk_id.replace(' ', "_").to_ascii_uppercase();
     let title = format!("A client for {}.", service.title);
     let title_attr = super::common::doc(&title);
-    let methods = service.operations.iter().map(|op| {
-        let f = ident(&op.fn_name);
-        let fb = ident(&op.fluent_builder);
-        let d = doc(&op.docs);
-        let dep = super::common::deprecated(op.deprecated);
-        quote! {
-            #d
-            #dep
-            pub fn #f(&self) -> crate::client::fluent::#fb {
-                crate::client::fluent::#fb::new(self.clone())
-            }
-        }
-    });
+    let methods = template::members(service.operations.iter().map(|op| ClientMethod {
+        fn_name: op.fn_name.clone(),
+        fluent_builder: op.fluent_builder.clone(),
+        docs: op.docs.clone(),
+        deprecated: op.deprecated,
+    }));
     let builders = service
         .operations
         .iter()
@@ -930,7 +959,7 @@ pub fn client_module(service: &Service) -> TokenStream {
             pub async fn call<O: crate::runtime::Operation>(&self, input: &O::Input) -> #RESULT<O::Output, crate::runtime::SdkError<O::Error>> {
                 self.handle.invoke::<O>(input).await
             }
-            #( #methods )*
+            #methods
         }
 
         /// The request builders [`Client`]'s methods return.
