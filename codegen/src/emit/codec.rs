@@ -605,9 +605,9 @@ pub fn field_inits(s: &Struct, receiver: Receiver, meta: bool) -> Option<Vec<Fie
     let or_default = |fill: Fill, boxed: bool| -> Option<InitForm> {
         (fill.kind == FillKind::TypeDefault && !boxed).then_some(InitForm::OrDefault)
     };
-    let missing = |some: bool| InitForm::Missing {
+    let missing = |f: &Field, some: bool| InitForm::Missing {
         structure: s.name.clone(),
-        wire: String::new(),
+        wire: f.wire_name.clone(),
         some,
     };
     let n = s.fields.len();
@@ -620,22 +620,12 @@ pub fn field_inits(s: &Struct, receiver: Receiver, meta: bool) -> Option<Vec<Fie
                 (Receiver::Parsed, Presence::Required) => or_default(zero_expr(&f.ty), f.boxed)?,
                 (_, Presence::Default(v)) => or_default(default_expr(&f.ty, v), f.boxed)?,
                 (Receiver::Builder, _) if f.idempotency_token => return None,
-                (Receiver::Builder, Presence::Optional) if f.must_set => missing(true),
+                (Receiver::Builder, Presence::Optional) if f.must_set => missing(f, true),
                 (Receiver::Builder, Presence::Optional) if f.build_default.is_some() => {
                     return None
                 }
                 (Receiver::Builder, Presence::Optional) => InitForm::Plain,
-                (Receiver::Builder, Presence::Required) => missing(false),
-            };
-            let form = match form {
-                InitForm::Missing {
-                    structure, some, ..
-                } => InitForm::Missing {
-                    structure,
-                    wire: f.wire_name.clone(),
-                    some,
-                },
-                form => form,
+                (Receiver::Builder, Presence::Required) => missing(f, false),
             };
             Some(FieldInit {
                 ident: f.ident.clone(),

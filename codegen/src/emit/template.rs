@@ -664,8 +664,9 @@ fn template(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Tem
 /// is four bytes or shorter. So when two members print to the same text (their names
 /// aside), and a third's names are each as long as the first's or longer and as long
 /// as the second's or shorter, every decision falls the same way for the third, and
-/// it prints to that text too. Names of five bytes or more are kept at five or more
-/// in the shortest form, which starts every shape's list.
+/// it prints to that text too. The shortest form, which starts every shape's list,
+/// keeps each name on its side of four bytes: members whose names fall on different
+/// sides are different shapes here, and the receiver rule never differs within one.
 fn boxed(p: &Pending, indent: usize, templates: &Templates) -> Option<Arc<Template>> {
     let lengths = &p.sizes;
     if lengths.is_empty() {
