@@ -2,8 +2,8 @@
 
 use crate::body::ByteStream;
 use crate::credentials::AwsCredentials;
-use aws_sigv4::http_request::PayloadChecksumKind;
 use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+use aws_sigv4::http_request::{PayloadChecksumKind, PercentEncodingMode};
 use aws_sigv4::sign::v4;
 use http::header::{HeaderName, HeaderValue, AUTHORIZATION};
 use std::time::SystemTime;
@@ -44,6 +44,15 @@ pub fn sign_request(
     let mut settings = SigningSettings::default();
     if matches!(payload, SignableBody::UnsignedPayload) {
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
+    }
+    // A path of unreserved characters and slashes encodes to itself: the signer's
+    // second encoding (which every service but S3 expects) would only copy it.
+    let path = request.uri().path();
+    if path
+        .bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b))
+    {
+        settings.percent_encoding_mode = PercentEncodingMode::Single;
     }
     let params = v4::SigningParams::builder()
         .identity(&identity)
@@ -159,6 +168,47 @@ mod tests {
             ),
             "{auth}"
         );
+    }
+
+    /// The signature is the one `aws-sigv4` makes with its default settings (the path
+    /// encoded twice), for paths that encoding leaves alone and for those it does not.
+    #[test]
+    fn signs_as_the_default_settings_do() {
+        use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
+        let at_2015 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let creds = AwsCredentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+        for path in ["/", "/a/b-c_d.e~f", "/a%20b", "/a:b/c@d"] {
+            let uri = format!("https://example.us-east-1.amazonaws.com{path}");
+            let mut r = request();
+            *r.uri_mut() = http::Uri::try_from(uri.as_str()).unwrap();
+            sign_request(&mut r, &uri, false, &creds, "us-east-1", "example", at_2015).unwrap();
+            let identity = creds.clone().into();
+            let params = aws_sigv4::sign::v4::SigningParams::builder()
+                .identity(&identity)
+                .region("us-east-1")
+                .name("example")
+                .time(at_2015)
+                .settings(SigningSettings::default())
+                .build()
+                .unwrap()
+                .into();
+            let headers = [("host", "example.us-east-1.amazonaws.com")];
+            let signable = SignableRequest::new(
+                "POST",
+                uri.as_str(),
+                headers.into_iter(),
+                SignableBody::Bytes(b"{}"),
+            )
+            .unwrap();
+            let (instructions, _) = sign(signable, &params).unwrap().into_parts();
+            let expected = instructions
+                .headers()
+                .find(|(name, _)| *name == "authorization")
+                .map(|(_, value)| value.to_string())
+                .unwrap();
+            let signed = r.headers()["authorization"].to_str().unwrap();
+            assert_eq!(signed, expected, "{path}");
+        }
     }
 
     /// A session token that cannot be a header value is an error of the call, not a
