@@ -453,7 +453,7 @@ mod tests {
 /// request builders), and in `codec`, where several kinds meet, the prefixes are
 /// followed by a CamelCase name, so `error_struct_X` can never be `error_Y`. The
 /// per-member and per-variant names (`set_x`, `get_x`, `is_x`) are made unique by
-/// [`assign_unique`](super::assign_unique) in lowering.
+/// [`assign_unique`] in lowering.
 pub mod derived {
     use super::{snake_case, unraw};
 

@@ -1,7 +1,7 @@
 //! A Smithy IDL (2.0 and 1.0) loader: `.smithy` text to Smithy JSON AST documents,
 //! with a source position for every shape, member and trait.
 //!
-//! [`parse`] turns one file into a [`ParsedFile`] (syntax only); [`resolve`] turns a
+//! [`parse`] turns one file into a [`ParsedFile`] (syntax only); [`resolve`](fn@resolve) turns a
 //! set of parsed files into one [`Document`] per file: the JSON AST `smithy ast`
 //! would write for that file alone, plus a map from JSON paths to [`Span`]s.
 //!
