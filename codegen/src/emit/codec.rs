@@ -428,66 +428,45 @@ impl template::Shape for SerStruct {
 }
 
 fn de_struct(s: &Struct) -> TokenStream {
-    if let Some(tokens) = de_struct_shape(s) {
-        return tokens;
-    }
-    let n = ident(&s.name);
-    let f = ident(&s.de_fn);
-    let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
-    // Members are read into the structure's builder: one local to drop on an error
-    // path instead of one per member keeps the generated code small.
-    let builder = ident(&s.builder);
-    let arms = de_arms(&s.fields, message_ident.as_ref());
-    let built = from_builder(s);
-    let allow = allow_deprecated(s.uses_deprecated());
-    let vars = if s.fields.is_empty() {
-        quote! {}
-    } else {
-        quote! { let mut b = crate::types::builders::#builder::default(); }
-    };
-    let body = if s.fields.is_empty() {
-        quote! { p.skip()?; }
-    } else {
-        quote! {
-            p.begin_object()?;
-            while let #SOME(key) = p.next_key()? {
-                match &*key {
-                    #arms
-                    _ => p.skip()?,
-                }
-            }
-        }
-    };
-    quote! {
-        #allow
-        #[inline]
-        pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
-            #vars
-            #body
-            #built
-        }
-    }
-}
-
-/// A structure's parser as one member (see [`DeStruct`]), when its arms and the fields
-/// of its literal can be set aside: it has fields, each of a form [`FieldInit`] knows,
-/// and its literal is wider than `prettyplease` keeps on a line.
-fn de_struct_shape(s: &Struct) -> Option<TokenStream> {
-    if s.fields.is_empty() || !literal_breaks(s) {
-        return None;
-    }
-    let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
-    let inits = field_inits(s, Receiver::Parsed, s.error.is_some())?;
-    let arms = template::run(de_arm_shapes(&s.fields, message_ident.as_ref())).ok()?;
-    let inits = template::run(inits).ok()?;
-    Some(template::members([DeStruct {
+    let parser = DeStruct {
         name: s.name.clone(),
         de_fn: s.de_fn.clone(),
         builder: s.builder.clone(),
         deprecated: s.uses_deprecated(),
         meta: s.error.is_some(),
+        arms: None,
+        inits: None,
+    };
+    if s.fields.is_empty() {
+        return parser.with_parts(None);
+    }
+    let message_ident = s.message_field.as_ref().map(|(i, _)| i.clone());
+    if let Some(tokens) = de_struct_member(s, &parser, message_ident.as_ref()) {
+        return tokens;
+    }
+    let arms = de_arms(&s.fields, message_ident.as_ref());
+    let inits = struct_inits(s);
+    parser.with_parts(Some((arms, quote! { #( #inits )* })))
+}
+
+/// The parser of a structure with members as one member (see [`DeStruct`]), when its
+/// arms and the fields of its literal can be set aside: each field takes a form
+/// [`FieldInit`] knows, and its literal is wider than `prettyplease` keeps on a line.
+fn de_struct_member(
+    s: &Struct,
+    parser: &DeStruct,
+    message_ident: Option<&String>,
+) -> Option<TokenStream> {
+    if !literal_breaks(s) {
+        return None;
+    }
+    let inits = field_inits(s, Receiver::Parsed, s.error.is_some())?;
+    let arms = template::run(de_arm_shapes(&s.fields, message_ident)).ok()?;
+    let inits = template::run(inits).ok()?;
+    Some(template::members([DeStruct {
         arms,
         inits,
+        ..parser.clone()
     }]))
 }
 
@@ -521,33 +500,51 @@ impl template::Shape for DeStruct {
     }
 
     fn tokens(&self) -> TokenStream {
-        let n = ident(&self.name);
-        let f = ident(&self.de_fn);
-        let builder = ident(&self.builder);
-        let allow = allow_deprecated(self.deprecated);
         let arms = template::placeholder(self.arms.as_ref(), template::Context::Arm);
         let inits = template::placeholder(self.inits.as_ref(), template::Context::FieldValue);
-        let meta = if self.meta {
-            quote! { _meta: #DEFAULT::default(), }
-        } else {
-            quote! {}
+        self.with_parts(Some((arms, inits)))
+    }
+}
+
+impl DeStruct {
+    /// The parser with `read`: the arms that read the members into the builder `b` and
+    /// the fields of the literal made from it; `None` for a structure without members,
+    /// which skips its object.
+    fn with_parts(&self, read: Option<(TokenStream, TokenStream)>) -> TokenStream {
+        let n = ident(&self.name);
+        let f = ident(&self.de_fn);
+        let allow = allow_deprecated(self.deprecated);
+        let meta = meta_init(self.meta);
+        let body = match read {
+            // Members are read into the structure's builder: one local to drop on an
+            // error path instead of one per member keeps the generated code small.
+            Some((arms, inits)) => {
+                let builder = ident(&self.builder);
+                quote! {
+                    let mut b = crate::types::builders::#builder::default();
+                    p.begin_object()?;
+                    while let #SOME(key) = p.next_key()? {
+                        match &*key {
+                            #arms
+                            _ => p.skip()?,
+                        }
+                    }
+                    #OK(crate::types::#n {
+                        #inits
+                        #meta
+                    })
+                }
+            }
+            None => quote! {
+                p.skip()?;
+                #OK(crate::types::#n { #meta })
+            },
         };
         quote! {
             #allow
             #[inline]
             pub(crate) fn #f(p: &mut crate::runtime::json::Parser<'_>) -> #RESULT<crate::types::#n, crate::runtime::json::JsonError> {
-                let mut b = crate::types::builders::#builder::default();
-                p.begin_object()?;
-                while let #SOME(key) = p.next_key()? {
-                    match &*key {
-                        #arms
-                        _ => p.skip()?,
-                    }
-                }
-                #OK(crate::types::#n {
-                    #inits
-                    #meta
-                })
+                #body
             }
         }
     }
@@ -674,10 +671,7 @@ impl template::Shape for FieldInit {
                 wire,
                 some,
             } => {
-                let (structure, wire) = (structure.as_str(), wire.as_str());
-                let value = quote! {
-                    #place.ok_or_else(|| crate::runtime::BuildError::missing(#structure, #wire))?
-                };
+                let value = missing_member(place, structure, wire);
                 if *some {
                     quote! { #SOME(#value) }
                 } else {
@@ -694,6 +688,24 @@ impl template::Shape for FieldInit {
         } else {
             template::Context::FieldValue
         }
+    }
+}
+
+/// The last field of an error structure's literal, its (empty) metadata; nothing for
+/// other structures.
+pub fn meta_init(error: bool) -> TokenStream {
+    if error {
+        quote! { _meta: #DEFAULT::default(), }
+    } else {
+        quote! {}
+    }
+}
+
+/// A required member's value from a builder's `place`, or the error that names the
+/// structure and the member (by its wire name).
+pub fn missing_member(place: TokenStream, structure: &str, wire: &str) -> TokenStream {
+    quote! {
+        #place.ok_or_else(|| crate::runtime::BuildError::missing(#structure, #wire))?
     }
 }
 
@@ -793,11 +805,7 @@ impl template::Shape for DeArm {
 pub fn from_builder(s: &Struct) -> TokenStream {
     let n = ident(&s.name);
     let inits = struct_inits(s);
-    let meta = if s.error.is_some() {
-        quote! { _meta: #DEFAULT::default(), }
-    } else {
-        quote! {}
-    };
+    let meta = meta_init(s.error.is_some());
     quote! {
         #OK(crate::types::#n {
             #( #inits )*

@@ -876,7 +876,7 @@ fn builder_def(s: &Struct) -> TokenStream {
     let b = ident(&s.builder);
     let doc_text = format!("A builder for [`{}`](crate::types::{}).", s.name, s.name);
     let fallible = s.fields.iter().any(Field::checked_by_build);
-    let body = builder_impl(s, fallible).unwrap_or_else(|| builder_impl_tokens(s, fallible));
+    let body = builder_impl(s, fallible);
     let field_refs: Vec<&Field> = s.fields.iter().collect();
     let label = format!("{}Builder", s.name);
     let debug = debug_impl(&b, &label, &field_refs, s.sensitive, false);
@@ -904,78 +904,61 @@ fn builder_def(s: &Struct) -> TokenStream {
     }
 }
 
-/// A builder's `impl` block: its setters (a run of members) and `build`.
-fn builder_impl_tokens(s: &Struct, fallible: bool) -> TokenStream {
-    let n = ident(&s.name);
-    let b = ident(&s.builder);
+/// A builder's `impl` block: its setters (a run of members) and `build`; one member
+/// when the fields of its structure literal can be set aside too.
+fn builder_impl(s: &Struct, fallible: bool) -> TokenStream {
+    let block = BuilderImpl {
+        name: s.name.clone(),
+        builder: s.builder.clone(),
+        deprecated: s.uses_deprecated(),
+        fallible,
+        meta: s.error.is_some(),
+        setters: None,
+        inits: None,
+    };
+    if let Some(tokens) = builder_impl_member(s, &block) {
+        return tokens;
+    }
     let setters = template::members(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f))));
     let name_lit = s.name.as_str();
     let inits = s.fields.iter().map(|f| {
         let id = ident(&f.ident);
         let wire = f.wire_name.as_str();
+        let missing = || super::codec::missing_member(quote! { self.#id }, name_lit, wire);
         let value = match (&f.presence, f.idempotency_token) {
-            (Presence::Optional, true) => quote! { self.#id.or_else(|| #SOME(crate::runtime::idempotency_token())) },
-            (Presence::Optional, false) if f.must_set => quote! {
-                #SOME(self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?)
-            },
+            (Presence::Optional, true) => {
+                quote! { self.#id.or_else(|| #SOME(crate::runtime::idempotency_token())) }
+            }
+            (Presence::Optional, false) if f.must_set => {
+                let value = missing();
+                quote! { #SOME(#value) }
+            }
             (Presence::Optional, false) => match &f.build_default {
                 Some(v) => {
-                    let filled = super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), false);
+                    let filled =
+                        super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), false);
                     quote! { #SOME(#filled) }
                 }
                 None => quote! { self.#id },
             },
-            (Presence::Required, true) => quote! { self.#id.unwrap_or_else(crate::runtime::idempotency_token) },
-            (Presence::Required, false) => quote! {
-                self.#id.ok_or_else(|| crate::runtime::BuildError::missing(#name_lit, #wire))?
-            },
-            (Presence::Default(v), _) => super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), f.boxed),
+            (Presence::Required, true) => {
+                quote! { self.#id.unwrap_or_else(crate::runtime::idempotency_token) }
+            }
+            (Presence::Required, false) => missing(),
+            (Presence::Default(v), _) => {
+                super::codec::fill(quote! { self.#id }, default_expr(&f.ty, v), f.boxed)
+            }
         };
         quote! { #id: #value, }
     });
-    let meta_init = if s.error.is_some() {
-        quote! { _meta: #DEFAULT::default(), }
-    } else {
-        quote! {}
-    };
-    let allow_dep = allow_deprecated(s.uses_deprecated());
-    let build = if fallible {
-        quote! {
-            /// Builds the structure; fails naming the first required member left unset.
-            #allow_dep
-            pub fn build(self) -> #RESULT<crate::types::#n, crate::runtime::BuildError> {
-                #OK(crate::types::#n {
-                    #( #inits )*
-                    #meta_init
-                })
-            }
-        }
-    } else {
-        quote! {
-            /// Builds the structure.
-            #allow_dep
-            pub fn build(self) -> crate::types::#n {
-                crate::types::#n {
-                    #( #inits )*
-                    #meta_init
-                }
-            }
-        }
-    };
-    quote! {
-        #allow_dep
-        impl #b {
-            #setters
-            #build
-        }
-    }
+    block.with_parts(setters, quote! { #( #inits )* })
 }
 
 /// A builder's `impl` block as one member (see [`BuilderImpl`]), when its setters and
 /// the fields of its structure literal can be set aside: the structure has fields, each
 /// of a form [`FieldInit`](super::codec::FieldInit) knows, and its literal is wider than
 /// `prettyplease` keeps on a line.
-fn builder_impl(s: &Struct, fallible: bool) -> Option<TokenStream> {
+fn builder_impl_member(s: &Struct, block: &BuilderImpl) -> Option<TokenStream> {
     use super::codec::{field_inits, literal_breaks, Receiver};
     if s.fields.is_empty() || !literal_breaks(s) {
         return None;
@@ -985,13 +968,9 @@ fn builder_impl(s: &Struct, fallible: bool) -> Option<TokenStream> {
         template::run(s.fields.iter().map(|f| BuilderMethods(MemberShape::of(f)))).ok()?;
     let inits = template::run(inits).ok()?;
     Some(template::members([BuilderImpl {
-        name: s.name.clone(),
-        builder: s.builder.clone(),
-        deprecated: s.uses_deprecated(),
-        fallible,
-        meta: s.error.is_some(),
         setters,
         inits,
+        ..block.clone()
     }]))
 }
 
@@ -1025,16 +1004,19 @@ impl template::Shape for BuilderImpl {
     }
 
     fn tokens(&self) -> TokenStream {
+        let setters = template::placeholder(self.setters.as_ref(), template::Context::ImplItem);
+        let inits = template::placeholder(self.inits.as_ref(), template::Context::FieldValue);
+        self.with_parts(setters, inits)
+    }
+}
+
+impl BuilderImpl {
+    /// The block with `setters` and the fields `inits` of `build`'s structure literal.
+    fn with_parts(&self, setters: TokenStream, inits: TokenStream) -> TokenStream {
         let n = ident(&self.name);
         let b = ident(&self.builder);
         let allow_dep = allow_deprecated(self.deprecated);
-        let setters = template::placeholder(self.setters.as_ref(), template::Context::ImplItem);
-        let inits = template::placeholder(self.inits.as_ref(), template::Context::FieldValue);
-        let meta_init = if self.meta {
-            quote! { _meta: #DEFAULT::default(), }
-        } else {
-            quote! {}
-        };
+        let meta_init = super::codec::meta_init(self.meta);
         let build = if self.fallible {
             quote! {
                 /// Builds the structure; fails naming the first required member left unset.
