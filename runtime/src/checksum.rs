@@ -67,6 +67,11 @@ fn unreachable_pair() -> [u8; 32] {
     [0; 32]
 }
 
+/// The SHA-256 of `bytes` in lowercase hex, as SigV4 signs a payload.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(bytes.len() * 2);

@@ -42,7 +42,7 @@ pub enum AuthScheme {
 
 /// The credentials or token a request is authenticated with.
 enum Auth {
-    SigV4(crate::credentials::AwsCredentials),
+    SigV4(aws_smithy_runtime_api::client::identity::Identity),
     Bearer(String),
 }
 
@@ -466,7 +466,7 @@ impl Handle {
         let mut first_failure: Option<Box<dyn std::error::Error + Send + Sync>> = None;
         for scheme in auth {
             match scheme {
-                AuthScheme::SigV4 => match inner.config.credentials().await {
+                AuthScheme::SigV4 => match inner.config.identity().await {
                     Ok(c) => {
                         chosen = Some(Auth::SigV4(c));
                         break;
@@ -569,12 +569,12 @@ impl Handle {
                 http::HeaderValue::from_str(&format!("Bearer {token}"))?,
             );
         }
-        if let Some(Auth::SigV4(credentials)) = &chosen {
+        if let Some(Auth::SigV4(identity)) = &chosen {
             crate::sign::sign_request(
                 &mut request,
                 &uri_text,
                 unsigned_payload,
-                credentials,
+                identity,
                 region,
                 target
                     .signing_name

@@ -316,6 +316,16 @@ impl Config {
         }
     }
 
+    /// [`credentials`](Self::credentials) as the signer takes them.
+    pub(crate) async fn identity(
+        &self,
+    ) -> Result<aws_smithy_runtime_api::client::identity::Identity, CredentialsFailure> {
+        match &self.credentials {
+            Some(cache) => cache.identity().await,
+            None => Err(CredentialsFailure::not_configured()),
+        }
+    }
+
     /// The credentials provider with its cache, if one is configured. Clones of this
     /// configuration, and the clients built from them, share the cache.
     pub fn credentials_cache(&self) -> Option<&CredentialsCache> {

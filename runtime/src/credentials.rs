@@ -13,6 +13,7 @@
 use crate::config::ProfileFiles;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::future;
+use aws_smithy_runtime_api::client::identity::Identity;
 use std::borrow::Cow;
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -79,6 +80,8 @@ struct CacheState {
 
 struct Cached {
     credentials: AwsCredentials,
+    /// The credentials as the signer takes them, made once rather than per call.
+    identity: Identity,
     refresh_at: Option<SystemTime>,
 }
 
@@ -95,6 +98,7 @@ impl Cached {
             }
         });
         Cached {
+            identity: credentials.clone().into(),
             credentials,
             refresh_at,
         }
@@ -179,11 +183,21 @@ impl CredentialsCache {
     /// Credentials to sign with: the cached ones while they are fresh, else new ones
     /// from the provider (one fetch shared by every concurrent caller).
     pub async fn credentials(&self) -> Result<AwsCredentials, CredentialsFailure> {
+        self.resolve(|c| c.credentials.clone()).await
+    }
+
+    /// The credentials [`credentials`](Self::credentials) returns, as the signer
+    /// takes them.
+    pub(crate) async fn identity(&self) -> Result<Identity, CredentialsFailure> {
+        self.resolve(|c| c.identity.clone()).await
+    }
+
+    async fn resolve<T>(&self, pick: fn(&Cached) -> T) -> Result<T, CredentialsFailure> {
         let refresh = {
             let mut state = self.state();
             if let Some(cached) = &state.current {
                 if cached.fresh(SystemTime::now()) {
-                    return Ok(cached.credentials.clone());
+                    return Ok(pick(cached));
                 }
             }
             state.refresh.get_or_insert_with(Default::default).clone()
@@ -202,6 +216,14 @@ impl CredentialsCache {
             })
             .await
             .clone();
+        let result = result.map(|credentials| {
+            Cached::new(
+                credentials,
+                self.inner.settings.refresh_buffer,
+                SystemTime::now(),
+            )
+        });
+        let picked = result.as_ref().map(pick).map_err(Arc::clone);
         {
             let mut state = self.state();
             if state
@@ -210,16 +232,12 @@ impl CredentialsCache {
                 .is_some_and(|r| Arc::ptr_eq(r, &refresh))
             {
                 state.refresh = None;
-                if let Ok(credentials) = &result {
-                    state.current = Some(Cached::new(
-                        credentials.clone(),
-                        self.inner.settings.refresh_buffer,
-                        SystemTime::now(),
-                    ));
+                if let Ok(cached) = result {
+                    state.current = Some(cached);
                 }
             }
         }
-        result.map_err(|error| CredentialsFailure {
+        picked.map_err(|error| CredentialsFailure {
             kind: FailureKind::Provider {
                 name: self.inner.name.clone(),
                 error,
