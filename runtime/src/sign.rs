@@ -52,10 +52,7 @@ pub fn sign_request(
         (Some(b), None) if !unsigned => SignableBody::Precomputed(crate::checksum::sha256_hex(b)),
         _ => SignableBody::UnsignedPayload,
     };
-    let mut settings = SigningSettings::default();
-    // The headers SigV4 leaves unsigned are left out below, before the signer sees
-    // them, rather than looked up in its list for every header.
-    settings.excluded_headers = None;
+    let mut settings = base_settings().clone();
     if matches!(payload, SignableBody::UnsignedPayload) {
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     }
@@ -112,6 +109,18 @@ pub fn sign_request(
         headers.insert(name, value);
     }
     Ok(())
+}
+
+/// The signer's default settings without its list of headers to leave unsigned: those
+/// are left out before the signer sees them, rather than looked up in its list for
+/// every header (a list it would allocate for every call).
+fn base_settings() -> &'static SigningSettings {
+    static BASE: std::sync::OnceLock<SigningSettings> = std::sync::OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut settings = SigningSettings::default();
+        settings.excluded_headers = None;
+        settings
+    })
 }
 
 /// The signer's error with its causes, which it does not print itself ("failed to
