@@ -104,8 +104,10 @@ impl Cached {
         }
     }
 
-    fn fresh(&self, now: SystemTime) -> bool {
-        self.refresh_at.map_or(true, |t| now < t)
+    /// Whether they can still be used; the clock is read only for credentials that
+    /// expire.
+    fn fresh(&self) -> bool {
+        self.refresh_at.map_or(true, |t| SystemTime::now() < t)
     }
 }
 
@@ -196,7 +198,7 @@ impl CredentialsCache {
         let refresh = {
             let mut state = self.state();
             if let Some(cached) = &state.current {
-                if cached.fresh(SystemTime::now()) {
+                if cached.fresh() {
                     return Ok(pick(cached));
                 }
             }
