@@ -24,9 +24,9 @@ const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 
 /// Signs `request`, whose URI is `uri` written out, in place with `identity` (the
-/// [`AwsCredentials`](crate::credentials::AwsCredentials) the signer takes): adds `x-amz-date`,
-/// `authorization` and, for temporary credentials, `x-amz-security-token` (covered by
-/// the signature).
+/// [`AwsCredentials`](crate::credentials::AwsCredentials) as the signer takes them):
+/// adds `x-amz-date`, `authorization` and, for temporary credentials,
+/// `x-amz-security-token` (covered by the signature).
 /// The payload is part of the signature when it is in memory and `unsigned` is not
 /// asked for; otherwise the request says `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
 pub fn sign_request(
@@ -46,7 +46,7 @@ pub fn sign_request(
         .and_then(|v| v.to_str().ok())
         .map(str::to_string);
     // The body's hash is computed here: the signer's own hex encoding goes a char at
-    // a time through an iterator, a tenth of the signature's time on a small call.
+    // a time through an iterator (a few percent of a small call).
     let payload = match (request.body().bytes(), given) {
         (_, Some(sha)) if !unsigned => SignableBody::Precomputed(sha),
         (Some(b), None) if !unsigned => SignableBody::Precomputed(crate::checksum::sha256_hex(b)),
