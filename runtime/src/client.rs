@@ -71,12 +71,16 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The signing region, when the endpoint's auth scheme overrides the configured one.
     pub signing_region: Option<String>,
+    /// `url` with the path `/`, where every awsJson request goes, parsed once.
+    root: Option<http::Uri>,
 }
 
 impl Target {
     fn url(url: &str) -> Self {
+        let url = url.trim_end_matches('/').to_string();
         Target {
-            url: url.trim_end_matches('/').to_string(),
+            root: http::Uri::try_from(format!("{url}/")).ok(),
+            url,
             headers: Vec::new(),
             signing_name: None,
             signing_region: None,
@@ -503,8 +507,11 @@ impl Handle {
         let mut uri_text = String::with_capacity(base.len() + path_and_query.len());
         uri_text.push_str(base);
         uri_text.push_str(path_and_query);
-        let mut uri = http::Uri::try_from(uri_text.as_str())
-            .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
+        let mut uri = match (&target.root, path_and_query) {
+            (Some(root), "/") => root.clone(),
+            _ => http::Uri::try_from(uri_text.as_str())
+                .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?,
+        };
         if let Some(prefix) = host_prefix {
             let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
             let scheme = uri.scheme_str().unwrap_or("https");
@@ -1159,6 +1166,90 @@ mod tests {
             b = b.header(*k, *v);
         }
         b.body(Bytes::from(body.to_string())).unwrap()
+    }
+
+    /// A request to `/` goes to the endpoint's URL parsed once; any other path, and an
+    /// endpoint that is no URL, are parsed on the call, to the same URI or the same
+    /// error as before.
+    #[tokio::test]
+    async fn request_uris_join_the_endpoint_and_the_path() {
+        static META: ServiceMeta = ServiceMeta {
+            name: "Svc",
+            signing_name: "svc",
+            endpoint_prefix: "svc",
+            query_compatible: false,
+            env_name: "SVC",
+            endpoint_rules: None,
+        };
+        let cases = [
+            ("https://example.com", "/", "https://example.com/"),
+            ("https://example.com/", "/", "https://example.com/"),
+            (
+                "http://127.0.0.1:8080/base//",
+                "/",
+                "http://127.0.0.1:8080/base/",
+            ),
+            (
+                "http://127.0.0.1:8080/base",
+                "/a/b?c=d",
+                "http://127.0.0.1:8080/base/a/b?c=d",
+            ),
+            ("https://example.com", "/x%20y", "https://example.com/x%20y"),
+        ];
+        for (endpoint, path, want) in cases {
+            let config = crate::Config::builder()
+                .region("eu-west-1")
+                .endpoint_url(endpoint)
+                .build();
+            let handle = Handle::new(&META, config);
+            let target = handle.resolve(&handle.endpoint_params()).unwrap();
+            assert_eq!(target.root.is_some(), !endpoint.contains(' '));
+            let mut op = http::Request::new(Bytes::new());
+            *op.uri_mut() = http::Uri::try_from(path).unwrap();
+            let call = CallParts {
+                host_prefix: None,
+                requires_length: false,
+                unsigned_payload: false,
+                content_encoding: None,
+                target: &target,
+                auth: &[],
+                optional_auth: false,
+            };
+            let id = http::HeaderValue::from_static("id");
+            let r = handle
+                .request(&op, ByteStream::default(), 1, &id, &call)
+                .await
+                .unwrap();
+            assert_eq!(r.uri().to_string(), want, "{endpoint} {path}");
+        }
+        let config = crate::Config::builder()
+            .region("eu-west-1")
+            .endpoint_url("https://exa mple.com")
+            .build();
+        let handle = Handle::new(&META, config);
+        let target = handle.resolve(&handle.endpoint_params()).unwrap();
+        assert!(target.root.is_none());
+        let call = CallParts {
+            host_prefix: None,
+            requires_length: false,
+            unsigned_payload: false,
+            content_encoding: None,
+            target: &target,
+            auth: &[],
+            optional_auth: false,
+        };
+        let op = http::Request::new(Bytes::new());
+        let e = handle
+            .request(
+                &op,
+                ByteStream::default(),
+                1,
+                &http::HeaderValue::from_static("id"),
+                &call,
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("is not a valid URL"), "{e}");
     }
 
     #[cfg(feature = "aws-json")]
