@@ -10,7 +10,7 @@ use std::time::SystemTime;
 
 /// The headers that SigV4 signers leave out (the `aws-sigv4` default settings' list):
 /// the signature itself, and headers proxies and CDNs may change.
-const UNSIGNED_HEADERS: [HeaderName; 4] = [
+static UNSIGNED_HEADERS: [HeaderName; 4] = [
     AUTHORIZATION,
     http::header::USER_AGENT,
     HeaderName::from_static("x-amzn-trace-id"),
