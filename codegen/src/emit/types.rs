@@ -169,10 +169,11 @@ pub fn default_expr(ty: &Type, value: &Value) -> Fill {
         }),
         (Type::Document, v) => Fill::new(
             document_expr(v),
-            if v.is_null() {
-                FillKind::TypeDefault
-            } else {
-                FillKind::Other
+            match v {
+                Value::Null => FillKind::TypeDefault,
+                // A variant of literals, which clippy wants made eagerly.
+                Value::Bool(_) => FillKind::Literal,
+                _ => FillKind::Other,
             },
         ),
         (Type::List { .. }, _) => Fill::new(quote! { #VEC::new() }, FillKind::TypeDefault),
