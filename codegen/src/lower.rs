@@ -32,6 +32,9 @@ pub struct Options {
 /// Methods of builders and types that a member's name must not take.
 /// Methods of the client that an operation's method name must not take.
 const CLIENT_METHODS: &[&str] = &[
+    // Not a method of the client, but a `new` that does not return `Self` is what
+    // clippy's `new_ret_no_self` refuses.
+    "new",
     "call",
     "config",
     "handle",
@@ -1401,6 +1404,7 @@ pub(crate) fn lower_with_docs<'m>(
     // Operations, in name order.
     let mut operations = Vec::new();
     let mut op_names: BTreeMap<String, String> = BTreeMap::new();
+    let mut fn_names: BTreeSet<String> = BTreeSet::new();
     // Each error's protocol tests go with the first operation that lists it.
     let mut tested_errors: BTreeSet<String> = BTreeSet::new();
     ops.sort_by_key(|s| type_ident(&l.renamed(&s.id)));
@@ -1410,9 +1414,12 @@ pub(crate) fn lower_with_docs<'m>(
         };
         let type_name = type_ident(&l.renamed(&shape.id));
         let mut fn_name = field_ident(&l.renamed(&shape.id));
-        if CLIENT_METHODS.contains(&fn_name.as_str()) {
+        // `Config` becomes `config_operation`; an operation `ConfigOperation` that
+        // comes after it, `config_operation_operation`.
+        while CLIENT_METHODS.contains(&fn_name.as_str()) || fn_names.contains(&fn_name) {
             fn_name.push_str("_operation");
         }
+        fn_names.insert(fn_name.clone());
         if let Some(prev) = op_names.insert(type_name.clone(), shape.id.clone()) {
             l.problem(
                 shape.id.as_str(),
