@@ -1278,7 +1278,14 @@ pub(crate) fn lower_with_docs<'m>(
     let package = opts
         .crate_name
         .clone()
-        .unwrap_or_else(|| crate_name(&sdk_id));
+        .unwrap_or_else(|| crate::names::package_name(&sdk_id));
+    if crate::names::is_taken_package_name(&package) {
+        l.problem(
+            service.id.as_str(),
+            &service.path,
+            format!("`{package}` cannot be the name of the generated crate: it is a Rust keyword, a built-in crate or a dependency of the generated crates (choose another with --crate-name)"),
+        );
+    }
 
     // The operations asked for.
     let all_ops = service_operations(model, service);

@@ -237,6 +237,90 @@ pub fn crate_name(sdk_id: &str) -> String {
     }
 }
 
+/// Package names a generated crate cannot take: Rust keywords, the crates of the
+/// sysroot, and what the generated crates depend on.
+const TAKEN_PACKAGE_NAMES: &[&str] = &[
+    "abstract",
+    "alloc",
+    "as",
+    "async",
+    "await",
+    "become",
+    "box",
+    "break",
+    "bytes",
+    "const",
+    "continue",
+    "core",
+    "crate",
+    "do",
+    "dyn",
+    "else",
+    "enum",
+    "extern",
+    "false",
+    "final",
+    "fn",
+    "for",
+    "futures-core",
+    "futures-util",
+    "gen",
+    "http",
+    "if",
+    "impl",
+    "in",
+    "let",
+    "loop",
+    "macro",
+    "match",
+    "mod",
+    "move",
+    "mut",
+    "override",
+    "priv",
+    "proc-macro",
+    "proptest",
+    "pub",
+    "ref",
+    "return",
+    "self",
+    "smithy-runtime",
+    "static",
+    "std",
+    "struct",
+    "super",
+    "test",
+    "tokio",
+    "trait",
+    "true",
+    "try",
+    "type",
+    "typeof",
+    "unsafe",
+    "unsized",
+    "use",
+    "virtual",
+    "where",
+    "while",
+    "yield",
+];
+
+/// The package name of a service's client crate: its [`crate_name`], with `-client`
+/// after a name it cannot take (`Core` gives `core-client`).
+pub fn package_name(sdk_id: &str) -> String {
+    let name = crate_name(sdk_id);
+    if is_taken_package_name(&name) {
+        format!("{name}-client")
+    } else {
+        name
+    }
+}
+
+/// Whether `name` is a package name a generated crate cannot take.
+pub fn is_taken_package_name(name: &str) -> bool {
+    TAKEN_PACKAGE_NAMES.contains(&name.replace('_', "-").as_str())
+}
+
 /// Gives each of several wanted names a distinct name, by one rule used wherever
 /// model names meet in one Rust namespace (enum variants, union variants, fields,
 /// builder methods). Smithy accepts models whose names only collide once turned into
@@ -431,6 +515,19 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(snake_case(input), expected, "snake_case({input})");
         }
+    }
+
+    #[test]
+    fn package_names_avoid_keywords_sysroot_crates_and_dependencies() {
+        assert_eq!(package_name("Network Firewall"), "network-firewall");
+        assert_eq!(package_name("Core"), "core-client");
+        assert_eq!(package_name("Std"), "std-client");
+        assert_eq!(package_name("Proc Macro"), "proc-macro-client");
+        assert_eq!(package_name("Self"), "self-client");
+        assert_eq!(package_name("Tokio"), "tokio-client");
+        assert_eq!(package_name("Smithy Runtime"), "smithy-runtime-client");
+        assert_eq!(package_name("Core Services"), "core-services");
+        assert!(is_taken_package_name("proc_macro"));
     }
 
     #[test]
