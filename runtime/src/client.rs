@@ -1181,6 +1181,31 @@ mod tests {
             env_name: "SVC",
             endpoint_rules: None,
         };
+        // The request for `path` to `endpoint`, and whether the target kept a parsed root.
+        let send = |endpoint: &'static str, path: &'static str| async move {
+            let config = crate::Config::builder()
+                .region("eu-west-1")
+                .endpoint_url(endpoint)
+                .build();
+            let handle = Handle::new(&META, config);
+            let target = handle.resolve(&handle.endpoint_params()).unwrap();
+            let mut op = http::Request::new(Bytes::new());
+            *op.uri_mut() = http::Uri::try_from(path).unwrap();
+            let call = CallParts {
+                host_prefix: None,
+                requires_length: false,
+                unsigned_payload: false,
+                content_encoding: None,
+                target: &target,
+                auth: &[],
+                optional_auth: false,
+            };
+            let id = http::HeaderValue::from_static("id");
+            let r = handle
+                .request(&op, ByteStream::default(), 1, &id, &call)
+                .await;
+            (target.root.is_some(), r)
+        };
         let cases = [
             ("https://example.com", "/", "https://example.com/"),
             ("https://example.com/", "/", "https://example.com/"),
@@ -1197,58 +1222,13 @@ mod tests {
             ("https://example.com", "/x%20y", "https://example.com/x%20y"),
         ];
         for (endpoint, path, want) in cases {
-            let config = crate::Config::builder()
-                .region("eu-west-1")
-                .endpoint_url(endpoint)
-                .build();
-            let handle = Handle::new(&META, config);
-            let target = handle.resolve(&handle.endpoint_params()).unwrap();
-            assert_eq!(target.root.is_some(), !endpoint.contains(' '));
-            let mut op = http::Request::new(Bytes::new());
-            *op.uri_mut() = http::Uri::try_from(path).unwrap();
-            let call = CallParts {
-                host_prefix: None,
-                requires_length: false,
-                unsigned_payload: false,
-                content_encoding: None,
-                target: &target,
-                auth: &[],
-                optional_auth: false,
-            };
-            let id = http::HeaderValue::from_static("id");
-            let r = handle
-                .request(&op, ByteStream::default(), 1, &id, &call)
-                .await
-                .unwrap();
-            assert_eq!(r.uri().to_string(), want, "{endpoint} {path}");
+            let (root, r) = send(endpoint, path).await;
+            assert!(root, "{endpoint}");
+            assert_eq!(r.unwrap().uri().to_string(), want, "{endpoint} {path}");
         }
-        let config = crate::Config::builder()
-            .region("eu-west-1")
-            .endpoint_url("https://exa mple.com")
-            .build();
-        let handle = Handle::new(&META, config);
-        let target = handle.resolve(&handle.endpoint_params()).unwrap();
-        assert!(target.root.is_none());
-        let call = CallParts {
-            host_prefix: None,
-            requires_length: false,
-            unsigned_payload: false,
-            content_encoding: None,
-            target: &target,
-            auth: &[],
-            optional_auth: false,
-        };
-        let op = http::Request::new(Bytes::new());
-        let e = handle
-            .request(
-                &op,
-                ByteStream::default(),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call,
-            )
-            .await
-            .unwrap_err();
+        let (root, r) = send("https://exa mple.com", "/").await;
+        assert!(!root);
+        let e = r.unwrap_err();
         assert!(e.to_string().contains("is not a valid URL"), "{e}");
     }
 
