@@ -164,6 +164,8 @@ pub struct Partitions {
 
 /// The built-in data: (id, pattern prefixes, regions, dnsSuffix, dualStackDnsSuffix,
 /// supportsFIPS, supportsDualStack, implicitGlobalRegion). The id is also the name.
+/// The isolated partitions have no dual-stack endpoints: their dual-stack suffix is
+/// their DNS suffix, as the endpoint tests of the official models expect.
 type Row = (
     &'static str,
     &'static [&'static str],
@@ -247,7 +249,7 @@ const AWS_PARTITIONS: &[Row] = &[
         &["us-iso"],
         &["aws-iso-global", "us-iso-east-1", "us-iso-west-1"],
         "c2s.ic.gov",
-        "api.aws.ic.gov",
+        "c2s.ic.gov",
         true,
         false,
         "us-iso-east-1",
@@ -257,7 +259,7 @@ const AWS_PARTITIONS: &[Row] = &[
         &["us-isob"],
         &["aws-iso-b-global", "us-isob-east-1"],
         "sc2s.sgov.gov",
-        "api.aws.scloud",
+        "sc2s.sgov.gov",
         true,
         false,
         "us-isob-east-1",
@@ -267,7 +269,7 @@ const AWS_PARTITIONS: &[Row] = &[
         &["eu-isoe"],
         &[],
         "cloud.adc-e.uk",
-        "api.cloud-aws.adc-e.uk",
+        "cloud.adc-e.uk",
         true,
         false,
         "eu-isoe-west-1",
@@ -277,7 +279,7 @@ const AWS_PARTITIONS: &[Row] = &[
         &["us-isof"],
         &["aws-iso-f-global", "us-isof-east-1", "us-isof-south-1"],
         "csp.hci.ic.gov",
-        "api.aws.hci.ic.gov",
+        "csp.hci.ic.gov",
         true,
         false,
         "us-isof-south-1",
@@ -461,6 +463,21 @@ mod tests {
         let p = Partitions::aws().find("us-iso-central-5").unwrap();
         assert_eq!(p.outputs.dns_suffix, "c2s.ic.gov");
         assert!(!p.outputs.supports_dual_stack);
+        // The rules of services that are dual-stack only (Aurora DSQL, Billing, ...)
+        // name `dualStackDnsSuffix` in every partition; their tests expect the DNS
+        // suffix in the isolated ones.
+        for region in [
+            "us-iso-east-1",
+            "us-isob-east-1",
+            "eu-isoe-west-1",
+            "us-isof-south-1",
+        ] {
+            let p = Partitions::aws().find(region).unwrap();
+            assert_eq!(
+                p.outputs.dual_stack_dns_suffix, p.outputs.dns_suffix,
+                "{region}"
+            );
+        }
     }
 
     #[test]
