@@ -20,8 +20,10 @@ pub struct Service {
     pub sdk_id: String,
     /// Rustdoc for the crate.
     pub docs: String,
-    /// The wire protocol.
-    pub protocol: Protocol,
+    /// The wire protocol; `None` for a client of no operations whose service speaks a
+    /// protocol this generator does not (yet): such a client only resolves endpoints,
+    /// which is all the model's endpoint tests need.
+    pub protocol: Option<Protocol>,
     /// The SigV4 signing name.
     pub signing_name: String,
     /// The endpoint prefix (`network-firewall` in `network-firewall.us-east-1.amazonaws.com`).

@@ -96,7 +96,7 @@ fn member_idents(members: &[Member]) -> (Vec<String>, Vec<String>) {
 struct Lowerer<'m> {
     model: &'m Model,
     service: &'m Shape,
-    protocol: Protocol,
+    protocol: Option<Protocol>,
     renames: BTreeMap<String, String>,
     problems: Vec<Diagnostic>,
     names: BTreeMap<String, String>,
@@ -1152,7 +1152,7 @@ impl<'m> Lowerer<'m> {
                     return Some(format!("its {what} member `{}` is an event stream, which this generator does not support yet", m.name));
                 }
                 // A streaming blob is the payload of a protocol with HTTP bindings.
-                if self.protocol != Protocol::RestJson1 {
+                if self.protocol != Some(Protocol::RestJson1) {
                     return Some(format!("its {what} member `{}` is a streaming blob, which this generator supports in restJson1 only", m.name));
                 }
                 if !m.traits.contains_key(HTTP_PAYLOAD) {
@@ -1170,7 +1170,7 @@ impl<'m> Lowerer<'m> {
     /// protocols ignore the trait), else its own.
     fn json_name(&self, m: &Member) -> String {
         match typed::json_name(&m.traits) {
-            Some(n) if self.protocol == Protocol::RestJson1 => n.to_string(),
+            Some(n) if self.protocol == Some(Protocol::RestJson1) => n.to_string(),
             _ => m.name.clone(),
         }
     }
@@ -1250,13 +1250,17 @@ pub(crate) fn lower_with_docs<'m>(
     let Kind::Service(svc) = &service.kind else {
         return Err(Error::one(&service.id, &service.path, "not a service"));
     };
-    let Some(protocol) = protocol_of(service) else {
+    // Endpoints do not depend on the protocol: a client of no operations (for the
+    // model's endpoint tests) is generated whatever protocol the service speaks.
+    let protocol = protocol_of(service);
+    let no_operations = matches!(&opts.operations, Some(ops) if ops.is_empty());
+    if protocol.is_none() && !no_operations {
         return Err(Error::one(
             &service.id,
             &service.path,
             unsupported_protocol(service),
         ));
-    };
+    }
     let mut l = Lowerer {
         model,
         service,
@@ -1329,7 +1333,7 @@ pub(crate) fn lower_with_docs<'m>(
         };
         if let Some(reason) = l.unsupported_reason(op) {
             warnings.push(format!("{id}: left out: {reason}"));
-            if opts.protocol_tests {
+            if let (Some(protocol), true) = (protocol, opts.protocol_tests) {
                 let why = format!("the operation is left out: {reason}");
                 for t in
                     l.protocol_tests(shape, &[], &[], &[], protocol, opts, &mut BTreeSet::new())
@@ -1487,8 +1491,9 @@ pub(crate) fn lower_with_docs<'m>(
             None
         };
         let host_prefix = l.host_prefix(shape, &o.input);
-        let protocol_tests = if opts.protocol_tests {
-            l.protocol_tests(
+        // (A service has operations here only when its protocol is known.)
+        let protocol_tests = match protocol {
+            Some(protocol) if opts.protocol_tests => l.protocol_tests(
                 shape,
                 &o.errors,
                 &svc.errors,
@@ -1496,9 +1501,8 @@ pub(crate) fn lower_with_docs<'m>(
                 protocol,
                 opts,
                 &mut tested_errors,
-            )
-        } else {
-            Vec::new()
+            ),
+            _ => Vec::new(),
         };
         let named = |id: &str| {
             if id == "smithy.api#Unit" {

@@ -115,3 +115,41 @@ fn hostile_input_never_panics() {
         let _ = generate(&b, &Options::default(), &layout());
     }
 }
+
+#[test]
+fn a_service_of_any_protocol_gets_a_client_that_resolves_its_endpoints() {
+    // Endpoint rules do not depend on the protocol: a client of no operations, for the
+    // model's endpoint tests, is generated for a protocol the generator does not speak.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/endpoints_only/rest_xml_rules.json"
+    ))
+    .unwrap();
+    let err = generate(&bytes, &Options::default(), &layout())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains(
+            "uses the protocol `aws.protocols#restXml`, which this generator does not support yet"
+        ),
+        "{err}"
+    );
+    let options = Options {
+        operations: Some(Vec::new()),
+        endpoint_tests: true,
+        ..Options::default()
+    };
+    let out = generate(&bytes, &options, &layout()).unwrap();
+    let lib = &out.files["xml-rules/src/lib.rs"];
+    assert!(lib.contains("It has no operations"), "{lib}");
+    let client = &out.files["xml-rules/src/client.rs"];
+    assert!(client.contains("endpoint_rules: Some("), "{client}");
+    assert!(!client.contains("fn get_thing("), "{client}");
+    let tests = &out.files["xml-rules/tests/endpoint_tests.rs"];
+    assert_eq!(tests.matches("#[test]").count(), 5, "{tests}");
+    let manifest = &out.files["xml-rules/Cargo.toml"];
+    assert!(
+        !manifest.contains("aws-json") && !manifest.contains("rest-json"),
+        "{manifest}"
+    );
+}

@@ -37,10 +37,14 @@ pub(crate) const USAGE: &str = "usage:
       (builds the official SDK: minutes)
   cargo xtask codegen [--check]
       regenerate generated/ from model/ (--check: write nothing, fail if stale)
-  cargo xtask codegen --model PATH [--model PATH ...] [--operations A,B] [--service ID] [--crate-name NAME] [--protocol-tests] --out DIR [--check]
+  cargo xtask codegen --model PATH [--model PATH ...] [--operations A,B] [--service ID] [--crate-name NAME] [--protocol-tests] [--endpoint-tests] --out DIR [--check]
       generate the client and paginator crates of any Smithy model into DIR: each PATH is
       a .smithy (IDL) or .json (AST) file or a folder of them, merged into one model;
-      --protocol-tests also writes the model's smithy.test cases as tests
+      --protocol-tests also writes the model's smithy.test cases as tests,
+      --endpoint-tests its smithy.rules#endpointTests cases
+  cargo xtask codegen --model PATH [--model PATH ...] [--service ID] [--crate-name NAME] --endpoints-only --out DIR [--check]
+      a client of no operations, for a service of any protocol: it resolves the service's
+      endpoints, and its tests are the model's smithy.rules#endpointTests cases
   cargo xtask ast PATH...
       print the JSON AST of the merged model (as `smithy ast` does)";
 
@@ -64,6 +68,7 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
         out: None,
         options: Options::default(),
     };
+    let mut endpoints_only = false;
     while let Some(arg) = it.next() {
         let mut value = |name: &str| {
             it.next()
@@ -74,6 +79,8 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "--check" => a.check = true,
             "--model" => a.model.push(PathBuf::from(value("--model")?)),
             "--protocol-tests" => a.options.protocol_tests = true,
+            "--endpoint-tests" => a.options.endpoint_tests = true,
+            "--endpoints-only" => endpoints_only = true,
             "--out" => a.out = Some(PathBuf::from(value("--out")?)),
             "--service" => a.options.service = Some(value("--service")?),
             "--crate-name" => a.options.crate_name = Some(value("--crate-name")?),
@@ -91,6 +98,15 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
             "-h" | "--help" => return Err(USAGE.to_string()),
             other => return Err(format!("unknown argument `{other}`\n{USAGE}")),
         }
+    }
+    if endpoints_only {
+        if a.options.operations.is_some() || a.options.protocol_tests {
+            return Err(format!(
+                "`--endpoints-only` generates no operations: it goes without `--operations` and `--protocol-tests`\n{USAGE}"
+            ));
+        }
+        a.options.operations = Some(Vec::new());
+        a.options.endpoint_tests = true;
     }
     if a.model.is_empty() == a.out.is_some() {
         return Err(format!("`--model` and `--out` go together\n{USAGE}"));

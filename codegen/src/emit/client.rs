@@ -31,7 +31,11 @@ pub fn operation_module(service: &Service) -> TokenStream {
             docs: op.docs.clone(),
             deprecated: op.deprecated,
         }]);
-        let protocol_fns = super::protocol::emitter(service.protocol).operation_fns(service, op);
+        // A service whose protocol is not known has no operations.
+        let protocol_fns = service
+            .protocol
+            .map(|p| super::protocol::emitter(p).operation_fns(service, op))
+            .unwrap_or_default();
         let head = template::members([OperationHead {
             input: op.input.clone(),
             output: op.output.clone(),

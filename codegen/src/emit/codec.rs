@@ -1198,7 +1198,7 @@ pub fn codec_module_part(
     // With HTTP bindings, an operation's input and output are read and written member
     // by member (labels, headers, body); their whole-structure functions serve only
     // where the structure is also nested, so some are unused.
-    let bindings = if service.protocol == crate::ir::Protocol::RestJson1 {
+    let bindings = if service.protocol == Some(crate::ir::Protocol::RestJson1) {
         quote! { #![allow(dead_code)] }
     } else {
         quote! {}

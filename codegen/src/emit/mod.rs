@@ -603,11 +603,13 @@ fn lib_rs(service: &Service) -> TokenStream {
         ),
         None => String::new(),
     };
+    let speaks = match service.protocol {
+        Some(p) => format!("It speaks the {} protocol.", protocol::emitter(p).name()),
+        None => "It has no operations (its service speaks a protocol this generator does not support yet): it resolves the service's endpoints.".to_string(),
+    };
     let intro = format!(
-        "A client for {} (API version {}), generated from its Smithy model. It speaks the {} protocol.{usage}",
-        service.title,
-        service.version,
-        protocol::emitter(service.protocol).name()
+        "A client for {} (API version {}), generated from its Smithy model. {speaks}{usage}",
+        service.title, service.version,
     );
     let left_out = if service.left_out.is_empty() {
         String::new()
@@ -732,7 +734,11 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
 /// The runtime features a client needs: its protocol's, and the parts only some
 /// operations use (gzip, MD5, file bodies), so that a crate compiles no more.
 fn runtime_features(service: &Service) -> String {
-    let mut features = vec![protocol::emitter(service.protocol).runtime_feature()];
+    let mut features: Vec<&str> = service
+        .protocol
+        .map(|p| protocol::emitter(p).runtime_feature())
+        .into_iter()
+        .collect();
     let ops = &service.operations;
     if ops.iter().any(|o| o.request_compression) {
         features.push("compression");
