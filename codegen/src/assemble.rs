@@ -192,7 +192,12 @@ impl Locator {
     /// The file, line and column a JSON path of the merged document points at.
     pub fn locate(&self, path: &str) -> Option<(String, usize, usize)> {
         let id = shape_of_path(path)?;
-        let (name, spans) = self.files.get(*self.owners.get(&id)?)?;
+        self.locate_in(*self.owners.get(&id)?, path)
+    }
+
+    /// The file, line and column a JSON path points at in the `fi`th file.
+    fn locate_in(&self, fi: usize, path: &str) -> Option<(String, usize, usize)> {
+        let (name, spans) = self.files.get(fi)?;
         match spans {
             FileSpans::Json(text, spans) => {
                 crate::error::position_in(spans.get_or_init(|| json_spans(text)), path)
@@ -388,12 +393,46 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
             Some((s, m)) => (s.to_string(), Some(m.to_string())),
             None => (id.clone(), None),
         };
+        if shape_id.starts_with("smithy.api#") && !shapes.contains_key(&shape_id) {
+            problems.push(Diagnostic::new(
+                id.as_str(),
+                format!("$.shapes[{}]", Value::String(id.clone())),
+                format!(
+                    "traits cannot be applied to `{id}`: the shapes of the prelude cannot change"
+                ),
+            ));
+            continue;
+        }
+        if !shapes.contains_key(&shape_id) {
+            let path = format!("$.shapes[{}]", Value::String(id.clone()));
+            let mut d = Diagnostic::new(
+                id.as_str(),
+                path.clone(),
+                format!(
+                    "traits are applied to `{id}`, but the model defines no shape `{shape_id}`"
+                ),
+            );
+            if let Some((file, line, column)) = locator.locate_in(fi, &path) {
+                d.file = Some(file);
+                d.line = Some(line);
+                d.column = Some(column);
+            }
+            problems.push(d);
+            continue;
+        }
         let target = shapes.get_mut(&shape_id).and_then(|s| match &member {
             None => Some(s),
-            Some(m) => s
-                .get_mut("members")
-                .and_then(|ms| ms.get_mut(m.as_str()))
-                .or(None),
+            // A list's or map's members stand beside its other properties.
+            Some(m)
+                if matches!(m.as_str(), "member" | "key" | "value")
+                    && matches!(
+                        s.get("type").and_then(Value::as_str),
+                        Some("list" | "set" | "map")
+                    ) =>
+            {
+                s.get_mut(m.as_str())
+            }
+            Some(m) => s.get_mut("members").and_then(|ms| ms.get_mut(m.as_str())),
         });
         let file = locator
             .files
@@ -428,6 +467,7 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         let e = Error::Invalid(problems);
         return Err(locator.annotate(e));
     }
+    name_enum_values(&mut shapes);
     add_framework_shapes(&mut shapes);
     let mut document = Map::new();
     document.insert("smithy".into(), Value::String("2.0".into()));
@@ -439,6 +479,62 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         document: Value::Object(document),
         locator,
     })
+}
+
+/// Gives each member of a string enum that has no `enumValue` (an IDL member written
+/// without `= "value"`, and given none by an `apply`) its own name, as Smithy does,
+/// except a member that redeclares one of a mixin's: that keeps the mixin's value.
+fn name_enum_values(shapes: &mut Map<String, Value>) {
+    fn in_mixins(shapes: &Map<String, Value>, shape: &Value, member: &str, depth: usize) -> bool {
+        let Some(Value::Array(mixins)) = shape.get("mixins") else {
+            return false;
+        };
+        depth < 64
+            && mixins.iter().any(|m| {
+                let Some(mixin) = m
+                    .get("target")
+                    .and_then(Value::as_str)
+                    .and_then(|t| shapes.get(t))
+                else {
+                    return false;
+                };
+                mixin.get("members").and_then(|ms| ms.get(member)).is_some()
+                    || in_mixins(shapes, mixin, member, depth + 1)
+            })
+    }
+    let mut named: Vec<(String, String)> = Vec::new();
+    for (id, shape) in shapes.iter() {
+        if shape.get("type").and_then(Value::as_str) != Some("enum") {
+            continue;
+        }
+        let Some(Value::Object(members)) = shape.get("members") else {
+            continue;
+        };
+        for (name, member) in members {
+            let valued = member
+                .get("traits")
+                .and_then(|t| t.get("smithy.api#enumValue"))
+                .is_some();
+            if !valued && !in_mixins(shapes, shape, name, 0) {
+                named.push((id.clone(), name.clone()));
+            }
+        }
+    }
+    for (id, name) in named {
+        let Some(Value::Object(member)) = shapes
+            .get_mut(&id)
+            .and_then(|s| s.get_mut("members"))
+            .and_then(|ms| ms.get_mut(&name))
+        else {
+            continue;
+        };
+        let traits = member
+            .entry("traits")
+            .or_insert_with(|| Value::Object(Map::new()));
+        if let Value::Object(traits) = traits {
+            traits.insert("smithy.api#enumValue".into(), Value::String(name));
+        }
+    }
 }
 
 /// Whether a key or string anywhere in the value contains the text (which needs no

@@ -479,11 +479,29 @@ impl<'m> Checker<'m> {
                         );
                     }
                 }
-                if members.is_empty() && !shape.has(MIXIN) {
-                    self.problem(&shape.id, &shape.path, "an enum needs at least one member");
+                // Mixins too, as Smithy has it.
+                if members.is_empty() {
+                    self.problem(
+                        &shape.id,
+                        &shape.path,
+                        format!("an {} needs at least one member", shape.kind.type_name()),
+                    );
                 }
             }
             Kind::Operation(op) => {
+                // A mixin's input and output would be shared by every operation that
+                // uses it.
+                if shape.has(MIXIN) {
+                    for (what, t) in [("input", &op.input), ("output", &op.output)] {
+                        if t != "smithy.api#Unit" {
+                            self.problem(
+                                &shape.id,
+                                format!("{}.{what}", shape.path),
+                                format!("an operation that is a mixin cannot have an {what} (it must be `smithy.api#Unit`), found `{t}`"),
+                            );
+                        }
+                    }
+                }
                 for (what, t) in [("input", &op.input), ("output", &op.output)] {
                     if let Some(s) =
                         self.expect_target(&shape.id, &format!("{}.{what}", shape.path), t, what)

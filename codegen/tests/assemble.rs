@@ -191,3 +191,131 @@ fn framework_shapes_come_when_named() {
     let a = assemble(&[Source::new("m.json", only_docs)]).unwrap();
     assert!(a.document["shapes"].get(ID).is_none());
 }
+
+/// The model of these files, validated, or its error with file positions.
+fn validated(files: &[(&str, &str)]) -> Result<codegen::model::Model, String> {
+    let sources: Vec<Source> = files.iter().map(|(n, t)| Source::new(*n, *t)).collect();
+    let a = assemble(&sources).map_err(|e| e.to_string())?;
+    let model = load_value(&a.document).map_err(|e| a.locator.annotate(e).to_string())?;
+    codegen::validate::validate(&model).map_err(|e| a.locator.annotate(e).to_string())?;
+    Ok(model)
+}
+
+fn enum_value(m: &codegen::model::Model, shape: &str, member: &str) -> serde_json::Value {
+    let members = m.shapes[shape].kind.members();
+    let member = members.iter().find(|x| x.name == member).unwrap();
+    member.traits["smithy.api#enumValue"].clone()
+}
+
+#[test]
+fn enum_members_take_values_from_apply_and_mixins_or_their_names() {
+    const V2: &str = "$version: \"2\"\nnamespace ex\n";
+    let m = validated(&[
+        (
+            "a.smithy",
+            &format!("{V2}enum E {{\n    A\n    B\n}}\napply E$A @enumValue(\"a\")\n@mixin\nintEnum Base {{\n    ONE = 1\n    TWO = 2\n}}\nintEnum Mixed with [Base] {{\n    /// Docs\n    TWO\n    THREE = 3\n}}\n"),
+        ),
+        ("b.smithy", &format!("{V2}apply E$B @enumValue(\"b\")\nenum F {{ X }}\n")),
+    ])
+    .unwrap();
+    assert_eq!(enum_value(&m, "ex#E", "A"), "a");
+    assert_eq!(enum_value(&m, "ex#E", "B"), "b");
+    assert_eq!(enum_value(&m, "ex#F", "X"), "X");
+    assert_eq!(enum_value(&m, "ex#Mixed", "TWO"), 2);
+    assert_eq!(enum_value(&m, "ex#Mixed", "THREE"), 3);
+    // An intEnum member that gets no value is refused where it stands.
+    let err = validated(&[("c.smithy", &format!("{V2}intEnum I {{\n    A\n}}\n"))]).unwrap_err();
+    assert!(
+        err.contains("intEnum members need") && err.contains("c.smithy:4:5"),
+        "{err}"
+    );
+}
+
+#[test]
+fn apply_reaches_list_and_map_members_in_other_files_and_refuses_unknown_shapes() {
+    const V2: &str = "$version: \"2\"\nnamespace ex\n";
+    let m = validated(&[
+        (
+            "a.smithy",
+            &format!("{V2}list L {{ member: String }}\nmap M {{ key: String, value: String }}\n"),
+        ),
+        (
+            "b.smithy",
+            &format!("{V2}apply L$member @length(min: 1)\napply M$value @pattern(\"^a\")\n"),
+        ),
+    ])
+    .unwrap();
+    let Kind::List { member } = &m.shapes["ex#L"].kind else {
+        panic!()
+    };
+    assert!(member.traits.contains_key("smithy.api#length"));
+    let Kind::Map { value, .. } = &m.shapes["ex#M"].kind else {
+        panic!()
+    };
+    assert!(value.traits.contains_key("smithy.api#pattern"));
+    let err = validated(&[("c.smithy", &format!("{V2}\napply Nope @sensitive\n"))]).unwrap_err();
+    assert!(
+        err.contains("defines no shape `ex#Nope`") && err.contains("c.smithy:4:7"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_shape_defined_again_the_same_way_is_one_shape() {
+    const V2: &str = "$version: \"2\"\nnamespace ex\n";
+    let same = format!("{V2}@length(min: 1)\nstring Name\n");
+    let m = validated(&[("a.smithy", &same), ("b.smithy", &same)]).unwrap();
+    assert!(m.shapes["ex#Name"].has("smithy.api#length"));
+    // Differently in one file: refused at the second definition.
+    let err = validated(&[(
+        "c.smithy",
+        &format!("{V2}string Name\n@sensitive\nstring Name\n"),
+    )])
+    .unwrap_err();
+    assert!(
+        err.contains("defined more than once") && err.contains("c.smithy:5:8"),
+        "{err}"
+    );
+}
+
+#[test]
+fn service_and_resource_bodies_take_quoted_keys() {
+    let m = validated(&[(
+        "a.smithy",
+        "$version: \"2\"\nnamespace ex\nservice S {\n    \"version\": \"1\"\n    \"resources\": [R]\n}\nresource R {\n    \"identifiers\": { id: String }\n}\n",
+    )])
+    .unwrap();
+    let Kind::Service(svc) = &m.shapes["ex#S"].kind else {
+        panic!()
+    };
+    assert_eq!(svc.version.as_deref(), Some("1"));
+}
+
+#[test]
+fn what_smithy_refuses_is_refused() {
+    const V2: &str = "$version: \"2\"\nnamespace ex\n";
+    for (text, expected) in [
+        (
+            format!("{V2}enum E {{}}\n"),
+            "an enum needs at least one member",
+        ),
+        (
+            format!("{V2}@mixin\nintEnum I {{}}\n"),
+            "an intEnum needs at least one member",
+        ),
+        (
+            format!("{V2}@mixin\noperation O {{\n    input := {{}}\n}}\n"),
+            "an operation that is a mixin cannot have an input",
+        ),
+        (
+            format!("{V2}string Doc\n@Doc(\"x\")\nstring S\n"),
+            "is a shape of the model, not a trait",
+        ),
+    ] {
+        let err = validated(&[("x.smithy", &text)]).unwrap_err();
+        assert!(
+            err.contains(expected) && err.contains("x.smithy:"),
+            "{text}: {err}"
+        );
+    }
+}

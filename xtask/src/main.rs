@@ -13,7 +13,12 @@ fn main() -> ExitCode {
     match xtask::run(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            // IDL syntax errors come written as rustc writes its own, `error:` first.
+            if message.starts_with("error: ") {
+                eprintln!("{message}");
+            } else {
+                eprintln!("error: {message}");
+            }
             ExitCode::FAILURE
         }
     }

@@ -428,7 +428,6 @@ impl<'a> Lexer<'a> {
         self.bump();
         match c {
             b'"' => out.push('"'),
-            b'\'' => out.push('\''),
             b'\\' => out.push('\\'),
             b'/' => out.push('/'),
             b'b' => out.push('\u{8}'),

@@ -233,6 +233,9 @@ impl<'a> Parser<'a> {
 
     /// A shape id (`Foo`, `ns.a#Foo`, optionally `$member`), written without spaces.
     fn shape_id(&mut self, allow_member: bool) -> PResult<(String, Pos)> {
+        if !matches!(self.tok().kind, Kind::Ident) {
+            return Err(self.unexpected("a shape id"));
+        }
         let (mut s, pos) = self.namespace_id()?;
         if self.adjacent(&Kind::Pound) {
             self.advance();
@@ -553,6 +556,12 @@ impl<'a> Parser<'a> {
                 format!("{kind} shapes cannot be used in Smithy version 1.0"),
             ));
         }
+        if self.v2 && kind == "set" {
+            return Err(self.error(
+                kw.pos,
+                "set shapes cannot be used in Smithy version 2.0: use a list with `@uniqueItems`",
+            ));
+        }
         self.expect_space("a shape name")?;
         let (name, pos) = self.ident("a shape name")?;
         let mut shape = ShapeDef {
@@ -568,12 +577,19 @@ impl<'a> Parser<'a> {
             has_body: false,
         };
         let mut inline = Vec::new();
-        if shape.kind == "structure" && self.is_ident("for") && !self.tok().nl_before {
+        // `for` binds the members of an aggregate shape to a resource's.
+        if matches!(shape.kind.as_str(), "structure" | "union" | "list" | "map")
+            && self.is_ident("for")
+            && !self.tok().nl_before
+        {
             let t = self.advance();
             if !self.v2 {
                 return Err(self.error(
                     t.pos,
-                    "structures can only be bound to resources with Smithy version 2 or later",
+                    format!(
+                        "{} shapes can only be bound to resources with Smithy version 2 or later",
+                        shape.kind
+                    ),
                 ));
             }
             self.expect_space("a resource shape id")?;
@@ -608,6 +624,9 @@ impl<'a> Parser<'a> {
             ));
         }
         self.expect(Kind::LBracket, " after `with`")?;
+        if matches!(self.tok().kind, Kind::RBracket) {
+            return Err(self.unexpected("a mixin's shape id (`with [...]` names one at least)"));
+        }
         loop {
             if matches!(self.tok().kind, Kind::RBracket) {
                 self.advance();
@@ -736,7 +755,14 @@ impl<'a> Parser<'a> {
             ("intEnum", NodeKind::Number(n)) if n.is_float => {
                 Some("intEnum members do not support floating point values")
             }
-            ("intEnum", NodeKind::Number(n)) if n.value.is_i64() => None,
+            ("intEnum", NodeKind::Number(n))
+                if n.value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()) =>
+            {
+                None
+            }
+            ("intEnum", NodeKind::Number(_)) => {
+                Some("intEnum members must have values that fit in an integer (32 bits)")
+            }
             ("intEnum", _) => Some("intEnum members require integer values"),
             _ => None,
         };
@@ -772,8 +798,14 @@ impl<'a> Parser<'a> {
                 self.advance();
                 break;
             }
-            let close = format!("a property name or `}}` to close `{}`", shape.name);
-            let (key, pos) = self.ident(&close)?;
+            // The body is a node object: its keys may be quoted too.
+            let (key, pos) = match &self.tok().kind {
+                Kind::Str(_) => self.take_str(),
+                _ => {
+                    let close = format!("a property name or `}}` to close `{}`", shape.name);
+                    self.ident(&close)?
+                }
+            };
             if !allowed.contains(&key.as_str()) {
                 return Err(self.error(
                     pos,

@@ -62,20 +62,11 @@ pub(crate) fn resolve_all(
             continue;
         };
         for (si, s) in f.shapes.iter().enumerate() {
-            let id = format!("{ns}#{}", s.name);
-            if let Some(&(pf, ps)) = defined.get(&id) {
-                let other = &files[pf];
-                let op = other.shapes[ps].pos;
-                return Err(err(
-                    f,
-                    s.pos,
-                    format!(
-                        "shape `{id}` is defined more than once (also at {}:{}:{})",
-                        other.file, op.line, op.col
-                    ),
-                ));
-            }
-            defined.insert(id, (fi, si));
+            // A shape defined again the same way is one shape, as in Smithy; one
+            // defined again differently is refused when its file is resolved.
+            defined
+                .entry(format!("{ns}#{}", s.name))
+                .or_insert((fi, si));
         }
     }
     let mut ctxs = Vec::with_capacity(files.len());
@@ -421,9 +412,28 @@ impl<'a> Model<'a> {
         }
         let mut shapes = Map::new();
         if let Some(ns) = f.namespace.as_deref() {
-            for s in &f.shapes {
+            for (si, s) in f.shapes.iter().enumerate() {
                 let id = format!("{ns}#{}", s.name);
                 let v = self.shape(fi, &id, s, &mut b)?;
+                let first = self.defined.get(&id).copied().unwrap_or((fi, si));
+                let differs = match shapes.get(&id) {
+                    Some(earlier) => *earlier != v,
+                    // The first definition in another file: the two files' documents
+                    // are compared when the model is assembled.
+                    None => false,
+                };
+                if differs {
+                    let other = &self.files[first.0];
+                    let op = other.shapes[first.1].pos;
+                    return Err(err(
+                        f,
+                        s.pos,
+                        format!(
+                            "shape `{id}` is defined more than once, differently (also at {}:{}:{})",
+                            other.file, op.line, op.col
+                        ),
+                    ));
+                }
                 shapes.insert(id, v);
             }
             for a in &f.applies {
@@ -468,6 +478,13 @@ impl<'a> Model<'a> {
                     f,
                     t.pos,
                     "mixins can only be used in Smithy 2.0 or later (this file uses IDL 1.0)",
+                ));
+            }
+            if name == "smithy.api#default" && !f.v2 {
+                return Err(err(
+                    f,
+                    t.pos,
+                    "the @default trait can only be used in Smithy 2.0 or later (this file uses IDL 1.0)",
                 ));
             }
             let value = self.trait_value(fi, &name, t)?;
@@ -719,17 +736,11 @@ impl<'a> Model<'a> {
             }
             traits.insert(vname.into(), jv);
             b.span(format!("{mpath}.traits{}", key_path(vname)), v.pos);
-        } else if is_enum && !traits.contains_key(vname) {
-            if s.kind == "intEnum" {
-                return Err(err(
-                    f,
-                    m.pos,
-                    format!("intEnum member `{id}${}` needs a value (`= 1`)", m.name),
-                ));
-            }
-            traits.insert(vname.into(), Value::String(m.name.clone()));
-            b.span(format!("{mpath}.traits{}", key_path(vname)), m.pos);
         }
+        // An enum member written without a value may still get one: from an `apply`,
+        // or from the mixin whose member it redeclares. The model's assembly gives a
+        // string enum's member its name when it has none in the end; an intEnum
+        // member without a value is refused when the model is validated.
         if !traits.is_empty() {
             obj.insert("traits".into(), Value::Object(traits));
         }
@@ -843,6 +854,15 @@ impl<'a> Model<'a> {
         let f = &self.files[fi];
         let full = self.target(fi, &a.target);
         let (root, member) = split_member(&full);
+        if root.starts_with("smithy.api#") && !shapes.contains_key(root) {
+            return Err(err(
+                f,
+                a.pos,
+                format!(
+                    "traits cannot be applied to `{full}`: the shapes of the prelude cannot change"
+                ),
+            ));
+        }
         // Where do the traits go: into a shape or member of this document, or an
         // `apply` entry.
         let local_path: Option<(String, Vec<&str>)> = match shapes.get(root) {

@@ -218,12 +218,18 @@ fn multi_file_resolution_and_conflicts() {
         "ns#B"
     );
     assert_eq!(docs[1].value["shapes"]["ns#A"]["type"], "apply");
+    // A shape defined again the same way is one shape, as in Smithy (files that
+    // define it differently are compared when the model is assembled).
     let dup = vec![
         ("a.smithy".to_string(), format!("{V2}string X\n")),
         ("b.smithy".to_string(), format!("{V2}string X\n")),
     ];
-    let e = load_files(&dup, &BTreeSet::new()).unwrap_err();
-    assert_eq!(e.file, "b.smithy");
+    let docs = load_files(&dup, &BTreeSet::new()).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(docs[0].value["shapes"], docs[1].value["shapes"]);
+    let d = load_ok(&format!(
+        "{V2}@length(min: 1)\nstring X\n@length(min: 1)\nstring X\n"
+    ));
+    assert_eq!(d.value["shapes"].as_object().map(|o| o.len()), Some(1));
 }
 
 #[test]
@@ -243,12 +249,26 @@ fn syntax_errors_have_positions() {
             "$version: \"2\"\nnamespace ns\nstructure A { a: String = }\n",
             (3, 27),
         ),
-        ("namespace ns\nstring A\nstring A\n", (3, 8)),
+        ("namespace ns\nstring A\n@sensitive\nstring A\n", (4, 8)),
         ("namespace ns\n@foo(a: 1, a: 2)\nstring A\n", (2, 12)),
         (
-            "$version: \"2\"\nnamespace ns\nintEnum E {\n    A\n}\n",
-            (4, 5),
+            "$version: \"2\"\nnamespace ns\nintEnum E {\n    A = 2147483648\n}\n",
+            (4, 9),
         ),
+        (
+            "$version: \"2\"\nnamespace ns\nset S { member: String }\n",
+            (3, 1),
+        ),
+        (
+            "$version: \"2\"\nnamespace ns\nstructure S with [] {}\n",
+            (3, 19),
+        ),
+        ("namespace ns\n@documentation(\"\\'\")\nstring S\n", (2, 16)),
+        (
+            "namespace ns\nstructure S {\n    @default(1)\n    a: Integer\n}\n",
+            (3, 5),
+        ),
+        ("namespace ns\napply smithy.api#String @sensitive\n", (2, 7)),
         ("namespace ns\noperation O { input: [] }\n", (2, 22)),
         (
             "namespace ns\nstructure S { a: String, a: String }\n",

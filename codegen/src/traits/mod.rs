@@ -1126,6 +1126,8 @@ fn kind_matches(t: &Ty, v: &Value) -> bool {
 #[derive(Clone, Copy)]
 enum Resolved {
     Unknown,
+    /// A shape of the model that is no trait (it has no `@trait`).
+    NotATrait,
     Def {
         ty: TyId,
         /// Where it applies, as an index into [`Checker::places`].
@@ -1161,7 +1163,7 @@ impl Checker<'_, '_> {
                         places: places.map(|p| self.add_places(p)),
                     }
                 }
-                None => Resolved::Unknown,
+                None => Resolved::NotATrait,
             },
             _ => match self.known.traits.get(id) {
                 Some(d) => Resolved::Def {
@@ -1191,8 +1193,17 @@ impl Checker<'_, '_> {
         member: Option<Option<u32>>,
     ) {
         for (id, v) in traits {
-            let Resolved::Def { ty, places } = self.resolve(id) else {
-                continue;
+            let (ty, places) = match self.resolve(id) {
+                Resolved::Def { ty, places } => (ty, places),
+                Resolved::NotATrait => {
+                    self.problems.push(Diagnostic::new(
+                        format!("{subject} @{id}"),
+                        format!("{at}.traits[{}]", Value::String(id.to_string())),
+                        format!("`{id}` is a shape of the model, not a trait (it has no `@trait`): it cannot be applied as one"),
+                    ));
+                    continue;
+                }
+                Resolved::Unknown => continue,
             };
             if let Some(i) = places {
                 check_place(
