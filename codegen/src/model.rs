@@ -387,9 +387,18 @@ impl Reader {
         let ty = self.string(ty, id, &json_key(path, "type"), "`type`")?;
         let traits = self.traits(o.get("traits"), id, &json_key(path, "traits"));
         let mixins = self.targets(o.get("mixins"), id, &json_key(path, "mixins"), "`mixins`");
+        let has_mixins = !mixins.is_empty();
         let one = |r: &mut Self, key: &str| -> Option<Member> {
             match o.get(key) {
                 Some(m) => r.member(m, id, key, &json_key(path, key)),
+                // Left to come from a mixin: a member without a target until then
+                // (one still without a target after mixins is a problem).
+                None if has_mixins => Some(Member {
+                    name: key.to_string(),
+                    target: String::new(),
+                    traits: Traits::new(),
+                    path: path.to_string(),
+                }),
                 None => {
                     r.problem(id, path, format!("a {ty} shape needs `{key}`"));
                     None
@@ -843,6 +852,17 @@ pub fn load_value(root: &Value) -> Result<Model> {
             &mut Vec::new(),
         );
     }
+    for shape in shapes.values() {
+        for m in shape.kind.members() {
+            if m.target.is_empty() {
+                r.problem(
+                    &shape.id,
+                    &shape.path,
+                    format!("a {} shape needs `{}`", shape.kind.type_name(), m.name),
+                );
+            }
+        }
+    }
     for (id, traits, path) in applies {
         let (shape_id, member) = match id.split_once('$') {
             Some((s, m)) => (s.to_string(), Some(m.to_string())),
@@ -958,11 +978,26 @@ fn apply_mixins(
                 merged.push(o);
             }
         }
+        let take = |name: &str, slot: &mut Member| {
+            if let Some(m) = merged.iter().find(|m| m.name == name) {
+                let mut m = m.clone();
+                // A member written here (with its own target) keeps it.
+                if !slot.target.is_empty() {
+                    m.target = slot.target.clone();
+                }
+                *slot = m;
+            }
+        };
         match &mut shape.kind {
             Kind::Structure { members }
             | Kind::Union { members }
             | Kind::Enum { members }
             | Kind::IntEnum { members } => *members = merged,
+            Kind::List { member } => take("member", member),
+            Kind::Map { key, value } => {
+                take("key", key);
+                take("value", value);
+            }
             _ => {}
         }
     }

@@ -240,11 +240,18 @@ impl<'m> Checker<'m> {
                 "smithy.api#length" | "smithy.api#range" => match v.as_object() {
                     Some(o) => {
                         for (k, x) in o {
-                            if !matches!(k.as_str(), "min" | "max") || !x.is_number() {
+                            if !matches!(k.as_str(), "min" | "max") {
+                                // Smithy warns about properties a trait does not define.
+                                self.warnings.push(Diagnostic::new(
+                                    &subject_t,
+                                    format!("{tp}.{k}"),
+                                    format!("`{k}` is not a property of the trait (only `min` and `max` are); it is ignored"),
+                                ));
+                            } else if !x.is_number() {
                                 self.problem(
                                     &subject_t,
                                     format!("{tp}.{k}"),
-                                    "only numeric `min` and `max` are allowed",
+                                    format!("`{k}` must be a number, found {}", describe(x)),
                                 );
                             }
                         }
@@ -313,13 +320,13 @@ impl<'m> Checker<'m> {
             (Kind::Simple(Simple::Boolean), Value::Bool(_)) => true,
             (Kind::Simple(Simple::String), Value::String(_)) => true,
             (Kind::Simple(Simple::Blob), Value::String(text)) => {
+                // Smithy only warns: the text's own bytes stand for the value.
                 if decode_base64(text).is_none() {
-                    self.problem(
+                    self.warnings.push(Diagnostic::new(
                         subject,
                         path,
-                        format!("a blob default is base64 text, and {v} is not base64"),
-                    );
-                    return;
+                        format!("a blob default should be base64 text, and {v} is not base64: the bytes of the text are the default"),
+                    ));
                 }
                 true
             }

@@ -319,3 +319,31 @@ fn what_smithy_refuses_is_refused() {
         );
     }
 }
+
+#[test]
+fn lists_and_maps_take_their_members_from_mixins() {
+    let m = validated(&[(
+        "a.smithy",
+        "$version: \"2\"\nnamespace ex\n@mixin\nlist Base { member: String }\nlist L with [Base] {}\nlist Tight with [Base] {\n    @length(min: 1)\n    member: String\n}\n@mixin\nmap BaseMap { key: String, value: Integer }\nmap M with [BaseMap] {}\n",
+    )])
+    .unwrap();
+    let Kind::List { member } = &m.shapes["ex#L"].kind else {
+        panic!()
+    };
+    assert_eq!(member.target, "smithy.api#String");
+    let Kind::List { member } = &m.shapes["ex#Tight"].kind else {
+        panic!()
+    };
+    assert!(member.traits.contains_key("smithy.api#length"));
+    let Kind::Map { key, value } = &m.shapes["ex#M"].kind else {
+        panic!()
+    };
+    assert_eq!(
+        (key.target.as_str(), value.target.as_str()),
+        ("smithy.api#String", "smithy.api#Integer")
+    );
+    // Without a mixin to give it, a list still needs its member.
+    let json = r#"{"smithy": "2.0", "shapes": {"ex#L": {"type": "list"}}}"#;
+    let err = validated(&[("l.json", json)]).unwrap_err();
+    assert!(err.contains("a list shape needs `member`"), "{err}");
+}

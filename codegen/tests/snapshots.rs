@@ -153,3 +153,30 @@ fn a_service_of_any_protocol_gets_a_client_that_resolves_its_endpoints() {
         "{manifest}"
     );
 }
+
+#[test]
+fn a_blob_default_that_is_not_base64_is_its_own_bytes_with_a_warning() {
+    // Smithy warns about such a default and loads the model.
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/models/defaults.json"
+    ))
+    .unwrap();
+    let text = text.replacen(
+        "\"smithy.api#default\": \"YWJj\"",
+        "\"smithy.api#default\": \"{}\"",
+        1,
+    );
+    assert!(text.contains("\"{}\""));
+    let out = generate(text.as_bytes(), &Options::default(), &layout()).unwrap();
+    let types = &out.files["defaults/src/types.rs"];
+    assert!(
+        types.contains(r#"crate::runtime::Blob::new(b"{}")"#),
+        "{types}"
+    );
+    assert!(
+        out.warnings.iter().any(|w| w.contains("is not base64")),
+        "{:?}",
+        out.warnings
+    );
+}

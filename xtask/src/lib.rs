@@ -10,6 +10,7 @@ mod vs_sdk;
 
 use codegen::{Layout, Options, Output};
 use std::collections::BTreeSet;
+use std::io::Write as _;
 use std::path::{Component, Path, PathBuf};
 
 /// Folders inside a generated crate that people write, not the generator.
@@ -239,8 +240,19 @@ fn ast(paths: &[String]) -> Result<(), String> {
     let paths: Vec<PathBuf> = paths.iter().map(PathBuf::from).collect();
     let sources = read_sources(&paths)?;
     let assembled = codegen::assemble::assemble(&sources).map_err(|e| e.to_string())?;
-    println!("{}", codegen::assemble::to_json_ast(&assembled));
-    Ok(())
+    // Validated as `smithy ast` validates: an invalid model prints no AST.
+    let located = |e: codegen::Error| assembled.locator.annotate(e).to_string();
+    let model = codegen::model::load_value(&assembled.document).map_err(located)?;
+    codegen::validate::validate(&model).map_err(located)?;
+    let text = codegen::assemble::to_json_ast(&assembled);
+    let mut out = std::io::stdout().lock();
+    match writeln!(out, "{text}").and_then(|()| out.flush()) {
+        // A reader that stops early (`| head`) is no error of ours.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the AST: {e}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn absolute(p: &Path) -> PathBuf {

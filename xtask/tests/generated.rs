@@ -131,6 +131,36 @@ fn wrong_arguments_are_explained() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("`--model` and `--out` go together"));
 }
 
+#[test]
+fn ast_prints_a_valid_model_and_refuses_an_invalid_one() {
+    let dir = scratch("ast");
+    let good = dir.join("good.smithy");
+    std::fs::write(&good, "$version: \"2\"\nnamespace ex\nenum E {\n    A\n}\n").unwrap();
+    let out = xtask(&["ast", good.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let ast: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        ast["shapes"]["ex#E"]["members"]["A"]["traits"]["smithy.api#enumValue"],
+        "A"
+    );
+    // Validated as `smithy ast` validates: an empty enum prints no AST.
+    let bad = dir.join("bad.smithy");
+    std::fs::write(&bad, "$version: \"2\"\nnamespace ex\nenum E {}\n").unwrap();
+    let out = xtask(&["ast", bad.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(
+        err.contains("an enum needs at least one member") && err.contains("bad.smithy:3:"),
+        "{err}"
+    );
+    assert!(!err.starts_with("error: error:"), "{err}");
+}
+
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()

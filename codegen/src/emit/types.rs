@@ -153,8 +153,9 @@ pub fn default_expr(ty: &Type, value: &Value) -> Fill {
         }
         (Type::String, Value::String(s)) => Fill::other(quote! { #STRING::from(#s) }),
         (Type::Blob, Value::String(s)) => {
-            // The model writes blob defaults as base64; validation checked the text.
-            let bytes = crate::validate::decode_base64(s).unwrap_or_default();
+            // The model writes blob defaults as base64; text that is not base64 (which
+            // validation warns about) stands for its own bytes.
+            let bytes = crate::validate::decode_base64(s).unwrap_or_else(|| s.as_bytes().to_vec());
             let lit = Literal::byte_string(&bytes);
             Fill::other(quote! { crate::runtime::Blob::new(#lit) })
         }

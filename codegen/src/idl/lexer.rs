@@ -403,6 +403,16 @@ impl<'a> Lexer<'a> {
                 b'\r' if self.peek_at(1) == Some(b'\n') => {
                     self.bump();
                 }
+                // Line breaks are normalized: a lone CR reads as LF too.
+                b'\r' => {
+                    self.bump();
+                    out.push('\n');
+                }
+                c if c < 0x20 && c != b'\t' && c != b'\n' => {
+                    return Kind::Error(format!(
+                        "the control character U+{c:04X} cannot be written as it is in a string: escape it (`\\u{c:04X}`)"
+                    ));
+                }
                 _ => {
                     let s = self.i;
                     self.bump();
@@ -533,6 +543,11 @@ impl<'a> Lexer<'a> {
                         Err(e) => Kind::Error(e),
                     };
                 }
+                c if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') => {
+                    return Kind::Error(format!(
+                        "the control character U+{c:04X} cannot be written as it is in a text block: escape it (`\\u{c:04X}`)"
+                    ));
+                }
                 _ => self.bump(),
             }
         }
@@ -572,17 +587,18 @@ pub(crate) fn parse_number(text: &str, is_float: bool) -> Num {
 pub(crate) fn text_block_value(raw: &str) -> Result<String, String> {
     let normalized;
     let raw = if raw.contains('\r') {
-        normalized = raw.replace("\r\n", "\n");
+        normalized = raw.replace("\r\n", "\n").replace('\r', "\n");
         normalized.as_str()
     } else {
         raw
     };
+    // Indentation is counted in spaces, as Smithy counts it: a tab is text.
     let lines: Vec<&str> = raw.split('\n').collect();
     let last = lines.len().saturating_sub(1);
-    let indent_of = |l: &str| l.chars().take_while(|c| *c == ' ' || *c == '\t').count();
+    let indent_of = |l: &str| l.bytes().take_while(|c| *c == b' ').count();
     let mut min_indent = usize::MAX;
     for (i, l) in lines.iter().enumerate() {
-        let blank = l.chars().all(|c| c == ' ' || c == '\t');
+        let blank = l.bytes().all(|c| c == b' ');
         if !blank || i == last {
             min_indent = min_indent.min(indent_of(l));
         }
@@ -599,7 +615,7 @@ pub(crate) fn text_block_value(raw: &str) -> Result<String, String> {
             Some((b, _)) => &l[b..],
             None => "",
         };
-        joined.push_str(rest.trim_end_matches([' ', '\t']));
+        joined.push_str(rest.trim_end_matches(' '));
     }
     unescape(&joined)
 }
@@ -659,6 +675,27 @@ mod tests {
             Kind::Str("a\né😀\"".into())
         );
         assert!(matches!(kinds(r#""\ ""#)[0], Kind::Error(_)));
+    }
+
+    #[test]
+    fn text_blocks_count_spaces_and_normalize_line_breaks() {
+        // A tab is text, not indentation; only spaces are trimmed at line ends.
+        assert_eq!(
+            text_block_value("    a\n\tb\n    ").ok().as_deref(),
+            Some("    a\n\tb\n")
+        );
+        assert_eq!(text_block_value("a\t  \n").ok().as_deref(), Some("a\t\n"));
+        // CRLF and a lone CR read as LF.
+        assert_eq!(
+            text_block_value("a\r\nb\rc").ok().as_deref(),
+            Some("a\nb\nc")
+        );
+        assert_eq!(kinds("\"a\rb\r\nc\"")[0], Kind::Str("a\nb\nc".into()));
+        // Control characters other than tabs and line breaks must be escaped.
+        assert!(matches!(&kinds("\"a\u{1}b\"")[0], Kind::Error(e) if e.contains("U+0001")));
+        assert!(
+            matches!(&kinds("\"\"\"\na\u{1}b\"\"\"")[0], Kind::Error(e) if e.contains("U+0001"))
+        );
     }
 
     #[test]

@@ -78,7 +78,8 @@ trait box on boolean byte short integer long float double member = {}
 # defining traits, protocols and auth schemes
 trait protocolDefinition on structure = {traits: [string], noInlineDocumentSupport: bool}
 trait authDefinition on structure = {traits: [string]}
-trait traitValidators on structure = map<string(1..), {
+# On any trait shape (`[trait|trait]`).
+trait traitValidators = map<string(1..), {
     selector!: string,
     message: string,
     severity: Severity,
