@@ -356,8 +356,13 @@ impl<'a> Lexer<'a> {
         if self.peek() == Some(b'-') {
             self.bump();
         }
-        if self.digits() == 0 {
+        let int_start = self.i;
+        let int_digits = self.digits();
+        if int_digits == 0 {
             return Kind::Error("invalid number: `-` must be followed by a digit".into());
+        }
+        if int_digits > 1 && self.src.as_bytes().get(int_start) == Some(&b'0') {
+            return Kind::Error("invalid number: an integer part cannot start with `0`".into());
         }
         let mut is_float = false;
         if self.peek() == Some(b'.') {
@@ -675,6 +680,15 @@ mod tests {
             Kind::Str("a\né😀\"".into())
         );
         assert!(matches!(kinds(r#""\ ""#)[0], Kind::Error(_)));
+    }
+
+    #[test]
+    fn numbers_have_no_leading_zeros() {
+        assert!(matches!(&kinds("01")[0], Kind::Error(e) if e.contains("`0`")));
+        assert!(matches!(&kinds("-007")[0], Kind::Error(_)));
+        for ok in ["0", "-0", "0.5", "10", "0e1"] {
+            assert!(matches!(kinds(ok)[0], Kind::Number(_)), "{ok}");
+        }
     }
 
     #[test]

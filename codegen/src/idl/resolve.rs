@@ -470,7 +470,7 @@ impl<'a> Model<'a> {
         doc_from_comment: bool,
     ) -> RResult<()> {
         let f = &self.files[fi];
-        let mut doc_comment = doc_from_comment;
+        let doc_comment = doc_from_comment;
         for t in traits {
             let name = self.target(fi, &t.name);
             if name == "smithy.api#mixin" && !f.v2 {
@@ -489,12 +489,14 @@ impl<'a> Model<'a> {
             }
             let value = self.trait_value(fi, &name, t)?;
             let tpath = format!("{path}.traits{}", key_path(&name));
-            if name == "smithy.api#documentation" && doc_comment {
-                // An explicit @documentation wins over a `///` comment.
-                doc_comment = false;
-                out.insert(name, value);
-                b.span(tpath, t.pos);
-                continue;
+            // A `///` comment is the documentation trait written another way: an
+            // explicit @documentation with another text conflicts with it, as in Smithy.
+            if name == "smithy.api#documentation" && doc_comment && out.get(&name) != Some(&value) {
+                return Err(err(
+                    f,
+                    t.pos,
+                    "conflicting values for trait `smithy.api#documentation`: a `///` comment gives it one text, this @documentation another",
+                ));
             }
             merge_trait(f, out, name, value, t.pos)?;
             b.span_if_absent(tpath, t.pos);

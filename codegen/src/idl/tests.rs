@@ -125,12 +125,18 @@ fn annotation_traits_follow_the_trait_type() {
 }
 
 #[test]
-fn documentation_trait_wins_over_doc_comment_and_apply_merges() {
+fn doc_comments_are_the_documentation_trait_and_apply_merges() {
+    // A `///` comment is the documentation trait written another way (the spec's
+    // "syntactic sugar"): the same text twice is one trait, two texts conflict.
     let d = load_ok(&format!(
-        "{V2}/// comment\n@documentation(\"explicit\")\n@tags([\"a\"])\nstring S\napply S @tags([\"b\"])\napply S {{ @tags([\"c\"]) }}\n"
+        "{V2}/// same\n@documentation(\"same\")\n@tags([\"a\"])\nstring S\napply S @tags([\"b\"])\napply S {{ @tags([\"c\"]) }}\n"
     ));
     let t = &d.value["shapes"]["ns#S"]["traits"];
-    assert_eq!(t["smithy.api#documentation"], "explicit");
+    assert_eq!(t["smithy.api#documentation"], "same");
+    let e = load_err(&format!(
+        "{V2}/// comment\n@documentation(\"explicit\")\nstring S\n"
+    ));
+    assert!(e.message.contains("conflicting") && e.line == 4, "{e}");
     assert_eq!(t["smithy.api#tags"], json!(["a", "b", "c"]));
     let e = load_err(&format!(
         "{V2}@since(\"1\")\nstring S\napply S @since(\"2\")\n"
