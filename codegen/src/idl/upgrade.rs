@@ -8,7 +8,12 @@
 //!   `Primitive*` shape) get the same `@default`, unless the member has `@box` or a
 //!   default already.
 //!
-//! Only shapes of the same document are looked at for the member rule (targets in
+//! - a structure member with `@box` gets `@default(null)` (it was nullable in 1.0);
+//! - a structure member that targets a `@streaming` blob and is not `@required` gets
+//!   `@default("")` (2.0 asks such a member to be one or the other);
+//! - `@box` itself is left out: in 2.0 it is a synthetic trait, never written.
+//!
+//! Only shapes of the same document are looked at for the member rules (targets in
 //! other files are not known here).
 
 use serde_json::{json, Map, Value};
@@ -68,12 +73,16 @@ pub fn upgrade_v1(doc: &mut Value) {
         return;
     };
     let mut primitive: HashMap<String, Value> = HashMap::new();
+    let mut streaming_blobs: Vec<String> = Vec::new();
     for (id, shape) in shapes.iter() {
         let t = shape.get("type").and_then(Value::as_str).unwrap_or("");
         if let Some(z) = zero_for_type(t) {
             if !has_trait(shape, BOX) {
                 primitive.insert(id.clone(), z);
             }
+        }
+        if t == "blob" && has_trait(shape, "smithy.api#streaming") {
+            streaming_blobs.push(id.clone());
         }
     }
     for (id, shape) in shapes.iter_mut() {
@@ -97,15 +106,46 @@ pub fn upgrade_v1(doc: &mut Value) {
                 for m in members.values_mut() {
                     let target = m.get("target").and_then(Value::as_str).unwrap_or("");
                     let zero = zero_for_prelude(target).or_else(|| primitive.get(target).cloned());
-                    let Some(z) = zero else { continue };
-                    if has_trait(m, BOX) || has_trait(m, DEFAULT) {
-                        continue;
-                    }
-                    if let Value::Object(mo) = m {
-                        add_trait(mo, DEFAULT, z);
+                    let default = if has_trait(m, DEFAULT) {
+                        None
+                    } else if has_trait(m, BOX) {
+                        Some(Value::Null)
+                    } else if streaming_blobs.iter().any(|b| b == target)
+                        && !has_trait(m, "smithy.api#required")
+                    {
+                        Some(json!(""))
+                    } else {
+                        zero
+                    };
+                    if let (Some(d), Value::Object(mo)) = (default, m) {
+                        add_trait(mo, DEFAULT, d);
                     }
                 }
             }
+        }
+    }
+    for shape in shapes.values_mut() {
+        drop_box(shape);
+        for key in ["member", "key", "value"] {
+            if let Some(m) = shape.get_mut(key) {
+                drop_box(m);
+            }
+        }
+        if let Some(Value::Object(members)) = shape.get_mut("members") {
+            members.values_mut().for_each(drop_box);
+        }
+    }
+}
+
+/// Leaves `@box` out of a shape or member (and an emptied `traits` with it).
+fn drop_box(shape: &mut Value) {
+    let Value::Object(obj) = shape else {
+        return;
+    };
+    if let Some(Value::Object(traits)) = obj.get_mut("traits") {
+        traits.remove(BOX);
+        if traits.is_empty() {
+            obj.remove("traits");
         }
     }
 }
@@ -122,15 +162,33 @@ mod tests {
             "a#B": {"type": "integer", "traits": {"smithy.api#box": {}}},
             "a#T": {"type": "structure", "members": {
                 "i": {"target": "a#I"}, "b": {"target": "a#B"},
-                "p": {"target": "smithy.api#PrimitiveBoolean"}}}
+                "p": {"target": "smithy.api#PrimitiveBoolean"},
+                "boxed": {"target": "smithy.api#PrimitiveInteger", "traits": {"smithy.api#box": {}}},
+                "payload": {"target": "a#Stream"},
+                "needed": {"target": "a#Stream", "traits": {"smithy.api#required": {}}}}},
+            "a#Stream": {"type": "blob", "traits": {"smithy.api#streaming": {}}}
         }});
         upgrade_v1(&mut doc);
         assert_eq!(doc["smithy"], "2.0");
         assert_eq!(doc["shapes"]["a#S"]["type"], "list");
         assert_eq!(doc["shapes"]["a#I"]["traits"][DEFAULT], 0);
-        assert!(doc["shapes"]["a#B"]["traits"].get(DEFAULT).is_none());
+        assert!(
+            doc["shapes"]["a#B"].get("traits").is_none(),
+            "box is left out"
+        );
         assert_eq!(doc["shapes"]["a#T"]["members"]["i"]["traits"][DEFAULT], 0);
         assert!(doc["shapes"]["a#T"]["members"]["b"].get("traits").is_none());
+        assert_eq!(
+            doc["shapes"]["a#T"]["members"]["boxed"]["traits"],
+            json!({DEFAULT: null})
+        );
+        assert_eq!(
+            doc["shapes"]["a#T"]["members"]["payload"]["traits"][DEFAULT],
+            ""
+        );
+        assert!(doc["shapes"]["a#T"]["members"]["needed"]["traits"]
+            .get(DEFAULT)
+            .is_none());
         assert_eq!(
             doc["shapes"]["a#T"]["members"]["p"]["traits"][DEFAULT],
             false
