@@ -525,9 +525,19 @@ impl ConfigBuilder {
         b.config.region = non_empty("AWS_REGION")
             .or_else(|| non_empty("AWS_DEFAULT_REGION"))
             .or_else(|| files.config_get("region"));
-        b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
-            .or_else(|| non_empty("AWS_ENDPOINT_URL"))
-            .or_else(|| files.config_get("endpoint_url"));
+        // The SDKs' order: the service's variable, the service's entry in the
+        // profile's `services` section, `AWS_ENDPOINT_URL`, the profile's
+        // `endpoint_url`; none of them when configured endpoints are to be ignored.
+        let ignore = non_empty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
+            .or_else(|| files.config_get("ignore_configured_endpoint_urls"))
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
+        if !ignore {
+            b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
+                .or_else(|| files.service_get(service_env, "endpoint_url"))
+                .or_else(|| non_empty("AWS_ENDPOINT_URL"))
+                .or_else(|| files.config_get("endpoint_url"))
+                .filter(|v| !v.trim().is_empty());
+        }
         let flag = |env: &str, key: &str| {
             non_empty(env)
                 .or_else(|| files.config_get(key))
@@ -632,6 +642,20 @@ impl ProfileFiles {
         self.section(&self.config).and_then(|p| p.get(key)).cloned()
     }
 
+    /// A setting of one service in the `[services name]` section the profile names with
+    /// its `services` key: the service is named as in `AWS_ENDPOINT_URL_<SERVICE>`,
+    /// lower case (`dynamodb`, `network_firewall`).
+    pub(crate) fn service_get(&self, service_env: &str, key: &str) -> Option<String> {
+        let services = self.config_get("services")?;
+        let section = self
+            .config
+            .as_ref()?
+            .get(&format!("services {}", services.trim()))?;
+        section
+            .get(&format!("{}.{key}", service_env.to_ascii_lowercase()))
+            .cloned()
+    }
+
     /// Whether either file has the profile.
     pub(crate) fn has_profile(&self) -> bool {
         self.section(&self.creds).is_some() || self.section(&self.config).is_some()
@@ -659,23 +683,42 @@ impl ProfileFiles {
     }
 }
 
-/// Parses the INI format of `~/.aws/config` (`[profile name]`, `[default]`) or
-/// `~/.aws/credentials` (`[name]`) into profiles of keys.
+/// Parses the INI format of `~/.aws/config` (`[profile name]`, `[default]`, and
+/// `[services name]`, kept as the section `services name`) or `~/.aws/credentials`
+/// (`[name]`) into sections of keys. An indented `key = value` under a key with an
+/// empty value is a sub-property, kept as `parent.key`:
+///
+/// ```text
+/// [services local]
+/// dynamodb =
+///   endpoint_url = http://localhost:8000
+/// ```
+///
+/// gives the section `services local` the key `dynamodb.endpoint_url`.
 pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMap<String, String>> {
     let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
     let mut current: Option<String> = None;
-    for line in text.lines() {
-        let line = line.trim();
+    // The last key of the section whose value was empty: it takes sub-properties.
+    let mut parent: Option<String> = None;
+    for raw in text.lines() {
+        let line = raw.trim();
         if line.is_empty() || line.starts_with('#') || line.starts_with(';') {
             continue;
         }
         if let Some(section) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
             let section = section.trim();
+            parent = None;
             current = if config_file {
-                match section.strip_prefix("profile") {
-                    Some(name) if name.starts_with(char::is_whitespace) => {
-                        Some(name.trim().to_string())
-                    }
+                let named = |prefix: &str| {
+                    section
+                        .strip_prefix(prefix)
+                        .filter(|name| name.starts_with(char::is_whitespace))
+                        .map(str::trim)
+                        .filter(|name| !name.is_empty())
+                };
+                match (named("profile"), named("services")) {
+                    (Some(name), _) => Some(name.to_string()),
+                    (None, Some(name)) => Some(format!("services {name}")),
                     _ if section == "default" => Some("default".to_string()),
                     _ => None,
                 }
@@ -684,12 +727,25 @@ pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMa
             };
             continue;
         }
-        if let (Some(profile), Some((k, v))) = (&current, line.split_once('=')) {
-            let v = v.split(" #").next().unwrap_or_default().trim();
-            out.entry(profile.clone())
-                .or_default()
-                .insert(k.trim().to_ascii_lowercase(), v.to_string());
-        }
+        let (Some(section), Some((k, v))) = (&current, line.split_once('=')) else {
+            continue;
+        };
+        let k = k.trim().to_ascii_lowercase();
+        let v = v.split(" #").next().unwrap_or_default().trim();
+        let key = if raw.starts_with(char::is_whitespace) {
+            // A sub-property; an indented line under a key with a value continues
+            // that value, which no setting read here uses.
+            match &parent {
+                Some(p) => format!("{p}.{k}"),
+                None => continue,
+            }
+        } else {
+            parent = v.is_empty().then(|| k.clone());
+            k
+        };
+        out.entry(section.clone())
+            .or_default()
+            .insert(key, v.to_string());
     }
     out
 }
@@ -698,6 +754,57 @@ pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMa
 mod tests {
     use super::*;
     use std::collections::HashMap;
+
+    #[test]
+    fn sub_properties_stay_under_their_key() {
+        let text = "[profile dev]\nregion = eu-west-3\nendpoint_url = http://127.0.0.1:5124\ns3 =\n    endpoint_url = http://127.0.0.1:9\n    addressing_style = path\nservices = local\n\n[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\n[default]\n  indented = nothing to hang on\n";
+        let p = parse_profiles(text, true);
+        let dev = &p["dev"];
+        assert_eq!(dev["endpoint_url"], "http://127.0.0.1:5124");
+        assert_eq!(dev["s3.endpoint_url"], "http://127.0.0.1:9");
+        assert_eq!(dev["s3.addressing_style"], "path");
+        assert_eq!(dev["services"], "local");
+        assert_eq!(p["services local"]["dynamodb.endpoint_url"], "http://localhost:8000");
+        assert!(p.get("default").is_none_or(|d| d.is_empty()));
+    }
+
+    #[test]
+    fn endpoints_come_from_variables_services_sections_and_profiles_in_the_sdks_order() {
+        let dir = std::env::temp_dir().join(format!("smithy-runtime-svc-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("config"),
+            "[profile dev]\nendpoint_url = http://profile\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://service-section\n[profile off]\nendpoint_url = http://profile\nignore_configured_endpoint_urls = true\n",
+        )
+        .unwrap();
+        let mut vars: HashMap<&str, String> = HashMap::new();
+        vars.insert("AWS_CONFIG_FILE", dir.join("config").display().to_string());
+        vars.insert("AWS_SHARED_CREDENTIALS_FILE", dir.join("none").display().to_string());
+        vars.insert("AWS_PROFILE", "dev".into());
+        let endpoint = |service: &str, vars: &HashMap<&str, String>| {
+            ConfigBuilder::from_env_with(service, |k| vars.get(k).cloned())
+                .build()
+                .endpoint_url()
+                .map(str::to_string)
+        };
+        // The service's own entry wins over the profile's URL; other services get that.
+        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-section"));
+        assert_eq!(endpoint("KINESIS", &vars).as_deref(), Some("http://profile"));
+        vars.insert("AWS_ENDPOINT_URL", "http://global-variable".into());
+        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-section"));
+        assert_eq!(endpoint("KINESIS", &vars).as_deref(), Some("http://global-variable"));
+        vars.insert("AWS_ENDPOINT_URL_DYNAMODB", "http://service-variable".into());
+        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-variable"));
+        // Configured endpoints can be ignored, by variable or profile.
+        vars.insert("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true".into());
+        assert_eq!(endpoint("DYNAMODB", &vars), None);
+        vars.remove("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+        vars.remove("AWS_ENDPOINT_URL");
+        vars.remove("AWS_ENDPOINT_URL_DYNAMODB");
+        vars.insert("AWS_PROFILE", "off".into());
+        assert_eq!(endpoint("KINESIS", &vars), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
 
     #[tokio::test]
     async fn environment_variables_win_over_files() {
