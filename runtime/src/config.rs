@@ -764,7 +764,10 @@ mod tests {
         assert_eq!(dev["s3.endpoint_url"], "http://127.0.0.1:9");
         assert_eq!(dev["s3.addressing_style"], "path");
         assert_eq!(dev["services"], "local");
-        assert_eq!(p["services local"]["dynamodb.endpoint_url"], "http://localhost:8000");
+        assert_eq!(
+            p["services local"]["dynamodb.endpoint_url"],
+            "http://localhost:8000"
+        );
         assert!(p.get("default").is_none_or(|d| d.is_empty()));
     }
 
@@ -779,7 +782,10 @@ mod tests {
         .unwrap();
         let mut vars: HashMap<&str, String> = HashMap::new();
         vars.insert("AWS_CONFIG_FILE", dir.join("config").display().to_string());
-        vars.insert("AWS_SHARED_CREDENTIALS_FILE", dir.join("none").display().to_string());
+        vars.insert(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            dir.join("none").display().to_string(),
+        );
         vars.insert("AWS_PROFILE", "dev".into());
         let endpoint = |service: &str, vars: &HashMap<&str, String>| {
             ConfigBuilder::from_env_with(service, |k| vars.get(k).cloned())
@@ -788,13 +794,31 @@ mod tests {
                 .map(str::to_string)
         };
         // The service's own entry wins over the profile's URL; other services get that.
-        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-section"));
-        assert_eq!(endpoint("KINESIS", &vars).as_deref(), Some("http://profile"));
+        assert_eq!(
+            endpoint("DYNAMODB", &vars).as_deref(),
+            Some("http://service-section")
+        );
+        assert_eq!(
+            endpoint("KINESIS", &vars).as_deref(),
+            Some("http://profile")
+        );
         vars.insert("AWS_ENDPOINT_URL", "http://global-variable".into());
-        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-section"));
-        assert_eq!(endpoint("KINESIS", &vars).as_deref(), Some("http://global-variable"));
-        vars.insert("AWS_ENDPOINT_URL_DYNAMODB", "http://service-variable".into());
-        assert_eq!(endpoint("DYNAMODB", &vars).as_deref(), Some("http://service-variable"));
+        assert_eq!(
+            endpoint("DYNAMODB", &vars).as_deref(),
+            Some("http://service-section")
+        );
+        assert_eq!(
+            endpoint("KINESIS", &vars).as_deref(),
+            Some("http://global-variable")
+        );
+        vars.insert(
+            "AWS_ENDPOINT_URL_DYNAMODB",
+            "http://service-variable".into(),
+        );
+        assert_eq!(
+            endpoint("DYNAMODB", &vars).as_deref(),
+            Some("http://service-variable")
+        );
         // Configured endpoints can be ignored, by variable or profile.
         vars.insert("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true".into());
         assert_eq!(endpoint("DYNAMODB", &vars), None);

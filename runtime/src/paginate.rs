@@ -525,10 +525,11 @@ where
                 this.resume = if this.buffer.len() > 0 {
                     Some(encode_resume::<O>(this.page_token.as_ref(), this.index))
                 } else {
+                    // Before any page: the starting token's skip count still stands.
                     this.fetcher
                         .next
                         .as_ref()
-                        .map(|next| encode_resume::<O>(next.as_ref(), 0))
+                        .map(|next| encode_resume::<O>(next.as_ref(), this.skip))
                 };
                 return Poll::Ready(None);
             }

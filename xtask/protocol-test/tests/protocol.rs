@@ -442,6 +442,16 @@ mod pagination {
             got.push(i.unwrap());
         }
         let resume = first.resume_token().unwrap().to_string();
+        // A budget of no items hands the same place on, skip count and all.
+        let mut none = client
+            .scan_table()
+            .table_name("t")
+            .into_paginator()
+            .starting_token(resume.clone())
+            .max_items(0)
+            .items();
+        assert!(none.next().await.is_none());
+        let resume = none.resume_token().unwrap().to_string();
         let rest: Vec<(String, i32)> = client
             .scan_table()
             .table_name("t")
@@ -464,6 +474,28 @@ mod pagination {
             .collect();
         assert!(limits.iter().all(|l| *l == Document::from(3i64)));
         let _ = Cell::S(String::new());
+    }
+
+    #[tokio::test]
+    async fn an_unknown_union_value_is_refused_before_sending() {
+        // A value read from a response that this client cannot name is not sent as
+        // `{}`: the call fails to build.
+        let (config, recorded) = config(scan_reply);
+        let client = m_paginate_map_tokens::Client::from_conf(config);
+        let err = client
+            .scan_table()
+            .table_name("t")
+            .start_key("pk", Cell::Unknown)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, m_paginate_map_tokens::runtime::SdkError::Construction { .. }),
+            "{err:?}"
+        );
+        let text = format!("{err} {:?}", std::error::Error::source(&err));
+        assert!(text.contains("`Unknown` of `Cell`") && text.contains("cannot be sent"), "{text}");
+        assert!(recorded.lock().unwrap().is_empty(), "nothing was sent");
     }
 
     #[tokio::test]
