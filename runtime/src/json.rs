@@ -801,6 +801,8 @@ impl<'a> Parser<'a> {
 pub struct Writer {
     buf: Vec<u8>,
     comma: bool,
+    /// The first union whose `Unknown` variant was to be written.
+    unknown: Option<&'static str>,
 }
 
 impl Writer {
@@ -809,12 +811,33 @@ impl Writer {
         Writer {
             buf: Vec::with_capacity(256),
             comma: false,
+            unknown: None,
         }
     }
 
     /// The bytes written.
     pub fn finish(self) -> Vec<u8> {
         self.buf
+    }
+
+    /// Notes that the `Unknown` variant of the union `union` (a value read from a
+    /// response that this client has no name for) was to be written: it cannot be
+    /// sent, and [`Writer::body`] refuses the document.
+    pub fn unknown_variant(&mut self, union: &'static str) {
+        self.unknown.get_or_insert(union);
+    }
+
+    /// The document written, for a request body: an error if it holds a value that
+    /// cannot be sent.
+    pub fn body(self) -> std::result::Result<Vec<u8>, crate::error::BuildError> {
+        match self.unknown {
+            None => Ok(self.buf),
+            Some(union) => Err(crate::error::BuildError::invalid(
+                union,
+                "Unknown",
+                "is a value this client does not know (read from a response): it cannot be sent",
+            )),
+        }
     }
 
     #[inline]

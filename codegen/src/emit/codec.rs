@@ -860,13 +860,14 @@ fn ser_union(u: &Union) -> TokenStream {
             },
         }
     });
+    let name = u.name.as_str();
     quote! {
         #[inline]
         pub(crate) fn #f(w: &mut crate::runtime::json::Writer, v: &crate::types::#n) {
             w.begin_object();
             match v {
                 #( #arms )*
-                crate::types::#n::Unknown => {}
+                crate::types::#n::Unknown => w.unknown_variant(#name),
             }
             w.end_object();
         }

@@ -33,7 +33,7 @@ impl crate::runtime::Operation for ListFlowOperations {
         let body = {
             let mut w = crate::runtime::json::Writer::new();
             crate::codec::ser_ListFlowOperationsRequest(&mut w, input);
-            w.finish()
+            w.body()?
         };
         Ok(
             crate::runtime::protocol::aws_json::request(

@@ -89,7 +89,7 @@ impl template::Shape for OperationFns {
                 quote! {
                     let mut w = crate::runtime::json::Writer::new();
                     crate::codec::#ser(&mut w, input);
-                    w.finish()
+                    w.body()?
                 }
             }
             None => quote! { let () = input; b"{}".to_vec() },

@@ -357,6 +357,12 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 ),
                 ty => {
                     let write = ser_value_ref(ty, quote! { v });
+                    // Only a structure or union can hold a union's unknown variant.
+                    let end = if matches!(ty, Type::Document) {
+                        quote! { writer.finish() }
+                    } else {
+                        quote! { writer.body()? }
+                    };
                     (
                         quote! {
                             {
@@ -365,7 +371,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                                     let w = &mut writer;
                                     #write
                                 }
-                                writer.finish()
+                                #end
                             }
                         },
                         "application/json".into(),
@@ -389,6 +395,18 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                         #NONE => #SOME(b"{}".to_vec()),
                     }
                 },
+                // A document written here can fail (a union's unknown variant).
+                Type::Named {
+                    kind: NamedKind::Union,
+                    ..
+                }
+                | Type::List { .. }
+                | Type::Map { .. } => quote! {
+                    match &input.#id {
+                        #SOME(v) => { #rebind #SOME(#set) }
+                        #NONE => #NONE,
+                    }
+                },
                 _ => quote! { input.#id.as_ref().map(|v| { #rebind #set }) },
             };
             quote! {
@@ -408,7 +426,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                     #members
                     w.end_object();
                 }
-                let body = writer.finish();
+                let body = writer.body()?;
                 let content_type: #OPTION<&'static str> = #SOME("application/json");
             }
         }
