@@ -458,15 +458,20 @@ pub fn write_base64(out: &mut String, value: &str) {
     base64_simd::STANDARD.encode_append(value, out);
 }
 
-/// Checks header text and takes it as a header value (without copying it). Control
-/// characters other than tab, such as line breaks, are an error.
+/// Checks header text and takes it as a header value (without copying it). Only
+/// visible ASCII, spaces and tabs can be sent: control characters (line breaks) and
+/// anything beyond ASCII are an error that names the member.
 pub fn header_value(member: &'static str, text: String) -> Result<HeaderValue, BindingError> {
-    HeaderValue::try_from(text).map_err(|_| {
+    let bad = |what: &str| {
         BindingError::new(
             member,
-            "is bound to a header and contains characters not allowed in one (control characters)",
+            format!("is bound to a header and contains characters not allowed in one ({what}; only visible ASCII, spaces and tabs can be sent in a header)"),
         )
-    })
+    };
+    if let Some(c) = text.chars().find(|c| !c.is_ascii()) {
+        return Err(bad(&format!("`{c}` is not ASCII")));
+    }
+    HeaderValue::try_from(text).map_err(|_| bad("control characters"))
 }
 
 fn header_name(member: &'static str, name: &str) -> Result<HeaderName, BindingError> {

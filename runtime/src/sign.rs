@@ -76,7 +76,10 @@ pub fn sign_request(
     let mut headers = Vec::with_capacity(request.headers().len());
     for (k, v) in request.headers() {
         if !UNSIGNED_HEADERS.contains(k) {
-            headers.push((k.as_str(), v.to_str()?));
+            let v = v.to_str().map_err(|_| {
+                format!("the header `{k}` has a value that is not visible ASCII, which SigV4 cannot sign")
+            })?;
+            headers.push((k.as_str(), v));
         }
     }
     let signable =
