@@ -732,16 +732,13 @@ pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMa
         };
         let k = k.trim().to_ascii_lowercase();
         let v = v.split(" #").next().unwrap_or_default().trim();
-        let key = if raw.starts_with(char::is_whitespace) {
-            // A sub-property; an indented line under a key with a value continues
-            // that value, which no setting read here uses.
-            match &parent {
-                Some(p) => format!("{p}.{k}"),
-                None => continue,
+        let key = match &parent {
+            Some(p) if raw.starts_with(char::is_whitespace) => format!("{p}.{k}"),
+            // Other indented lines are read as keys of their own, as ever.
+            _ => {
+                parent = v.is_empty().then(|| k.clone());
+                k
             }
-        } else {
-            parent = v.is_empty().then(|| k.clone());
-            k
         };
         out.entry(section.clone())
             .or_default()
@@ -757,7 +754,7 @@ mod tests {
 
     #[test]
     fn sub_properties_stay_under_their_key() {
-        let text = "[profile dev]\nregion = eu-west-3\nendpoint_url = http://127.0.0.1:5124\ns3 =\n    endpoint_url = http://127.0.0.1:9\n    addressing_style = path\nservices = local\n\n[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\n[default]\n  indented = nothing to hang on\n";
+        let text = "[profile dev]\nregion = eu-west-3\nendpoint_url = http://127.0.0.1:5124\ns3 =\n    endpoint_url = http://127.0.0.1:9\n    addressing_style = path\nservices = local\n\n[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\n[default]\n  indented = a key of its own\n";
         let p = parse_profiles(text, true);
         let dev = &p["dev"];
         assert_eq!(dev["endpoint_url"], "http://127.0.0.1:5124");
@@ -768,7 +765,7 @@ mod tests {
             p["services local"]["dynamodb.endpoint_url"],
             "http://localhost:8000"
         );
-        assert!(p.get("default").is_none_or(|d| d.is_empty()));
+        assert_eq!(p["default"]["indented"], "a key of its own");
     }
 
     #[test]
