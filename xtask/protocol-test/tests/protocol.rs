@@ -490,11 +490,17 @@ mod pagination {
             .await
             .unwrap_err();
         assert!(
-            matches!(err, m_paginate_map_tokens::runtime::SdkError::Construction { .. }),
+            matches!(
+                err,
+                m_paginate_map_tokens::runtime::SdkError::Construction { .. }
+            ),
             "{err:?}"
         );
         let text = format!("{err} {:?}", std::error::Error::source(&err));
-        assert!(text.contains("`Unknown` of `Cell`") && text.contains("cannot be sent"), "{text}");
+        assert!(
+            text.contains("`Unknown` of `Cell`") && text.contains("cannot be sent"),
+            "{text}"
+        );
         assert!(recorded.lock().unwrap().is_empty(), "nothing was sent");
     }
 
