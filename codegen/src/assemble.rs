@@ -260,6 +260,14 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         } else {
             let mut v =
                 crate::model::parse_json(s.text.as_bytes()).map_err(|e| e.in_file(&s.name))?;
+            let problems = document_problems(&v);
+            if !problems.is_empty() {
+                let mut e = Error::Invalid(problems).with_lines(s.text.as_bytes());
+                if let Error::Invalid(ds) = &mut e {
+                    ds.iter_mut().for_each(|d| d.file = Some(s.name.clone()));
+                }
+                return Err(e);
+            }
             if matches!(v.get("smithy").and_then(Value::as_str), Some("1" | "1.0")) {
                 idl::upgrade_v1(&mut v);
             }
@@ -479,6 +487,42 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
         document: Value::Object(document),
         locator,
     })
+}
+
+/// What is wrong with the top of a JSON AST document: its version, and the kinds of
+/// `shapes` and `metadata` (the shapes themselves are read later).
+fn document_problems(doc: &Value) -> Vec<Diagnostic> {
+    let Some(top) = doc.as_object() else {
+        return vec![Diagnostic::new(
+            "",
+            "$",
+            "a JSON AST model must be an object",
+        )];
+    };
+    let mut problems = Vec::new();
+    match top.get("smithy") {
+        Some(Value::String(v)) if matches!(v.as_str(), "1" | "1.0" | "2" | "2.0") => {}
+        Some(v) => problems.push(Diagnostic::new(
+            "",
+            "$.smithy",
+            format!("Smithy version {v} is not supported: expected \"2.0\" (or \"1.0\")"),
+        )),
+        None => problems.push(Diagnostic::new(
+            "",
+            "$",
+            "the model has no `smithy` version",
+        )),
+    }
+    for key in ["shapes", "metadata"] {
+        if top.get(key).is_some_and(|v| !v.is_object()) {
+            problems.push(Diagnostic::new(
+                "",
+                format!("$.{key}"),
+                format!("`{key}` must be an object"),
+            ));
+        }
+    }
+    problems
 }
 
 /// Gives each member of a string enum that has no `enumValue` (an IDL member written

@@ -51,6 +51,7 @@ impl fmt::Display for Diagnostic {
             (Some(file), Some(line), Some(col)) => write!(f, ", {file}:{line}:{col}")?,
             (Some(file), Some(line), None) => write!(f, ", {file}:{line}")?,
             (None, Some(line), _) => write!(f, ", line {line}")?,
+            (Some(file), None, _) => write!(f, ", {file}")?,
             _ => {}
         }
         f.write_str(")")

@@ -347,3 +347,31 @@ fn lists_and_maps_take_their_members_from_mixins() {
     let err = validated(&[("l.json", json)]).unwrap_err();
     assert!(err.contains("a list shape needs `member`"), "{err}");
 }
+
+#[test]
+fn json_documents_need_a_known_version_and_objects_of_shapes() {
+    for (text, expected) in [
+        (
+            r#"{"smithy": "999", "shapes": {}}"#,
+            "Smithy version \"999\" is not supported",
+        ),
+        (r#"{"shapes": {}}"#, "the model has no `smithy` version"),
+        (
+            r#"{"smithy": "2.0", "shapes": "foo"}"#,
+            "`shapes` must be an object",
+        ),
+        (
+            r#"{"smithy": "2.0", "metadata": []}"#,
+            "`metadata` must be an object",
+        ),
+        ("[]", "a JSON AST model must be an object"),
+    ] {
+        let err = assemble(&[Source::new("m.json", text)])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains(expected) && err.contains("m.json"),
+            "{text}: {err}"
+        );
+    }
+}
