@@ -83,7 +83,7 @@ mod hyper_transport {
             http.enforce_http(false);
             #[cfg(feature = "rustls")]
             let connector = hyper_rustls::HttpsConnectorBuilder::new()
-                .with_webpki_roots()
+                .with_tls_config(tls_config().clone())
                 .https_or_http()
                 .enable_http1()
                 .wrap_connector(http);
@@ -93,6 +93,30 @@ mod hyper_transport {
                 client: Client::builder(TokioExecutor::new()).build(connector),
             }
         }
+    }
+
+    /// The TLS configuration of every client: the certificates the system trusts (read
+    /// once per process), as the AWS SDKs use them, so that a private or corporate CA the
+    /// machine trusts is trusted here too; the bundled webpki roots where the system
+    /// has none (a minimal container image).
+    #[cfg(feature = "rustls")]
+    fn tls_config() -> &'static rustls::ClientConfig {
+        use hyper_rustls::ConfigBuilderExt as _;
+        static CONFIG: std::sync::OnceLock<rustls::ClientConfig> = std::sync::OnceLock::new();
+        CONFIG.get_or_init(|| {
+            // ring, named here: a process whose other crates turn on a second provider
+            // has no default one to fall back on.
+            let builder = || {
+                let ring = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+                rustls::ClientConfig::builder_with_provider(ring)
+                    .with_safe_default_protocol_versions()
+                    .unwrap_or_else(|_| rustls::ClientConfig::builder())
+            };
+            builder()
+                .with_native_roots()
+                .unwrap_or_else(|_| builder().with_webpki_roots())
+                .with_no_client_auth()
+        })
     }
 
     impl Transport for HyperTransport {
