@@ -270,7 +270,7 @@ pub fn protocol_test_only() -> Result<(), String> {
 const SUITES: &[&str] = &["awsJson1_0", "awsJson1_1", "restJson1"];
 
 /// Our own test models that carry `smithy.test` cases of their own.
-const OWN_SUITE_MODELS: &[&str] = &["auth", "defaults", "errors", "shapes"];
+const OWN_SUITE_MODELS: &[&str] = &["api_gateway", "auth", "defaults", "errors", "shapes"];
 
 /// The cases known to fail, with the reason: `xtask/known-failures.txt`.
 fn known_failures() -> Result<std::collections::BTreeMap<String, String>, String> {

@@ -444,11 +444,13 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     let method_lit = method.as_str();
     let defaults = service.default_headers.iter().map(|(k, v)| {
         let k = k.to_ascii_lowercase();
+        // A service default (API Gateway's `Accept`): a member bound to the same header
+        // (GetExport's `accepts`) wins.
         quote! {
-            request.headers_mut().insert(
-                crate::runtime::http::header::HeaderName::from_static(#k),
-                crate::runtime::http::HeaderValue::from_static(#v),
-            );
+            request
+                .headers_mut()
+                .entry(crate::runtime::http::header::HeaderName::from_static(#k))
+                .or_insert(crate::runtime::http::HeaderValue::from_static(#v));
         }
     });
     quote! {
