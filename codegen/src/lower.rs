@@ -50,7 +50,6 @@ const BUILDER_METHODS: &[&str] = &[
     "send",
     "customize",
     "into_parts",
-    "input",
     "new",
     "default",
 ];
