@@ -83,6 +83,56 @@ fn scan_plain(b: &[u8], mut i: usize) -> usize {
     i
 }
 
+/// The integer a JSON number's text stands for exactly, if it is a whole number in the
+/// range of `i64` (`-12`, `5.0`, `1.28e2`, `1200e-2`), computed without rounding.
+fn exact_integer(text: &str) -> Option<i64> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(r) => (true, r),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match rest.find(['e', 'E']) {
+        Some(i) => (&rest[..i], rest[i + 1..].parse::<i64>().ok()?),
+        None => (rest, 0),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: Vec<u8> = whole.bytes().chain(fraction.bytes()).collect();
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    // value = digits × 10^scale
+    let mut scale = exponent.checked_sub(i64::try_from(fraction.len()).ok()?)?;
+    let mut digits: &[u8] = &digits;
+    while scale < 0 {
+        match digits.split_last() {
+            Some((b'0', rest)) => {
+                digits = rest;
+                scale += 1;
+            }
+            Some(_) => return None,
+            None => break,
+        }
+    }
+    let start = digits
+        .iter()
+        .position(|&d| d != b'0')
+        .unwrap_or(digits.len());
+    let digits = &digits[start..];
+    if digits.is_empty() {
+        return Some(0);
+    }
+    if i64::try_from(digits.len()).ok()? + scale.max(0) > 19 {
+        return None;
+    }
+    let mut v: i128 = 0;
+    for &d in digits {
+        v = v * 10 + i128::from(d - b'0');
+    }
+    for _ in 0..scale.max(0) {
+        v *= 10;
+    }
+    i64::try_from(if negative { -v } else { v }).ok()
+}
+
 /// The longest prefix of `b` that is valid UTF-8: all of it for a valid document.
 fn valid_prefix(b: &[u8]) -> &str {
     match std::str::from_utf8(b) {
@@ -603,8 +653,14 @@ impl<'a> Parser<'a> {
                 .fold(0i64, |v, &d| v * 10 + i64::from(d - b'0'));
             return Ok(if digits.len() < text.len() { -v } else { v });
         }
-        text.parse::<i64>()
-            .map_err(|_| JsonError::new(start, format!("`{text}` is not an integer in range")))
+        // A whole number written with a fraction or an exponent (`5.0`, `1.28e2`) is
+        // that integer, as the official SDKs read it.
+        exact_integer(text).ok_or_else(|| {
+            JsonError::new(
+                start,
+                format!("`{text}` is not a whole number that fits in 64 bits"),
+            )
+        })
     }
 
     /// Reads an `i64`.
@@ -1285,8 +1341,20 @@ mod tests {
             ("9223372036854775807", Some(i64::MAX)),
             ("-9223372036854775808", Some(i64::MIN)),
             ("9223372036854775808", None),
-            ("1.0", None),
-            ("1e3", None),
+            // Whole numbers written otherwise, as the official SDKs read them.
+            ("1.0", Some(1)),
+            ("1e3", Some(1000)),
+            ("1.28e2", Some(128)),
+            ("1200e-2", Some(12)),
+            ("-0.0", Some(0)),
+            ("9.223372036854775807e18", Some(i64::MAX)),
+            ("-9.223372036854775808E18", Some(i64::MIN)),
+            // Fractions and numbers out of range are errors.
+            ("1.5", None),
+            ("1e-1", None),
+            ("1e19", None),
+            ("9.223372036854775808e18", None),
+            ("1e999999999999", None),
         ] {
             let got = Parser::new(text.as_bytes()).i64().ok();
             assert_eq!(got, want, "{text}");
