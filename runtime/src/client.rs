@@ -512,7 +512,7 @@ impl Handle {
             _ => http::Uri::try_from(uri_text.as_str())
                 .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?,
         };
-        if let Some(prefix) = host_prefix {
+        if let Some(prefix) = host_prefix.filter(|_| !inner.config.disable_host_prefix) {
             let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
             let scheme = uri.scheme_str().unwrap_or("https");
             let path = uri.path_and_query().map_or("/", |p| p.as_str());
@@ -1300,6 +1300,28 @@ mod tests {
             .to_str()
             .unwrap()
             .contains("/eu-west-1/svc/aws4_request"));
+
+        // Host prefixes can be turned off, for an endpoint URL of a local server.
+        let unprefixed = Handle::new(
+            &META,
+            handle
+                .config()
+                .to_builder()
+                .disable_host_prefix_injection(true)
+                .build(),
+        );
+        let r = unprefixed
+            .request(
+                &body,
+                ByteStream::from(body.body().clone()),
+                1,
+                &http::HeaderValue::from_static("id"),
+                &call(&[AuthScheme::SigV4], false),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r.uri().to_string(), "https://svc.eu-west-1.amazonaws.com/");
+        assert_eq!(r.headers()["host"], "svc.eu-west-1.amazonaws.com");
 
         // `@auth([])`: nothing signs the request.
         let r = handle

@@ -200,6 +200,7 @@ pub struct Config {
     pub(crate) bearer_token: Option<String>,
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
+    pub(crate) disable_host_prefix: bool,
     pub(crate) endpoint_params: BTreeMap<String, crate::endpoint::ParamValue>,
 }
 
@@ -259,6 +260,7 @@ impl fmt::Debug for Config {
             )
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
+            .field("disable_host_prefix", &self.disable_host_prefix)
             .field("endpoint_params", &self.endpoint_params)
             .finish()
     }
@@ -455,6 +457,15 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends operations with an `@endpoint` host prefix (such as Step Functions'
+    /// `sync-`) to the endpoint's own host, without the prefix: for an endpoint URL of
+    /// a local test server or a proxy (`AWS_DISABLE_HOST_PREFIX_INJECTION`,
+    /// `disable_host_prefix_injection`).
+    pub fn disable_host_prefix_injection(mut self, disable: bool) -> Self {
+        self.config.disable_host_prefix = disable;
+        self
+    }
+
     /// Sets a parameter of the service's endpoint rules (its
     /// `smithy.rules#clientContextParams`, by name).
     pub fn endpoint_param(
@@ -545,6 +556,10 @@ impl ConfigBuilder {
         };
         b.config.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
         b.config.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        b.config.disable_host_prefix = flag(
+            "AWS_DISABLE_HOST_PREFIX_INJECTION",
+            "disable_host_prefix_injection",
+        );
         if let Some(v) = non_empty("AWS_DISABLE_REQUEST_COMPRESSION")
             .or_else(|| files.config_get("disable_request_compression"))
         {
