@@ -620,6 +620,8 @@ impl Handle {
                 "no transport: enable the `hyper` or `rustls` feature, or set one with `transport` on the config builder",
             ));
         };
+        // For the message of a failed attempt (a cheap clone: shared bytes).
+        let host = request.uri().authority().cloned();
         let exchange = async move {
             let response = transport.send(request).await?;
             if stream && response.status().is_success() {
@@ -632,13 +634,14 @@ impl Handle {
                 .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
             Ok(http::Response::from_parts(parts, ByteStream::from(body)))
         };
-        match self.inner.config.timeouts.attempt_timeout() {
+        let result = match self.inner.config.timeouts.attempt_timeout() {
             Some(limit) => match tokio::time::timeout(limit, exchange).await {
                 Ok(r) => r,
                 Err(_) => Err(TransportError::timeout()),
             },
             None => exchange.await,
-        }
+        };
+        result.map_err(|e| e.at(host))
     }
 
     /// Gzips the body when the configuration says it is large enough; the encoding

@@ -186,6 +186,8 @@ impl std::error::Error for Unhandled {
 pub struct TransportError {
     kind: TransportErrorKind,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    /// The host the request went to, when known (for the message).
+    host: Option<http::uri::Authority>,
 }
 
 /// What kind of transport failure.
@@ -209,6 +211,7 @@ impl TransportError {
         TransportError {
             kind,
             source: Some(source.into()),
+            host: None,
         }
     }
 
@@ -217,6 +220,7 @@ impl TransportError {
         TransportError {
             kind: TransportErrorKind::Timeout,
             source: None,
+            host: None,
         }
     }
 
@@ -224,14 +228,25 @@ impl TransportError {
     pub fn kind(&self) -> TransportErrorKind {
         self.kind
     }
+
+    /// The error, naming the host the request went to (a host prefix or an endpoint
+    /// URL may have made it other than the user thinks).
+    pub(crate) fn at(mut self, host: Option<http::uri::Authority>) -> Self {
+        if self.host.is_none() {
+            self.host = host;
+        }
+        self
+    }
 }
 
 impl fmt::Display for TransportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.kind {
-            TransportErrorKind::Io => f.write_str("the connection failed"),
-            TransportErrorKind::Timeout => f.write_str("the request timed out"),
-            TransportErrorKind::Other => f.write_str("the request could not be sent"),
+        match (self.kind, &self.host) {
+            (TransportErrorKind::Io, None) => f.write_str("the connection failed"),
+            (TransportErrorKind::Io, Some(h)) => write!(f, "the connection to {h} failed"),
+            (TransportErrorKind::Timeout, None) => f.write_str("the request timed out"),
+            (TransportErrorKind::Timeout, Some(h)) => write!(f, "the request to {h} timed out"),
+            (TransportErrorKind::Other, _) => f.write_str("the request could not be sent"),
         }
     }
 }

@@ -382,7 +382,13 @@ async fn transport_failures_and_timeouts_are_retried_and_reported() {
         .await
         .unwrap_err();
     assert!(matches!(err, SdkError::Dispatch { .. }), "{err:?}");
-    assert_eq!(err.to_string(), "ListFlowOperations: the request timed out");
+    // The message names the host the attempt went to.
+    let text = err.to_string();
+    assert!(
+        text.starts_with("ListFlowOperations: the request to 127.0.0.1:")
+            && text.ends_with(" timed out"),
+        "{text}"
+    );
     // Folded into the operation's error, a transport failure is its catch-all, with
     // the failure's text as the message and the cause as the source.
     let folded = err.into_service_error();
@@ -412,7 +418,7 @@ async fn transport_failures_and_timeouts_are_retried_and_reported() {
         .unwrap_err();
     let text = err.to_string();
     assert!(
-        text.starts_with("ListFlowOperations: the connection failed: "),
+        text.starts_with("ListFlowOperations: the connection to 127.0.0.1:9 failed: "),
         "the cause chain is shown: {text}"
     );
 }
