@@ -1272,6 +1272,16 @@ mod tests {
             b"{}".to_vec(),
         );
         let target = handle.resolve(&handle.endpoint_params()).unwrap();
+        // One attempt's request, as `handle` builds it.
+        async fn request(
+            handle: &Handle,
+            body: &http::Request<Bytes>,
+            call: CallParts<'_>,
+        ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
+            let stream = ByteStream::from(body.body().clone());
+            let invocation = http::HeaderValue::from_static("id");
+            handle.request(body, stream, 1, &invocation, &call).await
+        }
         let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {
             host_prefix: Some("data-abc."),
             requires_length: false,
@@ -1281,14 +1291,7 @@ mod tests {
             auth,
             optional_auth,
         };
-        let r = handle
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::SigV4], false),
-            )
+        let r = request(&handle, &body, call(&[AuthScheme::SigV4], false))
             .await
             .unwrap();
         assert_eq!(
@@ -1313,30 +1316,14 @@ mod tests {
                 .disable_host_prefix_injection(true)
                 .build(),
         );
-        let r = unprefixed
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::SigV4], false),
-            )
+        let r = request(&unprefixed, &body, call(&[AuthScheme::SigV4], false))
             .await
             .unwrap();
         assert_eq!(r.uri().to_string(), "https://svc.eu-west-1.amazonaws.com/");
         assert_eq!(r.headers()["host"], "svc.eu-west-1.amazonaws.com");
 
         // `@auth([])`: nothing signs the request.
-        let r = handle
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[], false),
-            )
-            .await
-            .unwrap();
+        let r = request(&handle, &body, call(&[], false)).await.unwrap();
         assert!(!r.headers().contains_key("authorization"));
         assert!(!r.headers().contains_key("x-amz-date"));
         // A bearer token, when the operation takes one first.
@@ -1344,53 +1331,33 @@ mod tests {
             &META,
             handle.config().to_builder().bearer_token("tok").build(),
         );
-        let r = with_token
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
-            )
-            .await
-            .unwrap();
+        let r = request(
+            &with_token,
+            &body,
+            call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
+        )
+        .await
+        .unwrap();
         assert_eq!(r.headers()["authorization"], "Bearer tok");
         // Without the token, the next scheme.
-        let r = handle
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
-            )
-            .await
-            .unwrap();
+        let r = request(
+            &handle,
+            &body,
+            call(&[AuthScheme::Bearer, AuthScheme::SigV4], false),
+        )
+        .await
+        .unwrap();
         assert!(r.headers()["authorization"]
             .to_str()
             .unwrap()
             .starts_with("AWS4-HMAC-SHA256"));
         // No credentials at all: an error, unless the operation allows going without.
         let anonymous = Handle::new(&META, crate::Config::builder().region("eu-west-1").build());
-        let e = anonymous
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::SigV4], false),
-            )
+        let e = request(&anonymous, &body, call(&[AuthScheme::SigV4], false))
             .await
             .unwrap_err();
         assert!(e.to_string().contains("credentials"), "{e}");
-        let r = anonymous
-            .request(
-                &body,
-                ByteStream::from(body.body().clone()),
-                1,
-                &http::HeaderValue::from_static("id"),
-                &call(&[AuthScheme::SigV4], true),
-            )
+        let r = request(&anonymous, &body, call(&[AuthScheme::SigV4], true))
             .await
             .unwrap();
         assert!(!r.headers().contains_key("authorization"));
