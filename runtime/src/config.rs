@@ -783,22 +783,39 @@ mod tests {
         assert_eq!(p["default"]["indented"], "a key of its own");
     }
 
-    #[test]
-    fn endpoints_come_from_variables_services_sections_and_profiles_in_the_sdks_order() {
-        let dir = std::env::temp_dir().join(format!("smithy-runtime-svc-{}", std::process::id()));
+    /// A folder of this process (named with `tag`) holding a shared config file and,
+    /// if given, a credentials file (otherwise a path where there is none), with the
+    /// variables that name them and `profile`.
+    fn shared_files(
+        tag: &str,
+        config: &str,
+        credentials: Option<&str>,
+        profile: &str,
+    ) -> (std::path::PathBuf, HashMap<&'static str, String>) {
+        let dir = std::env::temp_dir().join(format!("smithy-runtime-{tag}-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("config"),
-            "[profile dev]\nendpoint_url = http://profile\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://service-section\n[profile off]\nendpoint_url = http://profile\nignore_configured_endpoint_urls = true\n",
-        )
-        .unwrap();
-        let mut vars: HashMap<&str, String> = HashMap::new();
+        std::fs::write(dir.join("config"), config).unwrap();
+        if let Some(text) = credentials {
+            std::fs::write(dir.join("credentials"), text).unwrap();
+        }
+        let mut vars = HashMap::new();
         vars.insert("AWS_CONFIG_FILE", dir.join("config").display().to_string());
         vars.insert(
             "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("none").display().to_string(),
+            dir.join("credentials").display().to_string(),
         );
-        vars.insert("AWS_PROFILE", "dev".into());
+        vars.insert("AWS_PROFILE", profile.to_string());
+        (dir, vars)
+    }
+
+    #[test]
+    fn endpoints_come_from_variables_services_sections_and_profiles_in_the_sdks_order() {
+        let (dir, mut vars) = shared_files(
+            "svc",
+            "[profile dev]\nendpoint_url = http://profile\nservices = local\n[services local]\ndynamodb =\n  endpoint_url = http://service-section\n[profile off]\nendpoint_url = http://profile\nignore_configured_endpoint_urls = true\n",
+            None,
+            "dev",
+        );
         let endpoint = |service: &str, vars: &HashMap<&str, String>| {
             ConfigBuilder::from_env_with(service, |k| vars.get(k).cloned())
                 .build()
@@ -844,25 +861,12 @@ mod tests {
 
     #[tokio::test]
     async fn environment_variables_win_over_files() {
-        let dir = std::env::temp_dir().join(format!("smithy-runtime-cfg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        std::fs::write(
-            dir.join("config"),
+        let (dir, mut vars) = shared_files(
+            "cfg",
             "[default]\nregion = eu-west-1\n[profile other]\nregion = ap-south-1\nendpoint_url = http://localhost:1\n",
-        )
-        .unwrap();
-        std::fs::write(
-            dir.join("credentials"),
-            "[other]\naws_access_key_id = AKIDFILE\naws_secret_access_key = SECRETFILE\n",
-        )
-        .unwrap();
-        let mut vars: HashMap<&str, String> = HashMap::new();
-        vars.insert("AWS_CONFIG_FILE", dir.join("config").display().to_string());
-        vars.insert(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            dir.join("credentials").display().to_string(),
+            Some("[other]\naws_access_key_id = AKIDFILE\naws_secret_access_key = SECRETFILE\n"),
+            "other",
         );
-        vars.insert("AWS_PROFILE", "other".into());
         let c = ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned()).build();
         assert_eq!(c.region(), Some("ap-south-1"));
         assert_eq!(c.credentials().await.unwrap().access_key_id(), "AKIDFILE");
