@@ -192,6 +192,9 @@ fn framework_shapes_come_when_named() {
     assert!(a.document["shapes"].get(ID).is_none());
 }
 
+/// The head of an IDL 2.0 file in the namespace `ex`.
+const V2: &str = "$version: \"2\"\nnamespace ex\n";
+
 /// The model of these files, validated, or its error with file positions.
 fn validated(files: &[(&str, &str)]) -> Result<codegen::model::Model, String> {
     let sources: Vec<Source> = files.iter().map(|(n, t)| Source::new(*n, *t)).collect();
@@ -209,7 +212,6 @@ fn enum_value(m: &codegen::model::Model, shape: &str, member: &str) -> serde_jso
 
 #[test]
 fn enum_members_take_values_from_apply_and_mixins_or_their_names() {
-    const V2: &str = "$version: \"2\"\nnamespace ex\n";
     let m = validated(&[
         (
             "a.smithy",
@@ -233,7 +235,6 @@ fn enum_members_take_values_from_apply_and_mixins_or_their_names() {
 
 #[test]
 fn apply_reaches_list_and_map_members_in_other_files_and_refuses_unknown_shapes() {
-    const V2: &str = "$version: \"2\"\nnamespace ex\n";
     let m = validated(&[
         (
             "a.smithy",
@@ -262,7 +263,6 @@ fn apply_reaches_list_and_map_members_in_other_files_and_refuses_unknown_shapes(
 
 #[test]
 fn a_shape_defined_again_the_same_way_is_one_shape() {
-    const V2: &str = "$version: \"2\"\nnamespace ex\n";
     let same = format!("{V2}@length(min: 1)\nstring Name\n");
     let m = validated(&[("a.smithy", &same), ("b.smithy", &same)]).unwrap();
     assert!(m.shapes["ex#Name"].has("smithy.api#length"));
@@ -293,7 +293,6 @@ fn service_and_resource_bodies_take_quoted_keys() {
 
 #[test]
 fn what_smithy_refuses_is_refused() {
-    const V2: &str = "$version: \"2\"\nnamespace ex\n";
     for (text, expected) in [
         (
             format!("{V2}enum E {{}}\n"),
