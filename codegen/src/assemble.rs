@@ -499,20 +499,7 @@ fn document_problems(doc: &Value) -> Vec<Diagnostic> {
             "a JSON AST model must be an object",
         )];
     };
-    let mut problems = Vec::new();
-    match top.get("smithy") {
-        Some(Value::String(v)) if matches!(v.as_str(), "1" | "1.0" | "2" | "2.0") => {}
-        Some(v) => problems.push(Diagnostic::new(
-            "",
-            "$.smithy",
-            format!("Smithy version {v} is not supported: expected \"2.0\" (or \"1.0\")"),
-        )),
-        None => problems.push(Diagnostic::new(
-            "",
-            "$",
-            "the model has no `smithy` version",
-        )),
-    }
+    let mut problems: Vec<Diagnostic> = crate::model::version_problem(top).into_iter().collect();
     for key in ["shapes", "metadata"] {
         if top.get(key).is_some_and(|v| !v.is_object()) {
             problems.push(Diagnostic::new(

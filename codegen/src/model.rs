@@ -777,6 +777,28 @@ fn read_entries(entries: &[(&String, &Value)]) -> Vec<(Entry, Vec<Diagnostic>)> 
 }
 
 /// Reads a parsed JSON AST document.
+/// What is wrong with the `smithy` version of a JSON AST document, if anything.
+pub(crate) fn version_problem(top: &Map<String, Value>) -> Option<Diagnostic> {
+    let message = match top.get("smithy") {
+        Some(Value::String(v)) if matches!(v.as_str(), "1" | "1.0" | "2" | "2.0") => return None,
+        Some(Value::String(v)) => {
+            format!("Smithy IDL version `{v}` is not supported; expected \"2.0\"")
+        }
+        Some(other) => format!(
+            "`smithy` must be a version string, found {}",
+            kind_of(other)
+        ),
+        None => {
+            return Some(Diagnostic::new(
+                "",
+                "$",
+                "the model has no `smithy` version",
+            ))
+        }
+    };
+    Some(Diagnostic::new("", "$.smithy", message))
+}
+
 pub fn load_value(root: &Value) -> Result<Model> {
     let mut r = Reader {
         problems: Vec::new(),
@@ -784,23 +806,7 @@ pub fn load_value(root: &Value) -> Result<Model> {
     let Some(top) = r.object(root, "", "$", "the model") else {
         return Err(Error::Invalid(r.problems));
     };
-    match top.get("smithy") {
-        Some(Value::String(v)) if v == "2" || v == "2.0" || v == "1" || v == "1.0" => {}
-        Some(Value::String(v)) => r.problem(
-            "",
-            "$.smithy",
-            format!("Smithy IDL version `{v}` is not supported; expected \"2.0\""),
-        ),
-        Some(other) => r.problem(
-            "",
-            "$.smithy",
-            format!(
-                "`smithy` must be a version string, found {}",
-                kind_of(other)
-            ),
-        ),
-        None => r.problem("", "$", "the model has no `smithy` version"),
-    }
+    r.problems.extend(version_problem(top));
     let mut shapes: BTreeMap<String, Shape> = BTreeMap::new();
     let mut mixins: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut applies: Vec<(String, Traits, String)> = Vec::new();

@@ -352,7 +352,7 @@ fn json_documents_need_a_known_version_and_objects_of_shapes() {
     for (text, expected) in [
         (
             r#"{"smithy": "999", "shapes": {}}"#,
-            "Smithy version \"999\" is not supported",
+            "Smithy IDL version `999` is not supported",
         ),
         (r#"{"shapes": {}}"#, "the model has no `smithy` version"),
         (
