@@ -776,7 +776,6 @@ fn read_entries(entries: &[(&String, &Value)]) -> Vec<(Entry, Vec<Diagnostic>)> 
     })
 }
 
-/// Reads a parsed JSON AST document.
 /// What is wrong with the `smithy` version of a JSON AST document, if anything.
 pub(crate) fn version_problem(top: &Map<String, Value>) -> Option<Diagnostic> {
     let message = match top.get("smithy") {
@@ -799,6 +798,7 @@ pub(crate) fn version_problem(top: &Map<String, Value>) -> Option<Diagnostic> {
     Some(Diagnostic::new("", "$.smithy", message))
 }
 
+/// Reads a parsed JSON AST document.
 pub fn load_value(root: &Value) -> Result<Model> {
     let mut r = Reader {
         problems: Vec::new(),
