@@ -401,25 +401,16 @@ pub fn assemble(sources: &[Source]) -> Result<Assembled> {
             Some((s, m)) => (s.to_string(), Some(m.to_string())),
             None => (id.clone(), None),
         };
-        if shape_id.starts_with("smithy.api#") && !shapes.contains_key(&shape_id) {
-            problems.push(Diagnostic::new(
-                id.as_str(),
-                format!("$.shapes[{}]", Value::String(id.clone())),
+        if !shapes.contains_key(&shape_id) {
+            let why = if shape_id.starts_with("smithy.api#") {
                 format!(
                     "traits cannot be applied to `{id}`: the shapes of the prelude cannot change"
-                ),
-            ));
-            continue;
-        }
-        if !shapes.contains_key(&shape_id) {
+                )
+            } else {
+                format!("traits are applied to `{id}`, but the model defines no shape `{shape_id}`")
+            };
             let path = format!("$.shapes[{}]", Value::String(id.clone()));
-            let mut d = Diagnostic::new(
-                id.as_str(),
-                path.clone(),
-                format!(
-                    "traits are applied to `{id}`, but the model defines no shape `{shape_id}`"
-                ),
-            );
+            let mut d = Diagnostic::new(id.as_str(), path.clone(), why);
             if let Some((file, line, column)) = locator.locate_in(fi, &path) {
                 d.file = Some(file);
                 d.line = Some(line);
