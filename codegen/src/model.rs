@@ -858,7 +858,8 @@ pub fn load_value(root: &Value) -> Result<Model> {
             &mut Vec::new(),
         );
     }
-    for shape in shapes.values() {
+    // Only a shape with mixins can have a member still waiting for its target.
+    for shape in mixins.keys().filter_map(|id| shapes.get(id)) {
         for m in shape.kind.members() {
             if m.target.is_empty() {
                 r.problem(

@@ -415,14 +415,10 @@ impl<'a> Model<'a> {
             for (si, s) in f.shapes.iter().enumerate() {
                 let id = format!("{ns}#{}", s.name);
                 let v = self.shape(fi, &id, s, &mut b)?;
-                let first = self.defined.get(&id).copied().unwrap_or((fi, si));
-                let differs = match shapes.get(&id) {
-                    Some(earlier) => *earlier != v,
-                    // The first definition in another file: the two files' documents
-                    // are compared when the model is assembled.
-                    None => false,
-                };
-                if differs {
+                // (A first definition in another file: the two files' documents are
+                // compared when the model is assembled.)
+                if shapes.get(&id).is_some_and(|earlier| *earlier != v) {
+                    let first = self.defined.get(&id).copied().unwrap_or((fi, si));
                     let other = &self.files[first.0];
                     let op = other.shapes[first.1].pos;
                     return Err(err(
@@ -470,7 +466,6 @@ impl<'a> Model<'a> {
         doc_from_comment: bool,
     ) -> RResult<()> {
         let f = &self.files[fi];
-        let doc_comment = doc_from_comment;
         for t in traits {
             let name = self.target(fi, &t.name);
             if name == "smithy.api#mixin" && !f.v2 {
@@ -491,7 +486,10 @@ impl<'a> Model<'a> {
             let tpath = format!("{path}.traits{}", key_path(&name));
             // A `///` comment is the documentation trait written another way: an
             // explicit @documentation with another text conflicts with it, as in Smithy.
-            if name == "smithy.api#documentation" && doc_comment && out.get(&name) != Some(&value) {
+            if name == "smithy.api#documentation"
+                && doc_from_comment
+                && out.get(&name) != Some(&value)
+            {
                 return Err(err(
                     f,
                     t.pos,
