@@ -533,11 +533,8 @@ fn name_enum_values(shapes: &mut Map<String, Value>) {
             continue;
         };
         for (name, member) in members {
-            let valued = member
-                .get("traits")
-                .and_then(|t| t.get("smithy.api#enumValue"))
-                .is_some();
-            if !valued && !in_mixins(shapes, shape, name, 0) {
+            if !idl::has_trait(member, "smithy.api#enumValue") && !in_mixins(shapes, shape, name, 0)
+            {
                 named.push((id.clone(), name.clone()));
             }
         }
@@ -550,12 +547,7 @@ fn name_enum_values(shapes: &mut Map<String, Value>) {
         else {
             continue;
         };
-        let traits = member
-            .entry("traits")
-            .or_insert_with(|| Value::Object(Map::new()));
-        if let Value::Object(traits) = traits {
-            traits.insert("smithy.api#enumValue".into(), Value::String(name));
-        }
+        idl::add_trait(member, "smithy.api#enumValue", Value::String(name));
     }
 }
 

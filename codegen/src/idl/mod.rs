@@ -42,6 +42,7 @@ mod tests;
 mod upgrade;
 
 pub use upgrade::upgrade_v1;
+pub(crate) use upgrade::{add_trait, has_trait};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;

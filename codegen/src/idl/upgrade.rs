@@ -43,11 +43,13 @@ fn zero_for_prelude(id: &str) -> Option<Value> {
     }
 }
 
-fn has_trait(shape: &Value, name: &str) -> bool {
+/// Whether a shape or member of a JSON AST document has the trait.
+pub(crate) fn has_trait(shape: &Value, name: &str) -> bool {
     shape.get("traits").and_then(|t| t.get(name)).is_some()
 }
 
-fn add_trait(shape: &mut Map<String, Value>, name: &str, value: Value) {
+/// Adds a trait to a shape or member of a JSON AST document, unless it has that trait.
+pub(crate) fn add_trait(shape: &mut Map<String, Value>, name: &str, value: Value) {
     let traits = shape
         .entry("traits")
         .or_insert_with(|| Value::Object(Map::new()));
