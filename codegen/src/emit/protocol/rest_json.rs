@@ -337,6 +337,18 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         }
         Some(f) => {
             let id = ident(&f.ident);
+            // Whether `set` can fail (`?`): a document that can hold a union's unknown
+            // variant.
+            let fallible = !matches!(
+                f.ty,
+                Type::Blob
+                    | Type::String
+                    | Type::Document
+                    | Type::Named {
+                        kind: NamedKind::Enum,
+                        ..
+                    }
+            );
             let (set, content_type) = match &f.ty {
                 Type::Blob => (
                     quote! { v.as_ref().to_vec() },
@@ -357,11 +369,10 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                 ),
                 ty => {
                     let write = ser_value_ref(ty, quote! { v });
-                    // Only a structure or union can hold a union's unknown variant.
-                    let end = if matches!(ty, Type::Document) {
-                        quote! { writer.finish() }
-                    } else {
+                    let end = if fallible {
                         quote! { writer.body()? }
+                    } else {
+                        quote! { writer.finish() }
                     };
                     (
                         quote! {
@@ -395,13 +406,8 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
                         #NONE => #SOME(b"{}".to_vec()),
                     }
                 },
-                // A document written here can fail (a union's unknown variant).
-                Type::Named {
-                    kind: NamedKind::Union,
-                    ..
-                }
-                | Type::List { .. }
-                | Type::Map { .. } => quote! {
+                // `?` cannot stand in a closure.
+                _ if fallible => quote! {
                     match &input.#id {
                         #SOME(v) => { #rebind #SOME(#set) }
                         #NONE => #NONE,
