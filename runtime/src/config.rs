@@ -536,24 +536,24 @@ impl ConfigBuilder {
         b.config.region = non_empty("AWS_REGION")
             .or_else(|| non_empty("AWS_DEFAULT_REGION"))
             .or_else(|| files.config_get("region"));
+        let flag = |env: &str, key: &str| {
+            non_empty(env)
+                .or_else(|| files.config_get(key))
+                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
+        };
         // The SDKs' order: the service's variable, the service's entry in the
         // profile's `services` section, `AWS_ENDPOINT_URL`, the profile's
         // `endpoint_url`; none of them when configured endpoints are to be ignored.
-        let ignore = non_empty("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")
-            .or_else(|| files.config_get("ignore_configured_endpoint_urls"))
-            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"));
-        if !ignore {
+        if !flag(
+            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+            "ignore_configured_endpoint_urls",
+        ) {
             b.config.endpoint_url = non_empty(&format!("AWS_ENDPOINT_URL_{service_env}"))
                 .or_else(|| files.service_get(service_env, "endpoint_url"))
                 .or_else(|| non_empty("AWS_ENDPOINT_URL"))
                 .or_else(|| files.config_get("endpoint_url"))
                 .filter(|v| !v.trim().is_empty());
         }
-        let flag = |env: &str, key: &str| {
-            non_empty(env)
-                .or_else(|| files.config_get(key))
-                .is_some_and(|v| v.trim().eq_ignore_ascii_case("true"))
-        };
         b.config.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
         b.config.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
         b.config.disable_host_prefix = flag(
