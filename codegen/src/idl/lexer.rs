@@ -413,11 +413,7 @@ impl<'a> Lexer<'a> {
                     self.bump();
                     out.push('\n');
                 }
-                c if c < 0x20 && c != b'\t' && c != b'\n' => {
-                    return Kind::Error(format!(
-                        "the control character U+{c:04X} cannot be written as it is in a string: escape it (`\\u{c:04X}`)"
-                    ));
-                }
+                c if c < 0x20 && c != b'\t' && c != b'\n' => return raw_control(c, "a string"),
                 _ => {
                     let s = self.i;
                     self.bump();
@@ -549,14 +545,20 @@ impl<'a> Lexer<'a> {
                     };
                 }
                 c if c < 0x20 && !matches!(c, b'\t' | b'\n' | b'\r') => {
-                    return Kind::Error(format!(
-                        "the control character U+{c:04X} cannot be written as it is in a text block: escape it (`\\u{c:04X}`)"
-                    ));
+                    return raw_control(c, "a text block")
                 }
                 _ => self.bump(),
             }
         }
     }
+}
+
+/// The error of a control character written as it is in `what` (a string or a text
+/// block), where only tabs and line breaks may be.
+fn raw_control(c: u8, what: &str) -> Kind {
+    Kind::Error(format!(
+        "the control character U+{c:04X} cannot be written as it is in {what}: escape it (`\\u{c:04X}`)"
+    ))
 }
 
 /// Parses a number literal already checked for syntax.
