@@ -46,6 +46,10 @@ enum Inner {
         length: Option<u64>,
         read: u64,
     },
+    /// A download watched for stalls.
+    Download(Box<crate::stall::Download>),
+    /// An upload that tells its attempt's watch when the connection takes a chunk.
+    Upload(Box<crate::stall::Upload>),
 }
 
 #[cfg(feature = "fs")]
@@ -64,6 +68,7 @@ struct FileBody {
 pub struct ByteStreamError {
     message: String,
     source: Option<BoxError>,
+    stalled: bool,
 }
 
 impl ByteStreamError {
@@ -71,7 +76,21 @@ impl ByteStreamError {
         ByteStreamError {
             message: message.into(),
             source,
+            stalled: false,
         }
+    }
+
+    pub(crate) fn stalled(message: String) -> Self {
+        ByteStreamError {
+            stalled: true,
+            ..ByteStreamError::new(message, None)
+        }
+    }
+
+    /// Whether the body stopped making progress for longer than the stall timeout
+    /// ([`TimeoutConfig::with_stall_timeout`](crate::TimeoutConfig::with_stall_timeout)).
+    pub fn is_stall(&self) -> bool {
+        self.stalled
     }
 }
 
@@ -206,6 +225,25 @@ impl ByteStream {
             #[cfg(feature = "fs")]
             Inner::File(f) => Some(f.length - f.read),
             Inner::Stream { length, read, .. } => length.map(|l| l.saturating_sub(*read)),
+            Inner::Download(d) => d.body().content_length(),
+            Inner::Upload(u) => u.body().content_length(),
+        }
+    }
+
+    /// This body, failing when no byte of it arrives for `limit` while it is read;
+    /// bytes in memory as they are.
+    pub(crate) fn guard_download(self, limit: std::time::Duration) -> ByteStream {
+        match self.inner {
+            Inner::Bytes(_) => self,
+            _ => ByteStream {
+                inner: Inner::Download(Box::new(crate::stall::Download::new(self, limit))),
+            },
+        }
+    }
+
+    pub(crate) fn watched_upload(upload: crate::stall::Upload) -> ByteStream {
+        ByteStream {
+            inner: Inner::Upload(Box::new(upload)),
         }
     }
 
@@ -293,6 +331,8 @@ impl ByteStream {
             }),
             #[cfg(feature = "fs")]
             Inner::File(f) => f.poll_chunk(cx),
+            Inner::Download(d) => d.poll_chunk(cx),
+            Inner::Upload(u) => u.poll_chunk(cx),
             Inner::Stream {
                 stream,
                 length,
@@ -418,7 +458,7 @@ impl fmt::Debug for ByteStream {
             Inner::Bytes(_) => "bytes",
             #[cfg(feature = "fs")]
             Inner::File(_) => "file",
-            Inner::Stream { .. } => "stream",
+            Inner::Stream { .. } | Inner::Download(_) | Inner::Upload(_) => "stream",
         };
         f.debug_struct("ByteStream")
             .field("kind", &kind)

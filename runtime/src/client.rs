@@ -608,7 +608,7 @@ impl Handle {
 
     /// Sends one attempt. The response body is read in full (within the attempt
     /// timeout) unless `stream` asks for a successful response as soon as its head is
-    /// in.
+    /// in. Bodies in flight are watched for stalls (`stall`).
     async fn attempt(
         &self,
         request: http::Request<ByteStream>,
@@ -622,19 +622,46 @@ impl Handle {
         };
         // For the message of a failed attempt (a cheap clone: shared bytes).
         let host = request.uri().authority().cloned();
+        let timeouts = &self.inner.config.timeouts;
+        let stall = timeouts.stall_timeout();
+        // An upload from a file or a stream reports its progress to a watch.
+        let (request, upload) = match stall {
+            Some(_) if request.body().bytes().is_none() => {
+                let (parts, body) = request.into_parts();
+                let (body, progress) = crate::stall::upload(body);
+                (http::Request::from_parts(parts, body), Some(progress))
+            }
+            _ => (request, None),
+        };
         let exchange = async move {
-            let response = transport.send(request).await?;
+            let sent = transport.send(request);
+            let response = match (upload, stall) {
+                (Some(progress), Some(limit)) => crate::stall::watch(sent, progress, limit)
+                    .await
+                    .map_err(|stalled| {
+                        TransportError::new(TransportErrorKind::Timeout, stalled)
+                    })??,
+                _ => sent.await?,
+            };
+            let response = match stall {
+                Some(limit) => response.map(|body| body.guard_download(limit)),
+                None => response,
+            };
             if stream && response.status().is_success() {
                 return Ok(response);
             }
             let (parts, body) = response.into_parts();
-            let body = body
-                .collect()
-                .await
-                .map_err(|e| TransportError::new(TransportErrorKind::Io, e))?;
+            let body = body.collect().await.map_err(|e| {
+                let kind = if e.is_stall() {
+                    TransportErrorKind::Timeout
+                } else {
+                    TransportErrorKind::Io
+                };
+                TransportError::new(kind, e)
+            })?;
             Ok(http::Response::from_parts(parts, ByteStream::from(body)))
         };
-        let result = match self.inner.config.timeouts.attempt_timeout() {
+        let result = match timeouts.attempt_timeout() {
             Some(limit) => match tokio::time::timeout(limit, exchange).await {
                 Ok(r) => r,
                 Err(_) => Err(TransportError::timeout()),

@@ -146,18 +146,27 @@ impl RetryConfig {
     }
 }
 
-/// Time limits.
+/// Time limits. The defaults are the AWS SDKs': a connect timeout of 3.1 s, no limit
+/// on an attempt, and stalled-stream protection with a grace of 5 s.
+///
+/// An attempt has no time limit unless one is set: an upload of many gigabytes, or a
+/// synchronous Lambda invocation of fifteen minutes, takes as long as it takes. What
+/// keeps a broken connection from hanging the call is the stall timeout: a body that
+/// is being sent or received and makes no progress for that long fails the attempt
+/// (which is retried when it can be).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TimeoutConfig {
     connect: Option<Duration>,
     attempt: Option<Duration>,
+    stall: Option<Duration>,
 }
 
 impl Default for TimeoutConfig {
     fn default() -> Self {
         TimeoutConfig {
             connect: Some(Duration::from_millis(3100)),
-            attempt: Some(Duration::from_secs(60)),
+            attempt: None,
+            stall: Some(Duration::from_secs(5)),
         }
     }
 }
@@ -169,9 +178,21 @@ impl TimeoutConfig {
         self
     }
 
-    /// Sets the limit on one attempt: sending the request and reading the response.
+    /// Sets the limit on one attempt: sending the request and reading the response
+    /// (up to the response's head, for an operation whose output streams).
     pub fn with_attempt_timeout(mut self, d: Option<Duration>) -> Self {
         self.attempt = d;
+        self
+    }
+
+    /// Sets the stall timeout: how long a body in flight may go without progress, a
+    /// response body with no byte arriving while it is read, or a request body the
+    /// connection takes no chunk of while it holds the last one. A request body in
+    /// memory is handed to the connection whole, so only uploads from a file or a
+    /// stream are watched; the wait for a response's head is not limited by it. `None`
+    /// turns the protection off.
+    pub fn with_stall_timeout(mut self, d: Option<Duration>) -> Self {
+        self.stall = d;
         self
     }
 
@@ -183,6 +204,11 @@ impl TimeoutConfig {
     /// The limit on one attempt.
     pub fn attempt_timeout(&self) -> Option<Duration> {
         self.attempt
+    }
+
+    /// The stall timeout.
+    pub fn stall_timeout(&self) -> Option<Duration> {
+        self.stall
     }
 }
 

@@ -22,6 +22,7 @@ pub mod protocol;
 #[cfg(feature = "test-util")]
 pub mod protocol_test;
 pub mod sign;
+mod stall;
 #[cfg(feature = "test-util")]
 pub mod test_util;
 pub mod transport;

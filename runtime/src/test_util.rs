@@ -87,6 +87,9 @@ pub struct Reply {
     /// Of a pattern body, send only this many bytes, then close the connection (a
     /// server that breaks off a download).
     pub cut_after: Option<u64>,
+    /// Of the body, send only this many bytes, then send nothing more and keep the
+    /// connection open (a stalled download).
+    pub stall_after: Option<u64>,
 }
 
 /// The byte at `offset` of a [`Reply::pattern`] body.
@@ -105,6 +108,7 @@ impl Reply {
             hang_up: false,
             pattern_len: None,
             cut_after: None,
+            stall_after: None,
         }
     }
 
@@ -134,6 +138,13 @@ impl Reply {
     /// Delays the answer.
     pub fn delayed(mut self, d: Duration) -> Self {
         self.delay = Some(d);
+        self
+    }
+
+    /// Sends the head and `sent` bytes of the body, then nothing more, with the
+    /// connection left open.
+    pub fn stalled_after(mut self, sent: u64) -> Self {
+        self.stall_after = Some(sent);
         self
     }
 
@@ -350,25 +361,35 @@ async fn serve(
         }
         out.push_str("\r\n");
         stream.write_all(out.as_bytes()).await?;
+        let stall = |total: u64| reply.stall_after.map_or(total, |s| s.min(total));
         match reply.pattern_len {
-            None => stream.write_all(&reply.body).await?,
+            None => {
+                let end = usize::try_from(stall(reply.body.len() as u64)).unwrap_or(usize::MAX);
+                stream.write_all(&reply.body[..end]).await?;
+            }
             Some(announced) => {
                 // One period of the pattern per write, from where the last one ended.
                 let period: Vec<u8> = (0..251 * 256).map(pattern_byte).collect();
-                let total = reply.cut_after.unwrap_or(announced).min(announced);
+                let total = stall(reply.cut_after.unwrap_or(announced).min(announced));
                 let mut sent = 0u64;
                 while sent < total {
                     let n = (total - sent).min(period.len() as u64) as usize;
                     stream.write_all(&period[..n]).await?;
                     sent += n as u64;
                 }
-                if total < announced {
+                if total < announced && reply.stall_after.is_none() {
                     stream.flush().await?;
                     return Ok(());
                 }
             }
         }
         stream.flush().await?;
+        if reply.stall_after.is_some() {
+            // Until the client gives up and closes the connection.
+            let mut rest = [0u8; 1024];
+            while stream.read(&mut rest).await? > 0 {}
+            return Ok(());
+        }
     }
 }
 

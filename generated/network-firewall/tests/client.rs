@@ -423,6 +423,84 @@ async fn transport_failures_and_timeouts_are_retried_and_reported() {
     );
 }
 
+/// A client whose bodies in flight may stall for `limit`, with the server's replies.
+async fn stall_limited(
+    replies: Vec<Reply>,
+    limit: Duration,
+    retry: network_firewall::RetryConfig,
+) -> (TestServer, Client) {
+    let server = TestServer::scripted(replies, SIGNING).await;
+    let config = server
+        .config()
+        .to_builder()
+        .timeout_config(network_firewall::TimeoutConfig::default().with_stall_timeout(Some(limit)))
+        .retry_config(retry)
+        .build();
+    (server, Client::from_conf(config))
+}
+
+/// A response body that stops arriving fails its attempt after the stall timeout and
+/// is retried; the wait for a response's head is not limited by it, and by default
+/// an attempt has no time limit.
+#[tokio::test]
+async fn a_stalled_response_body_fails_the_attempt_but_a_slow_answer_does_not() {
+    let body = r#"{"FlowOperations": [], "NextToken": "t"}"#;
+    let stalled = Reply::json(200, body).stalled_after(10);
+    let limit = Duration::from_millis(200);
+    let (server, client) = stall_limited(
+        vec![stalled.clone(), Reply::json(200, body)],
+        limit,
+        network_firewall::RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)),
+    )
+    .await;
+    let out = client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.next_token.as_deref(), Some("t"));
+    assert_eq!(server.requests().len(), 2, "the stalled attempt is retried");
+
+    let (_server, client) = stall_limited(
+        vec![stalled],
+        limit,
+        network_firewall::RetryConfig::disabled(),
+    )
+    .await;
+    let started = std::time::Instant::now();
+    let call = client.list_flow_operations().firewall_arn(ARN).send();
+    let err = tokio::time::timeout(Duration::from_secs(20), call)
+        .await
+        .expect("the stall ends the call")
+        .unwrap_err();
+    assert!(started.elapsed() >= limit);
+    assert!(matches!(err, SdkError::Dispatch { .. }), "{err:?}");
+    let text = err.to_string();
+    assert!(
+        text.starts_with("ListFlowOperations: the request to 127.0.0.1:")
+            && text.ends_with(" timed out: no byte of the response body arrived for 0.2 s"),
+        "{text}"
+    );
+
+    // An answer that takes five times the stall timeout to start is no stall.
+    let (_server, client) = stall_limited(
+        vec![Reply::json(200, body).delayed(5 * limit)],
+        limit,
+        network_firewall::RetryConfig::disabled(),
+    )
+    .await;
+    assert!(network_firewall::TimeoutConfig::default()
+        .attempt_timeout()
+        .is_none());
+    client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
 async fn missing_configuration_is_explained_before_sending() {
     let client = Client::from_conf(network_firewall::Config::builder().build());

@@ -323,3 +323,87 @@ async fn a_download_the_server_breaks_off_ends_in_an_error_not_a_short_body() {
     let out = client.get_object().key("k").send().await.unwrap();
     assert!(out.body.collect().await.is_err());
 }
+
+/// The config of a client of `endpoint` whose bodies in flight may stall for `limit`.
+fn stall_limited(endpoint: String, limit: std::time::Duration) -> smithy_runtime::Config {
+    smithy_runtime::Config::builder()
+        .region(smithy_runtime::test_util::REGION)
+        .credentials(TestServer::credentials())
+        .endpoint_url(endpoint)
+        .retry_config(smithy_runtime::RetryConfig::disabled())
+        .timeout_config(smithy_runtime::TimeoutConfig::default().with_stall_timeout(Some(limit)))
+        .build()
+}
+
+#[tokio::test]
+async fn a_download_that_stops_arriving_fails_after_the_stall_timeout() {
+    let server = TestServer::scripted(
+        vec![Reply::pattern(200, 1_000_000).stalled_after(300_000)],
+        "vault",
+    )
+    .await;
+    let limit = std::time::Duration::from_millis(200);
+    let client = Client::from_conf(stall_limited(server.endpoint(), limit));
+    let mut out = client.get_object().key("k").send().await.unwrap();
+    let mut seen = 0usize;
+    let read = async {
+        loop {
+            match out.body.next().await {
+                Some(Ok(c)) => seen += c.len(),
+                Some(Err(e)) => return e,
+                None => panic!("a stalled body ended quietly after {seen} bytes"),
+            }
+        }
+    };
+    let e = tokio::time::timeout(std::time::Duration::from_secs(20), read)
+        .await
+        .expect("the stall ends the download");
+    assert!(e.is_stall(), "{e:?}");
+    assert_eq!(
+        e.to_string(),
+        "no byte of the response body arrived for 0.2 s"
+    );
+    assert_eq!(
+        seen, 300_000,
+        "what arrived before the stall is handed over"
+    );
+}
+
+#[tokio::test]
+async fn an_upload_the_server_stops_reading_fails_after_the_stall_timeout() {
+    // A server that reads the request's first bytes and then nothing more.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let server = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut head = [0u8; 1024];
+        tokio::io::AsyncReadExt::read(&mut socket, &mut head)
+            .await
+            .unwrap();
+        tokio::time::sleep(std::time::Duration::from_secs(60)).await;
+        drop(socket);
+    });
+    let limit = std::time::Duration::from_millis(300);
+    let client = Client::from_conf(stall_limited(endpoint, limit));
+    // Up to 64 GiB, made as it is read: far more than the sockets' buffers hold.
+    let chunk = Bytes::from(pattern(64 * 1024));
+    let endless = futures_util::stream::iter(
+        (0..1u32 << 20).map(move |_| Ok::<_, std::io::Error>(chunk.clone())),
+    );
+    let call = client
+        .put_object()
+        .key("k")
+        .body(ByteStream::from_stream(endless))
+        .send();
+    let e = tokio::time::timeout(std::time::Duration::from_secs(60), call)
+        .await
+        .expect("the stall ends the upload")
+        .unwrap_err();
+    assert!(matches!(e, SdkError::Dispatch { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.ends_with(" timed out: the connection took no byte of the request body for 0.3 s"),
+        "{text}"
+    );
+    server.abort();
+}
