@@ -13,6 +13,7 @@ pub mod assemble;
 pub mod docs;
 pub mod emit;
 pub mod error;
+mod graph;
 pub mod idl;
 pub mod ir;
 pub mod lower;

@@ -101,6 +101,9 @@ struct Lowerer<'m> {
     names: BTreeMap<String, String>,
     /// Documentation converted ahead ([`convert_docs`]), by model text.
     docs: HashMap<&'m str, String>,
+    /// Each structure's and union's strongly connected component of the graph of
+    /// their members ([`Lowerer::reaches_directly`]).
+    direct_components: std::cell::OnceCell<HashMap<&'m str, usize>>,
 }
 
 /// Every documentation text of the model's own shapes, members and `@enum` values,
@@ -397,27 +400,49 @@ impl<'m> Lowerer<'m> {
         false
     }
 
-    /// Whether `from` reaches `to` through structure and union members alone (the
-    /// edges that need a `Box` to make a recursive type finite).
-    fn reaches_directly(&self, from: &str, to: &str) -> bool {
-        let mut seen = BTreeSet::new();
-        let mut stack = vec![from.to_string()];
-        while let Some(id) = stack.pop() {
-            if id == to {
-                return true;
-            }
-            if !seen.insert(id.clone()) {
-                continue;
-            }
-            if let Some(s) = self.shape(&id) {
-                if matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. }) {
-                    for m in s.kind.members() {
-                        stack.push(m.target.clone());
-                    }
+    /// Whether the member of `shape` that targets `target` closes a cycle through
+    /// structure and union members alone (the edges that need a `Box` to make a
+    /// recursive type finite): whether the two are in one strongly connected component
+    /// of that graph, computed once for the model.
+    fn reaches_directly(&self, target: &str, shape: &str) -> bool {
+        let components = self.direct_components.get_or_init(|| {
+            let nodes: Vec<&'m Shape> = self
+                .model
+                .shapes
+                .values()
+                .filter(|s| matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. }))
+                .collect();
+            let index: HashMap<&str, usize> = nodes
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.id.as_str(), i))
+                .collect();
+            let edges: Vec<Vec<usize>> = nodes
+                .iter()
+                .map(|s| {
+                    s.kind
+                        .members()
+                        .into_iter()
+                        .filter_map(|m| index.get(m.target.as_str()).copied())
+                        .collect()
+                })
+                .collect();
+            let mut of = HashMap::new();
+            for (c, members) in crate::graph::strongly_connected(&edges)
+                .into_iter()
+                .enumerate()
+            {
+                for i in members {
+                    of.insert(nodes[i].id.as_str(), c);
                 }
             }
-        }
-        false
+            of
+        });
+        target == shape
+            || matches!(
+                (components.get(target), components.get(shape)),
+                (Some(a), Some(b)) if a == b
+            )
     }
 
     fn lower_struct(
@@ -1268,6 +1293,7 @@ pub(crate) fn lower_with_docs<'m>(
         problems: Vec::new(),
         names: BTreeMap::new(),
         docs,
+        direct_components: std::cell::OnceCell::new(),
     };
     let sdk_id = typed::sdk_id(&service.traits)
         .map(str::to_string)

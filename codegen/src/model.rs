@@ -4,7 +4,7 @@
 
 use crate::error::{Diagnostic, Error, Result};
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Traits of a shape or member, by absolute trait shape id.
 pub type Traits = BTreeMap<String, Value>;
@@ -189,6 +189,9 @@ pub fn shape_name(id: &str) -> &str {
 
 /// The namespace of the prelude.
 pub const PRELUDE: &str = "smithy.api";
+
+/// How deep mixins of mixins may nest.
+pub const MAX_MIXIN_DEPTH: usize = 256;
 
 /// The JSON path of a key inside the object at `path`: `.key`, or `["key"]` when the
 /// key is not a plain identifier.
@@ -927,8 +930,19 @@ fn apply_mixins(
         done.insert(id.to_string(), false);
         return;
     }
+    if stack.len() >= MAX_MIXIN_DEPTH {
+        let path = shapes.get(id).map(|s| s.path.clone()).unwrap_or_default();
+        r.problem(
+            id,
+            &json_key(&path, "mixins"),
+            format!("mixins of mixins nest more than {MAX_MIXIN_DEPTH} deep here"),
+        );
+        done.insert(id.to_string(), false);
+        return;
+    }
     stack.push(id.to_string());
     let mut inherited_members: Vec<Member> = Vec::new();
+    let mut inherited_names: BTreeSet<String> = BTreeSet::new();
     let mut inherited_traits = Traits::new();
     for mixin in list {
         apply_mixins(mixin, mixins, shapes, done, r, stack);
@@ -936,7 +950,7 @@ fn apply_mixins(
         match shapes.get(mixin) {
             Some(m) if m.has("smithy.api#mixin") => {
                 for member in m.kind.members() {
-                    if !inherited_members.iter().any(|x| x.name == member.name) {
+                    if inherited_names.insert(member.name.clone()) {
                         inherited_members.push(member.clone());
                     }
                 }
@@ -972,17 +986,22 @@ fn apply_mixins(
             shape.traits.entry(k).or_insert(v);
         }
         let own: Vec<Member> = shape.kind.members().into_iter().cloned().collect();
+        let own_index: BTreeMap<&str, usize> = own
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.name.as_str(), i))
+            .collect();
         let mut merged: Vec<Member> = Vec::new();
         for mut m in inherited_members {
             m.path = format!("{} (from a mixin)", shape.path);
-            if let Some(o) = own.iter().find(|o| o.name == m.name) {
-                m.traits.extend(o.traits.clone());
+            if let Some(&i) = own_index.get(m.name.as_str()) {
+                m.traits.extend(own[i].traits.clone());
             }
             merged.push(m);
         }
-        for o in own {
-            if !merged.iter().any(|m| m.name == o.name) {
-                merged.push(o);
+        for o in &own {
+            if !inherited_names.contains(&o.name) {
+                merged.push(o.clone());
             }
         }
         let take = |name: &str, slot: &mut Member| {

@@ -5,6 +5,7 @@
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{describe, Kind, Model, Shape, Simple};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Trait ids the generator reads.
 pub mod traits {
@@ -374,7 +375,7 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn check_shape(&mut self, shape: &Shape) {
+    fn check_shape(&mut self, shape: &Shape, targeted: &BTreeSet<&str>) {
         let model = self.model;
         self.check_traits(&shape.id, &shape.path, &shape.traits, Some(shape), shape);
         match &shape.kind {
@@ -425,10 +426,7 @@ impl<'m> Checker<'m> {
                         }
                     }
                 }
-                self.check_collection_cycle(shape);
-                if matches!(shape.kind, Kind::Structure { .. }) {
-                    self.check_required_cycle(shape);
-                }
+                self.check_collection_cycle(shape, targeted);
                 if let Kind::Map { key, .. } = &shape.kind {
                     if let Some(k) = model.shapes.get(&key.target) {
                         if !matches!(k.kind, Kind::Simple(Simple::String) | Kind::Enum { .. }) {
@@ -598,10 +596,12 @@ impl<'m> Checker<'m> {
     }
 
     /// A list or map that contains itself with no structure or union in between would
-    /// be an infinitely nested Rust type.
-    fn check_collection_cycle(&mut self, shape: &Shape) {
+    /// be an infinitely nested Rust type; one nested deeper than
+    /// [`MAX_COLLECTION_NESTING`] is refused at its outermost shape (`targeted`: the
+    /// lists and maps that another list or map contains).
+    fn check_collection_cycle(&mut self, shape: &Shape, targeted: &BTreeSet<&str>) {
         let mut current = shape;
-        for _ in 0..64 {
+        for _ in 0..MAX_COLLECTION_NESTING {
             let next = match &current.kind {
                 Kind::List { member } => &member.target,
                 Kind::Map { value, .. } => &value.target,
@@ -620,39 +620,62 @@ impl<'m> Checker<'m> {
                 None => return,
             }
         }
+        if matches!(current.kind, Kind::List { .. } | Kind::Map { .. })
+            && !targeted.contains(shape.id.as_str())
+        {
+            self.problem(
+                &shape.id,
+                &shape.path,
+                format!(
+                    "lists and maps nest more than {MAX_COLLECTION_NESTING} deep here (the Rust type would nest as deep); put a structure in between"
+                ),
+            );
+        }
     }
 
     /// A structure that requires itself, through required structure members alone, can
-    /// never be built.
-    fn check_required_cycle(&mut self, shape: &Shape) {
-        let required_struct_targets = |s: &Shape| -> Vec<String> {
-            match &s.kind {
-                Kind::Structure { members } => members
-                    .iter()
+    /// never be built. The cycles are the strongly connected components of the graph
+    /// of required structure members (Tarjan's algorithm, without recursion: linear in
+    /// the model however long its chains).
+    fn check_required_cycles(&mut self) {
+        let model = self.model;
+        let structures: Vec<&Shape> = model
+            .shapes
+            .values()
+            .filter(|s| s.path != "prelude" && matches!(s.kind, Kind::Structure { .. }))
+            .collect();
+        let index_of: BTreeMap<&str, usize> = structures
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let edges: Vec<Vec<usize>> = structures
+            .iter()
+            .map(|s| {
+                s.kind
+                    .members()
+                    .into_iter()
                     .filter(|m| {
                         m.traits.contains_key(REQUIRED) && !m.traits.contains_key(CLIENT_OPTIONAL)
                     })
-                    .map(|m| m.target.clone())
-                    .collect(),
-                _ => Vec::new(),
-            }
-        };
-        let mut seen = std::collections::BTreeSet::new();
-        let mut stack = required_struct_targets(shape);
-        while let Some(id) = stack.pop() {
-            if id == shape.id {
-                self.problem(
-                    &shape.id,
-                    &shape.path,
-                    "the structure requires itself through required members, so no value of it can exist; make a member of the cycle optional",
-                );
-                return;
-            }
-            if seen.insert(id.clone()) {
-                if let Some(s) = self.model.shapes.get(&id) {
-                    stack.extend(required_struct_targets(s));
-                }
-            }
+                    .filter_map(|m| index_of.get(m.target.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        let mut cyclic: Vec<usize> = crate::graph::strongly_connected(&edges)
+            .into_iter()
+            .filter(|c| c.len() > 1 || edges[c[0]].contains(&c[0]))
+            .flatten()
+            .collect();
+        // In the model's order.
+        cyclic.sort_unstable();
+        for i in cyclic {
+            let shape = structures[i];
+            self.problem(
+                &shape.id,
+                &shape.path,
+                "the structure requires itself through required members, so no value of it can exist; make a member of the cycle optional",
+            );
         }
     }
 
@@ -714,11 +737,23 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
         problems: Vec::new(),
         warnings: Vec::new(),
     };
+    // The lists and maps another list or map contains: a chain nested too deep is
+    // reported once, at its head.
+    let targeted: BTreeSet<&str> = model
+        .shapes
+        .values()
+        .filter_map(|s| match &s.kind {
+            Kind::List { member } => Some(member.target.as_str()),
+            Kind::Map { value, .. } => Some(value.target.as_str()),
+            _ => None,
+        })
+        .collect();
     for shape in model.shapes.values() {
         if shape.path != "prelude" {
-            c.check_shape(shape);
+            c.check_shape(shape, &targeted);
         }
     }
+    c.check_required_cycles();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
@@ -726,3 +761,6 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
         Err(Error::Invalid(c.problems))
     }
 }
+
+/// How deep lists and maps may nest with no structure or union in between.
+pub const MAX_COLLECTION_NESTING: usize = 64;
