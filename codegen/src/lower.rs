@@ -1308,7 +1308,18 @@ pub(crate) fn lower_with_docs<'m>(
         .crate_name
         .clone()
         .unwrap_or_else(|| crate::names::package_name(&sdk_id));
-    if crate::names::is_taken_package_name(&package) {
+    if let Some(why) = crate::names::package_name_problem(&package) {
+        let whence = if opts.crate_name.is_some() {
+            String::new()
+        } else {
+            format!(" (made from the service's sdkId `{sdk_id}`)")
+        };
+        l.problem(
+            service.id.as_str(),
+            &service.path,
+            format!("`{package}`{whence} cannot be the name of the generated crate: {why} (choose another with --crate-name)"),
+        );
+    } else if crate::names::is_taken_package_name(&package) {
         l.problem(
             service.id.as_str(),
             &service.path,

@@ -237,6 +237,34 @@ pub fn crate_name(sdk_id: &str) -> String {
     }
 }
 
+/// The longest package name crates.io takes; the paginator crate's name is 11 longer.
+pub const MAX_PACKAGE_NAME: usize = 64;
+
+/// What keeps `name` from being a Cargo package name (and a directory, and, with `-`
+/// as `_`, a Rust identifier), if anything.
+pub fn package_name_problem(name: &str) -> Option<String> {
+    if name.is_empty() {
+        return Some("it is empty".to_string());
+    }
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return Some("a package name starts with an ASCII letter".to_string());
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+    {
+        return Some(format!(
+            "a package name has only ASCII letters, digits, `-` and `_`, not {c:?}"
+        ));
+    }
+    (name.len() > MAX_PACKAGE_NAME).then(|| {
+        format!(
+            "it is {} characters long, and crates.io takes at most {MAX_PACKAGE_NAME}",
+            name.len()
+        )
+    })
+}
+
 /// Package names a generated crate cannot take: Rust keywords, the crates of the
 /// sysroot, and what the generated crates depend on.
 const TAKEN_PACKAGE_NAMES: &[&str] = &[
@@ -378,6 +406,36 @@ pub fn assign_unique(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn package_names_are_what_cargo_and_crates_io_take() {
+        for ok in [
+            "a",
+            "network-firewall",
+            "s3_control",
+            "x1",
+            &"a".repeat(MAX_PACKAGE_NAME),
+        ] {
+            assert_eq!(package_name_problem(ok), None, "{ok}");
+        }
+        for (bad, why) in [
+            ("", "it is empty"),
+            ("1abc", "starts with an ASCII letter"),
+            ("-a", "starts with an ASCII letter"),
+            ("a.b", "not '.'"),
+            ("has space", "not ' '"),
+            ("../../evil", "starts with an ASCII letter"),
+            ("née", "not 'é'"),
+        ] {
+            let problem = package_name_problem(bad).unwrap_or_default();
+            assert!(problem.contains(why), "{bad}: {problem}");
+        }
+        let long = "a".repeat(MAX_PACKAGE_NAME + 1);
+        assert_eq!(
+            package_name_problem(&long).as_deref(),
+            Some("it is 65 characters long, and crates.io takes at most 64")
+        );
+    }
 
     #[test]
     fn acronyms_split_the_way_aws_users_expect() {

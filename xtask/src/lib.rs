@@ -71,10 +71,10 @@ fn parse_args(args: &[String]) -> Result<Args, String> {
     };
     let mut endpoints_only = false;
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| {
-            it.next()
-                .cloned()
-                .ok_or_else(|| format!("`{name}` needs a value\n{USAGE}"))
+        let mut value = |name: &str| match it.next() {
+            Some(v) if !v.is_empty() => Ok(v.clone()),
+            Some(_) => Err(format!("`{name}` needs a value, not an empty one\n{USAGE}")),
+            None => Err(format!("`{name}` needs a value\n{USAGE}")),
         };
         match arg.as_str() {
             "--check" => a.check = true,
