@@ -364,11 +364,48 @@ pub fn compare(out_dir: &Path, output: &Output) -> Result<Vec<String>, String> {
 }
 
 /// Writes every file (only those that changed) and removes generated files that
-/// should no longer exist; how many files it wrote or removed. Everything was
-/// generated in memory first, so a bad model writes nothing.
+/// should no longer exist; how many files it wrote or removed. All of it or none: the
+/// files are staged beside their destinations first, then each destination's old
+/// file is set aside while the new one takes its place, and a failure anywhere puts
+/// the old files back and removes what was staged and the folders made for it.
 pub fn write(out_dir: &Path, output: &Output) -> Result<usize, String> {
-    // Stage every file beside its destination first, then rename them all into place.
-    // The files are staged on two threads, the biggest first, each taking the next.
+    let mut made_dirs = Vec::new();
+    let result = write_staged(out_dir, output, &mut made_dirs);
+    if result.is_err() {
+        // Only the folders made here, deepest first, and only if they are empty.
+        for dir in made_dirs.iter().rev() {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+fn write_staged(
+    out_dir: &Path,
+    output: &Output,
+    made_dirs: &mut Vec<PathBuf>,
+) -> Result<usize, String> {
+    // The folders first, one at a time, remembering those made here.
+    let parents: BTreeSet<PathBuf> = output
+        .files
+        .keys()
+        .filter_map(|rel| out_dir.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for parent in parents {
+        let mut missing: Vec<&Path> = parent.ancestors().take_while(|a| !a.exists()).collect();
+        while let Some(dir) = missing.pop() {
+            std::fs::create_dir(dir)
+                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+            made_dirs.push(dir.to_path_buf());
+        }
+        if !parent.is_dir() {
+            return Err(format!(
+                "cannot write into {}: it is not a folder",
+                parent.display()
+            ));
+        }
+    }
+    // Then every file, staged on two threads, the biggest first, each taking the next.
     let mut files: Vec<(&String, &String)> = output.files.iter().collect();
     files.sort_by_key(|(_, content)| std::cmp::Reverse(content.len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -386,7 +423,7 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<usize, String> {
             }
         }
     };
-    let (mut staged, mut error) = std::thread::scope(|scope| {
+    let (mut staged, error) = std::thread::scope(|scope| {
         let other = scope.spawn(stage);
         let (mut staged, mut error) = stage();
         match other.join() {
@@ -398,24 +435,73 @@ pub fn write(out_dir: &Path, output: &Output) -> Result<usize, String> {
         }
         (staged, error)
     });
-    if let Some(e) = error.take() {
+    if let Some(e) = error {
         for (t, _) in &staged {
             let _ = std::fs::remove_file(t);
         }
         return Err(e);
     }
     staged.sort();
-    let mut changed = staged.len();
-    for (tmp, dest) in staged {
-        std::fs::rename(&tmp, &dest)
-            .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+    let removed: Vec<PathBuf> = extra_files(out_dir, output)
+        .into_iter()
+        .map(|rel| out_dir.join(rel))
+        .collect();
+    let changed = staged.len() + removed.len();
+    // Each step can be undone: (the destination, where its old file was set aside).
+    let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
+    let mut commit = || -> Result<(), String> {
+        for (tmp, dest) in &staged {
+            let aside = set_aside(dest)?;
+            done.push((dest.clone(), aside));
+            std::fs::rename(tmp, dest)
+                .map_err(|e| format!("cannot write {}: {e}", dest.display()))?;
+        }
+        for path in &removed {
+            let aside = set_aside(path)?;
+            done.push((path.clone(), aside));
+        }
+        Ok(())
+    };
+    if let Err(e) = commit() {
+        for (dest, aside) in done.iter().rev() {
+            match aside {
+                Some(old) => {
+                    let _ = std::fs::rename(old, dest);
+                }
+                None => {
+                    let _ = std::fs::remove_file(dest);
+                }
+            }
+        }
+        for (tmp, _) in &staged {
+            let _ = std::fs::remove_file(tmp);
+        }
+        return Err(e);
     }
-    for rel in extra_files(out_dir, output) {
-        let p = out_dir.join(&rel);
-        std::fs::remove_file(&p).map_err(|e| format!("cannot remove {}: {e}", p.display()))?;
-        changed += 1;
+    for (_, aside) in done {
+        if let Some(old) = aside {
+            let _ = std::fs::remove_file(old);
+        }
     }
     Ok(changed)
+}
+
+/// `path` with `suffix` added to its file name.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(suffix);
+    path.with_file_name(name)
+}
+
+/// Moves the file at `path`, if there is one, to a name beside it, and returns that
+/// name.
+fn set_aside(path: &Path) -> Result<Option<PathBuf>, String> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Ok(None);
+    }
+    let aside = beside(path, ".xtask-old");
+    std::fs::rename(path, &aside).map_err(|e| format!("cannot replace {}: {e}", path.display()))?;
+    Ok(Some(aside))
 }
 
 /// Writes `content` to a temporary file beside `rel`'s destination, unless the
@@ -426,14 +512,16 @@ fn stage_file(
     content: &str,
 ) -> Result<Option<(PathBuf, PathBuf)>, String> {
     let dest = out_dir.join(rel);
+    if dest.is_dir() {
+        return Err(format!(
+            "cannot write {}: a folder is there",
+            dest.display()
+        ));
+    }
     if std::fs::read(&dest).is_ok_and(|e| e == content.as_bytes()) {
         return Ok(None);
     }
-    if let Some(parent) = dest.parent() {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
-    }
-    let tmp = dest.with_extension("xtask-tmp");
+    let tmp = beside(&dest, ".xtask-tmp");
     if let Err(e) = std::fs::write(&tmp, content) {
         let _ = std::fs::remove_file(&tmp);
         return Err(format!("cannot write {}: {e}", tmp.display()));

@@ -122,6 +122,67 @@ fn a_bad_model_writes_nothing_and_says_why() {
     );
 }
 
+/// Every file under `dir`, with its bytes.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                out.push((path.clone(), Vec::new()));
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn a_write_that_fails_partway_leaves_everything_as_it_was() {
+    let model = xtask::repo_root()
+        .join("model")
+        .join("network-firewall.json");
+    let m = model.to_str().unwrap();
+    // Over an earlier generation: a folder where a file goes stops the write, and the
+    // earlier files (one of them stale) are all as they were, with nothing beside them.
+    let dir = scratch("partial-write");
+    let d = dir.to_str().unwrap();
+    assert!(xtask(&["codegen", "--model", m, "--out", d])
+        .status
+        .success());
+    std::fs::write(dir.join("network-firewall/src/lib.rs"), "// stale").unwrap();
+    std::fs::remove_file(dir.join("network-firewall/src/types.rs")).unwrap();
+    std::fs::create_dir(dir.join("network-firewall/src/types.rs")).unwrap();
+    let before = snapshot(&dir);
+    let out = xtask(&["codegen", "--model", m, "--out", d]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("network-firewall/src/types.rs: a folder is there"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&dir), before);
+
+    // Into a new folder: a file where the client crate's `src` folder goes stops the
+    // write after the paginator crate's folders were made, and they are gone again.
+    let fresh = scratch("partial-new");
+    std::fs::create_dir(fresh.join("network-firewall")).unwrap();
+    std::fs::write(fresh.join("network-firewall/src"), "in the way").unwrap();
+    let before = snapshot(&fresh);
+    let out = xtask(&["codegen", "--model", m, "--out", fresh.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("network-firewall/src: it is not a folder"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&fresh), before);
+}
+
 #[test]
 fn wrong_arguments_are_explained() {
     let out = xtask(&["codegen", "--model"]);
