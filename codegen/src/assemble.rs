@@ -25,11 +25,16 @@ pub struct Source {
 }
 
 impl Source {
-    /// A source from a name and text.
+    /// A source from a name and text. A byte order mark at the start of the text is
+    /// not part of it (JSON parsers may ignore one, and editors on Windows write one).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
+        let mut text = text.into();
+        if text.starts_with('\u{feff}') {
+            text.drain(..'\u{feff}'.len_utf8());
+        }
         Source {
             name: name.into(),
-            text: text.into(),
+            text,
         }
     }
 
@@ -191,8 +196,37 @@ pub fn json_spans(text: &str) -> BTreeMap<String, (u32, u32)> {
 impl Locator {
     /// The file, line and column a JSON path of the merged document points at.
     pub fn locate(&self, path: &str) -> Option<(String, usize, usize)> {
-        let id = shape_of_path(path)?;
-        self.locate_in(*self.owners.get(&id)?, path)
+        let owner = shape_of_path(path).and_then(|id| self.owners.get(&id));
+        if let Some(found) = owner.and_then(|&fi| self.locate_in(fi, path)) {
+            return Some(found);
+        }
+        // A path under no shape of the model (an `apply` entry, a key that is no shape
+        // id, the document's top): the first file that has it exactly, else, in a model
+        // of one file, the nearest part of it there.
+        (0..self.files.len())
+            .find_map(|fi| self.locate_exact(fi, path))
+            .or_else(|| {
+                if self.files.len() == 1 {
+                    self.locate_in(0, path)
+                } else {
+                    None
+                }
+            })
+    }
+
+    /// Where the `fi`th file has exactly `path`.
+    fn locate_exact(&self, fi: usize, path: &str) -> Option<(String, usize, usize)> {
+        let (name, spans) = self.files.get(fi)?;
+        let (line, column) = match spans {
+            FileSpans::Json(text, spans) => spans
+                .get_or_init(|| json_spans(text))
+                .get(path)
+                .map(|&(line, col)| (line as usize, col as usize))?,
+            FileSpans::Idl(spans) => spans
+                .get(path)
+                .map(|s| (s.line as usize, s.column as usize))?,
+        };
+        Some((name.clone(), line, column))
     }
 
     /// The file, line and column a JSON path points at in the `fi`th file.
@@ -233,6 +267,10 @@ impl Locator {
 
 /// The shape id a JSON path of the document is under (`$.shapes["ns#A"].members.b`).
 fn shape_of_path(path: &str) -> Option<String> {
+    if let Some(rest) = path.strip_prefix("$.shapes.") {
+        let end = rest.find(['.', '[']).unwrap_or(rest.len());
+        return Some(rest[..end].to_string());
+    }
     let rest = path.strip_prefix("$.shapes[")?;
     let mut de = serde_json::Deserializer::from_str(rest).into_iter::<String>();
     de.next()?.ok()

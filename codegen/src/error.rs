@@ -106,6 +106,30 @@ pub(crate) fn longest_prefix<T>(path: &str, find: impl Fn(&str) -> Option<T>) ->
     }
 }
 
+/// Of a line, the part to show around the character at `at` (0-based): the whole line
+/// when it is short, else about 40 characters either side, with `…` where it is cut;
+/// and where `at` is in what is shown.
+fn around(line: &str, at: usize) -> (String, usize) {
+    const SIDE: usize = 40;
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= 2 * SIDE + 20 {
+        return (line.to_string(), at);
+    }
+    let start = at.saturating_sub(SIDE);
+    let end = (at + SIDE).min(chars.len());
+    let mut shown = String::new();
+    let mut caret_at = at - start;
+    if start > 0 {
+        shown.push('…');
+        caret_at += 1;
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, caret_at)
+}
+
 /// Everything that can go wrong while generating code.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
@@ -181,16 +205,18 @@ impl fmt::Display for Error {
                 message,
                 source_line,
             } => {
-                // As rustc shows an error: the place, the line, a caret under the spot.
+                // As rustc shows an error: the place, the line, a caret under the spot;
+                // of a long line (a minified model), the part around the spot.
                 let gutter = " ".repeat(line.to_string().len());
-                let pad: String = source_line
+                let (shown, caret_at) = around(source_line, column.saturating_sub(1));
+                let pad: String = shown
                     .chars()
-                    .take(column.saturating_sub(1))
+                    .take(caret_at)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 write!(
                     f,
-                    "the model is not valid JSON: {message}\n{gutter}--> {file}:{line}:{column}\n{gutter} |\n{line} | {source_line}\n{gutter} | {pad}^"
+                    "the model is not valid JSON: {message}\n{gutter}--> {file}:{line}:{column}\n{gutter} |\n{line} | {shown}\n{gutter} | {pad}^"
                 )
             }
             Error::Syntax {
@@ -230,7 +256,33 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 #[cfg(test)]
 mod tests {
-    use super::locate;
+    use super::{around, locate, Error};
+
+    #[test]
+    fn a_syntax_error_in_a_long_line_shows_the_part_around_it() {
+        let line = format!("{}x{}", "a".repeat(5000), "b".repeat(5000));
+        let e = Error::Syntax {
+            file: Some("m.json".into()),
+            line: 1,
+            column: 5001,
+            message: "trailing characters".into(),
+            source_line: line,
+        };
+        let text = e.to_string();
+        assert!(text.len() < 400, "{text}");
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[1], " --> m.json:1:5001");
+        let shown = lines[3].strip_prefix("1 | ").unwrap();
+        let caret = lines[4].strip_prefix("  | ").unwrap();
+        assert_eq!(
+            shown.chars().nth(caret.chars().count() - 1),
+            Some('x'),
+            "{text}"
+        );
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        // A short line is shown whole.
+        assert_eq!(around("short", 2), ("short".to_string(), 2));
+    }
 
     #[test]
     fn json_paths_are_located_by_line() {

@@ -213,7 +213,7 @@ fn pick_service<'m>(model: &'m Model, opts: &Options) -> Result<&'m Shape> {
                 "",
                 "$.shapes",
                 format!(
-                    "the model has {} services ({}); name one",
+                    "the model has {} services ({}); name one with --service (`Options::service`)",
                     many.len(),
                     many.iter()
                         .map(|s| s.id.as_str())

@@ -700,13 +700,15 @@ pub(crate) fn parse_json(bytes: &[u8]) -> Result<Value> {
                 .collect(),
             file: None,
             line: e.line(),
-            column: e.column(),
-            message: e
-                .to_string()
-                .split(" at line ")
-                .next()
-                .unwrap_or_default()
-                .to_string(),
+            // serde_json says column 0 at the very start of a line (an empty file).
+            column: e.column().max(1),
+            message: match e.to_string().split(" at line ").next().unwrap_or_default() {
+                "recursion limit exceeded" => {
+                    "arrays and objects nest more than 128 deep here, the most a model may"
+                        .to_string()
+                }
+                m => m.to_string(),
+            },
         })
 }
 

@@ -204,8 +204,22 @@ pub fn read_sources(models: &[PathBuf]) -> Result<Vec<codegen::Source>, String> 
     files
         .iter()
         .map(|path| {
-            let text = std::fs::read_to_string(path)
-                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let bytes =
+                std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = String::from_utf8(bytes).map_err(|e| {
+                let bytes = e.as_bytes();
+                let at = e.utf8_error().valid_up_to();
+                let before = &bytes[..at];
+                let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+                let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+                // Both the line and the column count characters, not bytes.
+                let column = String::from_utf8_lossy(&before[line_start..]).chars().count() + 1;
+                format!(
+                    "{}:{line}:{column}: the file is not UTF-8 text (byte 0x{:02X} there), and a model must be",
+                    path.display(),
+                    bytes[at]
+                )
+            })?;
             Ok(codegen::Source::new(path.display().to_string(), text))
         })
         .collect()

@@ -184,6 +184,56 @@ fn a_write_that_fails_partway_leaves_everything_as_it_was() {
 }
 
 #[test]
+fn every_problem_names_its_file_and_place() {
+    let dir = scratch("places");
+    let service = r#""ex#Svc": {"type": "service", "version": "1",
+        "traits": {"aws.protocols#awsJson1_0": {}, "aws.api#service": {"sdkId": "Svc"}}}"#;
+    let run = |name: &str, bytes: &[u8]| {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = xtask(&[
+            "codegen",
+            "--model",
+            path.to_str().unwrap(),
+            "--out",
+            dir.join("out").to_str().unwrap(),
+        ]);
+        (
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    // An `apply` entry and a key that is no shape id are no shapes of the model, and
+    // the model without a service has no shape to point at: each is placed all the same.
+    let (ok, err) = run(
+        "apply.json",
+        format!("{{\"smithy\": \"2.0\", \"shapes\": {{\n{service},\n\"ex#S$nope\": {{\"type\": \"apply\", \"traits\": {{}}}}}}}}").as_bytes(),
+    );
+    assert!(!ok);
+    assert!(err.contains("apply.json:4:1)"), "{err}");
+    let (ok, err) = run("none.json", b"{\"smithy\": \"2.0\",\n \"shapes\": {}}");
+    assert!(!ok);
+    assert!(
+        err.contains("the model has no service shape (at $.shapes, "),
+        "{err}"
+    );
+    assert!(err.contains("none.json:2:2)"), "{err}");
+    // A byte order mark is no part of the model; bytes that are not UTF-8 are placed.
+    let model = format!("{{\"smithy\": \"2.0\", \"shapes\": {{{service}}}}}");
+    let (ok, err) = run("bom.json", &[b"\xEF\xBB\xBF", model.as_bytes()].concat());
+    assert!(ok, "{err}");
+    let (ok, err) = run(
+        "latin1.json",
+        b"{\"smithy\": \"2.0\",\n \"x\": \"caf\xE9\"}",
+    );
+    assert!(!ok);
+    assert!(
+        err.contains("latin1.json:2:11: the file is not UTF-8 text (byte 0xE9 there)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn wrong_arguments_are_explained() {
     let out = xtask(&["codegen", "--model"]);
     assert!(!out.status.success());
