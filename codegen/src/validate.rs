@@ -494,6 +494,11 @@ impl<'m> Checker<'m> {
                 }
             }
             Kind::Operation(op) => {
+                if let Some(uri) = shape.traits.get(HTTP).and_then(|h| h.get("uri")) {
+                    if let Some(uri) = uri.as_str() {
+                        self.check_http_bindings(shape, &op.input, uri);
+                    }
+                }
                 // A mixin's input and output would be shared by every operation that
                 // uses it.
                 if shape.has(MIXIN) {
@@ -679,6 +684,133 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// The `@http` URI pattern of an operation, and its input's bindings against it:
+    /// a label for each `@httpLabel` member and a member for each label, greedy labels
+    /// of strings, query and header names bound once.
+    fn check_http_bindings(&mut self, op: &Shape, input: &str, uri: &str) {
+        let path = format!("{}.uri", trait_path(&op.path, HTTP));
+        let labels = match parse_uri_labels(uri) {
+            Ok(labels) => labels,
+            Err(why) => {
+                self.problem(
+                    &op.id,
+                    &path,
+                    format!("the URI pattern `{uri}` is invalid: {why}"),
+                );
+                return;
+            }
+        };
+        let model = self.model;
+        let Some(Shape {
+            kind: Kind::Structure { members },
+            ..
+        }) = model.shapes.get(input)
+        else {
+            if let Some((label, _)) = labels.first() {
+                self.problem(
+                    &op.id,
+                    &path,
+                    format!("the URI label `{label}` has no input member to take its value from"),
+                );
+            }
+            return;
+        };
+        for (label, greedy) in &labels {
+            let member = members
+                .iter()
+                .find(|m| &m.name == label && m.traits.contains_key(HTTP_LABEL));
+            let Some(member) = member else {
+                self.problem(
+                    &op.id,
+                    &path,
+                    format!("the URI label `{label}` has no member of `{input}` with `@httpLabel` named so"),
+                );
+                continue;
+            };
+            let target = model.shapes.get(&member.target);
+            if *greedy
+                && !matches!(
+                    target.map(|t| &t.kind),
+                    Some(Kind::Simple(Simple::String) | Kind::Enum { .. })
+                )
+            {
+                self.problem(
+                    format!("{input}${}", member.name),
+                    &member.path,
+                    format!(
+                        "the greedy URI label `{label}+` of `{}` must be bound to a string",
+                        op.id
+                    ),
+                );
+            }
+        }
+        let mut queries: BTreeMap<&str, &str> = BTreeMap::new();
+        let mut headers: BTreeMap<String, &str> = BTreeMap::new();
+        for m in members {
+            let subject = format!("{input}${}", m.name);
+            if m.traits.contains_key(HTTP_LABEL) {
+                if !labels.iter().any(|(l, _)| l == &m.name) {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_LABEL),
+                        format!("`@httpLabel` binds the member to the URI label `{{{}}}`, which the URI `{uri}` of `{}` does not have", m.name, op.id),
+                    );
+                }
+                if !m.traits.contains_key(REQUIRED) {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_LABEL),
+                        "a member bound to a URI label must be `@required`",
+                    );
+                }
+                let scalar = model.shapes.get(&m.target).is_some_and(|t| {
+                    matches!(
+                        t.kind,
+                        Kind::Simple(
+                            Simple::String
+                                | Simple::Boolean
+                                | Simple::Byte
+                                | Simple::Short
+                                | Simple::Integer
+                                | Simple::Long
+                                | Simple::Float
+                                | Simple::Double
+                                | Simple::BigInteger
+                                | Simple::BigDecimal
+                                | Simple::Timestamp
+                        ) | Kind::Enum { .. }
+                            | Kind::IntEnum { .. }
+                    )
+                });
+                if !scalar {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_LABEL),
+                        format!("a member bound to a URI label must target a string, number, boolean or timestamp, not `{}`", m.target),
+                    );
+                }
+            }
+            if let Some(name) = m.traits.get(HTTP_QUERY).and_then(Value::as_str) {
+                if let Some(other) = queries.insert(name, &m.name) {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_QUERY),
+                        format!("the query parameter `{name}` is already bound to `{other}`"),
+                    );
+                }
+            }
+            if let Some(name) = m.traits.get(HTTP_HEADER).and_then(Value::as_str) {
+                if let Some(other) = headers.insert(name.to_ascii_lowercase(), &m.name) {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_HEADER),
+                        format!("the header `{name}` is already bound to `{other}` (header names are case-insensitive)"),
+                    );
+                }
+            }
+        }
+    }
+
     fn check_binding(&mut self, subject: &str, path: &str, target: &str, want: &str) {
         if let Some(s) = self.expect_target(subject, path, target, want) {
             if s.kind.type_name() != want {
@@ -764,3 +896,103 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
 
 /// How deep lists and maps may nest with no structure or union in between.
 pub const MAX_COLLECTION_NESTING: usize = 64;
+
+/// The labels of an `@http` URI pattern, with whether each is greedy, or what makes the
+/// pattern invalid (Smithy's rules: an origin-form path from `/`, whole-segment
+/// labels named as identifiers, once each, at most one greedy; a literal query string
+/// without labels or repeated keys).
+fn parse_uri_labels(uri: &str) -> std::result::Result<Vec<(String, bool)>, String> {
+    if !uri.starts_with('/') {
+        return Err("it must start with `/`".into());
+    }
+    if uri.contains('#') {
+        return Err("it must not have a fragment (`#`)".into());
+    }
+    if uri.ends_with('?') {
+        return Err("it must not end with `?`".into());
+    }
+    let (path, query) = match uri.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (uri, None),
+    };
+    let mut segments: Vec<&str> = path[1..].split('/').collect();
+    // Trailing empty segments (`/a/`) are allowed.
+    while segments.last() == Some(&"") {
+        segments.pop();
+    }
+    let mut labels: Vec<(String, bool)> = Vec::new();
+    for segment in segments {
+        if segment.is_empty() {
+            return Err("it has an empty segment (`//`)".into());
+        }
+        let Some(inner) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            if segment.contains(['{', '}']) {
+                return Err(format!(
+                    "the segment `{segment}` has `{{` or `}}` but is not one whole label"
+                ));
+            }
+            continue;
+        };
+        let (name, greedy) = match inner.strip_suffix('+') {
+            Some(name) => (name, true),
+            None => (inner, false),
+        };
+        let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && name.chars().any(|c| c != '_');
+        if !identifier {
+            return Err(format!(
+                "the label `{segment}` must be named with an identifier"
+            ));
+        }
+        if labels.iter().any(|(l, _)| l.eq_ignore_ascii_case(name)) {
+            return Err(format!("the label `{name}` is there more than once"));
+        }
+        if greedy && labels.iter().any(|(_, g)| *g) {
+            return Err("it has more than one greedy label".into());
+        }
+        labels.push((name.to_string(), greedy));
+    }
+    if let Some(query) = query {
+        if query.contains(['{', '}']) {
+            return Err("labels cannot be in the query string".into());
+        }
+        let mut keys = BTreeSet::new();
+        for pair in query.split('&') {
+            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+            if !keys.insert(key) {
+                return Err(format!(
+                    "the literal query parameter `{key}` is there more than once"
+                ));
+            }
+        }
+    }
+    Ok(labels)
+}
+
+#[cfg(test)]
+mod uri_tests {
+    use super::parse_uri_labels;
+
+    #[test]
+    fn uri_patterns_smithy_accepts_give_their_labels() {
+        let labels = |uri: &str| parse_uri_labels(uri).unwrap();
+        assert!(labels("/").is_empty());
+        assert!(labels("/a/b/").is_empty());
+        assert_eq!(
+            labels("/{Bucket}/{Key+}?x-id=GetObject"),
+            [("Bucket".to_string(), false), ("Key".to_string(), true)]
+        );
+        assert_eq!(
+            labels("/{Bucket}?uploads&a=1"),
+            [("Bucket".to_string(), false)]
+        );
+        assert_eq!(labels("/v1/{_id2}/x"), [("_id2".to_string(), false)]);
+        for bad in [
+            "", "a", "/a#b", "/a?", "/a//b", "/{}", "/{+}", "/{1a}", "/{a-b}", "/{__}", "/{a}{b}",
+            "/a?x&x",
+        ] {
+            assert!(parse_uri_labels(bad).is_err(), "{bad}");
+        }
+    }
+}
