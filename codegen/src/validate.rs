@@ -15,6 +15,7 @@ pub mod traits {
     pub const DEFAULT: &str = "smithy.api#default";
     pub const CLIENT_OPTIONAL: &str = "smithy.api#clientOptional";
     pub const INPUT: &str = "smithy.api#input";
+    pub const OUTPUT: &str = "smithy.api#output";
     pub const ERROR: &str = "smithy.api#error";
     pub const PAGINATED: &str = "smithy.api#paginated";
     pub const ENUM_VALUE: &str = "smithy.api#enumValue";
@@ -240,6 +241,7 @@ impl<'m> Checker<'m> {
                 }
                 "smithy.api#length" | "smithy.api#range" => match v.as_object() {
                     Some(o) => {
+                        self.check_bounds(&subject_t, &tp, t == "smithy.api#length", v);
                         for (k, x) in o {
                             if !matches!(k.as_str(), "min" | "max") {
                                 // Smithy warns about properties a trait does not define.
@@ -263,6 +265,36 @@ impl<'m> Checker<'m> {
                     self.problem(&subject_t, &tp, bad("a string"));
                 }
                 _ => {}
+            }
+        }
+    }
+
+    /// `@length` and `@range`: one bound at least, `min` not above `max`, and lengths
+    /// whole and not negative.
+    fn check_bounds(&mut self, subject_t: &str, tp: &str, length: bool, v: &Value) {
+        let bound = |k: &str| v.get(k).and_then(Value::as_f64);
+        let (min, max) = (bound("min"), bound("max"));
+        if min.is_none() && max.is_none() {
+            self.problem(subject_t, tp, "needs `min`, `max` or both");
+        }
+        if let (Some(lo), Some(hi)) = (min, max) {
+            if lo > hi {
+                self.problem(
+                    subject_t,
+                    tp,
+                    format!("`min` ({lo}) is greater than `max` ({hi})"),
+                );
+            }
+        }
+        if length {
+            for k in ["min", "max"] {
+                if let Some(n) = v.get(k).filter(|n| n.is_number() && n.as_u64().is_none()) {
+                    self.problem(
+                        subject_t,
+                        format!("{tp}.{k}"),
+                        format!("`{k}` must be a whole number of 0 or more, found {n}"),
+                    );
+                }
             }
         }
     }
@@ -341,15 +373,24 @@ impl<'m> Checker<'m> {
                 int_in(n, i32::MIN.into(), i32::MAX.into())
             }
             (Kind::Simple(Simple::Long), Value::Number(n)) => n.is_i64(),
-            (Kind::Simple(Simple::Timestamp), Value::String(_) | Value::Number(_)) => true,
+            (Kind::Simple(Simple::Timestamp), Value::Number(_)) => true,
+            (Kind::Simple(Simple::Timestamp), Value::String(text)) => is_date_time(text),
             (Kind::Simple(Simple::Document), _) => true,
             (Kind::Simple(Simple::BigInteger), Value::Number(n)) => n.is_i64() || n.is_u64(),
-            (
-                Kind::Simple(Simple::Float | Simple::Double | Simple::BigDecimal),
-                Value::Number(_),
-            ) => true,
-            (Kind::Enum { .. }, Value::String(_)) => true,
-            (Kind::IntEnum { .. }, Value::Number(n)) => int_in(n, i32::MIN.into(), i32::MAX.into()),
+            (Kind::Simple(Simple::Float), Value::Number(n)) => {
+                n.as_f64().is_some_and(|f| f.abs() <= f64::from(f32::MAX))
+            }
+            (Kind::Simple(Simple::Double | Simple::BigDecimal), Value::Number(_)) => true,
+            (Kind::Enum { members }, Value::String(text)) => members.iter().any(|m| {
+                m.traits
+                    .get(ENUM_VALUE)
+                    .and_then(Value::as_str)
+                    .unwrap_or(&m.name)
+                    == text
+            }),
+            (Kind::IntEnum { members }, Value::Number(n)) => members
+                .iter()
+                .any(|m| m.traits.get(ENUM_VALUE).and_then(Value::as_i64) == n.as_i64()),
             (Kind::List { .. }, Value::Array(a)) => a.is_empty(),
             (Kind::Map { .. }, Value::Object(o)) => o.is_empty(),
             _ => false,
@@ -365,9 +406,12 @@ impl<'m> Checker<'m> {
                     match &target.kind {
                         Kind::Simple(Simple::Byte) => ", -128 to 127",
                         Kind::Simple(Simple::Short) => ", -32768 to 32767",
-                        Kind::Simple(Simple::Integer) | Kind::IntEnum { .. } =>
-                            ", a 32-bit integer",
+                        Kind::Simple(Simple::Integer) => ", a 32-bit integer",
                         Kind::Simple(Simple::Long) => ", a 64-bit integer",
+                        Kind::Simple(Simple::Float) => ", a 32-bit float",
+                        Kind::Simple(Simple::Timestamp) =>
+                            ", epoch seconds or an RFC 3339 date-time",
+                        Kind::Enum { .. } | Kind::IntEnum { .. } => ", one of its values",
                         _ => "",
                     }
                 ),
@@ -684,6 +728,80 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// Operations' inputs and outputs, across the model: a structure marked `@input`
+    /// (`@output`) is the input (output) of one operation and nothing else.
+    fn check_operation_structures(&mut self) {
+        let model = self.model;
+        let mut uses: BTreeMap<&str, Vec<(&str, &Shape)>> = BTreeMap::new();
+        for op in model.shapes.values() {
+            let Kind::Operation(o) = &op.kind else {
+                continue;
+            };
+            for (what, target) in [("input", &o.input), ("output", &o.output)] {
+                uses.entry(target.as_str()).or_default().push((what, op));
+            }
+        }
+        for s in model.shapes.values() {
+            for (mark, role) in [(INPUT, "input"), (OUTPUT, "output")] {
+                if !s.has(mark) {
+                    continue;
+                }
+                let used = uses
+                    .get(s.id.as_str())
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                let ops: Vec<&str> = used.iter().map(|(_, op)| op.id.as_str()).collect();
+                if used.iter().any(|(what, _)| *what != role) || used.len() > 1 {
+                    self.problem(
+                        &s.id,
+                        trait_path(&s.path, mark),
+                        format!("a structure marked `@{role}` is the {role} of one operation only, and this one is used by {}", ops.join(", ")),
+                    );
+                }
+            }
+        }
+        // Nor is a member's target.
+        for s in model.shapes.values() {
+            for m in s.kind.members() {
+                if let Some(t) = model.shapes.get(&m.target) {
+                    if s.path != "prelude" && (t.has(INPUT) || t.has(OUTPUT)) {
+                        self.problem(
+                            format!("{}${}", s.id, m.name),
+                            format!("{}.target", m.path),
+                            format!("`{}` is an operation's input or output structure, which a member cannot target", t.id),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// The JSON names of a structure's or union's members (their `@jsonName`, else
+    /// their names) are different: restJson1 writes and reads the members by them.
+    fn check_json_names(&mut self) {
+        let model = self.model;
+        for s in model.shapes.values() {
+            if !matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. }) {
+                continue;
+            }
+            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+            for m in s.kind.members() {
+                let name = m
+                    .traits
+                    .get(JSON_NAME)
+                    .and_then(Value::as_str)
+                    .unwrap_or(&m.name);
+                if let Some(other) = seen.insert(name, &m.name) {
+                    self.problem(
+                        format!("{}${}", s.id, m.name),
+                        &m.path,
+                        format!("its JSON name `{name}` is also the JSON name of `{other}`"),
+                    );
+                }
+            }
+        }
+    }
+
     /// The `@http` URI pattern of an operation, and its input's bindings against it:
     /// a label for each `@httpLabel` member and a member for each label, greedy labels
     /// of strings, query and header names bound once.
@@ -700,6 +818,14 @@ impl<'m> Checker<'m> {
                 return;
             }
         };
+        if labels.iter().filter(|(_, greedy)| *greedy).count() > 1 {
+            // Smithy's DANGER, not an error: the model loads.
+            self.warnings.push(Diagnostic::new(
+                &op.id,
+                &path,
+                format!("the URI pattern `{uri}` has more than one greedy label"),
+            ));
+        }
         let model = self.model;
         let Some(Shape {
             kind: Kind::Structure { members },
@@ -886,6 +1012,8 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
         }
     }
     c.check_required_cycles();
+    c.check_operation_structures();
+    c.check_json_names();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
@@ -899,7 +1027,7 @@ pub const MAX_COLLECTION_NESTING: usize = 64;
 
 /// The labels of an `@http` URI pattern, with whether each is greedy, or what makes the
 /// pattern invalid (Smithy's rules: an origin-form path from `/`, whole-segment
-/// labels named as identifiers, once each, at most one greedy; a literal query string
+/// labels named as identifiers, once each; a literal query string
 /// without labels or repeated keys).
 fn parse_uri_labels(uri: &str) -> std::result::Result<Vec<(String, bool)>, String> {
     if !uri.starts_with('/') {
@@ -948,9 +1076,6 @@ fn parse_uri_labels(uri: &str) -> std::result::Result<Vec<(String, bool)>, Strin
         if labels.iter().any(|(l, _)| l.eq_ignore_ascii_case(name)) {
             return Err(format!("the label `{name}` is there more than once"));
         }
-        if greedy && labels.iter().any(|(_, g)| *g) {
-            return Err("it has more than one greedy label".into());
-        }
         labels.push((name.to_string(), greedy));
     }
     if let Some(query) = query {
@@ -993,6 +1118,79 @@ mod uri_tests {
             "/a?x&x",
         ] {
             assert!(parse_uri_labels(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+/// Whether `text` is an RFC 3339 date-time (`1985-04-12T23:20:50.52Z`, an offset
+/// instead of `Z`), as Smithy takes a timestamp's default.
+fn is_date_time(text: &str) -> bool {
+    let b = text.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let number = |r: std::ops::Range<usize>| {
+        text.get(r)
+            .and_then(|t| t.parse::<u32>().ok())
+            .unwrap_or(u32::MAX)
+    };
+    if !(digits(0..4) && b.get(4) == Some(&b'-') && digits(5..7) && b.get(7) == Some(&b'-'))
+        || !(digits(8..10) && matches!(b.get(10), Some(b'T' | b't')) && digits(11..13))
+        || !(b.get(13) == Some(&b':')
+            && digits(14..16)
+            && b.get(16) == Some(&b':')
+            && digits(17..19))
+    {
+        return false;
+    }
+    if !(1..=12).contains(&number(5..7))
+        || !(1..=31).contains(&number(8..10))
+        || number(11..13) > 23
+        || number(14..16) > 59
+        || number(17..19) > 60
+    {
+        return false;
+    }
+    let mut rest = &text[19..];
+    if let Some(fraction) = rest.strip_prefix('.') {
+        let n = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &fraction[n..];
+    }
+    match rest.as_bytes() {
+        [b'Z' | b'z'] => true,
+        [b'+' | b'-', h1, h2, b':', m1, m2] => {
+            [h1, h2, m1, m2].iter().all(|d| d.is_ascii_digit())
+                && (u32::from(*h1 - b'0') * 10 + u32::from(*h2 - b'0')) <= 23
+                && (u32::from(*m1 - b'0') * 10 + u32::from(*m2 - b'0')) <= 59
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod date_time_tests {
+    #[test]
+    fn rfc3339_date_times() {
+        for ok in [
+            "1985-04-12T23:20:50Z",
+            "1985-04-12T23:20:50.52Z",
+            "1996-12-19T16:39:57-08:00",
+            "2000-01-01t00:00:00z",
+        ] {
+            assert!(super::is_date_time(ok), "{ok}");
+        }
+        for bad in [
+            "x",
+            "1985-04-12",
+            "1985-04-12T23:20:50",
+            "1985-13-12T23:20:50Z",
+            "1985-04-12T23:20:50.Z",
+            "1985-04-12T23:20:50+0800",
+            "1985-04-12 23:20:50Z",
+        ] {
+            assert!(!super::is_date_time(bad), "{bad}");
         }
     }
 }
