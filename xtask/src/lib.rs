@@ -406,7 +406,11 @@ fn write_staged(
         .filter_map(|rel| out_dir.join(rel).parent().map(Path::to_path_buf))
         .collect();
     for parent in parents {
-        let mut missing: Vec<&Path> = parent.ancestors().take_while(|a| !a.exists()).collect();
+        // (A relative path's last ancestor is the empty path: the current folder.)
+        let mut missing: Vec<&Path> = parent
+            .ancestors()
+            .take_while(|a| !a.as_os_str().is_empty() && !a.exists())
+            .collect();
         while let Some(dir) = missing.pop() {
             std::fs::create_dir(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;

@@ -167,6 +167,22 @@ fn a_write_that_fails_partway_leaves_everything_as_it_was() {
     );
     assert_eq!(snapshot(&dir), before);
 
+    // A relative folder that does not exist yet is made, parents and all.
+    let relative = scratch("relative");
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["codegen", "--model", m, "--out", "a/b/out"])
+        .current_dir(&relative)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(relative
+        .join("a/b/out/network-firewall/src/lib.rs")
+        .is_file());
+
     // Into a new folder: a file where the client crate's `src` folder goes stops the
     // write after the paginator crate's folders were made, and they are gone again.
     let fresh = scratch("partial-new");
