@@ -423,6 +423,11 @@ fn write_staged(
             ));
         }
     }
+    // What is to go, found before anything is staged (a staged file is no stray).
+    let removed: Vec<PathBuf> = extra_files(out_dir, output)
+        .into_iter()
+        .map(|rel| out_dir.join(rel))
+        .collect();
     // Then every file, staged on two threads, the biggest first, each taking the next.
     let mut files: Vec<(&String, &String)> = output.files.iter().collect();
     files.sort_by_key(|(_, content)| std::cmp::Reverse(content.len()));
@@ -460,10 +465,6 @@ fn write_staged(
         return Err(e);
     }
     staged.sort();
-    let removed: Vec<PathBuf> = extra_files(out_dir, output)
-        .into_iter()
-        .map(|rel| out_dir.join(rel))
-        .collect();
     let changed = staged.len() + removed.len();
     // Each step can be undone: (the destination, where its old file was set aside).
     let mut done: Vec<(PathBuf, Option<PathBuf>)> = Vec::new();
