@@ -1,5 +1,55 @@
 //! Graph algorithms over the model's shapes.
 
+use crate::model::{Member, Shape};
+use std::collections::HashMap;
+
+/// A graph of shapes: an edge from each of `nodes` to each target of its members that
+/// `follow` keeps, when that target is one of `nodes` too.
+pub(crate) struct MemberGraph<'m> {
+    pub(crate) nodes: Vec<&'m Shape>,
+    edges: Vec<Vec<usize>>,
+}
+
+impl<'m> MemberGraph<'m> {
+    pub(crate) fn new(nodes: Vec<&'m Shape>, follow: impl Fn(&Member) -> bool) -> Self {
+        let index: HashMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect();
+        let edges = nodes
+            .iter()
+            .map(|s| {
+                s.kind
+                    .members()
+                    .into_iter()
+                    .filter(|m| follow(m))
+                    .filter_map(|m| index.get(m.target.as_str()).copied())
+                    .collect()
+            })
+            .collect();
+        MemberGraph { nodes, edges }
+    }
+
+    /// The strongly connected components, as indexes into `nodes`.
+    pub(crate) fn components(&self) -> Vec<Vec<usize>> {
+        strongly_connected(&self.edges)
+    }
+
+    /// The nodes on a cycle (in a component of several, or with an edge to
+    /// themselves), in the order of `nodes`.
+    pub(crate) fn on_cycles(&self) -> Vec<&'m Shape> {
+        let mut cyclic: Vec<usize> = self
+            .components()
+            .into_iter()
+            .filter(|c| c.len() > 1 || self.edges[c[0]].contains(&c[0]))
+            .flatten()
+            .collect();
+        cyclic.sort_unstable();
+        cyclic.into_iter().map(|i| self.nodes[i]).collect()
+    }
+}
+
 /// The strongly connected components of a graph given as adjacency lists (Tarjan's
 /// algorithm with an explicit stack), each a list of node indexes.
 pub(crate) fn strongly_connected(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {

@@ -406,34 +406,17 @@ impl<'m> Lowerer<'m> {
     /// of that graph, computed once for the model.
     fn reaches_directly(&self, target: &str, shape: &str) -> bool {
         let components = self.direct_components.get_or_init(|| {
-            let nodes: Vec<&'m Shape> = self
+            let nodes = self
                 .model
                 .shapes
                 .values()
                 .filter(|s| matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. }))
                 .collect();
-            let index: HashMap<&str, usize> = nodes
-                .iter()
-                .enumerate()
-                .map(|(i, s)| (s.id.as_str(), i))
-                .collect();
-            let edges: Vec<Vec<usize>> = nodes
-                .iter()
-                .map(|s| {
-                    s.kind
-                        .members()
-                        .into_iter()
-                        .filter_map(|m| index.get(m.target.as_str()).copied())
-                        .collect()
-                })
-                .collect();
+            let graph = crate::graph::MemberGraph::new(nodes, |_| true);
             let mut of = HashMap::new();
-            for (c, members) in crate::graph::strongly_connected(&edges)
-                .into_iter()
-                .enumerate()
-            {
+            for (c, members) in graph.components().into_iter().enumerate() {
                 for i in members {
-                    of.insert(nodes[i].id.as_str(), c);
+                    of.insert(graph.nodes[i].id.as_str(), c);
                 }
             }
             of

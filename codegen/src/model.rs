@@ -207,7 +207,9 @@ fn json_key(path: &str, key: &str) -> String {
     }
 }
 
-fn is_identifier(s: &str) -> bool {
+/// Whether `s` is a Smithy identifier: a letter or `_` first, then letters, digits and
+/// `_`, not only underscores.
+pub(crate) fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     match chars.next() {
         Some(c) if c.is_ascii_alphabetic() || c == '_' => {}

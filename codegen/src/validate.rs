@@ -687,39 +687,16 @@ impl<'m> Checker<'m> {
     /// of required structure members (Tarjan's algorithm, without recursion: linear in
     /// the model however long its chains).
     fn check_required_cycles(&mut self) {
-        let model = self.model;
-        let structures: Vec<&Shape> = model
+        let structures = self
+            .model
             .shapes
             .values()
             .filter(|s| s.path != "prelude" && matches!(s.kind, Kind::Structure { .. }))
             .collect();
-        let index_of: BTreeMap<&str, usize> = structures
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.id.as_str(), i))
-            .collect();
-        let edges: Vec<Vec<usize>> = structures
-            .iter()
-            .map(|s| {
-                s.kind
-                    .members()
-                    .into_iter()
-                    .filter(|m| {
-                        m.traits.contains_key(REQUIRED) && !m.traits.contains_key(CLIENT_OPTIONAL)
-                    })
-                    .filter_map(|m| index_of.get(m.target.as_str()).copied())
-                    .collect()
-            })
-            .collect();
-        let mut cyclic: Vec<usize> = crate::graph::strongly_connected(&edges)
-            .into_iter()
-            .filter(|c| c.len() > 1 || edges[c[0]].contains(&c[0]))
-            .flatten()
-            .collect();
-        // In the model's order.
-        cyclic.sort_unstable();
-        for i in cyclic {
-            let shape = structures[i];
+        let required = crate::graph::MemberGraph::new(structures, |m| {
+            m.traits.contains_key(REQUIRED) && !m.traits.contains_key(CLIENT_OPTIONAL)
+        });
+        for shape in required.on_cycles() {
             self.problem(
                 &shape.id,
                 &shape.path,
@@ -761,10 +738,10 @@ impl<'m> Checker<'m> {
             }
         }
         // Nor is a member's target.
-        for s in model.shapes.values() {
+        for s in model.shapes.values().filter(|s| s.path != "prelude") {
             for m in s.kind.members() {
                 if let Some(t) = model.shapes.get(&m.target) {
-                    if s.path != "prelude" && (t.has(INPUT) || t.has(OUTPUT)) {
+                    if t.has(INPUT) || t.has(OUTPUT) {
                         self.problem(
                             format!("{}${}", s.id, m.name),
                             format!("{}.target", m.path),
@@ -786,11 +763,7 @@ impl<'m> Checker<'m> {
             }
             let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
             for m in s.kind.members() {
-                let name = m
-                    .traits
-                    .get(JSON_NAME)
-                    .and_then(Value::as_str)
-                    .unwrap_or(&m.name);
+                let name = crate::traits::typed::json_name(&m.traits).unwrap_or(&m.name);
                 if let Some(other) = seen.insert(name, &m.name) {
                     self.problem(
                         format!("{}${}", s.id, m.name),
@@ -1065,10 +1038,7 @@ fn parse_uri_labels(uri: &str) -> std::result::Result<Vec<(String, bool)>, Strin
             Some(name) => (name, true),
             None => (inner, false),
         };
-        let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && name.chars().any(|c| c != '_');
-        if !identifier {
+        if !crate::model::is_identifier(name) {
             return Err(format!(
                 "the label `{segment}` must be named with an identifier"
             ));

@@ -14,6 +14,17 @@ fn layout() -> Layout {
     }
 }
 
+/// The `types` module generated from `model`.
+fn types_of(model: &[u8]) -> String {
+    generate(model, &Options::default(), &layout())
+        .unwrap()
+        .files
+        .into_iter()
+        .find(|(f, _)| f.ends_with("src/types.rs"))
+        .map(|(_, c)| c)
+        .unwrap()
+}
+
 /// A service with one operation whose input has a member `m` targeting `target`, and
 /// `shapes` besides.
 fn model(target: &str, shapes: Map<String, Value>) -> Vec<u8> {
@@ -58,13 +69,7 @@ fn nested(depth: usize) -> Vec<u8> {
 #[test]
 fn lists_and_maps_nest_up_to_the_limit_and_no_deeper() {
     let limit = codegen::validate::MAX_COLLECTION_NESTING;
-    let out = generate(&nested(limit), &Options::default(), &layout()).unwrap();
-    let types = out
-        .files
-        .iter()
-        .find(|(f, _)| f.ends_with("src/types.rs"))
-        .map(|(_, c)| c)
-        .unwrap();
+    let types = types_of(&nested(limit));
     // The type, printed over many lines, ends in the string.
     assert!(types.contains("::std::collections::HashMap<String, String>"));
     let err = generate(&nested(limit + 1), &Options::default(), &layout())
@@ -102,13 +107,7 @@ fn mixin_chain(length: usize) -> Vec<u8> {
 #[test]
 fn mixins_nest_up_to_the_limit_and_no_deeper() {
     let limit = codegen::model::MAX_MIXIN_DEPTH;
-    let out = generate(&mixin_chain(limit - 1), &Options::default(), &layout()).unwrap();
-    let types = out
-        .files
-        .iter()
-        .find(|(f, _)| f.ends_with("src/types.rs"))
-        .map(|(_, c)| c)
-        .unwrap();
+    let types = types_of(&mixin_chain(limit - 1));
     assert!(types.contains(&format!("pub m{}: Option<String>", limit - 1)));
     let err = generate(&mixin_chain(20_000), &Options::default(), &layout())
         .unwrap_err()
@@ -147,13 +146,7 @@ fn long_chains_of_structures_generate() {
         "ex#Both".into(),
         json!({"type": "structure", "members": {"c": {"target": "ex#C0"}, "r": {"target": "ex#R0"}}}),
     );
-    let out = generate(&model("ex#Both", shapes), &Options::default(), &layout()).unwrap();
-    let types = out
-        .files
-        .iter()
-        .find(|(f, _)| f.ends_with("src/types.rs"))
-        .map(|(_, c)| c)
-        .unwrap();
+    let types = types_of(&model("ex#Both", shapes));
     assert!(types.contains("pub next: Option<Box<crate::types::C0>>"));
     assert!(types.contains("pub next: Option<Box<crate::types::C5000>>"));
     assert!(types.contains("pub next: crate::types::R1,"));
