@@ -4,6 +4,7 @@
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::model::{describe, Kind, Model, Shape, Simple};
+use crate::traits::typed;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -381,16 +382,12 @@ impl<'m> Checker<'m> {
                 n.as_f64().is_some_and(|f| f.abs() <= f64::from(f32::MAX))
             }
             (Kind::Simple(Simple::Double | Simple::BigDecimal), Value::Number(_)) => true,
-            (Kind::Enum { members }, Value::String(text)) => members.iter().any(|m| {
-                m.traits
-                    .get(ENUM_VALUE)
-                    .and_then(Value::as_str)
-                    .unwrap_or(&m.name)
-                    == text
-            }),
+            (Kind::Enum { members }, Value::String(text)) => {
+                members.iter().any(|m| typed::enum_value(m) == text)
+            }
             (Kind::IntEnum { members }, Value::Number(n)) => members
                 .iter()
-                .any(|m| m.traits.get(ENUM_VALUE).and_then(Value::as_i64) == n.as_i64()),
+                .any(|m| typed::int_enum_value(m) == n.as_i64()),
             (Kind::List { .. }, Value::Array(a)) => a.is_empty(),
             (Kind::Map { .. }, Value::Object(o)) => o.is_empty(),
             _ => false,
@@ -763,7 +760,7 @@ impl<'m> Checker<'m> {
             }
             let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
             for m in s.kind.members() {
-                let name = crate::traits::typed::json_name(&m.traits).unwrap_or(&m.name);
+                let name = typed::json_name(&m.traits).unwrap_or(&m.name);
                 if let Some(other) = seen.insert(name, &m.name) {
                     self.problem(
                         format!("{}${}", s.id, m.name),

@@ -700,18 +700,12 @@ impl Types<'_> {
             Kind::Enum { members } => Ty::Enum(
                 members
                     .iter()
-                    .map(|m| match m.traits.get("smithy.api#enumValue") {
-                        Some(Value::String(v)) => v.clone(),
-                        _ => m.name.clone(),
-                    })
+                    .map(|m| typed::enum_value(m).to_string())
                     .collect(),
             ),
-            Kind::IntEnum { members } => Ty::IntEnum(
-                members
-                    .iter()
-                    .filter_map(|m| m.traits.get("smithy.api#enumValue")?.as_i64())
-                    .collect(),
-            ),
+            Kind::IntEnum { members } => {
+                Ty::IntEnum(members.iter().filter_map(typed::int_enum_value).collect())
+            }
             Kind::Service(_) | Kind::Resource(_) | Kind::Operation(_) => Ty::Any,
         };
         self.local[slot as usize - self.known.len()] = ty;

@@ -41,6 +41,16 @@ pub fn json_name(traits: &Traits) -> Option<&str> {
     str_of(traits, JSON_NAME)
 }
 
+/// The wire value of a string enum's member: its `@enumValue`, else its name.
+pub fn enum_value(m: &crate::model::Member) -> &str {
+    str_of(&m.traits, ENUM_VALUE).unwrap_or(&m.name)
+}
+
+/// The value of an intEnum's member: its `@enumValue`.
+pub fn int_enum_value(m: &crate::model::Member) -> Option<i64> {
+    m.traits.get(ENUM_VALUE)?.as_i64()
+}
+
 /// `@mediaType`.
 pub fn media_type(traits: &Traits) -> Option<&str> {
     str_of(traits, MEDIA_TYPE)
