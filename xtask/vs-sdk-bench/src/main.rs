@@ -18,6 +18,10 @@
 //!   the in-process transport, parse) with the 1000- and 100-item bodies of
 //!   `shared/fixtures`, as response body bytes per second.
 //! - `call_fixed_cost`: the time of one whole call answered with an empty list.
+//! - `signer_ceiling`: `aws-sigv4` signing the request of that call alone (as our
+//!   client calls it, a clone of the unsigned request each time) against the SDK's
+//!   whole empty call: the ratio `call_fixed_cost` would have if everything in our call
+//!   but the signature cost nothing. Both clients sign with the same crate.
 //! - `paginator_100x100`: the item stream over 100 pages of 100 items, the transport
 //!   answering each request by its `NextToken`; items per second.
 //! - `alloc_per_call_N` (N items in the response; 0 is the empty list): heap
@@ -306,6 +310,9 @@ fn main() {
             allocs.push(call_path(&rt, budget, name, body, items));
         }
     }
+    if wanted("signer_ceiling") {
+        signer_ceiling(&rt, budget);
+    }
     if wanted("paginator_100x100") {
         paginator(&rt, budget);
     }
@@ -395,6 +402,87 @@ fn call_path(
     let ao = count_allocs(n, || drop(black_box(call_ours())));
     let as_ = count_allocs(n, || drop(black_box(call_sdk())));
     (items, ao, as_)
+}
+
+/// `aws-sigv4` signing our empty call's request alone, against the SDK's whole call.
+fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
+    // The request our client sends, caught by its transport and stripped of what the
+    // signature and the attempt add.
+    let sent = std::sync::Arc::new(std::sync::Mutex::new(None));
+    let caught = sent.clone();
+    let transport =
+        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+            *caught.lock().expect("lock") = Some(req);
+            Ok(response(Bytes::from_static(EMPTY)))
+        };
+    let o = network_firewall::Client::from_conf(
+        network_firewall::Config::builder()
+            .region("us-east-1")
+            .credentials(network_firewall::Credentials::new(
+                "AKIDBENCH",
+                "bench-secret",
+                None,
+            ))
+            .transport(transport)
+            .build(),
+    );
+    rt.block_on(
+        o.list_flow_operations()
+            .firewall_arn(ARN)
+            .max_results(100)
+            .send(),
+    )
+    .expect("our call");
+    let mut unsigned = sent
+        .lock()
+        .expect("lock")
+        .take()
+        .expect("a request was sent");
+    for added in [
+        "authorization",
+        "x-amz-date",
+        "user-agent",
+        "amz-sdk-invocation-id",
+        "amz-sdk-request",
+    ] {
+        unsigned.headers_mut().remove(added);
+    }
+    let uri = unsigned.uri().to_string();
+    let identity: aws_smithy_runtime_api::client::identity::Identity =
+        aws_credential_types::Credentials::new("AKIDBENCH", "bench-secret", None, None, "bench")
+            .into();
+    let sign = || {
+        let mut request =
+            http::Request::new(smithy_runtime::ByteStream::from(unsigned.body().clone()));
+        *request.method_mut() = unsigned.method().clone();
+        *request.uri_mut() = unsigned.uri().clone();
+        *request.headers_mut() = unsigned.headers().clone();
+        smithy_runtime::sign::sign_request(
+            &mut request,
+            &uri,
+            false,
+            &identity,
+            "us-east-1",
+            "network-firewall",
+            std::time::SystemTime::now(),
+        )
+        .expect("signed");
+        assert!(request.headers().contains_key("authorization"));
+        drop(black_box(request));
+    };
+    let s = sdk(|_| Bytes::from_static(EMPTY));
+    let call_sdk = || {
+        let out = rt.block_on(
+            s.list_flow_operations()
+                .firewall_arn(ARN)
+                .max_results(100)
+                .send(),
+        );
+        drop(black_box(out.expect("the SDK's call")));
+    };
+    let (to, ts) = side_by_side(budget, sign, call_sdk);
+    let (o, s) = (to * 1e6, ts * 1e6);
+    println!("signer_ceiling {o:.2} {s:.2} us {}", ratio(s, o));
 }
 
 /// Both item streams over 100 pages of 100 items, answered by the request's NextToken.
