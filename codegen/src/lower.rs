@@ -1537,7 +1537,7 @@ pub(crate) fn lower_with_docs<'m>(
         let input_stream = l.input_stream(&o.input);
         operations.push(Operation {
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
-            requires_length: input_stream.is_some_and(|t| t.has("smithy.api#requiresLength")),
+            requires_length: input_stream.is_some_and(|t| t.has(REQUIRES_LENGTH)),
             unsigned_payload: shape.has("aws.auth#unsignedPayload"),
             tree_hash: typed::sdk_id(&service.traits) == Some("Glacier") && input_stream.is_some(),
             http,

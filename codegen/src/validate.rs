@@ -25,6 +25,7 @@ pub mod traits {
     pub const SENSITIVE: &str = "smithy.api#sensitive";
     pub const SPARSE: &str = "smithy.api#sparse";
     pub const STREAMING: &str = "smithy.api#streaming";
+    pub const REQUIRES_LENGTH: &str = "smithy.api#requiresLength";
     pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
     pub const DEPRECATED: &str = "smithy.api#deprecated";
     pub const MIXIN: &str = "smithy.api#mixin";
@@ -602,23 +603,8 @@ impl<'m> Checker<'m> {
                         e,
                     );
                 }
-                for (from, to) in &svc.rename {
-                    let path = format!("{}.rename[{}]", shape.path, Value::String(from.clone()));
-                    if !model.shapes.contains_key(from) {
-                        self.problem(
-                            &shape.id,
-                            &path,
-                            format!("renames `{from}`, which is not in the model"),
-                        );
-                    }
-                    if !crate::model::is_shape_id(&format!("a#{to}")) {
-                        self.problem(
-                            &shape.id,
-                            &path,
-                            format!("`{to}` is not a valid shape name"),
-                        );
-                    }
-                }
+                self.check_renames(shape, svc);
+                self.check_aws_protocol_rules(shape);
             }
             Kind::Resource(res) => {
                 for o in &res.operations {
@@ -636,6 +622,131 @@ impl<'m> Checker<'m> {
                         r,
                         "resource",
                     );
+                }
+            }
+        }
+    }
+
+    /// A service's `rename`s, as Smithy has them: of shapes in the model, to a valid
+    /// name that is another, and not of operations, resources or members (nor, in the
+    /// AWS protocols, of errors: clients find those by the shape's own name).
+    fn check_renames(&mut self, shape: &Shape, svc: &crate::model::Service) {
+        let aws = AWS_PROTOCOLS.iter().find(|p| shape.has(p));
+        for (from, to) in &svc.rename {
+            let path = format!("{}.rename[{}]", shape.path, Value::String(from.clone()));
+            if !crate::model::is_shape_id(&format!("a#{to}")) {
+                self.problem(
+                    &shape.id,
+                    &path,
+                    format!("`{to}` is not a valid shape name"),
+                );
+            }
+            let Some(renamed) = self.model.shapes.get(from) else {
+                self.problem(
+                    &shape.id,
+                    &path,
+                    format!("renames `{from}`, which is not in the model"),
+                );
+                continue;
+            };
+            if matches!(
+                renamed.kind,
+                Kind::Operation(_) | Kind::Resource(_) | Kind::Service(_)
+            ) {
+                self.problem(
+                    &shape.id,
+                    &path,
+                    format!(
+                        "renames the {} `{from}`; only the names of data shapes can be renamed",
+                        renamed.kind.type_name()
+                    ),
+                );
+            } else if renamed.name() == to {
+                self.problem(
+                    &shape.id,
+                    &path,
+                    format!("renames `{from}` to `{to}`, the name it already has"),
+                );
+            } else if let (true, Some(protocol)) = (renamed.has(ERROR), aws) {
+                self.problem(
+                    &shape.id,
+                    &path,
+                    format!(
+                        "renames the error `{from}`, which the protocol `{protocol}` does not allow: its clients tell errors apart by the error shape's own name"
+                    ),
+                );
+            }
+        }
+    }
+
+    /// What the AWS protocols ask of a service's operations: an `@httpPayload` bound
+    /// to a string, enum, blob, structure, union or document; and, in the protocols
+    /// with HTTP bindings (restJson1, restXml), a stream always the `@httpPayload`.
+    fn check_aws_protocol_rules(&mut self, service: &Shape) {
+        let Some(protocol) = AWS_PROTOCOLS.iter().find(|p| service.has(p)) else {
+            return;
+        };
+        let bindings = HTTP_BINDING_PROTOCOLS.iter().find(|p| service.has(p));
+        let model = self.model;
+        let Kind::Service(svc) = &service.kind else {
+            return;
+        };
+        let mut seen = BTreeSet::new();
+        for op_id in crate::lower::service_operations(model, service) {
+            let Some(Shape {
+                kind: Kind::Operation(op),
+                ..
+            }) = model.shapes.get(&op_id)
+            else {
+                continue;
+            };
+            let structures = [(&op.input, true), (&op.output, true)]
+                .into_iter()
+                .chain(op.errors.iter().chain(&svc.errors).map(|e| (e, false)));
+            for (id, top_level) in structures {
+                if !seen.insert((id.as_str(), top_level)) {
+                    continue;
+                }
+                let Some(s) = model.shapes.get(id) else {
+                    continue;
+                };
+                for m in s.kind.members() {
+                    let Some(t) = model.shapes.get(&m.target) else {
+                        continue;
+                    };
+                    let payload = m.traits.contains_key(HTTP_PAYLOAD);
+                    if payload
+                        && !matches!(
+                            t.kind,
+                            Kind::Simple(Simple::String | Simple::Blob | Simple::Document)
+                                | Kind::Enum { .. }
+                                | Kind::Structure { .. }
+                                | Kind::Union { .. }
+                        )
+                    {
+                        self.problem(
+                            format!("{}${}", s.id, m.name),
+                            trait_path(&m.path, HTTP_PAYLOAD),
+                            format!(
+                                "the AWS protocol `{protocol}` of `{}` binds only a string, enum, blob, structure, union or document to the payload, not the {} `{}`",
+                                service.id,
+                                t.kind.type_name(),
+                                t.id
+                            ),
+                        );
+                    }
+                    if let (true, false, Some(p)) =
+                        (top_level && t.has(STREAMING), payload, bindings)
+                    {
+                        self.problem(
+                            format!("{}${}", s.id, m.name),
+                            &m.path,
+                            format!(
+                                "the member targets the stream `{}` and must be the `@httpPayload`, as the protocol `{p}` of `{}` binds members to HTTP",
+                                t.id, service.id
+                            ),
+                        );
+                    }
                 }
             }
         }
@@ -750,6 +861,110 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// Smithy's rules for streams: a member targeting a streaming blob is `@required`
+    /// or has a `@default` (a stream is always there, if empty); a structure with a
+    /// stream is an operation's input or output and nothing else (no member targets
+    /// it, no operation lists it as an error), and its output only when the stream does
+    /// not need its length (`@requiresLength`); an event stream's members are
+    /// structures.
+    fn check_streams(&mut self) {
+        let model = self.model;
+        let streaming = |id: &str| model.shapes.get(id).filter(|t| t.has(STREAMING));
+        // The structures holding a stream, with the stream.
+        let mut holders: BTreeMap<&str, &Shape> = BTreeMap::new();
+        for s in model.shapes.values().filter(|s| s.path != "prelude") {
+            if let Kind::Union { members } = &s.kind {
+                if s.has(STREAMING) {
+                    let not: Vec<&str> = members
+                        .iter()
+                        .filter(|m| {
+                            !matches!(
+                                model.shapes.get(&m.target).map(|t| &t.kind),
+                                Some(Kind::Structure { .. }) | None
+                            )
+                        })
+                        .map(|m| m.name.as_str())
+                        .collect();
+                    if !not.is_empty() {
+                        self.problem(
+                            &s.id,
+                            trait_path(&s.path, STREAMING),
+                            format!("each member of an event stream must target a structure, and these do not: {}", not.join(", ")),
+                        );
+                    }
+                }
+            }
+            for m in s.kind.members() {
+                let Some(t) = streaming(&m.target) else {
+                    continue;
+                };
+                if matches!(t.kind, Kind::Simple(Simple::Blob))
+                    && !m.traits.contains_key(REQUIRED)
+                    && !m.traits.contains_key(DEFAULT)
+                {
+                    self.problem(
+                        format!("{}${}", s.id, m.name),
+                        &m.path,
+                        format!("a member targeting the streaming blob `{}` must be `@required` or have a `@default`", t.id),
+                    );
+                }
+                // A mixin's members are checked where it is used.
+                if matches!(s.kind, Kind::Structure { .. }) && !s.has(MIXIN) {
+                    holders.entry(s.id.as_str()).or_insert(t);
+                }
+            }
+        }
+        if holders.is_empty() {
+            return;
+        }
+        for s in model.shapes.values().filter(|s| s.path != "prelude") {
+            match &s.kind {
+                Kind::Operation(op) => {
+                    if let Some(stream) = holders.get(op.output.as_str()) {
+                        if stream.has(REQUIRES_LENGTH) {
+                            self.problem(
+                                &s.id,
+                                format!("{}.output", s.path),
+                                format!("the output `{}` holds a stream marked `@requiresLength`, which only an input can", op.output),
+                            );
+                        }
+                    }
+                    for (i, e) in op.errors.iter().enumerate() {
+                        if holders.contains_key(e.as_str()) {
+                            self.problem(
+                                &s.id,
+                                format!("{}.errors[{i}].target", s.path),
+                                format!("the error `{e}` holds a stream; only an operation's input or output can"),
+                            );
+                        }
+                    }
+                }
+                Kind::Service(svc) => {
+                    for (i, e) in svc.errors.iter().enumerate() {
+                        if holders.contains_key(e.as_str()) {
+                            self.problem(
+                                &s.id,
+                                format!("{}.errors[{i}].target", s.path),
+                                format!("the error `{e}` holds a stream; only an operation's input or output can"),
+                            );
+                        }
+                    }
+                }
+                _ => {
+                    for m in s.kind.members() {
+                        if holders.contains_key(m.target.as_str()) {
+                            self.problem(
+                                format!("{}${}", s.id, m.name),
+                                format!("{}.target", m.path),
+                                format!("`{}` holds a stream, and a member cannot target a structure that holds a stream", m.target),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// The JSON names of a structure's or union's members (their `@jsonName`, else
     /// their names) are different: restJson1 writes and reads the members by them.
     fn check_json_names(&mut self) {
@@ -840,6 +1055,7 @@ impl<'m> Checker<'m> {
                 );
             }
         }
+        let literals = uri_query_keys(uri);
         let mut queries: BTreeMap<&str, &str> = BTreeMap::new();
         let mut headers: BTreeMap<String, &str> = BTreeMap::new();
         for m in members {
@@ -887,6 +1103,16 @@ impl<'m> Checker<'m> {
                 }
             }
             if let Some(name) = m.traits.get(HTTP_QUERY).and_then(Value::as_str) {
+                if literals.contains(&name) {
+                    self.problem(
+                        &subject,
+                        trait_path(&m.path, HTTP_QUERY),
+                        format!(
+                            "the query parameter `{name}` is already in the URI `{uri}` of `{}`",
+                            op.id
+                        ),
+                    );
+                }
                 if let Some(other) = queries.insert(name, &m.name) {
                     self.problem(
                         &subject,
@@ -984,6 +1210,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     c.check_required_cycles();
     c.check_operation_structures();
     c.check_json_names();
+    c.check_streams();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
@@ -992,8 +1219,34 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     }
 }
 
+/// The AWS protocols, by their traits.
+const AWS_PROTOCOLS: [&str; 6] = [
+    AWS_JSON_1_0,
+    AWS_JSON_1_1,
+    REST_JSON_1,
+    "aws.protocols#restXml",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+];
+
+/// The AWS protocols that bind members to HTTP (`@httpPayload` and the other binding
+/// traits).
+const HTTP_BINDING_PROTOCOLS: [&str; 2] = [REST_JSON_1, "aws.protocols#restXml"];
+
 /// How deep lists and maps may nest with no structure or union in between.
 pub const MAX_COLLECTION_NESTING: usize = 64;
+
+/// The keys of the literal query string of an `@http` URI pattern (`/a?x&y=1`: `x`, `y`).
+fn uri_query_keys(uri: &str) -> Vec<&str> {
+    uri.split_once('?')
+        .map(|(_, query)| {
+            query
+                .split('&')
+                .map(|pair| pair.split_once('=').map_or(pair, |(k, _)| k))
+                .collect()
+        })
+        .unwrap_or_default()
+}
 
 /// The labels of an `@http` URI pattern, with whether each is greedy, or what makes the
 /// pattern invalid (Smithy's rules: an origin-form path from `/`, whole-segment
@@ -1050,8 +1303,7 @@ fn parse_uri_labels(uri: &str) -> std::result::Result<Vec<(String, bool)>, Strin
             return Err("labels cannot be in the query string".into());
         }
         let mut keys = BTreeSet::new();
-        for pair in query.split('&') {
-            let key = pair.split_once('=').map_or(pair, |(k, _)| k);
+        for key in uri_query_keys(uri) {
             if !keys.insert(key) {
                 return Err(format!(
                     "the literal query parameter `{key}` is there more than once"
