@@ -3,7 +3,7 @@
 //! After this pass, lowering may rely on what was checked here.
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::model::{describe, Kind, Model, Shape, Simple};
+use crate::model::{describe, Kind, Member, Model, Shape, Simple};
 use crate::traits::typed;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
@@ -237,7 +237,15 @@ impl<'m> Checker<'m> {
                     self.problem(&subject_t, &tp, "must be an object with a string `code`");
                 }
                 DEFAULT => {
-                    if let Some(target) = target {
+                    // A member may set `null`, making itself optional.
+                    let member = path != owner.path;
+                    if v.is_null() && !member {
+                        self.problem(
+                            &subject_t,
+                            &tp,
+                            "only a member's default can be null (it makes the member optional)",
+                        );
+                    } else if let Some(target) = target {
                         self.check_default(&subject_t, &tp, v, target);
                     }
                 }
@@ -346,6 +354,34 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// A structure member whose target has a default repeats that default, or sets
+    /// `null` to be optional: the member's own default is the one the generated code
+    /// and the wire use, so it cannot differ.
+    fn check_member_default(&mut self, subject: &str, m: &Member, target: &Shape) {
+        let Some(wanted) = target.traits.get(DEFAULT).filter(|v| !v.is_null()) else {
+            return;
+        };
+        match m.traits.get(DEFAULT) {
+            None => self.problem(
+                subject,
+                &m.path,
+                format!(
+                    "`{}` has the default {wanted}, so the member must have the same default (or `null`)",
+                    target.id
+                ),
+            ),
+            Some(v) if !v.is_null() && !same_value(v, wanted) => self.problem(
+                subject,
+                trait_path(&m.path, DEFAULT),
+                format!(
+                    "the default {v} differs from the default {wanted} of its target `{}`",
+                    target.id
+                ),
+            ),
+            Some(_) => {}
+        }
+    }
+
     fn check_default(&mut self, subject: &str, path: &str, v: &Value, target: &Shape) {
         let int_in = |n: &serde_json::Number, min: i64, max: i64| {
             n.as_i64().is_some_and(|i| (min..=max).contains(&i))
@@ -377,6 +413,9 @@ impl<'m> Checker<'m> {
             (Kind::Simple(Simple::Long), Value::Number(n)) => n.is_i64(),
             (Kind::Simple(Simple::Timestamp), Value::Number(_)) => true,
             (Kind::Simple(Simple::Timestamp), Value::String(text)) => is_date_time(text),
+            // An empty list or object at most, as for lists and maps.
+            (Kind::Simple(Simple::Document), Value::Array(a)) => a.is_empty(),
+            (Kind::Simple(Simple::Document), Value::Object(o)) => o.is_empty(),
             (Kind::Simple(Simple::Document), _) => true,
             (Kind::Simple(Simple::BigInteger), Value::Number(n)) => n.is_i64() || n.is_u64(),
             (Kind::Simple(Simple::Float), Value::Number(n)) => {
@@ -410,6 +449,9 @@ impl<'m> Checker<'m> {
                         Kind::Simple(Simple::Timestamp) =>
                             ", epoch seconds or an RFC 3339 date-time",
                         Kind::Enum { .. } | Kind::IntEnum { .. } => ", one of its values",
+                        Kind::Simple(Simple::Document) => ", whose lists and objects must be empty",
+                        Kind::List { .. } => ", an empty list",
+                        Kind::Map { .. } => ", an empty object",
                         _ => "",
                     }
                 ),
@@ -444,6 +486,9 @@ impl<'m> Checker<'m> {
                         "target",
                     );
                     self.check_traits(&subject, &m.path, &m.traits, target, shape);
+                    if let (Some(t), Kind::Structure { .. }) = (target, &shape.kind) {
+                        self.check_member_default(&subject, m, t);
+                    }
                     if let Some(t) = target {
                         if matches!(
                             t.kind,
@@ -1235,6 +1280,25 @@ const HTTP_BINDING_PROTOCOLS: [&str; 2] = [REST_JSON_1, "aws.protocols#restXml"]
 
 /// How deep lists and maps may nest with no structure or union in between.
 pub const MAX_COLLECTION_NESTING: usize = 64;
+
+/// Two JSON values are the same value: numbers by what they stand for (`1` and `1.0`).
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64()) {
+            (Some(x), Some(y)) => x == y,
+            _ => x.as_f64() == y.as_f64(),
+        },
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same_value(x, y))
+        }
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_value(v, w)))
+        }
+        _ => a == b,
+    }
+}
 
 /// The keys of the literal query string of an `@http` URI pattern (`/a?x&y=1`: `x`, `y`).
 fn uri_query_keys(uri: &str) -> Vec<&str> {
