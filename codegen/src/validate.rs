@@ -858,6 +858,71 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// A union none of whose members can end without coming back to it (`union U {
+    /// a: U }`) has no value, as Smithy has it: a union needs one member whose target
+    /// can be built, a structure its required members' targets, anything else is built
+    /// as it is (lists and maps can be empty).
+    fn check_union_recursion(&mut self) {
+        let model = self.model;
+        let aggregate = |s: &Shape| {
+            s.path != "prelude"
+                && !s.has(MIXIN)
+                && matches!(s.kind, Kind::Structure { .. } | Kind::Union { .. })
+        };
+        // For each structure or union: what it still waits for (a structure: its
+        // required members whose targets are not built yet; a union: one member).
+        let mut waiting: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut dependents: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+        let mut built: Vec<&str> = Vec::new();
+        for s in model.shapes.values().filter(|s| aggregate(s)) {
+            let union = matches!(s.kind, Kind::Union { .. });
+            let mut edges = 0;
+            let mut ready = false;
+            for m in s.kind.members() {
+                if !union && !m.traits.contains_key(REQUIRED) {
+                    continue;
+                }
+                match model.shapes.get(&m.target) {
+                    Some(t) if aggregate(t) => {
+                        dependents.entry(t.id.as_str()).or_default().push(&s.id);
+                        edges += 1;
+                    }
+                    _ => ready = true,
+                }
+            }
+            if (union && ready) || (!union && edges == 0) {
+                built.push(&s.id);
+            } else {
+                waiting.insert(&s.id, if union { 1 } else { edges });
+            }
+        }
+        while let Some(id) = built.pop() {
+            for d in dependents.get(id).into_iter().flatten() {
+                if let Some(n) = waiting.get_mut(d) {
+                    *n -= 1;
+                    if *n == 0 {
+                        waiting.remove(d);
+                        built.push(d);
+                    }
+                }
+            }
+        }
+        for id in waiting.keys() {
+            let Some(s) = model.shapes.get(*id) else {
+                continue;
+            };
+            if let Kind::Union { members } = &s.kind {
+                if !members.is_empty() {
+                    self.problem(
+                        &s.id,
+                        &s.path,
+                        "no value of this union can exist: each of its members leads back to it (through unions and required members) with no way out; give it a member that ends",
+                    );
+                }
+            }
+        }
+    }
+
     /// Operations' inputs and outputs, across the model: a structure marked `@input`
     /// (`@output`) is the input (output) of one operation and nothing else.
     fn check_operation_structures(&mut self) {
@@ -1253,6 +1318,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
         }
     }
     c.check_required_cycles();
+    c.check_union_recursion();
     c.check_operation_structures();
     c.check_json_names();
     c.check_streams();
