@@ -422,6 +422,10 @@ impl<'m> Checker<'m> {
                 n.as_f64().is_some_and(|f| f.abs() <= f64::from(f32::MAX))
             }
             (Kind::Simple(Simple::Double | Simple::BigDecimal), Value::Number(_)) => true,
+            // Smithy's node values for the non-finite floats.
+            (Kind::Simple(Simple::Float | Simple::Double), Value::String(text)) => {
+                matches!(text.as_str(), "NaN" | "Infinity" | "-Infinity")
+            }
             (Kind::Enum { members }, Value::String(text)) => {
                 members.iter().any(|m| typed::enum_value(m) == text)
             }
@@ -445,7 +449,12 @@ impl<'m> Checker<'m> {
                         Kind::Simple(Simple::Short) => ", -32768 to 32767",
                         Kind::Simple(Simple::Integer) => ", a 32-bit integer",
                         Kind::Simple(Simple::Long) => ", a 64-bit integer",
-                        Kind::Simple(Simple::Float) => ", a 32-bit float",
+                        Kind::Simple(Simple::Float) => {
+                            ", a 32-bit float, or \"NaN\", \"Infinity\" or \"-Infinity\""
+                        }
+                        Kind::Simple(Simple::Double) => {
+                            ", a number, or \"NaN\", \"Infinity\" or \"-Infinity\""
+                        }
                         Kind::Simple(Simple::Timestamp) =>
                             ", epoch seconds or an RFC 3339 date-time",
                         Kind::Enum { .. } | Kind::IntEnum { .. } => ", one of its values",

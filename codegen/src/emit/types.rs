@@ -145,6 +145,20 @@ pub fn default_expr(ty: &Type, value: &Value) -> Fill {
             };
             Fill::new(quote! { #lit }, kind)
         }
+        (Type::Float | Type::Double, Value::String(s)) => {
+            let ty = if matches!(ty, Type::Float) {
+                quote! { f32 }
+            } else {
+                quote! { f64 }
+            };
+            // Validation allowed these three only.
+            let value = match s.as_str() {
+                "Infinity" => quote! { #ty::INFINITY },
+                "-Infinity" => quote! { #ty::NEG_INFINITY },
+                _ => quote! { #ty::NAN },
+            };
+            Fill::new(value, FillKind::Literal)
+        }
         (Type::BigInteger | Type::BigDecimal, Value::Number(n)) => {
             let text = n.to_string();
             Fill::other(
