@@ -199,7 +199,7 @@ pub fn json_path_key(path: &str, key: &str) -> String {
     json_key(path, key)
 }
 
-fn json_key(path: &str, key: &str) -> String {
+pub(crate) fn json_key(path: &str, key: &str) -> String {
     if !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
         format!("{path}.{key}")
     } else {

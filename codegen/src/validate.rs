@@ -233,6 +233,24 @@ impl<'m> Checker<'m> {
                         "must be an object with a non-empty string `name`",
                     );
                 }
+                STATIC_CONTEXT_PARAMS => {
+                    for (name, p) in v.as_object().into_iter().flatten() {
+                        let value = p.get("value").unwrap_or(&Value::Null);
+                        let ok = match value {
+                            Value::String(_) | Value::Bool(_) => true,
+                            Value::Array(a) => a.iter().all(Value::is_string),
+                            _ => false,
+                        };
+                        if !ok {
+                            self.problem(
+                                &subject_t,
+                                format!("{}.value", crate::model::json_key(&tp, name)),
+                                format!("the endpoint parameter `{name}` is given {}; a static context parameter is a string, a boolean or a list of strings", describe(value)),
+                            );
+                        }
+                    }
+                }
+                REQUEST_COMPRESSION => self.check_request_compression(&subject_t, &tp, v, owner),
                 QUERY_ERROR if !v.get("code").is_some_and(Value::is_string) => {
                     self.problem(&subject_t, &tp, "must be an object with a string `code`");
                 }
@@ -350,6 +368,63 @@ impl<'m> Checker<'m> {
                         format!("`name` must be an identifier, found {name}"),
                     );
                 }
+            }
+        }
+    }
+
+    /// `@requestCompression`: at least one encoding, each one Smithy knows (gzip), on an
+    /// operation with an input none of whose members is a stream that needs its length
+    /// (compression changes the length).
+    fn check_request_compression(&mut self, subject: &str, path: &str, v: &Value, op: &Shape) {
+        let encodings = v.get("encodings").and_then(Value::as_array);
+        if encodings.is_some_and(|e| e.is_empty()) {
+            self.problem(
+                subject,
+                path,
+                "lists no encoding; it needs at least one (`gzip`)",
+            );
+        }
+        let unknown: Vec<String> = encodings
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .filter(|e| !e.eq_ignore_ascii_case("gzip"))
+            .map(|e| format!("`{e}`"))
+            .collect();
+        if !unknown.is_empty() {
+            self.problem(
+                subject,
+                path,
+                format!(
+                    "lists encodings Smithy does not define: {} (the one defined is `gzip`)",
+                    unknown.join(", ")
+                ),
+            );
+        }
+        let Kind::Operation(o) = &op.kind else {
+            return;
+        };
+        if o.input == "smithy.api#Unit" {
+            self.problem(
+                subject,
+                path,
+                "is on an operation without an input, which has nothing to compress",
+            );
+            return;
+        }
+        let model = self.model;
+        let members = model.shapes.get(&o.input).map(|i| i.kind.members());
+        for m in members.into_iter().flatten() {
+            if model
+                .shapes
+                .get(&m.target)
+                .is_some_and(|t| t.has(STREAMING) && t.has(REQUIRES_LENGTH))
+            {
+                self.problem(
+                    subject,
+                    path,
+                    format!("is on an operation whose input member `{}` is a stream that needs its length (`@requiresLength`), which compression would change", m.name),
+                );
             }
         }
     }
@@ -497,6 +572,25 @@ impl<'m> Checker<'m> {
                     self.check_traits(&subject, &m.path, &m.traits, target, shape);
                     if let (Some(t), Kind::Structure { .. }) = (target, &shape.kind) {
                         self.check_member_default(&subject, m, t);
+                    }
+                    let bindings: Vec<&str> = HTTP_BINDINGS
+                        .iter()
+                        .filter(|b| m.traits.contains_key(**b))
+                        .map(|b| b.trim_start_matches("smithy.api#"))
+                        .collect();
+                    if bindings.len() > 1 {
+                        self.problem(
+                            &subject,
+                            &m.path,
+                            format!(
+                                "a member is bound to one place of the HTTP message, and this one has {}",
+                                bindings
+                                    .iter()
+                                    .map(|b| format!("`@{b}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        );
                     }
                     if let Some(t) = target {
                         if matches!(
@@ -1338,6 +1432,17 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
         Err(Error::Invalid(c.problems))
     }
 }
+
+/// The traits that bind a member to a part of the HTTP message.
+const HTTP_BINDINGS: [&str; 7] = [
+    HTTP_LABEL,
+    HTTP_QUERY,
+    HTTP_QUERY_PARAMS,
+    HTTP_HEADER,
+    HTTP_PREFIX_HEADERS,
+    HTTP_PAYLOAD,
+    HTTP_RESPONSE_CODE,
+];
 
 /// The AWS protocols, by their traits.
 const AWS_PROTOCOLS: [&str; 6] = [
