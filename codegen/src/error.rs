@@ -79,14 +79,16 @@ pub(crate) fn position_in(
     })
 }
 
-/// Adds to each diagnostic the line of the model's text its path points at.
+/// Adds to each diagnostic the line and column of the model's text its path points at.
 pub(crate) fn add_lines(diagnostics: &mut [Diagnostic], text: &[u8]) {
     let Ok(text) = std::str::from_utf8(text) else {
         return;
     };
     let positions = crate::assemble::json_spans(text);
     for d in diagnostics {
-        d.line = position_in(&positions, &d.path).map(|(line, _)| line);
+        let at = position_in(&positions, &d.path);
+        d.line = at.map(|(line, _)| line);
+        d.column = at.map(|(_, column)| column);
     }
 }
 
