@@ -147,6 +147,21 @@ const MOTO_REST: &[(&str, &str, &str)] = &[
     ),
 ];
 
+/// The awsJson clients `xtask/moto-test/tests/moto_json.rs` drives, as in `MOTO_REST`:
+/// DynamoDB (awsJson1_0) and Secrets Manager (awsJson1_1).
+const MOTO_JSON: &[(&str, &str, &str)] = &[
+    (
+        "dynamodb-2012-08-10.json",
+        "dynamodb",
+        "CreateTable,DescribeTable,DeleteTable,PutItem,GetItem,Query,Scan",
+    ),
+    (
+        "secrets-manager-2017-10-17.json",
+        "secrets-manager",
+        "CreateSecret,GetSecretValue,DescribeSecret,ListSecrets,TagResource,UntagResource,DeleteSecret",
+    ),
+];
+
 /// The protocol-test files grouped as they load: each protocol folder with the
 /// shared files of its tree (`aws/*.smithy` or `smithy/*.smithy`).
 fn protocol_groups(sources: &[codegen::Source]) -> Vec<Vec<codegen::Source>> {
@@ -615,7 +630,8 @@ fn moto_server(python: &str) -> Result<PathBuf, String> {
 
 /// The clients generated from the official models, against moto: Network Firewall
 /// (awsJson1_0, `tests/moto.rs`), EFS, EKS and Glacier (restJson1, `tests/moto_rest.rs`;
-/// Glacier's archives are streamed up from a file and down as they arrive).
+/// Glacier's archives are streamed up from a file and down as they arrive), DynamoDB
+/// and Secrets Manager (awsJson1_0 and awsJson1_1, `tests/moto_json.rs`).
 fn moto(tally: &mut Tally) -> Result<(), String> {
     let Some(models) = shared_models() else {
         eprintln!("skipping the moto test: ../shared/models is not there");
@@ -638,7 +654,7 @@ fn moto(tally: &mut Tally) -> Result<(), String> {
         "--out".to_string(),
         out.display().to_string(),
     ])?;
-    for (file, dir, operations) in MOTO_REST {
+    for (file, dir, operations) in MOTO_REST.iter().chain(MOTO_JSON) {
         crate::run(&[
             "codegen".to_string(),
             "--model".to_string(),
@@ -659,6 +675,8 @@ fn moto(tally: &mut Tally) -> Result<(), String> {
             "moto",
             "--test",
             "moto_rest",
+            "--test",
+            "moto_json",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"))
         .env("MOTO_SERVER", &server);

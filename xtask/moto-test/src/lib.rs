@@ -1,7 +1,8 @@
 //! What the moto tests share: a moto server of their own on a free 127.0.0.1 port.
 //! `MOTO_SERVER` names the `moto_server` program. The tests are `tests/moto.rs`
-//! (Network Firewall, awsJson1_0) and `tests/moto_rest.rs` (EFS, EKS and Glacier,
-//! restJson1).
+//! (Network Firewall, awsJson1_0), `tests/moto_rest.rs` (EFS, EKS and Glacier,
+//! restJson1) and `tests/moto_json.rs` (DynamoDB, awsJson1_0, and Secrets Manager,
+//! awsJson1_1).
 
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
