@@ -887,6 +887,10 @@ struct Walk<'a, 'v> {
     at: &'a str,
     trait_id: &'a str,
     segs: Vec<Seg<'v>>,
+    /// A protocol test's `params`, checked as Smithy checks them: the kinds of values,
+    /// not the constraints (bounds, enum values, required members), which a test may
+    /// break on purpose.
+    params: bool,
     problems: &'a mut Vec<Diagnostic>,
     warnings: &'a mut Vec<Diagnostic>,
 }
@@ -948,7 +952,7 @@ impl<'v> Walk<'_, 'v> {
             (Ty::Blob, Value::String(_)) => {}
             (Ty::Timestamp, Value::String(_) | Value::Number(_)) => {}
             (Ty::Str(b), Value::String(s)) => {
-                if *b != Bounds::default() {
+                if *b != Bounds::default() && !self.params {
                     let n = s.chars().count() as f64;
                     if !b.contains(n) {
                         self.error(format!(
@@ -960,7 +964,7 @@ impl<'v> Walk<'_, 'v> {
                 }
             }
             (Ty::Enum(values), Value::String(s)) => {
-                if !values.iter().any(|x| x == s) {
+                if !self.params && !values.iter().any(|x| x == s) {
                     self.mismatch(t, v);
                 }
             }
@@ -974,18 +978,29 @@ impl<'v> Walk<'_, 'v> {
                 }
             }
             (Ty::IntEnum(values), Value::Number(n)) => {
-                if !n.as_i64().is_some_and(|i| values.contains(&i)) {
+                if !n
+                    .as_i64()
+                    .is_some_and(|i| self.params || values.contains(&i))
+                {
                     self.mismatch(t, v);
                 }
             }
+            // In a test's params: null for what is absent (an optional member, a sparse
+            // list's or map's item); the non-finite floats as strings; and numbers
+            // beyond what JSON numbers hold, as text.
+            (_, Value::Null) if self.params => {}
+            (Ty::Num(_), Value::String(s))
+                if self.params && matches!(s.as_str(), "NaN" | "Infinity" | "-Infinity") => {}
+            (Ty::Int(_) | Ty::Num(_), Value::String(s))
+                if self.params && s.parse::<f64>().is_ok_and(f64::is_infinite) => {}
             (Ty::Num(b), Value::Number(n)) => {
                 let x = n.as_f64().unwrap_or(f64::NAN);
-                if !b.contains(x) {
+                if !self.params && !b.contains(x) {
                     self.error(format!("expected a number {}, found {v}", b.text()));
                 }
             }
             (Ty::List { member, len }, Value::Array(items)) => {
-                if !len.contains(items.len() as f64) {
+                if !self.params && !len.contains(items.len() as f64) {
                     self.error(format!(
                         "expected a list of {} items, found {}",
                         len.text(),
@@ -999,7 +1014,7 @@ impl<'v> Walk<'_, 'v> {
                 }
             }
             (Ty::Map { key, value, len }, Value::Object(o)) => {
-                if !len.contains(o.len() as f64) {
+                if !self.params && !len.contains(o.len() as f64) {
                     self.error(format!(
                         "expected a map of {} entries, found {}",
                         len.text(),
@@ -1009,7 +1024,7 @@ impl<'v> Walk<'_, 'v> {
                 let key_ty = types.get(*key);
                 for (k, x) in o {
                     self.segs.push(Seg::Key(k));
-                    if !matches!(key_ty, Ty::Any) {
+                    if !matches!(key_ty, Ty::Any) && !self.params {
                         let key_value = Value::String(k.clone());
                         self.key(key_ty, &key_value);
                     }
@@ -1082,17 +1097,25 @@ impl<'v> Walk<'_, 'v> {
                 None => {
                     // Smithy warns about members a definition does not have, and goes on.
                     self.segs.push(Seg::Key(k));
-                    let d = self.diagnostic(format!(
-                        "`{k}` is not a member of the `{}` trait value here; it is ignored",
-                        self.trait_id
-                    ));
+                    let d = self.diagnostic(if self.params {
+                        format!("`{k}` is not a member of the structure these params stand for; it is ignored")
+                    } else {
+                        format!(
+                            "`{k}` is not a member of the `{}` trait value here; it is ignored",
+                            self.trait_id
+                        )
+                    });
                     self.segs.pop();
                     self.warnings.push(d);
                 }
             }
         }
         for f in fields {
-            if f.required && !o.contains_key(&f.name) && !skip.contains(&f.name.as_str()) {
+            if f.required
+                && !self.params
+                && !o.contains_key(&f.name)
+                && !skip.contains(&f.name.as_str())
+            {
                 self.error(format!(
                     "the required member `{}` is missing ({} expected)",
                     f.name,
@@ -1216,10 +1239,50 @@ impl Checker<'_, '_> {
                 at,
                 trait_id: id,
                 segs: Vec::new(),
+                params: false,
                 problems: self.problems,
                 warnings: self.warnings,
             };
             w.top(ty, v, &overlap(id));
+        }
+    }
+}
+
+impl Checker<'_, '_> {
+    /// The `params` of a shape's protocol test cases against the structure they stand
+    /// for: an operation's request cases its input, its response cases its output, an
+    /// error's response cases the error.
+    fn test_params(&mut self, shape: &Shape) {
+        const REQUEST: &str = "smithy.test#httpRequestTests";
+        const RESPONSE: &str = "smithy.test#httpResponseTests";
+        let cases: Vec<(&str, &str)> = match &shape.kind {
+            Kind::Operation(op) => vec![(REQUEST, &op.input), (RESPONSE, &op.output)],
+            Kind::Structure { .. } if shape.traits.contains_key("smithy.api#error") => {
+                vec![(RESPONSE, &shape.id)]
+            }
+            _ => return,
+        };
+        for (trait_id, target) in cases {
+            let Some(Value::Array(list)) = shape.traits.get(trait_id) else {
+                continue;
+            };
+            for (i, case) in list.iter().enumerate() {
+                let Some(params) = case.get("params") else {
+                    continue;
+                };
+                let ty = self.types.of_shape(self.model, target);
+                let mut w = Walk {
+                    types: &self.types,
+                    subject: &shape.id,
+                    at: &shape.path,
+                    trait_id,
+                    segs: vec![Seg::Index(i), Seg::Key("params")],
+                    params: true,
+                    problems: self.problems,
+                    warnings: self.warnings,
+                };
+                w.value(ty, params);
+            }
         }
     }
 }
@@ -1254,6 +1317,7 @@ pub fn check(model: &Model, problems: &mut Vec<Diagnostic>, warnings: &mut Vec<D
             let target = model.shapes.get(&m.target).map(|t| kind_bit(&t.kind));
             c.traits(shape, &subject, &m.path, &m.traits, Some(target));
         }
+        c.test_params(shape);
     }
 }
 
