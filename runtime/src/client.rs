@@ -502,22 +502,23 @@ impl Handle {
             .uri()
             .path_and_query()
             .map_or("/", |p| p.as_str());
-        // The URI as text too: the signer takes it so.
-        let base = endpoint.trim_end_matches('/');
-        let mut uri_text = String::with_capacity(base.len() + path_and_query.len());
-        uri_text.push_str(base);
-        uri_text.push_str(path_and_query);
+        // The endpoint's URL parsed once serves every call to its root.
         let mut uri = match (&target.root, path_and_query) {
             (Some(root), "/") => root.clone(),
-            _ => http::Uri::try_from(uri_text.as_str())
-                .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?,
+            _ => {
+                let base = endpoint.trim_end_matches('/');
+                let mut text = String::with_capacity(base.len() + path_and_query.len());
+                text.push_str(base);
+                text.push_str(path_and_query);
+                http::Uri::try_from(text)
+                    .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?
+            }
         };
         if let Some(prefix) = host_prefix.filter(|_| !inner.config.disable_host_prefix) {
             let authority = uri.authority().map(|a| a.as_str()).unwrap_or_default();
             let scheme = uri.scheme_str().unwrap_or("https");
             let path = uri.path_and_query().map_or("/", |p| p.as_str());
-            uri_text = format!("{scheme}://{prefix}{authority}{path}");
-            uri = http::Uri::try_from(uri_text.as_str())
+            uri = http::Uri::try_from(format!("{scheme}://{prefix}{authority}{path}"))
                 .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
         }
         let host = http::HeaderValue::from_str(
@@ -579,7 +580,6 @@ impl Handle {
         if let Some(Auth::SigV4(identity)) = &chosen {
             crate::sign::sign_request(
                 &mut request,
-                &uri_text,
                 unsigned_payload,
                 identity,
                 region,

@@ -23,7 +23,7 @@ const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-
 const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 
-/// Signs `request`, whose URI is `uri` written out, in place with `identity` (the
+/// Signs `request` in place with `identity` (the
 /// [`AwsCredentials`](crate::credentials::AwsCredentials) as the signer takes them):
 /// adds `x-amz-date`, `authorization` and, for temporary credentials,
 /// `x-amz-security-token` (covered by the signature).
@@ -31,7 +31,6 @@ const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security
 /// asked for; otherwise the request says `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
 pub fn sign_request(
     request: &mut http::Request<ByteStream>,
-    uri: &str,
     unsigned: bool,
     identity: &Identity,
     region: &str,
@@ -84,9 +83,13 @@ pub fn sign_request(
     }
     // With the `Host` header there, the signer reads only the path and query of the
     // URI: those alone are cheaper for it to parse than the whole URL.
+    let whole;
     let signed_uri = match request.uri().path_and_query() {
         Some(p) if request.headers().contains_key(http::header::HOST) => p.as_str(),
-        _ => uri,
+        _ => {
+            whole = request.uri().to_string();
+            whole.as_str()
+        }
     };
     let signable = SignableRequest::new(
         request.method().as_str(),
@@ -177,7 +180,6 @@ mod tests {
         let at_2015 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
         let signed = sign_request(
             &mut r,
-            "https://example.us-east-1.amazonaws.com/",
             false,
             &creds.into(),
             "us-east-1",
@@ -239,17 +241,15 @@ mod tests {
                 r.headers_mut()
                     .insert(name, http::HeaderValue::from_static(value));
             }
+            // Without a `Host` header, the signer takes the host from the whole URL.
+            let mut without_host = request();
+            *without_host.uri_mut() = r.uri().clone();
+            *without_host.headers_mut() = r.headers().clone();
+            without_host.headers_mut().remove(http::header::HOST);
             let identity = creds.clone().into();
-            sign_request(
-                &mut r,
-                &uri,
-                false,
-                &identity,
-                "us-east-1",
-                "example",
-                at_2015,
-            )
-            .unwrap();
+            for r in [&mut r, &mut without_host] {
+                sign_request(r, false, &identity, "us-east-1", "example", at_2015).unwrap();
+            }
             let params = aws_sigv4::sign::v4::SigningParams::builder()
                 .identity(&identity)
                 .region("us-east-1")
@@ -273,8 +273,10 @@ mod tests {
                 .find(|(name, _)| *name == "authorization")
                 .map(|(_, value)| value.to_string())
                 .unwrap();
-            let signed = r.headers()["authorization"].to_str().unwrap();
-            assert_eq!(signed, expected, "{path}");
+            for r in [&r, &without_host] {
+                let signed = r.headers()["authorization"].to_str().unwrap();
+                assert_eq!(signed, expected, "{path}");
+            }
         }
     }
 

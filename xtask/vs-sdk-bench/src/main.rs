@@ -447,7 +447,6 @@ fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
     ] {
         unsigned.headers_mut().remove(added);
     }
-    let uri = unsigned.uri().to_string();
     let identity: aws_smithy_runtime_api::client::identity::Identity =
         aws_credential_types::Credentials::new("AKIDBENCH", "bench-secret", None, None, "bench")
             .into();
@@ -459,7 +458,6 @@ fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
         *request.headers_mut() = unsigned.headers().clone();
         smithy_runtime::sign::sign_request(
             &mut request,
-            &uri,
             false,
             &identity,
             "us-east-1",
