@@ -1131,7 +1131,7 @@ impl<'m> Checker<'m> {
             return;
         }
         for s in model.shapes.values().filter(|s| s.path != "prelude") {
-            match &s.kind {
+            let errors = match &s.kind {
                 Kind::Operation(op) => {
                     if let Some(stream) = holders.get(op.output.as_str()) {
                         if stream.has(REQUIRES_LENGTH) {
@@ -1142,27 +1142,9 @@ impl<'m> Checker<'m> {
                             );
                         }
                     }
-                    for (i, e) in op.errors.iter().enumerate() {
-                        if holders.contains_key(e.as_str()) {
-                            self.problem(
-                                &s.id,
-                                format!("{}.errors[{i}].target", s.path),
-                                format!("the error `{e}` holds a stream; only an operation's input or output can"),
-                            );
-                        }
-                    }
+                    &op.errors
                 }
-                Kind::Service(svc) => {
-                    for (i, e) in svc.errors.iter().enumerate() {
-                        if holders.contains_key(e.as_str()) {
-                            self.problem(
-                                &s.id,
-                                format!("{}.errors[{i}].target", s.path),
-                                format!("the error `{e}` holds a stream; only an operation's input or output can"),
-                            );
-                        }
-                    }
-                }
+                Kind::Service(svc) => &svc.errors,
                 _ => {
                     for m in s.kind.members() {
                         if holders.contains_key(m.target.as_str()) {
@@ -1173,6 +1155,16 @@ impl<'m> Checker<'m> {
                             );
                         }
                     }
+                    continue;
+                }
+            };
+            for (i, e) in errors.iter().enumerate() {
+                if holders.contains_key(e.as_str()) {
+                    self.problem(
+                        &s.id,
+                        format!("{}.errors[{i}].target", s.path),
+                        format!("the error `{e}` holds a stream; only an operation's input or output can"),
+                    );
                 }
             }
         }

@@ -169,10 +169,16 @@ fn response(body: Bytes) -> http::Response<Bytes> {
 
 /// Our client, answered from memory by `answer(request body)`.
 fn ours(answer: impl Fn(&[u8]) -> Bytes + Send + Sync + 'static) -> network_firewall::Client {
-    let transport =
-        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
-            Ok(response(answer(req.body())))
-        };
+    ours_with(move |req| Ok(response(answer(req.body()))))
+}
+
+/// Our client, sending through `transport`.
+fn ours_with(
+    transport: impl Fn(http::Request<Bytes>) -> Result<http::Response<Bytes>, TransportError>
+        + Send
+        + Sync
+        + 'static,
+) -> network_firewall::Client {
     network_firewall::Client::from_conf(
         network_firewall::Config::builder()
             .region("us-east-1")
@@ -410,22 +416,10 @@ fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
     // signature and the attempt add.
     let sent = std::sync::Arc::new(std::sync::Mutex::new(None));
     let caught = sent.clone();
-    let transport =
-        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
-            *caught.lock().expect("lock") = Some(req);
-            Ok(response(Bytes::from_static(EMPTY)))
-        };
-    let o = network_firewall::Client::from_conf(
-        network_firewall::Config::builder()
-            .region("us-east-1")
-            .credentials(network_firewall::Credentials::new(
-                "AKIDBENCH",
-                "bench-secret",
-                None,
-            ))
-            .transport(transport)
-            .build(),
-    );
+    let o = ours_with(move |req| {
+        *caught.lock().expect("lock") = Some(req);
+        Ok(response(Bytes::from_static(EMPTY)))
+    });
     rt.block_on(
         o.list_flow_operations()
             .firewall_arn(ARN)
