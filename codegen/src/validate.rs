@@ -1170,6 +1170,36 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// The ids of protocol test cases are unique among the cases of their kind across
+    /// the model, as Smithy has them: a case is known by its id.
+    fn check_test_ids(&mut self) {
+        let model = self.model;
+        for kind in [
+            HTTP_REQUEST_TESTS,
+            HTTP_RESPONSE_TESTS,
+            HTTP_MALFORMED_REQUEST_TESTS,
+        ] {
+            let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+            for s in model.shapes.values() {
+                let Some(Value::Array(cases)) = s.traits.get(kind) else {
+                    continue;
+                };
+                for (i, case) in cases.iter().enumerate() {
+                    let Some(id) = case.get("id").and_then(Value::as_str) else {
+                        continue;
+                    };
+                    if let Some(first) = seen.insert(id, &s.id) {
+                        self.problem(
+                            &s.id,
+                            format!("{}[{i}].id", trait_path(&s.path, kind)),
+                            format!("the `{kind}` case id `{id}` is also the id of a case of `{first}`; each case needs its own"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     /// The JSON names of a structure's or union's members (their `@jsonName`, else
     /// their names) are different: restJson1 writes and reads the members by them.
     fn check_json_names(&mut self) {
@@ -1417,6 +1447,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     c.check_operation_structures();
     c.check_json_names();
     c.check_streams();
+    c.check_test_ids();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
