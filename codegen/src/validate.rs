@@ -372,6 +372,209 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// A member's HTTP binding traits: one at most, each on the kinds of targets its
+    /// definition takes (a header or query parameter a scalar or a list of scalars,
+    /// `@httpQueryParams` a map of strings or lists of strings, `@httpPrefixHeaders` a
+    /// map of strings).
+    fn check_member_bindings(&mut self, subject: &str, m: &Member, target: Option<&Shape>) {
+        let bindings: Vec<&str> = HTTP_BINDINGS
+            .iter()
+            .filter(|b| m.traits.contains_key(**b))
+            .map(|b| b.trim_start_matches("smithy.api#"))
+            .collect();
+        if bindings.len() > 1 {
+            self.problem(
+                subject,
+                &m.path,
+                format!(
+                    "a member is bound to one place of the HTTP message, and this one has {}",
+                    bindings
+                        .iter()
+                        .map(|b| format!("`@{b}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+        let Some(target) = target else {
+            return;
+        };
+        let model = self.model;
+        let kind_of = |id: &str| model.shapes.get(id).map(|s| &s.kind);
+        let scalar = |k: Option<&Kind>| {
+            matches!(
+                k,
+                Some(
+                    Kind::Simple(
+                        Simple::String
+                            | Simple::Boolean
+                            | Simple::Byte
+                            | Simple::Short
+                            | Simple::Integer
+                            | Simple::Long
+                            | Simple::Float
+                            | Simple::Double
+                            | Simple::BigInteger
+                            | Simple::BigDecimal
+                            | Simple::Timestamp
+                    ) | Kind::Enum { .. }
+                        | Kind::IntEnum { .. }
+                )
+            )
+        };
+        let string =
+            |k: Option<&Kind>| matches!(k, Some(Kind::Simple(Simple::String) | Kind::Enum { .. }));
+        let ok = |binding: &str| match binding {
+            HTTP_HEADER | HTTP_QUERY => {
+                scalar(Some(&target.kind))
+                    || matches!(&target.kind, Kind::List { member } if scalar(kind_of(&member.target)))
+            }
+            HTTP_QUERY_PARAMS => matches!(&target.kind, Kind::Map { value, .. }
+                if string(kind_of(&value.target))
+                    || matches!(kind_of(&value.target), Some(Kind::List { member }) if string(kind_of(&member.target)))),
+            HTTP_PREFIX_HEADERS => matches!(&target.kind, Kind::Map { value, .. }
+                if string(kind_of(&value.target)) && !target.has(SPARSE)),
+            _ => true,
+        };
+        for (binding, wants) in [
+            (
+                HTTP_HEADER,
+                "a boolean, number, string or timestamp, or a list of them",
+            ),
+            (
+                HTTP_QUERY,
+                "a boolean, number, string or timestamp, or a list of them",
+            ),
+            (HTTP_QUERY_PARAMS, "a map of strings or of lists of strings"),
+            (HTTP_PREFIX_HEADERS, "a map of strings that is not sparse"),
+        ] {
+            if m.traits.contains_key(binding) && !ok(binding) {
+                self.problem(
+                    subject,
+                    trait_path(&m.path, binding),
+                    format!(
+                        "`@{}` binds {wants}, not the {} `{}`",
+                        binding.trim_start_matches("smithy.api#"),
+                        target.kind.type_name(),
+                        target.id
+                    ),
+                );
+            }
+        }
+    }
+
+    /// The binding traits only one member of a structure can have; and no header bound
+    /// by name that the prefix of `@httpPrefixHeaders` takes too.
+    fn check_exclusive_bindings(&mut self, shape: &Shape) {
+        let members = shape.kind.members();
+        let prefix = members
+            .iter()
+            .find_map(|m| Some((m, m.traits.get(HTTP_PREFIX_HEADERS)?.as_str()?)));
+        // An empty prefix takes every header; Smithy only notes that.
+        if let Some((p, prefix)) = prefix.filter(|(_, prefix)| !prefix.is_empty()) {
+            for m in members.iter() {
+                let Some(name) = m.traits.get(HTTP_HEADER).and_then(Value::as_str) else {
+                    continue;
+                };
+                if name
+                    .to_ascii_lowercase()
+                    .starts_with(&prefix.to_ascii_lowercase())
+                {
+                    self.problem(
+                        format!("{}${}", shape.id, m.name),
+                        trait_path(&m.path, HTTP_HEADER),
+                        format!("the header `{name}` also starts with `{prefix}`, the prefix of the headers `{}` binds with `@httpPrefixHeaders`", p.name),
+                    );
+                }
+            }
+        }
+        for binding in [
+            HTTP_PAYLOAD,
+            HTTP_QUERY_PARAMS,
+            HTTP_PREFIX_HEADERS,
+            HTTP_RESPONSE_CODE,
+        ] {
+            let bound: Vec<&str> = shape
+                .kind
+                .members()
+                .iter()
+                .filter(|m| m.traits.contains_key(binding))
+                .map(|m| m.name.as_str())
+                .collect();
+            if bound.len() > 1 {
+                self.problem(
+                    &shape.id,
+                    &shape.path,
+                    format!(
+                        "only one member of a structure can have `@{}`, and {} have it",
+                        binding.trim_start_matches("smithy.api#"),
+                        bound.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+
+    /// A structure with an `@httpPayload` member binds every other member to the HTTP
+    /// message too (the payload is the whole body): the input and output of operations
+    /// with `@http`, and errors.
+    fn check_payload_structures(&mut self) {
+        let model = self.model;
+        let request: &[&str] = &[
+            HTTP_LABEL,
+            HTTP_QUERY,
+            HTTP_QUERY_PARAMS,
+            HTTP_HEADER,
+            HTTP_PREFIX_HEADERS,
+            HTTP_PAYLOAD,
+        ];
+        let response: &[&str] = &[
+            HTTP_HEADER,
+            HTTP_PREFIX_HEADERS,
+            HTTP_RESPONSE_CODE,
+            HTTP_PAYLOAD,
+        ];
+        let mut seen = BTreeSet::new();
+        for s in model.shapes.values().filter(|s| s.path != "prelude") {
+            let targets: Vec<(&str, &[&str])> = match &s.kind {
+                Kind::Operation(op) if s.has(HTTP) => {
+                    vec![(&op.input, request), (&op.output, response)]
+                }
+                Kind::Structure { .. } if s.has(ERROR) => vec![(&s.id, response)],
+                _ => continue,
+            };
+            for (id, bound) in targets {
+                if !seen.insert((id, bound.len())) {
+                    continue;
+                }
+                let Some(t) = model.shapes.get(id) else {
+                    continue;
+                };
+                let members = t.kind.members();
+                if !members.iter().any(|m| m.traits.contains_key(HTTP_PAYLOAD)) {
+                    continue;
+                }
+                let unbound: Vec<&str> = members
+                    .iter()
+                    .filter(|m| !bound.iter().any(|b| m.traits.contains_key(*b)))
+                    .map(|m| m.name.as_str())
+                    .collect();
+                if !unbound.is_empty() {
+                    self.problem(
+                        &t.id,
+                        &t.path,
+                        format!(
+                            "a member is the `@httpPayload` (the whole {}), so every other member must be bound to the HTTP message too, and {} {} not",
+                            if bound.len() == request.len() { "request body" } else { "response body" },
+                            unbound.join(", "),
+                            if unbound.len() == 1 { "is" } else { "are" }
+                        ),
+                    );
+                }
+            }
+        }
+    }
+
     /// `@requestCompression`: at least one encoding, each one Smithy knows (gzip), on an
     /// operation with an input none of whose members is a stream that needs its length
     /// (compression changes the length).
@@ -573,25 +776,7 @@ impl<'m> Checker<'m> {
                     if let (Some(t), Kind::Structure { .. }) = (target, &shape.kind) {
                         self.check_member_default(&subject, m, t);
                     }
-                    let bindings: Vec<&str> = HTTP_BINDINGS
-                        .iter()
-                        .filter(|b| m.traits.contains_key(**b))
-                        .map(|b| b.trim_start_matches("smithy.api#"))
-                        .collect();
-                    if bindings.len() > 1 {
-                        self.problem(
-                            &subject,
-                            &m.path,
-                            format!(
-                                "a member is bound to one place of the HTTP message, and this one has {}",
-                                bindings
-                                    .iter()
-                                    .map(|b| format!("`@{b}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        );
-                    }
+                    self.check_member_bindings(&subject, m, target);
                     if let Some(t) = target {
                         if matches!(
                             t.kind,
@@ -617,6 +802,7 @@ impl<'m> Checker<'m> {
                     }
                 }
                 self.check_collection_cycle(shape, targeted);
+                self.check_exclusive_bindings(shape);
                 if let Kind::Map { key, .. } = &shape.kind {
                     if let Some(k) = model.shapes.get(&key.target) {
                         if !matches!(k.kind, Kind::Simple(Simple::String) | Kind::Enum { .. }) {
@@ -1448,6 +1634,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     c.check_json_names();
     c.check_streams();
     c.check_test_ids();
+    c.check_payload_structures();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)
