@@ -1399,7 +1399,11 @@ pub(crate) fn lower_with_docs<'m>(
             l.problem(
                 id.as_str(),
                 &shape.path,
-                format!("`{id}` and `{prev}` both become the Rust type `{name}`; add a `rename` to the service"),
+                if l.renames.contains_key(id.as_str()) || l.renames.contains_key(prev.as_str()) {
+                    format!("`{id}` and `{prev}` both become the Rust type `{name}` after the service's `rename`; rename them apart")
+                } else {
+                    format!("`{id}` and `{prev}` both become the Rust type `{name}`; add a `rename` to the service")
+                },
             );
         }
         l.names.insert(id.clone(), name.clone());

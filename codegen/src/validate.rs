@@ -976,11 +976,14 @@ impl<'m> Checker<'m> {
                 );
             }
             let Some(renamed) = self.model.shapes.get(from) else {
-                self.problem(
-                    &shape.id,
-                    &path,
-                    format!("renames `{from}`, which is not in the model"),
-                );
+                let why = if from.contains('$') {
+                    format!(
+                        "renames the member `{from}`; only the names of data shapes can be renamed"
+                    )
+                } else {
+                    format!("renames `{from}`, which is not in the model")
+                };
+                self.problem(&shape.id, &path, why);
                 continue;
             };
             if matches!(
@@ -1297,7 +1300,13 @@ impl<'m> Checker<'m> {
                 let Some(t) = streaming(&m.target) else {
                     continue;
                 };
-                if matches!(t.kind, Kind::Simple(Simple::Blob))
+                if matches!(s.kind, Kind::List { .. } | Kind::Map { .. }) {
+                    self.problem(
+                        format!("{}${}", s.id, m.name),
+                        format!("{}.target", m.path),
+                        format!("a {} cannot hold the stream `{}`; only an operation's input or output can", s.kind.type_name(), t.id),
+                    );
+                } else if matches!(t.kind, Kind::Simple(Simple::Blob))
                     && !m.traits.contains_key(REQUIRED)
                     && !m.traits.contains_key(DEFAULT)
                 {
@@ -1316,6 +1325,7 @@ impl<'m> Checker<'m> {
         if holders.is_empty() {
             return;
         }
+        let mut errors_with_streams = BTreeSet::new();
         for s in model.shapes.values().filter(|s| s.path != "prelude") {
             let errors = match &s.kind {
                 Kind::Operation(op) => {
@@ -1344,14 +1354,21 @@ impl<'m> Checker<'m> {
                     continue;
                 }
             };
-            for (i, e) in errors.iter().enumerate() {
-                if holders.contains_key(e.as_str()) {
-                    self.problem(
-                        &s.id,
-                        format!("{}.errors[{i}].target", s.path),
-                        format!("the error `{e}` holds a stream; only an operation's input or output can"),
-                    );
-                }
+            errors_with_streams.extend(
+                errors
+                    .iter()
+                    .filter(|e| holders.contains_key(e.as_str()))
+                    .map(String::as_str),
+            );
+        }
+        // Once for each error, however many operations list it.
+        for e in errors_with_streams {
+            if let Some(error) = model.shapes.get(e) {
+                self.problem(
+                    e,
+                    &error.path,
+                    "the error holds a stream; only an operation's input or output can",
+                );
             }
         }
     }

@@ -925,7 +925,13 @@ impl<'v> Walk<'_, 'v> {
     }
 
     fn mismatch(&mut self, ty: &Ty, v: &Value) {
-        self.error(format!("expected {}, found {}", ty.expected(), found(v)));
+        // A test's params are no annotation trait, even when they stand for a structure
+        // without members.
+        let expected = match ty {
+            Ty::Struct(_) if self.params => "an object".to_string(),
+            _ => ty.expected(),
+        };
+        self.error(format!("expected {expected}, found {}", found(v)));
     }
 
     /// Checks the top-level value, leaving out what validate.rs checks.
@@ -1357,7 +1363,14 @@ fn check_place(
         Some(target) => {
             let target = target
                 .and_then(|t| ALL_KINDS.iter().find(|(_, b)| *b == t).map(|(n, _)| *n))
-                .map(|n| format!(", which targets a {n}"))
+                .map(|n| {
+                    let article = if n.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                        "an"
+                    } else {
+                        "a"
+                    };
+                    format!(", which targets {article} {n}")
+                })
                 .unwrap_or_default();
             format!("a member of a {}{target}", shape.kind.type_name())
         }
