@@ -939,6 +939,7 @@ impl<'m> Checker<'m> {
                 }
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
+                self.check_endpoint_params(shape);
             }
             Kind::Resource(res) => {
                 for o in &res.operations {
@@ -1012,6 +1013,100 @@ impl<'m> Checker<'m> {
                         "renames the error `{from}`, which the protocol `{protocol}` does not allow: its clients tell errors apart by the error shape's own name"
                     ),
                 );
+            }
+        }
+    }
+
+    /// The endpoint parameters the service's operations give (`@staticContextParams`
+    /// values, `@contextParam` members) are parameters of its endpoint rule set, of
+    /// the rule set's type for them.
+    fn check_endpoint_params(&mut self, service: &Shape) {
+        let Some(params) = service
+            .traits
+            .get(ENDPOINT_RULE_SET)
+            .and_then(|r| r.get("parameters"))
+            .and_then(Value::as_object)
+        else {
+            return;
+        };
+        let model = self.model;
+        let declared = |name: &str| {
+            params
+                .get(name)
+                .and_then(|p| p.get("type"))
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+        };
+        let string = |id: &str| {
+            matches!(
+                model.shapes.get(id).map(|t| &t.kind),
+                Some(Kind::Simple(Simple::String) | Kind::Enum { .. })
+            )
+        };
+        for op_id in crate::lower::service_operations(model, service) {
+            let Some(op) = model.shapes.get(&op_id) else {
+                continue;
+            };
+            let Kind::Operation(o) = &op.kind else {
+                continue;
+            };
+            let mut given: Vec<(String, &str, String, String)> = Vec::new();
+            if let Some(Value::Object(statics)) = op.traits.get(STATIC_CONTEXT_PARAMS) {
+                for (name, p) in statics {
+                    let kind = match p.get("value") {
+                        Some(Value::String(_)) => "string",
+                        Some(Value::Bool(_)) => "boolean",
+                        Some(Value::Array(_)) => "stringarray",
+                        _ => continue,
+                    };
+                    let path = format!(
+                        "{}.value",
+                        crate::model::json_key(&trait_path(&op.path, STATIC_CONTEXT_PARAMS), name)
+                    );
+                    given.push((name.clone(), kind, op.id.clone(), path));
+                }
+            }
+            if let Some(input) = model.shapes.get(&o.input) {
+                for m in input.kind.members() {
+                    let Some(name) = typed::context_param(&m.traits) else {
+                        continue;
+                    };
+                    let kind = match model.shapes.get(&m.target).map(|t| &t.kind) {
+                        Some(Kind::Simple(Simple::Boolean)) => "boolean",
+                        Some(Kind::List { member }) if string(&member.target) => "stringarray",
+                        _ if string(&m.target) => "string",
+                        _ => "unsupported",
+                    };
+                    given.push((
+                        name.to_string(),
+                        kind,
+                        format!("{}${}", input.id, m.name),
+                        trait_path(&m.path, CONTEXT_PARAM),
+                    ));
+                }
+            }
+            for (name, kind, subject, path) in given {
+                match declared(&name) {
+                    None => self.problem(
+                        subject,
+                        path,
+                        format!("`{name}` is not a parameter of the endpoint rules of `{}`", service.id),
+                    ),
+                    Some(ty) if ty != kind => self.problem(
+                        subject,
+                        path,
+                        format!(
+                            "the endpoint parameter `{name}` is a {ty} in the rules of `{}`, and is given a {}",
+                            service.id,
+                            match kind {
+                                "stringarray" => "list of strings",
+                                "unsupported" => "value of a type no parameter has",
+                                other => other,
+                            }
+                        ),
+                    ),
+                    Some(_) => {}
+                }
             }
         }
     }
