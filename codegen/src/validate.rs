@@ -1370,6 +1370,16 @@ impl<'m> Checker<'m> {
         // The structures holding a stream, with the stream.
         let mut holders: BTreeMap<&str, &Shape> = BTreeMap::new();
         for s in model.shapes.values().filter(|s| s.path != "prelude") {
+            if s.has(REQUIRES_LENGTH)
+                && !s.has(STREAMING)
+                && matches!(s.kind, Kind::Simple(Simple::Blob))
+            {
+                self.problem(
+                    &s.id,
+                    trait_path(&s.path, REQUIRES_LENGTH),
+                    "`@requiresLength` applies to streaming blobs only, and this blob is not `@streaming`",
+                );
+            }
             if let Kind::Union { members } = &s.kind {
                 if s.has(STREAMING) {
                     let not: Vec<&str> = members
@@ -1403,7 +1413,8 @@ impl<'m> Checker<'m> {
                     );
                 } else if matches!(t.kind, Kind::Simple(Simple::Blob))
                     && !m.traits.contains_key(REQUIRED)
-                    && !m.traits.contains_key(DEFAULT)
+                    // `@default(null)` is no default.
+                    && !m.traits.get(DEFAULT).is_some_and(|d| !d.is_null())
                 {
                     self.problem(
                         format!("{}${}", s.id, m.name),
