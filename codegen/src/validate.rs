@@ -967,6 +967,11 @@ impl<'m> Checker<'m> {
     /// AWS protocols, of errors: clients find those by the shape's own name).
     fn check_renames(&mut self, shape: &Shape, svc: &crate::model::Service) {
         let aws = AWS_PROTOCOLS.iter().find(|p| shape.has(p));
+        let closure = if svc.rename.is_empty() {
+            BTreeSet::new()
+        } else {
+            service_closure(self.model, shape)
+        };
         for (from, to) in &svc.rename {
             let path = format!("{}.rename[{}]", shape.path, Value::String(from.clone()));
             if !crate::model::is_shape_id(&format!("a#{to}")) {
@@ -987,7 +992,15 @@ impl<'m> Checker<'m> {
                 self.problem(&shape.id, &path, why);
                 continue;
             };
-            if matches!(
+            if !closure.contains(from.as_str()) {
+                // Smithy's error; a warning here, as this closure leaves out what
+                // resources' identifiers and properties reach.
+                self.warnings.push(Diagnostic::new(
+                    &shape.id,
+                    &path,
+                    format!("renames `{from}`, which no operation or error of the service reaches; the rename does nothing"),
+                ));
+            } else if matches!(
                 renamed.kind,
                 Kind::Operation(_) | Kind::Resource(_) | Kind::Service(_)
             ) {
@@ -1793,6 +1806,40 @@ const HTTP_BINDING_PROTOCOLS: [&str; 2] = [REST_JSON_1, "aws.protocols#restXml"]
 
 /// How deep lists and maps may nest with no structure or union in between.
 pub const MAX_COLLECTION_NESTING: usize = 64;
+
+/// The shapes a service reaches: its operations and resources, their inputs, outputs
+/// and errors, the service's errors, and every shape their members target.
+fn service_closure<'m>(model: &'m Model, service: &'m Shape) -> BTreeSet<&'m str> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut todo: Vec<&str> = vec![service.id.as_str()];
+    while let Some(id) = todo.pop() {
+        let Some(s) = model.shapes.get(id) else {
+            continue;
+        };
+        if !seen.insert(s.id.as_str()) {
+            continue;
+        }
+        match &s.kind {
+            Kind::Service(svc) => todo.extend(
+                svc.operations
+                    .iter()
+                    .chain(&svc.resources)
+                    .chain(&svc.errors)
+                    .map(String::as_str),
+            ),
+            Kind::Resource(r) => {
+                todo.extend(r.operations.iter().chain(&r.resources).map(String::as_str))
+            }
+            Kind::Operation(op) => todo.extend(
+                [op.input.as_str(), op.output.as_str()]
+                    .into_iter()
+                    .chain(op.errors.iter().map(String::as_str)),
+            ),
+            kind => todo.extend(kind.members().iter().map(|m| m.target.as_str())),
+        }
+    }
+    seen
+}
 
 /// Two JSON values are the same value: numbers by what they stand for (`1` and `1.0`).
 fn same_value(a: &Value, b: &Value) -> bool {

@@ -180,3 +180,27 @@ fn a_blob_default_that_is_not_base64_is_its_own_bytes_with_a_warning() {
         out.warnings
     );
 }
+
+/// A rename of a shape the service does not reach does nothing, and says so.
+#[test]
+fn a_rename_outside_the_service_is_a_warning() {
+    let model = br#"{"smithy": "2.0", "shapes": {
+        "ex#S": {"type": "service", "version": "1", "traits": {"aws.protocols#awsJson1_0": {}},
+            "operations": [{"target": "ex#Op"}],
+            "rename": {"ex#Orphan": "Lonely", "ex#Thing": "Item"}},
+        "ex#Op": {"type": "operation", "input": {"target": "ex#In"}},
+        "ex#In": {"type": "structure", "members": {"thing": {"target": "ex#Thing"}}},
+        "ex#Thing": {"type": "structure", "members": {}},
+        "ex#Orphan": {"type": "structure", "members": {}}
+    }}"#;
+    let out = generate(model, &Options::default(), &layout()).unwrap();
+    let warned: Vec<&String> = out
+        .warnings
+        .iter()
+        .filter(|w| w.contains("the rename does nothing"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", out.warnings);
+    assert!(warned[0].contains("ex#Orphan"), "{warned:?}");
+    // The rename the service reaches is applied.
+    assert!(out.files.values().any(|f| f.contains("pub struct Item")));
+}
