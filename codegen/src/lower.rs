@@ -1162,12 +1162,7 @@ impl<'m> Lowerer<'m> {
                 if self.protocol != Some(Protocol::RestJson1) {
                     return Some(format!("its {what} member `{}` is a streaming blob, which this generator supports in restJson1 only", m.name));
                 }
-                if !m.traits.contains_key(HTTP_PAYLOAD) {
-                    return Some(format!(
-                        "its {what} member `{}` is a streaming blob that is not the `@httpPayload`",
-                        m.name
-                    ));
-                }
+                // Validation refuses a restJson1 stream that is not the `@httpPayload`.
             }
         }
         None

@@ -93,6 +93,32 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// A string or an enum: what Smithy's selectors call `string`.
+    pub fn is_string(&self) -> bool {
+        matches!(self, Kind::Simple(Simple::String) | Kind::Enum { .. })
+    }
+
+    /// A boolean, number, string (or enum) or timestamp: what a URI label, a query
+    /// parameter or a header carries.
+    pub fn is_http_scalar(&self) -> bool {
+        self.is_string()
+            || matches!(
+                self,
+                Kind::Simple(
+                    Simple::Boolean
+                        | Simple::Byte
+                        | Simple::Short
+                        | Simple::Integer
+                        | Simple::Long
+                        | Simple::Float
+                        | Simple::Double
+                        | Simple::BigInteger
+                        | Simple::BigDecimal
+                        | Simple::Timestamp
+                ) | Kind::IntEnum { .. }
+            )
+    }
+
     /// The name the Smithy spec gives this kind of shape.
     pub fn type_name(&self) -> &'static str {
         match self {

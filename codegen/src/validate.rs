@@ -401,32 +401,11 @@ impl<'m> Checker<'m> {
         };
         let model = self.model;
         let kind_of = |id: &str| model.shapes.get(id).map(|s| &s.kind);
-        let scalar = |k: Option<&Kind>| {
-            matches!(
-                k,
-                Some(
-                    Kind::Simple(
-                        Simple::String
-                            | Simple::Boolean
-                            | Simple::Byte
-                            | Simple::Short
-                            | Simple::Integer
-                            | Simple::Long
-                            | Simple::Float
-                            | Simple::Double
-                            | Simple::BigInteger
-                            | Simple::BigDecimal
-                            | Simple::Timestamp
-                    ) | Kind::Enum { .. }
-                        | Kind::IntEnum { .. }
-                )
-            )
-        };
-        let string =
-            |k: Option<&Kind>| matches!(k, Some(Kind::Simple(Simple::String) | Kind::Enum { .. }));
+        let scalar = |k: Option<&Kind>| k.is_some_and(Kind::is_http_scalar);
+        let string = |k: Option<&Kind>| k.is_some_and(Kind::is_string);
         let ok = |binding: &str| match binding {
             HTTP_HEADER | HTTP_QUERY => {
-                scalar(Some(&target.kind))
+                target.kind.is_http_scalar()
                     || matches!(&target.kind, Kind::List { member } if scalar(kind_of(&member.target)))
             }
             HTTP_QUERY_PARAMS => matches!(&target.kind, Kind::Map { value, .. }
@@ -805,7 +784,7 @@ impl<'m> Checker<'m> {
                 self.check_exclusive_bindings(shape);
                 if let Kind::Map { key, .. } = &shape.kind {
                     if let Some(k) = model.shapes.get(&key.target) {
-                        if !matches!(k.kind, Kind::Simple(Simple::String) | Kind::Enum { .. }) {
+                        if !k.kind.is_string() {
                             self.problem(
                                 format!("{}$key", shape.id),
                                 format!("{}.target", key.path),
@@ -1050,12 +1029,7 @@ impl<'m> Checker<'m> {
                 .and_then(Value::as_str)
                 .map(str::to_ascii_lowercase)
         };
-        let string = |id: &str| {
-            matches!(
-                model.shapes.get(id).map(|t| &t.kind),
-                Some(Kind::Simple(Simple::String) | Kind::Enum { .. })
-            )
-        };
+        let string = |id: &str| model.shapes.get(id).is_some_and(|t| t.kind.is_string());
         for op_id in crate::lower::service_operations(model, service) {
             let Some(op) = model.shapes.get(&op_id) else {
                 continue;
@@ -1596,12 +1570,7 @@ impl<'m> Checker<'m> {
                 continue;
             };
             let target = model.shapes.get(&member.target);
-            if *greedy
-                && !matches!(
-                    target.map(|t| &t.kind),
-                    Some(Kind::Simple(Simple::String) | Kind::Enum { .. })
-                )
-            {
+            if *greedy && !target.is_some_and(|t| t.kind.is_string()) {
                 self.problem(
                     format!("{input}${}", member.name),
                     &member.path,
@@ -1632,25 +1601,10 @@ impl<'m> Checker<'m> {
                         "a member bound to a URI label must be `@required`",
                     );
                 }
-                let scalar = model.shapes.get(&m.target).is_some_and(|t| {
-                    matches!(
-                        t.kind,
-                        Kind::Simple(
-                            Simple::String
-                                | Simple::Boolean
-                                | Simple::Byte
-                                | Simple::Short
-                                | Simple::Integer
-                                | Simple::Long
-                                | Simple::Float
-                                | Simple::Double
-                                | Simple::BigInteger
-                                | Simple::BigDecimal
-                                | Simple::Timestamp
-                        ) | Kind::Enum { .. }
-                            | Kind::IntEnum { .. }
-                    )
-                });
+                let scalar = model
+                    .shapes
+                    .get(&m.target)
+                    .is_some_and(|t| t.kind.is_http_scalar());
                 if !scalar {
                     self.problem(
                         &subject,

@@ -351,6 +351,34 @@ fn ratio(a: f64, b: f64) -> String {
     }
 }
 
+/// One ListFlowOperations call of ours, as every call-path figure makes it.
+fn call_ours(
+    rt: &tokio::runtime::Runtime,
+    o: &network_firewall::Client,
+) -> network_firewall::types::ListFlowOperationsResponse {
+    rt.block_on(
+        o.list_flow_operations()
+            .firewall_arn(ARN)
+            .max_results(100)
+            .send(),
+    )
+    .expect("our call")
+}
+
+/// The same call through the official SDK.
+fn call_sdk(
+    rt: &tokio::runtime::Runtime,
+    s: &sdk::Client,
+) -> sdk::operation::list_flow_operations::ListFlowOperationsOutput {
+    rt.block_on(
+        s.list_flow_operations()
+            .firewall_arn(ARN)
+            .max_results(100)
+            .send(),
+    )
+    .expect("the SDK's call")
+}
+
 /// The whole call path with `body` as the response, both clients; prints the figure
 /// and returns the allocations per call (ours, sdk).
 fn call_path(
@@ -363,26 +391,8 @@ fn call_path(
     let (a, b) = (body.clone(), body.clone());
     let o = ours(move |_| a.clone());
     let s = sdk(move |_| b.clone());
-    let call_ours = || {
-        let out = rt.block_on(
-            o.list_flow_operations()
-                .firewall_arn(ARN)
-                .max_results(100)
-                .send(),
-        );
-        out.expect("our call")
-    };
-    let call_sdk = || {
-        let out = rt.block_on(
-            s.list_flow_operations()
-                .firewall_arn(ARN)
-                .max_results(100)
-                .send(),
-        );
-        out.expect("the SDK's call")
-    };
     // Both read the same items.
-    let (x, y) = (call_ours(), call_sdk());
+    let (x, y) = (call_ours(rt, &o), call_sdk(rt, &s));
     assert_eq!(x.flow_operations().len(), items);
     assert_eq!(y.flow_operations().len(), items);
     for (x, y) in x.flow_operations().iter().zip(y.flow_operations()) {
@@ -394,8 +404,8 @@ fn call_path(
     }
     let (to, ts) = side_by_side(
         budget,
-        || drop(black_box(call_ours())),
-        || drop(black_box(call_sdk())),
+        || drop(black_box(call_ours(rt, &o))),
+        || drop(black_box(call_sdk(rt, &s))),
     );
     if items == 0 {
         let (o, s) = (to * 1e6, ts * 1e6);
@@ -405,8 +415,8 @@ fn call_path(
         println!("{name} {o:.1} {s:.1} MB/s {}", ratio(o, s));
     }
     let n = if items >= 1000 { 100 } else { 1000 };
-    let ao = count_allocs(n, || drop(black_box(call_ours())));
-    let as_ = count_allocs(n, || drop(black_box(call_sdk())));
+    let ao = count_allocs(n, || drop(black_box(call_ours(rt, &o))));
+    let as_ = count_allocs(n, || drop(black_box(call_sdk(rt, &s))));
     (items, ao, as_)
 }
 
@@ -420,13 +430,7 @@ fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
         *caught.lock().expect("lock") = Some(req);
         Ok(response(Bytes::from_static(EMPTY)))
     });
-    rt.block_on(
-        o.list_flow_operations()
-            .firewall_arn(ARN)
-            .max_results(100)
-            .send(),
-    )
-    .expect("our call");
+    call_ours(rt, &o);
     let mut unsigned = sent
         .lock()
         .expect("lock")
@@ -463,16 +467,7 @@ fn signer_ceiling(rt: &tokio::runtime::Runtime, budget: Duration) {
         drop(black_box(request));
     };
     let s = sdk(|_| Bytes::from_static(EMPTY));
-    let call_sdk = || {
-        let out = rt.block_on(
-            s.list_flow_operations()
-                .firewall_arn(ARN)
-                .max_results(100)
-                .send(),
-        );
-        drop(black_box(out.expect("the SDK's call")));
-    };
-    let (to, ts) = side_by_side(budget, sign, call_sdk);
+    let (to, ts) = side_by_side(budget, sign, || drop(black_box(call_sdk(rt, &s))));
     let (o, s) = (to * 1e6, ts * 1e6);
     println!("signer_ceiling {o:.2} {s:.2} us {}", ratio(s, o));
 }
