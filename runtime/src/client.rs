@@ -71,15 +71,19 @@ pub struct Target {
     pub signing_name: Option<String>,
     /// The signing region, when the endpoint's auth scheme overrides the configured one.
     pub signing_region: Option<String>,
-    /// `url` with the path `/`, where every awsJson request goes, parsed once.
-    root: Option<http::Uri>,
+    /// `url` with the path `/`, where every awsJson request goes, parsed once, and
+    /// its `Host` header.
+    root: Option<(http::Uri, http::HeaderValue)>,
 }
 
 impl Target {
     fn url(url: &str) -> Self {
         let url = url.trim_end_matches('/').to_string();
         Target {
-            root: http::Uri::try_from(format!("{url}/")).ok(),
+            root: http::Uri::try_from(format!("{url}/")).ok().and_then(|uri| {
+                let host = http::HeaderValue::from_str(uri.authority()?.as_str()).ok()?;
+                Some((uri, host))
+            }),
             url,
             headers: Vec::new(),
             signing_name: None,
@@ -503,15 +507,16 @@ impl Handle {
             .path_and_query()
             .map_or("/", |p| p.as_str());
         // The endpoint's URL parsed once serves every call to its root.
-        let mut uri = match (&target.root, path_and_query) {
-            (Some(root), "/") => root.clone(),
+        let (mut uri, mut host) = match (&target.root, path_and_query) {
+            (Some((root, host)), "/") => (root.clone(), Some(host.clone())),
             _ => {
                 let base = endpoint.trim_end_matches('/');
                 let mut text = String::with_capacity(base.len() + path_and_query.len());
                 text.push_str(base);
                 text.push_str(path_and_query);
-                http::Uri::try_from(text)
-                    .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?
+                let uri = http::Uri::try_from(text)
+                    .map_err(|e| format!("the endpoint `{endpoint}` is not a valid URL: {e}"))?;
+                (uri, None)
             }
         };
         if let Some(prefix) = host_prefix.filter(|_| !inner.config.disable_host_prefix) {
@@ -520,12 +525,16 @@ impl Handle {
             let path = uri.path_and_query().map_or("/", |p| p.as_str());
             uri = http::Uri::try_from(format!("{scheme}://{prefix}{authority}{path}"))
                 .map_err(|e| format!("the host prefix `{prefix}` makes an invalid URL: {e}"))?;
+            host = None;
         }
-        let host = http::HeaderValue::from_str(
-            uri.authority()
-                .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
-                .as_str(),
-        )?;
+        let host = match host {
+            Some(host) => host,
+            None => http::HeaderValue::from_str(
+                uri.authority()
+                    .ok_or_else(|| format!("the endpoint `{endpoint}` has no host"))?
+                    .as_str(),
+            )?,
+        };
         // Built in place: a request builder is moved on every header.
         let mut request = http::Request::new(body);
         *request.method_mut() = op_request.method().clone();
@@ -716,7 +725,10 @@ impl Handle {
                 source: "the input's streaming payload is a stream, which can be sent once: send the input by value (the fluent builder's `send` does)".into(),
             })?),
         };
-        self.call::<O>(input, op_request, payload).await
+        // Boxed: the call's state is some kilobytes, which every caller's future would
+        // otherwise hold inline and move whole each time it is moved (by `block_on`,
+        // by `spawn`); one allocation costs less than those copies.
+        Box::pin(self.call::<O>(input, op_request, payload)).await
     }
 
     /// Runs an operation with an input it may consume: a `@streaming` payload is moved
@@ -727,7 +739,7 @@ impl Handle {
     ) -> Result<O::Output, SdkError<O::Error>> {
         let op_request = serialize::<O>(&input)?;
         let payload = O::take_payload(&mut input);
-        self.call::<O>(&input, op_request, payload).await
+        Box::pin(self.call::<O>(&input, op_request, payload)).await
     }
 
     async fn call<O: Operation>(
