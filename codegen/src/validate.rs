@@ -946,11 +946,8 @@ impl<'m> Checker<'m> {
     /// AWS protocols, of errors: clients find those by the shape's own name).
     fn check_renames(&mut self, shape: &Shape, svc: &crate::model::Service) {
         let aws = AWS_PROTOCOLS.iter().find(|p| shape.has(p));
-        let closure = if svc.rename.is_empty() {
-            BTreeSet::new()
-        } else {
-            service_closure(self.model, shape)
-        };
+        let closure = service_closure(self.model, shape);
+        self.check_name_conflicts(shape, svc, &closure);
         for (from, to) in &svc.rename {
             let path = format!("{}.rename[{}]", shape.path, Value::String(from.clone()));
             if !crate::model::is_shape_id(&format!("a#{to}")) {
@@ -1006,6 +1003,110 @@ impl<'m> Checker<'m> {
                     ),
                 );
             }
+        }
+    }
+
+    /// Smithy's rule for the names in a service's closure: shapes whose names (after
+    /// the service's renames) differ only in case are refused, unless both are simple
+    /// shapes, or lists, of one type and with the same traits (a list's member alike in
+    /// turn). Lists that share a name get a warning.
+    fn check_name_conflicts(
+        &mut self,
+        service: &Shape,
+        svc: &crate::model::Service,
+        closure: &BTreeSet<&str>,
+    ) {
+        // An operation without input or output, or an enum's member, says
+        // `smithy.api#Unit`, which puts nothing in the closure; a structure's or
+        // union's member that targets it does.
+        let unit_targeted = closure.iter().any(|id| {
+            self.model.shapes.get(*id).is_some_and(|s| match &s.kind {
+                Kind::Structure { members } | Kind::Union { members } => {
+                    members.iter().any(|m| m.target == UNIT)
+                }
+                _ => false,
+            })
+        });
+        let mut by_name: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+        for id in closure.iter().filter(|id| unit_targeted || **id != UNIT) {
+            let name = svc
+                .rename
+                .get(*id)
+                .map_or_else(|| crate::model::shape_name(id), String::as_str);
+            by_name.entry(name.to_lowercase()).or_default().push(id);
+        }
+        for ids in by_name.values().filter(|ids| ids.len() > 1) {
+            for (i, a) in ids.iter().enumerate() {
+                for b in &ids[i + 1..] {
+                    let Some(conflict) = self.name_conflict(a, b, 0) else {
+                        continue;
+                    };
+                    let named = |id: &str| match svc.rename.get(id) {
+                        Some(to) => format!("`{id}` (renamed `{to}`)"),
+                        None => format!("`{id}`"),
+                    };
+                    let path = match svc.rename.get(*a) {
+                        Some(_) => {
+                            format!("{}.rename[{}]", service.path, Value::String(a.to_string()))
+                        }
+                        None => self
+                            .model
+                            .shapes
+                            .get(*a)
+                            .map_or_else(|| service.path.clone(), |s| s.path.clone()),
+                    };
+                    let message = format!(
+                        "{} and {} have the same name but for case in the closure of the service `{}`; {}: give one of them another name with the service's `rename`",
+                        named(a),
+                        named(b),
+                        service.id,
+                        match conflict {
+                            Conflict::Refused => "only simple shapes and lists of one type and the same traits may share a name",
+                            Conflict::Lists => "lists alike may share a name, but should not",
+                        }
+                    );
+                    match conflict {
+                        Conflict::Refused => self.problem(*a, path, message),
+                        Conflict::Lists => self.warnings.push(Diagnostic::new(*a, path, message)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether the shapes `a` and `b` may share a name in a service (`None`), as
+    /// Smithy judges it: both simple shapes or lists, of one type, with the same
+    /// traits, and a list's member alike (traits, and target in turn).
+    fn name_conflict(&self, a: &str, b: &str, depth: usize) -> Option<Conflict> {
+        let (Some(x), Some(y)) = (self.model.shapes.get(a), self.model.shapes.get(b)) else {
+            return None;
+        };
+        let may_share = |k: &Kind| {
+            matches!(
+                k,
+                Kind::Simple(_) | Kind::Enum { .. } | Kind::IntEnum { .. } | Kind::List { .. }
+            )
+        };
+        if !may_share(&x.kind)
+            || !may_share(&y.kind)
+            || x.kind.type_name() != y.kind.type_name()
+            || !same_value(&traits_value(&x.traits), &traits_value(&y.traits))
+        {
+            return Some(Conflict::Refused);
+        }
+        match (&x.kind, &y.kind) {
+            (Kind::List { member: m }, Kind::List { member: n }) => {
+                if !same_value(&traits_value(&m.traits), &traits_value(&n.traits))
+                    || depth > MAX_COLLECTION_NESTING
+                {
+                    return Some(Conflict::Refused);
+                }
+                match self.name_conflict(&m.target, &n.target, depth + 1) {
+                    Some(Conflict::Refused) => Some(Conflict::Refused),
+                    _ => Some(Conflict::Lists),
+                }
+            }
+            _ => None,
         }
     }
 
@@ -1793,6 +1894,22 @@ fn service_closure<'m>(model: &'m Model, service: &'m Shape) -> BTreeSet<&'m str
         }
     }
     seen
+}
+
+/// The unit type of the prelude.
+const UNIT: &str = "smithy.api#Unit";
+
+/// How two shapes of a service that share a name conflict.
+enum Conflict {
+    /// Smithy's error.
+    Refused,
+    /// Lists alike: Smithy's warning.
+    Lists,
+}
+
+/// A shape's traits as one JSON object, to compare.
+fn traits_value(traits: &crate::model::Traits) -> Value {
+    Value::Object(traits.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
 }
 
 /// Two JSON values are the same value: numbers by what they stand for (`1` and `1.0`).
