@@ -59,6 +59,9 @@ pub mod traits {
     pub const HTTP_REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
     pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";
     pub const HTTP_MALFORMED_REQUEST_TESTS: &str = "smithy.test#httpMalformedRequestTests";
+    pub const EVENT_STREAM_TESTS: &str = "smithy.test#eventStreamTests";
+    pub const PROTOCOL_DEFINITION: &str = "smithy.api#protocolDefinition";
+    pub const AUTH_DEFINITION: &str = "smithy.api#authDefinition";
 }
 use traits::*;
 
@@ -640,8 +643,16 @@ impl<'m> Checker<'m> {
     }
 
     fn check_default(&mut self, subject: &str, path: &str, v: &Value, target: &Shape) {
+        // JSON's `-0` is an integer, which the JSON reader gives as the float -0.0.
+        let integer = |n: &serde_json::Number| {
+            n.as_i64().or_else(|| {
+                n.as_f64()
+                    .filter(|f| *f == 0.0 && f.is_sign_negative())
+                    .map(|_| 0)
+            })
+        };
         let int_in = |n: &serde_json::Number, min: i64, max: i64| {
-            n.as_i64().is_some_and(|i| (min..=max).contains(&i))
+            integer(n).is_some_and(|i| (min..=max).contains(&i))
         };
         let ok = match (&target.kind, v) {
             (_, Value::Null) => true,
@@ -667,14 +678,16 @@ impl<'m> Checker<'m> {
             (Kind::Simple(Simple::Integer), Value::Number(n)) => {
                 int_in(n, i32::MIN.into(), i32::MAX.into())
             }
-            (Kind::Simple(Simple::Long), Value::Number(n)) => n.is_i64(),
+            (Kind::Simple(Simple::Long), Value::Number(n)) => integer(n).is_some(),
             (Kind::Simple(Simple::Timestamp), Value::Number(_)) => true,
             (Kind::Simple(Simple::Timestamp), Value::String(text)) => is_date_time(text),
             // An empty list or object at most, as for lists and maps.
             (Kind::Simple(Simple::Document), Value::Array(a)) => a.is_empty(),
             (Kind::Simple(Simple::Document), Value::Object(o)) => o.is_empty(),
             (Kind::Simple(Simple::Document), _) => true,
-            (Kind::Simple(Simple::BigInteger), Value::Number(n)) => n.is_i64() || n.is_u64(),
+            (Kind::Simple(Simple::BigInteger), Value::Number(n)) => {
+                integer(n).is_some() || n.is_u64()
+            }
             (Kind::Simple(Simple::Float), Value::Number(n)) => {
                 n.as_f64().is_some_and(|f| f.abs() <= f64::from(f32::MAX))
             }
@@ -1575,13 +1588,25 @@ impl<'m> Checker<'m> {
             HTTP_REQUEST_TESTS,
             HTTP_RESPONSE_TESTS,
             HTTP_MALFORMED_REQUEST_TESTS,
+            EVENT_STREAM_TESTS,
         ] {
             let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
             for s in model.shapes.values() {
                 let Some(Value::Array(cases)) = s.traits.get(kind) else {
                     continue;
                 };
+                if kind == HTTP_RESPONSE_TESTS
+                    && matches!(s.kind, Kind::Structure { .. })
+                    && !s.has(ERROR)
+                {
+                    self.problem(
+                        &s.id,
+                        trait_path(&s.path, kind),
+                        format!("`{kind}` applies to operations and `@error` structures, and this structure is no error"),
+                    );
+                }
                 for (i, case) in cases.iter().enumerate() {
+                    self.check_test_refs(s, kind, i, case);
                     let Some(id) = case.get("id").and_then(Value::as_str) else {
                         continue;
                     };
@@ -1593,6 +1618,41 @@ impl<'m> Checker<'m> {
                         );
                     }
                 }
+            }
+        }
+    }
+
+    /// The shapes a protocol test case names: its `protocol` is a protocol (a shape
+    /// with `@protocolDefinition`), its `authScheme` an auth scheme
+    /// (`@authDefinition`).
+    fn check_test_refs(&mut self, s: &Shape, kind: &str, i: usize, case: &Value) {
+        for (key, trait_id, what) in [
+            ("protocol", PROTOCOL_DEFINITION, "a protocol"),
+            ("authScheme", AUTH_DEFINITION, "an auth scheme"),
+        ] {
+            let Some(id) = case.get(key).and_then(Value::as_str) else {
+                continue;
+            };
+            let path = format!("{}[{i}].{key}", trait_path(&s.path, kind));
+            // The protocols and auth schemes Smithy ships need no definition in the
+            // model.
+            if SHIPPED_PROTOCOLS.contains(&id) && key == "protocol"
+                || SHIPPED_AUTH_SCHEMES.contains(&id) && key == "authScheme"
+            {
+                continue;
+            }
+            match self.model.shapes.get(id) {
+                None => self.problem(
+                    &s.id,
+                    path,
+                    format!("the `{kind}` case's `{key}` is `{id}`, which is not a shape in the model"),
+                ),
+                Some(named) if !named.has(trait_id) => self.problem(
+                    &s.id,
+                    path,
+                    format!("the `{kind}` case's `{key}` is `{id}`, which is not {what} (a shape with `@{}`)", crate::model::shape_name(trait_id)),
+                ),
+                _ => {}
             }
         }
     }
@@ -1895,6 +1955,30 @@ fn service_closure<'m>(model: &'m Model, service: &'m Shape) -> BTreeSet<&'m str
     }
     seen
 }
+
+/// The protocols of Smithy's own trait namespaces (shapes with `@protocolDefinition`).
+const SHIPPED_PROTOCOLS: [&str; 8] = [
+    AWS_JSON_1_0,
+    AWS_JSON_1_1,
+    REST_JSON_1,
+    "aws.protocols#restXml",
+    "aws.protocols#awsQuery",
+    "aws.protocols#ec2Query",
+    "smithy.protocols#rpcv2Cbor",
+    "smithy.protocols#rpcv2Json",
+];
+
+/// The auth schemes of Smithy's own trait namespaces (shapes with `@authDefinition`).
+const SHIPPED_AUTH_SCHEMES: [&str; 8] = [
+    "smithy.api#httpBasicAuth",
+    "smithy.api#httpDigestAuth",
+    HTTP_BEARER_AUTH,
+    "smithy.api#httpApiKeyAuth",
+    "smithy.api#noAuth",
+    SIGV4,
+    "aws.auth#sigv4a",
+    "aws.auth#cognitoUserPools",
+];
 
 /// The unit type of the prelude.
 const UNIT: &str = "smithy.api#Unit";

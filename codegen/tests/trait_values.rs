@@ -648,3 +648,29 @@ fn every_shipped_trait_is_known() {
     assert!(missing.is_empty(), "no definition for {missing:?}");
     assert_eq!(traits.len(), codegen::traits::known_trait_count());
 }
+
+/// JSON's `-0` (which the JSON reader gives as the float -0.0) is an integer default
+/// of every integer type; `-1.5` is none.
+#[test]
+fn negative_zero_is_an_integer_default() {
+    let model = |default: &str| {
+        json(&format!(
+            r#"{{"smithy": "2.0", "shapes": {{
+            "ex#S": {{"type": "structure", "members": {{
+                "b": {{"target": "smithy.api#Byte", "traits": {{"smithy.api#default": {default}}}}},
+                "i": {{"target": "smithy.api#Integer", "traits": {{"smithy.api#default": {default}}}}},
+                "l": {{"target": "smithy.api#Long", "traits": {{"smithy.api#default": {default}}}}},
+                "n": {{"target": "smithy.api#BigInteger", "traits": {{"smithy.api#default": {default}}}}}
+            }}}}}}}}"#
+        ))
+    };
+    check(&model("-0")).expect("-0 is a valid integer default");
+    let ds = errors(&model("-1.5"));
+    for m in ["b", "i", "l", "n"] {
+        at(
+            &ds,
+            &format!(r#"$.shapes["ex#S"].members.{m}.traits["smithy.api#default"]"#),
+            "-1.5 is not a valid default",
+        );
+    }
+}
