@@ -932,6 +932,7 @@ impl<'m> Checker<'m> {
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
                 self.check_endpoint_params(shape);
+                self.check_rule_set(shape);
             }
             Kind::Resource(res) => {
                 for o in &res.operations {
@@ -1120,6 +1121,28 @@ impl<'m> Checker<'m> {
                 }
             }
             _ => None,
+        }
+    }
+
+    /// The service's endpoint rule set parses as its clients parse it (the runtime's
+    /// own parser): every reference bound, every function known and called with its
+    /// arguments, templates and `getAttr` paths well formed. A client would otherwise
+    /// fail its first call.
+    fn check_rule_set(&mut self, service: &Shape) {
+        let Some(rules) = service.traits.get(ENDPOINT_RULE_SET) else {
+            return;
+        };
+        if let Err(e) = smithy_runtime::endpoint::RuleSet::from_json(&rules.to_string()) {
+            let mut path = trait_path(&service.path, ENDPOINT_RULE_SET);
+            if !e.path().is_empty() {
+                path.push('.');
+                path.push_str(e.path());
+            }
+            self.problem(
+                format!("{} @{ENDPOINT_RULE_SET}", service.id),
+                path,
+                format!("the endpoint rule set cannot be used: {}", e.message()),
+            );
         }
     }
 

@@ -885,6 +885,7 @@ impl Writer {
 
     /// The document written, for a request body: an error if it holds a value that
     /// cannot be sent.
+    #[cfg(feature = "client")]
     pub fn body(self) -> std::result::Result<Vec<u8>, crate::error::BuildError> {
         match self.unknown {
             None => Ok(self.buf),

@@ -812,7 +812,7 @@ hyper = ["{name}/hyper"]
 
 [dependencies]
 {name} = {{ path = "../{name}", default-features = false }}
-{rt} = {{ path = "{runtime}", default-features = false }}
+{rt} = {{ path = "{runtime}", default-features = false, features = ["client"] }}
 futures-core = "0.3"
 
 [dev-dependencies]
