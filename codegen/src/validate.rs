@@ -267,7 +267,41 @@ impl<'m> Checker<'m> {
                             "only a member's default can be null (it makes the member optional)",
                         );
                     } else if let Some(target) = target {
-                        self.check_default(&subject_t, &tp, v, target);
+                        let placed = !member
+                            || matches!(owner.kind, Kind::Structure { .. })
+                                && matches!(
+                                    target.kind,
+                                    Kind::Simple(_)
+                                        | Kind::Enum { .. }
+                                        | Kind::IntEnum { .. }
+                                        | Kind::List { .. }
+                                        | Kind::Map { .. }
+                                );
+                        if !placed {
+                            self.problem(
+                                &subject_t,
+                                &tp,
+                                format!(
+                                    "a default applies to the members of a structure that target a simple shape, list or map, not to {}",
+                                    if matches!(owner.kind, Kind::Structure { .. }) {
+                                        format!("one that targets the {} `{}`", target.kind.type_name(), target.id)
+                                    } else {
+                                        format!("a member of a {}", owner.kind.type_name())
+                                    }
+                                ),
+                            );
+                        } else if self.check_default(&subject_t, &tp, v, target) {
+                            let own = if member { Some(traits) } else { None };
+                            match default_breaks_constraints(v, own, target) {
+                                // Smithy's allowance for the zero defaults of models
+                                // converted from IDL 1.0.
+                                Some(why) if v.as_f64() == Some(0.0) => {
+                                    self.warnings.push(Diagnostic::new(&subject_t, &tp, why))
+                                }
+                                Some(why) => self.problem(&subject_t, &tp, why),
+                                None => {}
+                            }
+                        }
                     }
                 }
                 "smithy.api#length" | "smithy.api#range" => match v.as_object() {
@@ -642,7 +676,8 @@ impl<'m> Checker<'m> {
         }
     }
 
-    fn check_default(&mut self, subject: &str, path: &str, v: &Value, target: &Shape) {
+    /// Whether `v` is a value of `target`'s type, for a default (a problem if not).
+    fn check_default(&mut self, subject: &str, path: &str, v: &Value, target: &Shape) -> bool {
         // JSON's `-0` is an integer, which the JSON reader gives as the float -0.0.
         let integer = |n: &serde_json::Number| {
             n.as_i64().or_else(|| {
@@ -736,6 +771,7 @@ impl<'m> Checker<'m> {
                 ),
             );
         }
+        ok
     }
 
     fn check_shape(&mut self, shape: &Shape, targeted: &BTreeSet<&str>) {
@@ -769,6 +805,13 @@ impl<'m> Checker<'m> {
                         self.check_member_default(&subject, m, t);
                     }
                     self.check_member_bindings(&subject, m, target);
+                    if m.traits.contains_key(HTTP_RESPONSE_CODE) && shape.has(INPUT) {
+                        self.problem(
+                            format!("{subject} @{HTTP_RESPONSE_CODE}"),
+                            trait_path(&m.path, HTTP_RESPONSE_CODE),
+                            "`@httpResponseCode` binds a member of an output or error; this structure is an `@input`",
+                        );
+                    }
                     if let Some(t) = target {
                         if matches!(
                             t.kind,
@@ -789,6 +832,16 @@ impl<'m> Checker<'m> {
                                 &subject,
                                 format!("{}.target", m.path),
                                 format!("a member cannot target the mixin `{}`", t.id),
+                            );
+                        }
+                        if t.id == UNIT && !matches!(shape.kind, Kind::Union { .. }) {
+                            self.problem(
+                                &subject,
+                                format!("{}.target", m.path),
+                                format!(
+                                    "only the members of a union, enum or intEnum can target `{UNIT}`, not those of a {}",
+                                    shape.kind.type_name()
+                                ),
                             );
                         }
                     }
@@ -2002,6 +2055,65 @@ const SHIPPED_AUTH_SCHEMES: [&str; 8] = [
     "aws.auth#sigv4a",
     "aws.auth#cognitoUserPools",
 ];
+
+/// What is wrong with a default value that is of its target's type but outside the
+/// `@length` or `@range` of the member (`own`, its own traits) or of the target, as
+/// Smithy checks defaults against the constraints (`@pattern` is not checked here).
+fn default_breaks_constraints(
+    v: &Value,
+    own: Option<&crate::model::Traits>,
+    target: &Shape,
+) -> Option<String> {
+    let traits = own.into_iter().chain([&target.traits]);
+    for t in traits {
+        let bounds = |key: &str| {
+            t.get(key).map(|b| {
+                let f = |k: &str| b.get(k).and_then(Value::as_f64);
+                (f("min"), f("max"))
+            })
+        };
+        let size = match (&target.kind, v) {
+            (Kind::Simple(Simple::String) | Kind::Enum { .. }, Value::String(text)) => {
+                Some((text.chars().count(), "characters"))
+            }
+            (Kind::Simple(Simple::Blob), Value::String(text)) => {
+                Some((decode_base64(text).map_or(text.len(), |b| b.len()), "bytes"))
+            }
+            (Kind::List { .. }, Value::Array(a)) => Some((a.len(), "elements")),
+            (Kind::Map { .. }, Value::Object(o)) => Some((o.len(), "entries")),
+            _ => None,
+        };
+        if let (Some((n, unit)), Some((min, max))) = (size, bounds("smithy.api#length")) {
+            let n_f = n as f64;
+            if min.is_some_and(|m| n_f < m) || max.is_some_and(|m| n_f > m) {
+                return Some(format!(
+                    "the default {v} has {n} {unit}, outside the `@length` of {}",
+                    bounds_text(min, max)
+                ));
+            }
+        }
+        if let (Value::Number(x), Some((min, max))) = (v, bounds("smithy.api#range")) {
+            let x = x.as_f64().unwrap_or_default();
+            if min.is_some_and(|m| x < m) || max.is_some_and(|m| x > m) {
+                return Some(format!(
+                    "the default {v} is outside the `@range` of {}",
+                    bounds_text(min, max)
+                ));
+            }
+        }
+    }
+    None
+}
+
+/// `1 to 5`, `at least 1`, `at most 5`.
+fn bounds_text(min: Option<f64>, max: Option<f64>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("{lo} to {hi}"),
+        (Some(lo), None) => format!("at least {lo}"),
+        (None, Some(hi)) => format!("at most {hi}"),
+        (None, None) => "anything".to_string(),
+    }
+}
 
 /// The unit type of the prelude.
 const UNIT: &str = "smithy.api#Unit";
