@@ -254,6 +254,38 @@ impl<'m> Checker<'m> {
                     }
                 }
                 REQUEST_COMPRESSION => self.check_request_compression(&subject_t, &tp, v, owner),
+                QUERY_COMPATIBLE
+                    if ![
+                        AWS_JSON_1_0,
+                        "smithy.protocols#rpcv2Cbor",
+                        "smithy.protocols#rpcv2Json",
+                    ]
+                    .iter()
+                    .any(|p| traits.contains_key(*p)) =>
+                {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        "applies to a service of the protocol awsJson1_0, rpcv2Cbor or rpcv2Json (the protocols that can stand in for awsQuery), and this service has none of them",
+                    );
+                }
+                ENDPOINT_TESTS
+                    if !traits.contains_key(ENDPOINT_RULE_SET)
+                        && !traits.contains_key("smithy.rules#endpointBdd") =>
+                {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        "endpoint tests need the endpoint rules they test: the service has no `@smithy.rules#endpointRuleSet` (or `@smithy.rules#endpointBdd`)",
+                    );
+                }
+                "smithy.api#addedDefault" if !traits.contains_key(DEFAULT) => {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        "marks a default as added later, and the member has no `@default`",
+                    );
+                }
                 QUERY_ERROR if !v.get("code").is_some_and(Value::is_string) => {
                     self.problem(&subject_t, &tp, "must be an object with a string `code`");
                 }
