@@ -255,13 +255,9 @@ impl<'m> Checker<'m> {
                 }
                 REQUEST_COMPRESSION => self.check_request_compression(&subject_t, &tp, v, owner),
                 QUERY_COMPATIBLE
-                    if ![
-                        AWS_JSON_1_0,
-                        "smithy.protocols#rpcv2Cbor",
-                        "smithy.protocols#rpcv2Json",
-                    ]
-                    .iter()
-                    .any(|p| traits.contains_key(*p)) =>
+                    if !std::iter::once(&AWS_JSON_1_0)
+                        .chain(&SMITHY_PROTOCOLS)
+                        .any(|p| traits.contains_key(*p)) =>
                 {
                     self.problem(
                         &subject_t,
@@ -1744,7 +1740,7 @@ impl<'m> Checker<'m> {
             let path = format!("{}[{i}].{key}", trait_path(&s.path, kind));
             // The protocols and auth schemes Smithy ships need no definition in the
             // model.
-            if SHIPPED_PROTOCOLS.contains(&id) && key == "protocol"
+            if (AWS_PROTOCOLS.contains(&id) || SMITHY_PROTOCOLS.contains(&id)) && key == "protocol"
                 || SHIPPED_AUTH_SCHEMES.contains(&id) && key == "authScheme"
             {
                 continue;
@@ -2064,17 +2060,8 @@ fn service_closure<'m>(model: &'m Model, service: &'m Shape) -> BTreeSet<&'m str
     seen
 }
 
-/// The protocols of Smithy's own trait namespaces (shapes with `@protocolDefinition`).
-const SHIPPED_PROTOCOLS: [&str; 8] = [
-    AWS_JSON_1_0,
-    AWS_JSON_1_1,
-    REST_JSON_1,
-    "aws.protocols#restXml",
-    "aws.protocols#awsQuery",
-    "aws.protocols#ec2Query",
-    "smithy.protocols#rpcv2Cbor",
-    "smithy.protocols#rpcv2Json",
-];
+/// Smithy's own protocols (beside the AWS ones, the other protocols Smithy ships).
+const SMITHY_PROTOCOLS: [&str; 2] = ["smithy.protocols#rpcv2Cbor", "smithy.protocols#rpcv2Json"];
 
 /// The auth schemes of Smithy's own trait namespaces (shapes with `@authDefinition`).
 const SHIPPED_AUTH_SCHEMES: [&str; 8] = [
