@@ -1213,17 +1213,91 @@ impl<'m> Checker<'m> {
         let Some(rules) = service.traits.get(ENDPOINT_RULE_SET) else {
             return;
         };
-        if let Err(e) = smithy_runtime::endpoint::RuleSet::from_json(&rules.to_string()) {
-            let mut path = trait_path(&service.path, ENDPOINT_RULE_SET);
-            if !e.path().is_empty() {
-                path.push('.');
-                path.push_str(e.path());
+        match smithy_runtime::endpoint::RuleSet::from_json(&rules.to_string()) {
+            Ok(rule_set) => self.check_endpoint_tests(service, &rule_set),
+            Err(e) => {
+                let mut path = trait_path(&service.path, ENDPOINT_RULE_SET);
+                if !e.path().is_empty() {
+                    path.push('.');
+                    path.push_str(e.path());
+                }
+                self.problem(
+                    format!("{} @{ENDPOINT_RULE_SET}", service.id),
+                    path,
+                    format!("the endpoint rule set cannot be used: {}", e.message()),
+                );
             }
-            self.problem(
-                format!("{} @{ENDPOINT_RULE_SET}", service.id),
-                path,
-                format!("the endpoint rule set cannot be used: {}", e.message()),
+        }
+    }
+
+    /// The `params` of the service's endpoint test cases are parameters of its rule
+    /// set, of their types, with every required parameter that has no default.
+    fn check_endpoint_tests(
+        &mut self,
+        service: &Shape,
+        rule_set: &smithy_runtime::endpoint::RuleSet,
+    ) {
+        use smithy_runtime::endpoint::ParameterType;
+        let Some(cases) = service
+            .traits
+            .get(ENDPOINT_TESTS)
+            .and_then(|t| t.get("testCases"))
+            .and_then(Value::as_array)
+        else {
+            return;
+        };
+        let subject = format!("{} @{ENDPOINT_TESTS}", service.id);
+        for (i, case) in cases.iter().enumerate() {
+            let path = format!(
+                "{}.testCases[{i}]",
+                trait_path(&service.path, ENDPOINT_TESTS)
             );
+            let empty = serde_json::Map::new();
+            let params = case
+                .get("params")
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            for (name, value) in params {
+                let at = crate::model::json_key(&format!("{path}.params"), name);
+                let Some(p) = rule_set.parameter(name) else {
+                    self.problem(
+                        &subject,
+                        at,
+                        format!("`{name}` is not a parameter of the service's endpoint rules"),
+                    );
+                    continue;
+                };
+                let fits = match p.kind() {
+                    ParameterType::String => value.is_string(),
+                    ParameterType::Boolean => value.is_boolean(),
+                    ParameterType::StringArray => value
+                        .as_array()
+                        .is_some_and(|a| a.iter().all(Value::is_string)),
+                };
+                if !fits {
+                    self.problem(
+                        &subject,
+                        at,
+                        format!(
+                            "the endpoint parameter `{name}` is a {}, and the test gives it {}",
+                            p.kind().as_str(),
+                            describe(value)
+                        ),
+                    );
+                }
+            }
+            for p in rule_set.parameters() {
+                if p.required() && p.default().is_none() && !params.contains_key(p.name()) {
+                    self.problem(
+                        &subject,
+                        format!("{path}.params"),
+                        format!(
+                            "the endpoint parameter `{}` is required and has no default, and this test case does not give it",
+                            p.name()
+                        ),
+                    );
+                }
+            }
         }
     }
 
