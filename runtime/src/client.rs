@@ -9,8 +9,9 @@ use crate::transport::Transport;
 use bytes::Bytes;
 use std::borrow::Cow;
 use std::fmt;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 /// What a generated crate says about its service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -258,6 +259,10 @@ struct Inner {
     rules: Option<Result<crate::endpoint::RuleSet, String>>,
     /// The endpoint of operations without parameters of their own, resolved once.
     resolved: std::sync::OnceLock<Result<Target, String>>,
+    /// How far the service's clock is ahead of ours, in milliseconds (behind when
+    /// negative), as the last response's `Date` header told: requests are signed at
+    /// our time plus this.
+    clock_skew_ms: AtomicI64,
 }
 
 /// The shared state of a client: configuration and transport. Cheap to clone.
@@ -302,6 +307,23 @@ const TRANSIENT: &[&str] = &[
     "ServiceUnavailable",
 ];
 
+/// Error codes a service answers a request signed at the wrong time with (among other
+/// causes): retried when the response's `Date` shows our clock that far off.
+const CLOCK_SKEW: &[&str] = &[
+    "RequestTimeTooSkewed",
+    "InvalidSignatureException",
+    "SignatureDoesNotMatch",
+    "AuthFailure",
+    "AccessDeniedException",
+];
+
+/// A clock skew beyond which a clock-skew error code means the clock, not the
+/// signature (SigV4 allows five minutes).
+const SKEW_THRESHOLD_MS: i64 = 4 * 60 * 1000;
+
+/// A round trip longer than this says too little of when the service read its clock.
+const SKEW_MAX_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
+
 impl Handle {
     /// A handle for a service with a configuration. The default transport is used
     /// when the configuration has none and the `hyper` feature is on.
@@ -336,6 +358,7 @@ impl Handle {
                         .map_err(|e| format!("the service's endpoint rules are not valid: {e}"))
                 }),
                 resolved: std::sync::OnceLock::new(),
+                clock_skew_ms: AtomicI64::new(0),
             }),
         }
     }
@@ -451,6 +474,7 @@ impl Handle {
         attempt: u32,
         invocation: &http::HeaderValue,
         call: &CallParts<'_>,
+        now: SystemTime,
     ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
         let CallParts {
             host_prefix,
@@ -596,7 +620,7 @@ impl Handle {
                     .signing_name
                     .as_deref()
                     .unwrap_or(inner.meta.signing_name),
-                SystemTime::now(),
+                self.service_time(now),
             )?;
         }
         // The SDK's bookkeeping headers are not signed: they change between attempts
@@ -613,6 +637,47 @@ impl Handle {
             attempt_header(attempt, inner.config.retry.max_attempts())?,
         );
         Ok(request)
+    }
+
+    /// `now` on the service's clock: our time plus the skew the last response showed.
+    fn service_time(&self, now: SystemTime) -> SystemTime {
+        let skew = self.inner.clock_skew_ms.load(Ordering::Relaxed);
+        let shift = Duration::from_millis(skew.unsigned_abs());
+        if skew >= 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        }
+        .unwrap_or(now)
+    }
+
+    /// Learns how far the service's clock is from ours from a response's `Date`
+    /// header, for a request sent at `sent`: the service read its clock, we take it, in
+    /// the middle of the round trip. Every response with a `Date` sets the skew the
+    /// next requests are signed with, as the AWS SDKs do; none is learned from a cached
+    /// response (one with an `Age`) or a round trip too long to tell. Returns the skew
+    /// in milliseconds.
+    fn learn_clock_skew(&self, headers: &http::HeaderMap, sent: SystemTime) -> Option<i64> {
+        let date = headers.get(http::header::DATE)?;
+        if headers.contains_key(http::header::AGE) {
+            return None;
+        }
+        let server = crate::types::DateTime::parse(
+            date.to_str().ok()?,
+            crate::types::TimestampFormat::HttpDate,
+        )?
+        .to_system_time()?;
+        let elapsed = SystemTime::now().duration_since(sent).unwrap_or_default();
+        if elapsed > SKEW_MAX_ROUND_TRIP {
+            return None;
+        }
+        let midpoint = sent + elapsed / 2;
+        let skew = match server.duration_since(midpoint) {
+            Ok(ahead) => i64::try_from(ahead.as_millis()).ok()?,
+            Err(behind) => -i64::try_from(behind.duration().as_millis()).ok()?,
+        };
+        self.inner.clock_skew_ms.store(skew, Ordering::Relaxed);
+        Some(skew)
     }
 
     /// Sends one attempt. The response body is read in full (within the attempt
@@ -880,8 +945,9 @@ impl Handle {
                 None => body.take().unwrap_or_default(),
             };
             let can_resend = body.is_some();
+            let sent = SystemTime::now();
             let request = self
-                .request(op_request, this_body, attempt, &invocation, call)
+                .request(op_request, this_body, attempt, &invocation, call, sent)
                 .await
                 .map_err(Failure::Construction)?;
             match self.attempt(request, stream_output).await {
@@ -895,17 +961,17 @@ impl Handle {
                     }
                 }
                 Ok(response) => {
+                    let skew = self.learn_clock_skew(response.headers(), sent);
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
                         return Ok(response);
                     }
                     let response = response.map(ByteStream::into_buffered);
                     let meta = error_metadata(&response, self.inner.meta.query_compatible);
-                    let retryable = is_retryable(
-                        status,
-                        meta.as_ref().ok().and_then(ErrorMetadata::code),
-                        retryable_codes,
-                    );
+                    let code = meta.as_ref().ok().and_then(ErrorMetadata::code);
+                    let retryable = is_retryable(status, code, retryable_codes)
+                        || code.is_some_and(|c| CLOCK_SKEW.contains(&c))
+                            && skew.is_some_and(|ms| ms.abs() > SKEW_THRESHOLD_MS);
                     if !retryable || !can_resend || attempt >= retry.max_attempts() {
                         return Err(match meta {
                             Ok(meta) => Failure::Service { meta, response },
@@ -1244,7 +1310,7 @@ mod tests {
             };
             let id = http::HeaderValue::from_static("id");
             let r = handle
-                .request(&op, ByteStream::default(), 1, &id, &call)
+                .request(&op, ByteStream::default(), 1, &id, &call, SystemTime::now())
                 .await;
             (target.root.is_some(), r)
         };
@@ -1319,7 +1385,9 @@ mod tests {
         ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
             let stream = ByteStream::from(body.body().clone());
             let invocation = http::HeaderValue::from_static("id");
-            handle.request(body, stream, 1, &invocation, &call).await
+            handle
+                .request(body, stream, 1, &invocation, &call, SystemTime::now())
+                .await
         }
         let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {
             host_prefix: Some("data-abc."),

@@ -350,6 +350,95 @@ async fn throttling_and_server_errors_are_retried_then_succeed() {
     assert!(err.into_service_error().is_invalid_request_exception());
 }
 
+/// The time of a request's `x-amz-date` (`20150830T123600Z`), in seconds since the epoch.
+fn signed_at(r: &smithy_runtime::test_util::RecordedRequest) -> i64 {
+    let d = r.header("x-amz-date").unwrap();
+    let rfc3339 = format!(
+        "{}-{}-{}T{}:{}:{}Z",
+        &d[0..4],
+        &d[4..6],
+        &d[6..8],
+        &d[9..11],
+        &d[11..13],
+        &d[13..15]
+    );
+    smithy_runtime::DateTime::parse(&rfc3339, smithy_runtime::TimestampFormat::DateTime)
+        .unwrap()
+        .secs()
+}
+
+/// An HTTP `Date` `offset` seconds from now.
+fn date_header(offset: i64) -> String {
+    smithy_runtime::DateTime::from_secs(signed_at_now() + offset).to_http_date()
+}
+
+#[tokio::test]
+async fn a_clock_an_hour_off_is_corrected_from_the_date_header() {
+    let hour = 3600;
+    let ahead = date_header(hour);
+    let skewed = Reply::json(
+        403,
+        r#"{"__type":"InvalidSignatureException","message":"Signature expired"}"#,
+    )
+    .header("date", &ahead);
+    let (server, client) =
+        server(vec![skewed, Reply::json(200, "{}").header("date", &ahead)]).await;
+    let now = signed_at_now();
+    client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
+    // The second call is signed on the service's clock from its first attempt.
+    client
+        .list_flow_operations()
+        .firewall_arn(ARN)
+        .send()
+        .await
+        .unwrap();
+    let requests = server.requests();
+    assert_eq!(requests.len(), 3, "one retry, then the skew is known");
+    assert!((signed_at(&requests[0]) - now).abs() < 60);
+    for r in &requests[1..] {
+        assert!(
+            (signed_at(r) - (now + hour)).abs() < 60,
+            "signed at the service's time"
+        );
+        assert!(r.signature_valid.is_ok());
+    }
+
+    // A clock-skew code from a service whose clock agrees with ours is the error it
+    // says, not retried; nor is a skew learned from a cached response.
+    let (err, attempts) = error_of(
+        Reply::json(400, r#"{"__type":"InvalidSignatureException"}"#)
+            .header("date", &date_header(30)),
+    )
+    .await;
+    assert_eq!(attempts, 1);
+    {
+        let e = err.into_service_error();
+        assert!(matches!(e, ListFlowOperationsError::Unhandled(_)), "{e:?}");
+        assert_eq!(e.code(), Some("InvalidSignatureException"));
+    }
+    let (_, attempts) = error_of(
+        Reply::json(400, r#"{"__type":"InvalidSignatureException"}"#)
+            .header("date", &ahead)
+            .header("age", "100"),
+    )
+    .await;
+    assert_eq!(attempts, 1);
+}
+
+/// Now, in seconds since the epoch.
+fn signed_at_now() -> i64 {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    i64::try_from(now).unwrap()
+}
+
 #[tokio::test]
 async fn transport_failures_and_timeouts_are_retried_and_reported() {
     let (server, client) = server(vec![Reply::hang_up(), Reply::json(200, "{}")]).await;
