@@ -9,7 +9,7 @@ use crate::transport::Transport;
 use bytes::Bytes;
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
@@ -263,6 +263,65 @@ struct Inner {
     /// negative), as the last response's `Date` header told: requests are signed at
     /// our time plus this.
     clock_skew_ms: AtomicI64,
+    /// The tokens the client's retries draw on.
+    retry_quota: RetryQuota,
+}
+
+/// The retry quota of the standard retry mode (see [`RetryConfig`](crate::RetryConfig)):
+/// a bucket of tokens the retries of a client draw on.
+struct RetryQuota {
+    tokens: AtomicU32,
+}
+
+/// Why an attempt is retried, which sets what the retry costs and how long it waits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RetryKind {
+    /// The service asked for less: 5 tokens, waits from 1 s.
+    Throttled,
+    /// Anything else retryable (a 5xx, a transient code, a broken connection, a clock
+    /// that was off): 14 tokens, waits from 50 ms.
+    Transient,
+}
+
+impl RetryKind {
+    fn cost(self) -> u32 {
+        match self {
+            RetryKind::Throttled => 5,
+            RetryKind::Transient => 14,
+        }
+    }
+}
+
+impl RetryQuota {
+    const CAPACITY: u32 = 500;
+
+    fn new() -> Self {
+        RetryQuota {
+            tokens: AtomicU32::new(Self::CAPACITY),
+        }
+    }
+
+    /// Takes `cost` tokens for a retry, or none if there are not that many.
+    fn acquire(&self, cost: u32) -> bool {
+        self.tokens
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
+                t.checked_sub(cost)
+            })
+            .is_ok()
+    }
+
+    /// A call succeeded: it gives back the tokens of its last retry (`held`), or adds
+    /// one if it did not retry, up to the capacity.
+    fn succeeded(&self, held: u32) {
+        let add = held.max(1);
+        if self.tokens.load(Ordering::Relaxed) < Self::CAPACITY {
+            let _ = self
+                .tokens
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |t| {
+                    Some(t.saturating_add(add).min(Self::CAPACITY))
+                });
+        }
+    }
 }
 
 /// The shared state of a client: configuration and transport. Cheap to clone.
@@ -327,7 +386,8 @@ const SKEW_MAX_ROUND_TRIP: Duration = Duration::from_secs(15 * 60);
 impl Handle {
     /// A handle for a service with a configuration. The default transport is used
     /// when the configuration has none and the `hyper` feature is on.
-    pub fn new(meta: &'static ServiceMeta, config: Config) -> Self {
+    pub fn new(meta: &'static ServiceMeta, mut config: Config) -> Self {
+        config.retry = config.retry.for_service(meta.signing_name);
         let transport = config
             .transport
             .clone()
@@ -359,6 +419,7 @@ impl Handle {
                 }),
                 resolved: std::sync::OnceLock::new(),
                 clock_skew_ms: AtomicI64::new(0),
+                retry_quota: RetryQuota::new(),
             }),
         }
     }
@@ -937,7 +998,11 @@ impl Handle {
                 .map_err(|e| Failure::Construction(e.into()))?
         };
         let retry = &self.inner.config.retry;
+        let quota = &self.inner.retry_quota;
         let mut attempt = 1;
+        // The tokens of this call's last retry: given back if the call succeeds. Those of
+        // earlier retries stay spent.
+        let mut held = 0;
         let mut body = Some(body);
         loop {
             let this_body = match body.as_ref().and_then(ByteStream::try_clone) {
@@ -950,41 +1015,55 @@ impl Handle {
                 .request(op_request, this_body, attempt, &invocation, call, sent)
                 .await
                 .map_err(Failure::Construction)?;
-            match self.attempt(request, stream_output).await {
+            let (failure, kind, asked) = match self.attempt(request, stream_output).await {
                 Err(e) => {
-                    let retryable = matches!(
+                    let kind = matches!(
                         e.kind(),
                         TransportErrorKind::Io | TransportErrorKind::Timeout
-                    );
-                    if !retryable || !can_resend || attempt >= retry.max_attempts() {
-                        return Err(Failure::Dispatch(e));
-                    }
+                    )
+                    .then_some(RetryKind::Transient);
+                    (Failure::Dispatch(e), kind, None)
                 }
                 Ok(response) => {
                     let skew = self.learn_clock_skew(response.headers(), sent);
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
+                        quota.succeeded(held);
                         return Ok(response);
                     }
                     let response = response.map(ByteStream::into_buffered);
                     let meta = error_metadata(&response, self.inner.meta.query_compatible);
                     let code = meta.as_ref().ok().and_then(ErrorMetadata::code);
-                    let retryable = is_retryable(status, code, retryable_codes)
-                        || code.is_some_and(|c| CLOCK_SKEW.contains(&c))
-                            && skew.is_some_and(|ms| ms.abs() > SKEW_THRESHOLD_MS);
-                    if !retryable || !can_resend || attempt >= retry.max_attempts() {
-                        return Err(match meta {
-                            Ok(meta) => Failure::Service { meta, response },
-                            Err(source) => Failure::Response {
-                                status,
-                                request_id: request_id(response.headers()),
-                                source,
-                            },
-                        });
-                    }
+                    let kind = retry_kind(status, code, retryable_codes).or_else(|| {
+                        (code.is_some_and(|c| CLOCK_SKEW.contains(&c))
+                            && skew.is_some_and(|ms| ms.abs() > SKEW_THRESHOLD_MS))
+                        .then_some(RetryKind::Transient)
+                    });
+                    // The wait the service asks for, in milliseconds.
+                    let asked = response
+                        .headers()
+                        .get("x-amz-retry-after")
+                        .and_then(|v| v.to_str().ok()?.trim().parse::<u64>().ok())
+                        .map(Duration::from_millis);
+                    let failure = match meta {
+                        Ok(meta) => Failure::Service { meta, response },
+                        Err(source) => Failure::Response {
+                            status,
+                            request_id: request_id(response.headers()),
+                            source,
+                        },
+                    };
+                    (failure, kind, asked)
                 }
+            };
+            let Some(kind) = kind.filter(|_| can_resend && attempt < retry.max_attempts()) else {
+                return Err(failure);
+            };
+            if !quota.acquire(kind.cost()) {
+                return Err(failure);
             }
-            tokio::time::sleep(retry.backoff(attempt)).await;
+            held = kind.cost();
+            tokio::time::sleep(retry.backoff(attempt, kind == RetryKind::Throttled, asked)).await;
             attempt += 1;
         }
     }
@@ -1076,11 +1155,18 @@ fn parse_output<O: Operation>(
     })
 }
 
-fn is_retryable(status: u16, code: Option<&str>, modeled: &[&str]) -> bool {
-    if matches!(status, 429 | 500 | 502 | 503 | 504) {
-        return true;
+/// Whether a response with `status` and error `code` is retried, and as what:
+/// throttling (429, or a throttling code), or a transient error (500, 502, 503, 504, a
+/// transient code, or one the model marks `@retryable`).
+fn retry_kind(status: u16, code: Option<&str>, modeled: &[&str]) -> Option<RetryKind> {
+    let code_in = |list: &[&str]| code.is_some_and(|c| list.contains(&c));
+    if status == 429 || code_in(THROTTLING) {
+        Some(RetryKind::Throttled)
+    } else if matches!(status, 500 | 502 | 503 | 504) || code_in(TRANSIENT) || code_in(modeled) {
+        Some(RetryKind::Transient)
+    } else {
+        None
     }
-    code.is_some_and(|c| THROTTLING.contains(&c) || TRANSIENT.contains(&c) || modeled.contains(&c))
 }
 
 /// A body that could not be parsed.
@@ -1230,6 +1316,44 @@ fn default_transport(_config: &Config) -> Option<Arc<dyn Transport>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Retries draw 14 tokens (5 after throttling) from 500; a success gives back the
+    /// last retry's tokens, or adds one, never beyond 500.
+    #[test]
+    fn the_retry_quota_is_spent_and_given_back() {
+        let q = RetryQuota::new();
+        let tokens = |q: &RetryQuota| q.tokens.load(Ordering::Relaxed);
+        q.succeeded(0);
+        assert_eq!(tokens(&q), 500, "full stays full");
+        assert!(q.acquire(RetryKind::Transient.cost()));
+        assert!(q.acquire(RetryKind::Throttled.cost()));
+        assert_eq!(tokens(&q), 481);
+        q.succeeded(RetryKind::Throttled.cost());
+        assert_eq!(tokens(&q), 486);
+        q.succeeded(0);
+        assert_eq!(tokens(&q), 487);
+        while q.acquire(14) {}
+        assert_eq!(tokens(&q), 487 % 14);
+        assert!(!q.acquire(14));
+        assert!(q.acquire(5), "a throttling retry still fits");
+    }
+
+    #[test]
+    fn retries_are_classified() {
+        assert_eq!(retry_kind(429, None, &[]), Some(RetryKind::Throttled));
+        assert_eq!(
+            retry_kind(400, Some("ThrottlingException"), &[]),
+            Some(RetryKind::Throttled)
+        );
+        assert_eq!(retry_kind(503, None, &[]), Some(RetryKind::Transient));
+        assert_eq!(
+            retry_kind(400, Some("Busy"), &["Busy"]),
+            Some(RetryKind::Transient),
+            "modeled @retryable"
+        );
+        assert_eq!(retry_kind(400, Some("ValidationException"), &[]), None);
+        assert_eq!(retry_kind(501, None, &[]), None);
+    }
 
     #[test]
     fn attempt_header_counts() {

@@ -80,11 +80,26 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// How failed attempts are retried (the AWS "standard" mode).
+/// How failed attempts are retried: the AWS SDKs' "standard" mode, as it stands since
+/// the retry behavior they share was updated in 2026.
+///
+/// - Three attempts in all (four for DynamoDB and DynamoDB Streams), unless set.
+/// - Exponential backoff with full jitter: a random wait up to `base × 2^(n−1)`, at most
+///   20 s, where the base is 1 s after throttling and 50 ms after a transient error
+///   (25 ms for DynamoDB). A wait the service asks for in `x-amz-retry-after`
+///   (milliseconds) is kept within that wait and five seconds more.
+/// - A retry quota: the retries of a client draw tokens from one bucket of 500 (5 for
+///   a retry after throttling, 14 after any other error), so that a service in trouble
+///   is not also flooded with retries. A call that succeeds after retrying gives its
+///   tokens back, one that succeeds at once adds a token, and with the bucket empty a
+///   failed attempt is the call's error.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
-    max_attempts: u32,
-    initial_backoff: Duration,
+    /// `None`: the service's default.
+    max_attempts: Option<u32>,
+    throttling_backoff: Duration,
+    /// `None`: the service's default.
+    transient_backoff: Option<Duration>,
     max_backoff: Duration,
 }
 
@@ -94,12 +109,19 @@ impl Default for RetryConfig {
     }
 }
 
+/// The services whose retries the AWS SDKs tune (by signing name): DynamoDB and
+/// DynamoDB Streams, which sign as `dynamodb`.
+fn is_dynamodb(signing_name: &str) -> bool {
+    signing_name == "dynamodb"
+}
+
 impl RetryConfig {
-    /// Three attempts, exponential backoff with full jitter from one second, at most 20 s.
+    /// The standard mode with the service's defaults.
     pub fn standard() -> Self {
         RetryConfig {
-            max_attempts: 3,
-            initial_backoff: Duration::from_secs(1),
+            max_attempts: None,
+            throttling_backoff: Duration::from_secs(1),
+            transient_backoff: None,
             max_backoff: Duration::from_secs(20),
         }
     }
@@ -107,20 +129,22 @@ impl RetryConfig {
     /// One attempt: no retries.
     pub fn disabled() -> Self {
         RetryConfig {
-            max_attempts: 1,
+            max_attempts: Some(1),
             ..RetryConfig::standard()
         }
     }
 
     /// Sets how many attempts a call makes in all (at least one).
     pub fn with_max_attempts(mut self, n: u32) -> Self {
-        self.max_attempts = n.max(1);
+        self.max_attempts = Some(n.max(1));
         self
     }
 
-    /// Sets the base of the exponential backoff.
+    /// Sets the base of the exponential backoff, after throttling and after transient
+    /// errors alike.
     pub fn with_initial_backoff(mut self, d: Duration) -> Self {
-        self.initial_backoff = d;
+        self.throttling_backoff = d;
+        self.transient_backoff = Some(d);
         self
     }
 
@@ -130,19 +154,40 @@ impl RetryConfig {
         self
     }
 
-    /// Attempts in all.
+    /// Attempts in all (three unless set, before a service's own default applies).
     pub fn max_attempts(&self) -> u32 {
-        self.max_attempts
+        self.max_attempts.unwrap_or(3)
     }
 
-    /// The wait before attempt `attempt + 1`, after `attempt` failed attempts.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self.initial_backoff.saturating_mul(
+    /// This configuration with the defaults of the service that signs as
+    /// `signing_name` where nothing was set.
+    pub(crate) fn for_service(mut self, signing_name: &str) -> Self {
+        let dynamodb = is_dynamodb(signing_name);
+        self.max_attempts = Some(self.max_attempts.unwrap_or(if dynamodb { 4 } else { 3 }));
+        self.transient_backoff = Some(
+            self.transient_backoff
+                .unwrap_or(Duration::from_millis(if dynamodb { 25 } else { 50 })),
+        );
+        self
+    }
+
+    /// The wait before attempt `attempt + 1`, after `attempt` failed attempts, the last
+    /// of them throttled or not, with the wait the service asked for, if it did.
+    pub fn backoff(&self, attempt: u32, throttled: bool, asked: Option<Duration>) -> Duration {
+        let base = if throttled {
+            self.throttling_backoff
+        } else {
+            self.transient_backoff.unwrap_or(Duration::from_millis(50))
+        };
+        let exp = base.saturating_mul(
             1u32.checked_shl(attempt.saturating_sub(1))
                 .unwrap_or(u32::MAX),
         );
-        let cap = exp.min(self.max_backoff);
-        cap.mul_f64(fastrand::f64())
+        let wait = exp.min(self.max_backoff).mul_f64(fastrand::f64());
+        match asked {
+            Some(asked) => asked.clamp(wait, wait + Duration::from_secs(5)),
+            None => wait,
+        }
     }
 }
 
@@ -962,9 +1007,49 @@ mod tests {
             .with_initial_backoff(Duration::from_millis(100))
             .with_max_backoff(Duration::from_millis(250));
         for attempt in 1..10 {
-            let d = r.backoff(attempt);
+            let d = r.backoff(attempt, false, None);
             assert!(d <= Duration::from_millis(250), "{d:?}");
         }
-        assert!(r.backoff(1) <= Duration::from_millis(100));
+        assert!(r.backoff(1, true, None) <= Duration::from_millis(100));
+    }
+
+    /// Throttling waits from 1 s, other errors from 50 ms (DynamoDB: 25 ms and four
+    /// attempts); what a configuration sets stays.
+    #[test]
+    fn the_standard_mode_has_per_service_defaults() {
+        let ms = Duration::from_millis;
+        let r = RetryConfig::standard().for_service("network-firewall");
+        assert_eq!(r.max_attempts(), 3);
+        let dynamo = RetryConfig::standard().for_service("dynamodb");
+        assert_eq!(dynamo.max_attempts(), 4);
+        let set = RetryConfig::standard()
+            .with_max_attempts(2)
+            .for_service("dynamodb");
+        assert_eq!(set.max_attempts(), 2);
+        // Many draws: never above the base, and some well above the other base.
+        let (mut transient, mut throttled, mut dynamo_max) = (ms(0), ms(0), ms(0));
+        for _ in 0..200 {
+            transient = transient.max(r.backoff(1, false, None));
+            throttled = throttled.max(r.backoff(1, true, None));
+            dynamo_max = dynamo_max.max(dynamo.backoff(1, false, None));
+        }
+        assert!(transient <= ms(50) && transient > ms(25), "{transient:?}");
+        assert!(
+            throttled <= ms(1000) && throttled > ms(100),
+            "{throttled:?}"
+        );
+        assert!(dynamo_max <= ms(25), "{dynamo_max:?}");
+        assert!(r.backoff(3, false, None) <= ms(200));
+    }
+
+    /// `x-amz-retry-after` is kept between the computed wait and five seconds more.
+    #[test]
+    fn the_wait_the_service_asks_for_is_bounded() {
+        let ms = Duration::from_millis;
+        let r = RetryConfig::standard().for_service("svc");
+        assert_eq!(r.backoff(1, false, Some(ms(2000))), ms(2000));
+        assert!(r.backoff(1, false, Some(ms(0))) <= ms(50));
+        let far = r.backoff(1, false, Some(Duration::from_secs(60)));
+        assert!(far <= ms(5050) && far >= ms(5000), "{far:?}");
     }
 }

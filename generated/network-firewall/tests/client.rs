@@ -439,6 +439,29 @@ fn signed_at_now() -> i64 {
     i64::try_from(now).unwrap()
 }
 
+/// A service that keeps failing is not flooded with retries: the client's 500 retry
+/// tokens (14 a retry) last 17 calls of three attempts; the 18th retries once, and after
+/// that each call is its one attempt.
+#[tokio::test]
+async fn the_retry_quota_runs_out_when_failures_persist() {
+    let (server, client) = server(vec![Reply::json(500, "{}")]).await;
+    let mut attempts = Vec::new();
+    for _ in 0..20 {
+        let before = server.requests().len();
+        let err = client
+            .list_flow_operations()
+            .firewall_arn(ARN)
+            .send()
+            .await
+            .unwrap_err();
+        assert!(matches!(err, SdkError::Service { .. }), "{err:?}");
+        attempts.push(server.requests().len() - before);
+    }
+    let mut want = vec![3; 17];
+    want.extend([2, 1, 1]);
+    assert_eq!(attempts, want);
+}
+
 #[tokio::test]
 async fn transport_failures_and_timeouts_are_retried_and_reported() {
     let (server, client) = server(vec![Reply::hang_up(), Reply::json(200, "{}")]).await;
