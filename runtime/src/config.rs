@@ -183,9 +183,11 @@ impl RetryConfig {
             1u32.checked_shl(attempt.saturating_sub(1))
                 .unwrap_or(u32::MAX),
         );
-        let wait = exp.min(self.max_backoff).mul_f64(fastrand::f64());
+        let cap = exp.min(self.max_backoff);
+        // Not `mul_f64`, which panics where a huge configured wait rounds past the range.
+        let wait = Duration::try_from_secs_f64(cap.as_secs_f64() * fastrand::f64()).unwrap_or(cap);
         match asked {
-            Some(asked) => asked.clamp(wait, wait + Duration::from_secs(5)),
+            Some(asked) => asked.clamp(wait, wait.saturating_add(Duration::from_secs(5))),
             None => wait,
         }
     }
@@ -1040,6 +1042,19 @@ mod tests {
         );
         assert!(dynamo_max <= ms(25), "{dynamo_max:?}");
         assert!(r.backoff(3, false, None) <= ms(200));
+    }
+
+    /// A configuration at the edge of `Duration` waits without a panic.
+    #[test]
+    fn huge_waits_do_not_panic() {
+        let r = RetryConfig::standard()
+            .with_initial_backoff(Duration::MAX)
+            .with_max_backoff(Duration::MAX);
+        for _ in 0..100 {
+            for attempt in [0, 1, 2, 40, u32::MAX] {
+                let _ = r.backoff(attempt, attempt % 2 == 0, Some(Duration::MAX));
+            }
+        }
     }
 
     /// `x-amz-retry-after` is kept between the computed wait and five seconds more.
