@@ -275,6 +275,31 @@ impl<'m> Checker<'m> {
                         "endpoint tests need the endpoint rules they test: the service has no `@smithy.rules#endpointRuleSet` (or `@smithy.rules#endpointBdd`)",
                     );
                 }
+                "aws.auth#sigv4a" if !traits.contains_key(SIGV4) => {
+                    self.problem(
+                        &subject_t,
+                        &tp,
+                        "SigV4a goes beside SigV4 (`@aws.auth#sigv4`), which clients fall back to",
+                    );
+                }
+                "smithy.api#uniqueItems" => {
+                    if traits.contains_key(SPARSE) {
+                        self.problem(
+                            &subject_t,
+                            &tp,
+                            "a list cannot be both `@uniqueItems` and `@sparse`",
+                        );
+                    }
+                    if let Kind::List { member } = &owner.kind {
+                        if let Some(found) = self.reaches_inexact(&member.target) {
+                            self.problem(
+                                &subject_t,
+                                &tp,
+                                format!("`@uniqueItems` needs items that compare exactly, and these reach the {} `{found}`", self.model.shapes.get(found).map_or("shape", |f| f.kind.type_name())),
+                            );
+                        }
+                    }
+                }
                 "smithy.api#addedDefault" if !traits.contains_key(DEFAULT) => {
                     self.problem(
                         &subject_t,
@@ -1798,6 +1823,30 @@ impl<'m> Checker<'m> {
                 }
             }
         }
+    }
+
+    /// A float, double or document that `id` is or reaches through members, which
+    /// `@uniqueItems` lists cannot hold (their equality is not exact).
+    fn reaches_inexact(&self, id: &str) -> Option<&'m str> {
+        let model = self.model;
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![id];
+        while let Some(id) = todo.pop() {
+            let Some(s) = model.shapes.get(id) else {
+                continue;
+            };
+            if !seen.insert(s.id.as_str()) {
+                continue;
+            }
+            if matches!(
+                s.kind,
+                Kind::Simple(Simple::Float | Simple::Double | Simple::Document)
+            ) {
+                return Some(s.id.as_str());
+            }
+            todo.extend(s.kind.members().iter().map(|m| m.target.as_str()));
+        }
+        None
     }
 
     /// The shapes a protocol test case names: its `protocol` is a protocol (a shape
