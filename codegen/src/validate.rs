@@ -1037,7 +1037,6 @@ impl<'m> Checker<'m> {
                 }
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
-                self.check_endpoint_params(shape);
                 self.check_rule_set(shape);
             }
             Kind::Resource(res) => {
@@ -1239,7 +1238,10 @@ impl<'m> Checker<'m> {
             return;
         };
         match smithy_runtime::endpoint::RuleSet::from_json(&rules.to_string()) {
-            Ok(rule_set) => self.check_endpoint_tests(service, &rule_set),
+            Ok(rule_set) => {
+                self.check_endpoint_params(service, &rule_set);
+                self.check_endpoint_tests(service, &rule_set);
+            }
             Err(e) => {
                 let mut path = trait_path(&service.path, ENDPOINT_RULE_SET);
                 if !e.path().is_empty() {
@@ -1329,23 +1331,13 @@ impl<'m> Checker<'m> {
     /// The endpoint parameters the service's operations give (`@staticContextParams`
     /// values, `@contextParam` members) are parameters of its endpoint rule set, of
     /// the rule set's type for them.
-    fn check_endpoint_params(&mut self, service: &Shape) {
-        let Some(params) = service
-            .traits
-            .get(ENDPOINT_RULE_SET)
-            .and_then(|r| r.get("parameters"))
-            .and_then(Value::as_object)
-        else {
-            return;
-        };
+    fn check_endpoint_params(
+        &mut self,
+        service: &Shape,
+        rule_set: &smithy_runtime::endpoint::RuleSet,
+    ) {
+        use smithy_runtime::endpoint::ParameterType;
         let model = self.model;
-        let declared = |name: &str| {
-            params
-                .get(name)
-                .and_then(|p| p.get("type"))
-                .and_then(Value::as_str)
-                .map(str::to_ascii_lowercase)
-        };
         let string = |id: &str| model.shapes.get(id).is_some_and(|t| t.kind.is_string());
         for op_id in crate::lower::service_operations(model, service) {
             let Some(op) = model.shapes.get(&op_id) else {
@@ -1354,20 +1346,21 @@ impl<'m> Checker<'m> {
             let Kind::Operation(o) = &op.kind else {
                 continue;
             };
-            let mut given: Vec<(String, &str, String, String)> = Vec::new();
+            // Each parameter given, with its type (`None`: a type no parameter has).
+            let mut given: Vec<(String, Option<ParameterType>, String, String)> = Vec::new();
             if let Some(Value::Object(statics)) = op.traits.get(STATIC_CONTEXT_PARAMS) {
                 for (name, p) in statics {
                     let kind = match p.get("value") {
-                        Some(Value::String(_)) => "string",
-                        Some(Value::Bool(_)) => "boolean",
-                        Some(Value::Array(_)) => "stringarray",
+                        Some(Value::String(_)) => ParameterType::String,
+                        Some(Value::Bool(_)) => ParameterType::Boolean,
+                        Some(Value::Array(_)) => ParameterType::StringArray,
                         _ => continue,
                     };
                     let path = format!(
                         "{}.value",
                         crate::model::json_key(&trait_path(&op.path, STATIC_CONTEXT_PARAMS), name)
                     );
-                    given.push((name.clone(), kind, op.id.clone(), path));
+                    given.push((name.clone(), Some(kind), op.id.clone(), path));
                 }
             }
             if let Some(input) = model.shapes.get(&o.input) {
@@ -1376,10 +1369,12 @@ impl<'m> Checker<'m> {
                         continue;
                     };
                     let kind = match model.shapes.get(&m.target).map(|t| &t.kind) {
-                        Some(Kind::Simple(Simple::Boolean)) => "boolean",
-                        Some(Kind::List { member }) if string(&member.target) => "stringarray",
-                        _ if string(&m.target) => "string",
-                        _ => "unsupported",
+                        Some(Kind::Simple(Simple::Boolean)) => Some(ParameterType::Boolean),
+                        Some(Kind::List { member }) if string(&member.target) => {
+                            Some(ParameterType::StringArray)
+                        }
+                        _ if string(&m.target) => Some(ParameterType::String),
+                        _ => None,
                     };
                     given.push((
                         name.to_string(),
@@ -1390,22 +1385,23 @@ impl<'m> Checker<'m> {
                 }
             }
             for (name, kind, subject, path) in given {
-                match declared(&name) {
+                match rule_set.parameter(&name).map(|p| p.kind()) {
                     None => self.problem(
                         subject,
                         path,
                         format!("`{name}` is not a parameter of the endpoint rules of `{}`", service.id),
                     ),
-                    Some(ty) if ty != kind => self.problem(
+                    Some(ty) if Some(ty) != kind => self.problem(
                         subject,
                         path,
                         format!(
-                            "the endpoint parameter `{name}` is a {ty} in the rules of `{}`, and is given a {}",
+                            "the endpoint parameter `{name}` is a {} in the rules of `{}`, and is given a {}",
+                            ty.as_str().to_ascii_lowercase(),
                             service.id,
                             match kind {
-                                "stringarray" => "list of strings",
-                                "unsupported" => "value of a type no parameter has",
-                                other => other,
+                                Some(ParameterType::StringArray) => "list of strings",
+                                Some(other) => other.as_str(),
+                                None => "value of a type no parameter has",
                             }
                         ),
                     ),
