@@ -38,6 +38,14 @@ fn doc(bytes: &[u8]) -> Document {
     d
 }
 
+/// ListFlowOperations of the firewall `ARN`, nothing else set.
+async fn list(
+    client: &Client,
+) -> Result<network_firewall::types::ListFlowOperationsResponse, SdkError<ListFlowOperationsError>>
+{
+    client.list_flow_operations().firewall_arn(ARN).send().await
+}
+
 async fn server(replies: Vec<Reply>) -> (TestServer, Client) {
     let server = TestServer::scripted(replies, SIGNING).await;
     let client = Client::from_conf(server.config());
@@ -81,12 +89,7 @@ async fn the_request_matches_the_official_sdk() {
 #[tokio::test]
 async fn only_set_members_are_sent_and_required_ones_are_enforced() {
     let (server, client) = server(vec![Reply::json(200, "")]).await;
-    let out = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    let out = list(&client).await.unwrap();
     assert!(out.flow_operations().is_empty() && out.next_token().is_none());
     assert_eq!(
         server.requests()[0].body_text(),
@@ -199,12 +202,7 @@ fn responses_are_read_leniently_where_the_protocol_says() {
 
 async fn error_of(reply: Reply) -> (SdkError<ListFlowOperationsError>, usize) {
     let (server, client) = server(vec![reply]).await;
-    let err = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list(&client).await.unwrap_err();
     (err, server.requests().len())
 }
 
@@ -317,12 +315,7 @@ async fn throttling_and_server_errors_are_retried_then_succeed() {
         Reply::json(200, r#"{"FlowOperations":[{"FlowOperationId":"x"}]}"#),
     ])
     .await;
-    let out = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    let out = list(&client).await.unwrap();
     assert_eq!(out.flow_operations().len(), 1);
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
@@ -369,7 +362,7 @@ fn signed_at(r: &smithy_runtime::test_util::RecordedRequest) -> i64 {
 
 /// An HTTP `Date` `offset` seconds from now.
 fn date_header(offset: i64) -> String {
-    smithy_runtime::DateTime::from_secs(signed_at_now() + offset).to_http_date()
+    smithy_runtime::DateTime::from_secs(now_secs() + offset).to_http_date()
 }
 
 #[tokio::test]
@@ -383,20 +376,10 @@ async fn a_clock_an_hour_off_is_corrected_from_the_date_header() {
     .header("date", &ahead);
     let (server, client) =
         server(vec![skewed, Reply::json(200, "{}").header("date", &ahead)]).await;
-    let now = signed_at_now();
-    client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    let now = now_secs();
+    list(&client).await.unwrap();
     // The second call is signed on the service's clock from its first attempt.
-    client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    list(&client).await.unwrap();
     let requests = server.requests();
     assert_eq!(requests.len(), 3, "one retry, then the skew is known");
     assert!((signed_at(&requests[0]) - now).abs() < 60);
@@ -431,7 +414,7 @@ async fn a_clock_an_hour_off_is_corrected_from_the_date_header() {
 }
 
 /// Now, in seconds since the epoch.
-fn signed_at_now() -> i64 {
+fn now_secs() -> i64 {
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
@@ -448,12 +431,7 @@ async fn the_retry_quota_runs_out_when_failures_persist() {
     let mut attempts = Vec::new();
     for _ in 0..20 {
         let before = server.requests().len();
-        let err = client
-            .list_flow_operations()
-            .firewall_arn(ARN)
-            .send()
-            .await
-            .unwrap_err();
+        let err = list(&client).await.unwrap_err();
         assert!(matches!(err, SdkError::Service { .. }), "{err:?}");
         attempts.push(server.requests().len() - before);
     }
@@ -465,12 +443,7 @@ async fn the_retry_quota_runs_out_when_failures_persist() {
 #[tokio::test]
 async fn transport_failures_and_timeouts_are_retried_and_reported() {
     let (server, client) = server(vec![Reply::hang_up(), Reply::json(200, "{}")]).await;
-    client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    list(&client).await.unwrap();
     assert_eq!(server.requests().len(), 2);
 
     let server = TestServer::scripted(
@@ -565,12 +538,7 @@ async fn a_stalled_response_body_fails_the_attempt_but_a_slow_answer_does_not() 
         network_firewall::RetryConfig::standard().with_initial_backoff(Duration::from_millis(1)),
     )
     .await;
-    let out = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    let out = list(&client).await.unwrap();
     assert_eq!(out.next_token.as_deref(), Some("t"));
     assert_eq!(server.requests().len(), 2, "the stalled attempt is retried");
 
@@ -605,35 +573,20 @@ async fn a_stalled_response_body_fails_the_attempt_but_a_slow_answer_does_not() 
     assert!(network_firewall::TimeoutConfig::default()
         .attempt_timeout()
         .is_none());
-    client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap();
+    list(&client).await.unwrap();
 }
 
 #[tokio::test]
 async fn missing_configuration_is_explained_before_sending() {
     let client = Client::from_conf(network_firewall::Config::builder().build());
-    let err = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list(&client).await.unwrap_err();
     assert!(err.to_string().contains("no region is configured"), "{err}");
     let client = Client::from_conf(
         network_firewall::Config::builder()
             .region("eu-west-1")
             .build(),
     );
-    let err = client
-        .list_flow_operations()
-        .firewall_arn(ARN)
-        .send()
-        .await
-        .unwrap_err();
+    let err = list(&client).await.unwrap_err();
     assert!(
         err.to_string().contains("no credentials are configured"),
         "{err}"
