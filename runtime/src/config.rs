@@ -109,6 +109,13 @@ impl Default for RetryConfig {
     }
 }
 
+/// Attempts in all, unless set or the service's own default differs.
+const DEFAULT_MAX_ATTEMPTS: u32 = 3;
+
+/// The base of the backoff after a transient error, unless set or the service's own
+/// default differs.
+const DEFAULT_TRANSIENT_BACKOFF: Duration = Duration::from_millis(50);
+
 /// The services whose retries the AWS SDKs tune (by signing name): DynamoDB and
 /// DynamoDB Streams, which sign as `dynamodb`.
 fn is_dynamodb(signing_name: &str) -> bool {
@@ -156,18 +163,20 @@ impl RetryConfig {
 
     /// Attempts in all (three unless set, before a service's own default applies).
     pub fn max_attempts(&self) -> u32 {
-        self.max_attempts.unwrap_or(3)
+        self.max_attempts.unwrap_or(DEFAULT_MAX_ATTEMPTS)
     }
 
     /// This configuration with the defaults of the service that signs as
     /// `signing_name` where nothing was set.
     pub(crate) fn for_service(mut self, signing_name: &str) -> Self {
         let dynamodb = is_dynamodb(signing_name);
-        self.max_attempts = Some(self.max_attempts.unwrap_or(if dynamodb { 4 } else { 3 }));
-        self.transient_backoff = Some(
-            self.transient_backoff
-                .unwrap_or(Duration::from_millis(if dynamodb { 25 } else { 50 })),
-        );
+        let (attempts, transient) = if dynamodb {
+            (4, Duration::from_millis(25))
+        } else {
+            (DEFAULT_MAX_ATTEMPTS, DEFAULT_TRANSIENT_BACKOFF)
+        };
+        self.max_attempts = Some(self.max_attempts.unwrap_or(attempts));
+        self.transient_backoff = Some(self.transient_backoff.unwrap_or(transient));
         self
     }
 
@@ -177,7 +186,7 @@ impl RetryConfig {
         let base = if throttled {
             self.throttling_backoff
         } else {
-            self.transient_backoff.unwrap_or(Duration::from_millis(50))
+            self.transient_backoff.unwrap_or(DEFAULT_TRANSIENT_BACKOFF)
         };
         let exp = base.saturating_mul(
             1u32.checked_shl(attempt.saturating_sub(1))
