@@ -28,6 +28,9 @@ pub struct ServiceMeta {
     pub env_name: &'static str,
     /// The model's `smithy.rules#endpointRuleSet`, as JSON text, when it has one.
     pub endpoint_rules: Option<&'static str>,
+    /// The service's endpoint discovery (`aws.api#clientEndpointDiscovery`), when it
+    /// has one.
+    pub endpoint_discovery: Option<&'static crate::discovery::DiscoveryMeta>,
 }
 
 /// An authentication scheme an operation accepts.
@@ -78,7 +81,7 @@ pub struct Target {
 }
 
 impl Target {
-    fn url(url: &str) -> Self {
+    pub(crate) fn url(url: &str) -> Self {
         let url = url.trim_end_matches('/').to_string();
         Target {
             root: http::Uri::try_from(format!("{url}/")).ok().and_then(|uri| {
@@ -192,6 +195,13 @@ pub trait Operation {
     fn endpoint_override(_input: &Self::Input) -> Option<&str> {
         None
     }
+    /// How the operation uses endpoint discovery (`aws.api#clientDiscoveredEndpoint`).
+    const DISCOVERY: crate::discovery::Discovery = crate::discovery::Discovery::None;
+    /// The input's endpoint discovery identifiers (`aws.api#clientEndpointDiscoveryId`
+    /// members that are set), by member name.
+    fn discovery_ids(_input: &Self::Input) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
     /// The prefix the operation's `@endpoint(hostPrefix)` puts before the host.
     fn host_prefix(_input: &Self::Input) -> Result<Option<String>, crate::error::BuildError> {
         Ok(None)
@@ -265,6 +275,8 @@ struct Inner {
     clock_skew_ms: AtomicI64,
     /// The tokens the client's retries draw on.
     retry_quota: RetryQuota,
+    /// The endpoints endpoint discovery found.
+    discovered: crate::discovery::DiscoveryCache,
 }
 
 /// The retry quota of the standard retry mode (see [`RetryConfig`](crate::RetryConfig)):
@@ -420,6 +432,7 @@ impl Handle {
                 resolved: std::sync::OnceLock::new(),
                 clock_skew_ms: AtomicI64::new(0),
                 retry_quota: RetryQuota::new(),
+                discovered: Default::default(),
             }),
         }
     }
@@ -884,6 +897,24 @@ impl Handle {
                 operation: O::NAME,
                 source: e.into(),
             })?;
+        let discovery_ids = match O::DISCOVERY {
+            crate::discovery::Discovery::None => None,
+            mode => Some((mode, O::discovery_ids(input))),
+        };
+        let discovered = match &discovery_ids {
+            None => None,
+            Some((mode, ids)) => self
+                .discovered_target(*mode, O::NAME, ids, &target)
+                .await
+                .map_err(|source| SdkError::Construction {
+                    operation: O::NAME,
+                    source,
+                })?,
+        };
+        let target = match discovered {
+            Some(t) => Cow::Owned(t),
+            None => target,
+        };
         let encoding = if O::REQUEST_COMPRESSION && payload.is_none() {
             self.compress(&mut op_request)
                 .map_err(|e| SdkError::Construction {
@@ -971,11 +1002,69 @@ impl Handle {
                 request_id,
                 source,
             }),
-            Err(Failure::Service { meta, response }) => Err(SdkError::Service {
-                operation: O::NAME,
-                error: O::parse_error(meta.clone(), &response),
-                meta,
-            }),
+            Err(Failure::Service { meta, response }) => {
+                if let Some((_, ids)) = &discovery_ids {
+                    self.invalid_endpoint(&meta, ids);
+                }
+                Err(SdkError::Service {
+                    operation: O::NAME,
+                    error: O::parse_error(meta.clone(), &response),
+                    meta,
+                })
+            }
+        }
+    }
+
+    /// Where a call of `operation` goes under endpoint discovery: `None` when discovery
+    /// does not apply (the service has none, an endpoint URL is configured, it is
+    /// turned off, or it is optional for the operation and not turned on, or it failed
+    /// for an operation that can do without).
+    async fn discovered_target(
+        &self,
+        mode: crate::discovery::Discovery,
+        operation: &'static str,
+        ids: &[(&'static str, String)],
+        base: &Target,
+    ) -> Result<Option<Target>, Box<dyn std::error::Error + Send + Sync>> {
+        use crate::discovery::Discovery;
+        let inner = &*self.inner;
+        let Some(meta) = inner.meta.endpoint_discovery else {
+            return Ok(None);
+        };
+        let enabled = inner.config.endpoint_discovery;
+        let applies = match mode {
+            Discovery::Required => enabled != Some(false),
+            Discovery::Optional => enabled == Some(true),
+            Discovery::None => false,
+        };
+        if !applies || inner.config.endpoint_url.is_some() {
+            return Ok(None);
+        }
+        let request = crate::discovery::DiscoveryRequest {
+            operation,
+            identifiers: ids.to_vec(),
+        };
+        match inner.discovered.url(self, meta, request).await {
+            Ok(url) => Ok(Some(crate::discovery::retarget(base, &url))),
+            Err(_) if mode == Discovery::Optional => Ok(None),
+            Err(e) => Err(format!(
+                "the operation needs an endpoint from endpoint discovery, and `{}` failed: {e}",
+                meta.operation
+            )
+            .into()),
+        }
+    }
+
+    /// Forgets the discovered endpoint a call went to when the service says it is no
+    /// longer valid.
+    fn invalid_endpoint(&self, error: &ErrorMetadata, ids: &[(&'static str, String)]) {
+        let invalid = self
+            .inner
+            .meta
+            .endpoint_discovery
+            .and_then(|m| m.invalid_endpoint_error);
+        if invalid.is_some() && error.code() == invalid {
+            self.inner.discovered.evict(ids);
         }
     }
 
@@ -1412,6 +1501,7 @@ mod tests {
             query_compatible: false,
             env_name: "SVC",
             endpoint_rules: None,
+            endpoint_discovery: None,
         };
         // The request for `path` to `endpoint`, and whether the target kept a parsed root.
         let send = |endpoint: &'static str, path: &'static str| async move {
@@ -1488,6 +1578,7 @@ mod tests {
             query_compatible: true,
             env_name: "SVC",
             endpoint_rules: None,
+            endpoint_discovery: None,
         };
         let config = crate::Config::builder()
             .region("eu-west-1")

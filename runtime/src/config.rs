@@ -283,6 +283,8 @@ pub struct Config {
     pub(crate) use_fips: bool,
     pub(crate) use_dual_stack: bool,
     pub(crate) disable_host_prefix: bool,
+    /// `None`: endpoint discovery only for the operations that require it.
+    pub(crate) endpoint_discovery: Option<bool>,
     pub(crate) endpoint_params: BTreeMap<String, crate::endpoint::ParamValue>,
 }
 
@@ -343,6 +345,7 @@ impl fmt::Debug for Config {
             .field("use_fips", &self.use_fips)
             .field("use_dual_stack", &self.use_dual_stack)
             .field("disable_host_prefix", &self.disable_host_prefix)
+            .field("endpoint_discovery", &self.endpoint_discovery)
             .field("endpoint_params", &self.endpoint_params)
             .finish()
     }
@@ -532,6 +535,16 @@ impl ConfigBuilder {
         self
     }
 
+    /// Turns endpoint discovery (`aws.api#clientEndpointDiscovery`, the services that
+    /// send each account to a cell of its own, such as Timestream) on for every
+    /// operation that can use it, or off even for those that require it
+    /// (`AWS_ENABLE_ENDPOINT_DISCOVERY`, `endpoint_discovery_enabled`). Unset, the
+    /// operations that require it use it. A configured endpoint URL turns it off.
+    pub fn endpoint_discovery(mut self, enabled: bool) -> Self {
+        self.config.endpoint_discovery = Some(enabled);
+        self
+    }
+
     /// Uses dual-stack (IPv4 and IPv6) endpoints (`AWS_USE_DUALSTACK_ENDPOINT`,
     /// `use_dualstack_endpoint`), where the service's endpoint rules have them.
     pub fn use_dual_stack(mut self, dual_stack: bool) -> Self {
@@ -642,6 +655,14 @@ impl ConfigBuilder {
             "AWS_DISABLE_HOST_PREFIX_INJECTION",
             "disable_host_prefix_injection",
         );
+        // `true`, `false`, or `auto` (the default: where operations require it).
+        b.config.endpoint_discovery = non_empty("AWS_ENABLE_ENDPOINT_DISCOVERY")
+            .or_else(|| files.config_get("endpoint_discovery_enabled"))
+            .and_then(|v| match v.trim().to_ascii_lowercase().as_str() {
+                "true" => Some(true),
+                "false" => Some(false),
+                _ => None,
+            });
         if let Some(v) = non_empty("AWS_DISABLE_REQUEST_COMPRESSION")
             .or_else(|| files.config_get("disable_request_compression"))
         {

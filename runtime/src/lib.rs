@@ -17,6 +17,8 @@ pub mod client;
 pub mod config;
 #[cfg(feature = "client")]
 pub mod credentials;
+#[cfg(feature = "client")]
+pub mod discovery;
 pub mod endpoint;
 #[cfg(feature = "client")]
 pub mod error;

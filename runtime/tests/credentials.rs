@@ -25,6 +25,7 @@ static META: ServiceMeta = ServiceMeta {
     query_compatible: false,
     env_name: "SVC",
     endpoint_rules: None,
+    endpoint_discovery: None,
 };
 
 /// An operation with an empty input and output.
