@@ -52,6 +52,32 @@ pub struct Service {
     /// URI labels, by member name, that take a value when left unset or empty (a
     /// service customization: Glacier's `accountId` is `-`, the caller's account).
     pub label_defaults: Vec<(String, String)>,
+    /// Endpoint discovery (`aws.api#clientEndpointDiscovery`), when the service has it
+    /// and its discovery operation is generated.
+    pub discovery: Option<EndpointDiscovery>,
+}
+
+/// A service's endpoint discovery.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EndpointDiscovery {
+    /// The Rust type name of the discovery operation (`DescribeEndpoints`).
+    pub operation: String,
+    /// The wire name of the discovery operation.
+    pub wire_name: String,
+    /// The code of the error that says an endpoint is no longer valid.
+    pub error_code: Option<String>,
+}
+
+/// How an operation uses endpoint discovery (`aws.api#clientDiscoveredEndpoint`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DiscoveryMode {
+    /// Not at all.
+    #[default]
+    None,
+    /// `required: false`.
+    Optional,
+    /// `required: true`.
+    Required,
 }
 
 /// An authentication scheme the generated client supports.
@@ -190,6 +216,10 @@ pub struct Operation {
     /// The Smithy protocol compliance tests of the operation and of the errors it is
     /// the first operation to list (only when they were asked for).
     pub protocol_tests: Vec<ProtocolTest>,
+    /// How the operation uses endpoint discovery.
+    pub discovery: DiscoveryMode,
+    /// The input members marked `aws.api#clientEndpointDiscoveryId`, by wire name.
+    pub discovery_ids: Vec<String>,
 }
 
 /// One `smithy.test` case that applies to this client.

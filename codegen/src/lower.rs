@@ -1332,6 +1332,24 @@ pub(crate) fn lower_with_docs<'m>(
             out
         }
     };
+    // Operations that go to discovered endpoints need the discovery operation.
+    let discovery = service
+        .traits
+        .get(CLIENT_ENDPOINT_DISCOVERY)
+        .and_then(|t| t.get("operation"))
+        .and_then(Value::as_str)
+        .filter(|op| all_ops.iter().any(|o| o == op));
+    if let Some(op) = discovery {
+        let needed = selected.iter().any(|id| {
+            model
+                .shapes
+                .get(id)
+                .is_some_and(|s| s.has(CLIENT_DISCOVERED_ENDPOINT))
+        });
+        if needed {
+            selected.push(op.to_string());
+        }
+    }
     selected.sort();
     selected.dedup();
     let mut warnings = Vec::new();
@@ -1534,7 +1552,27 @@ pub(crate) fn lower_with_docs<'m>(
         let (auth, optional_auth) = l.auth(shape);
         let http = typed::http(&shape.traits);
         let input_stream = l.input_stream(&o.input);
+        let discovery_mode = match shape.traits.get(CLIENT_DISCOVERED_ENDPOINT) {
+            None => DiscoveryMode::None,
+            Some(t) if t.get("required").and_then(Value::as_bool) == Some(true) => {
+                DiscoveryMode::Required
+            }
+            Some(_) => DiscoveryMode::Optional,
+        };
+        let discovery_ids = match l.shape(&o.input) {
+            Some(Shape {
+                kind: Kind::Structure { members },
+                ..
+            }) => members
+                .iter()
+                .filter(|m| m.traits.contains_key(CLIENT_ENDPOINT_DISCOVERY_ID))
+                .map(|m| m.name.clone())
+                .collect(),
+            _ => Vec::new(),
+        };
         operations.push(Operation {
+            discovery: discovery_mode,
+            discovery_ids,
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),
             requires_length: input_stream.is_some_and(|t| t.has(REQUIRES_LENGTH)),
             unsigned_payload: shape.has("aws.auth#unsignedPayload"),
@@ -1582,6 +1620,34 @@ pub(crate) fn lower_with_docs<'m>(
         t.fn_name = crate::names::escape(fn_names.next().unwrap_or_default());
     }
 
+    // The discovery operation, when it is generated (it is not when a protocol or
+    // an event stream leaves it out: the operations that need it then go to the
+    // regular endpoint, as with discovery turned off).
+    let discovery = discovery.and_then(|id| {
+        let wire = shape_name(id);
+        let op = operations.iter().find(|o| o.wire_name == wire)?;
+        Some(crate::ir::EndpointDiscovery {
+            operation: op.type_name.clone(),
+            wire_name: op.wire_name.clone(),
+            error_code: service
+                .traits
+                .get(CLIENT_ENDPOINT_DISCOVERY)
+                .and_then(|t| t.get("error"))
+                .and_then(Value::as_str)
+                .map(|e| shape_name(e).to_string()),
+        })
+    });
+    if discovery.is_none() {
+        for op in &mut operations {
+            if op.discovery != DiscoveryMode::None {
+                warnings.push(format!(
+                    "{}: goes to the regular endpoint: the service has no endpoint discovery operation this client can call",
+                    op.wire_name
+                ));
+                op.discovery = DiscoveryMode::None;
+            }
+        }
+    }
     if !l.problems.is_empty() {
         return Err(Error::Invalid(l.problems));
     }
@@ -1626,6 +1692,7 @@ pub(crate) fn lower_with_docs<'m>(
             .iter()
             .filter_map(|m| Some((m.to_string(), label_default(service, m)?.to_string())))
             .collect(),
+        discovery,
         endpoint_rules: service.traits.get(ENDPOINT_RULE_SET).map(|v| v.to_string()),
         endpoint_tests: if opts.endpoint_tests {
             service

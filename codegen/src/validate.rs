@@ -52,6 +52,9 @@ pub mod traits {
     pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
     pub const HTTP_BEARER_AUTH: &str = "smithy.api#httpBearerAuth";
     pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const CLIENT_ENDPOINT_DISCOVERY: &str = "aws.api#clientEndpointDiscovery";
+    pub const CLIENT_DISCOVERED_ENDPOINT: &str = "aws.api#clientDiscoveredEndpoint";
+    pub const CLIENT_ENDPOINT_DISCOVERY_ID: &str = "aws.api#clientEndpointDiscoveryId";
     pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
     pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
     pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
@@ -587,6 +590,27 @@ impl<'m> Checker<'m> {
     /// A structure with an `@httpPayload` member binds every other member to the HTTP
     /// message too (the payload is the whole body): the input and output of operations
     /// with `@http`, and errors.
+    /// An operation with `aws.api#clientDiscoveredEndpoint` belongs to a service with
+    /// `aws.api#clientEndpointDiscovery`.
+    fn check_discovered_operations(&mut self) {
+        let model = self.model;
+        let discovering: BTreeSet<String> = model
+            .shapes
+            .values()
+            .filter(|s| s.has(CLIENT_ENDPOINT_DISCOVERY))
+            .flat_map(|s| crate::lower::service_operations(model, s))
+            .collect();
+        for s in model.shapes.values() {
+            if s.has(CLIENT_DISCOVERED_ENDPOINT) && !discovering.contains(&s.id) {
+                self.problem(
+                    s.id.as_str(),
+                    trait_path(&s.path, CLIENT_DISCOVERED_ENDPOINT),
+                    format!("the operation goes to discovered endpoints but belongs to no service with `@{CLIENT_ENDPOINT_DISCOVERY}`"),
+                );
+            }
+        }
+    }
+
     fn check_payload_structures(&mut self) {
         let model = self.model;
         let request: &[&str] = &[
@@ -1038,6 +1062,7 @@ impl<'m> Checker<'m> {
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
                 self.check_rule_set(shape);
+                self.check_endpoint_discovery(shape);
             }
             Kind::Resource(res) => {
                 for o in &res.operations {
@@ -1254,6 +1279,151 @@ impl<'m> Checker<'m> {
                     format!("the endpoint rule set cannot be used: {}", e.message()),
                 );
             }
+        }
+    }
+
+    /// `aws.api#clientEndpointDiscovery`: its discovery operation is one of the
+    /// service's, with the input and output Smithy prescribes (the input has at most
+    /// `Operation`, a string, and `Identifiers`, a map of strings; the output only
+    /// `Endpoints`, a list of structures of exactly `Address`, a string, and
+    /// `CachePeriodInMinutes`, a long); its error is an `@error` structure that every
+    /// operation of the service with `aws.api#clientDiscoveredEndpoint` lists.
+    fn check_endpoint_discovery(&mut self, service: &Shape) {
+        let Some(t) = service.traits.get(CLIENT_ENDPOINT_DISCOVERY) else {
+            return;
+        };
+        let model = self.model;
+        let path = trait_path(&service.path, CLIENT_ENDPOINT_DISCOVERY);
+        let subject = format!("{} @{CLIENT_ENDPOINT_DISCOVERY}", service.id);
+        let ops = crate::lower::service_operations(model, service);
+        let error = t.get("error").and_then(Value::as_str);
+        if let Some(e) = error {
+            match model.shapes.get(e) {
+                Some(s) if s.has(ERROR) && matches!(s.kind, Kind::Structure { .. }) => {}
+                _ => self.problem(
+                    &subject,
+                    format!("{path}.error"),
+                    format!("`{e}` is not an `@error` structure of the model"),
+                ),
+            }
+            for op_id in &ops {
+                let Some(op_shape) = model.shapes.get(op_id) else {
+                    continue;
+                };
+                if let (true, Kind::Operation(op)) =
+                    (op_shape.has(CLIENT_DISCOVERED_ENDPOINT), &op_shape.kind)
+                {
+                    if !op.errors.iter().any(|x| x == e) {
+                        self.problem(
+                            op_id.as_str(),
+                            trait_path(&op_shape.path, CLIENT_DISCOVERED_ENDPOINT),
+                            format!(
+                                "the operation goes to discovered endpoints of `{}` and must list its invalid-endpoint error `{e}`",
+                                service.id
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        let Some(op_id) = t.get("operation").and_then(Value::as_str) else {
+            return;
+        };
+        let Some(Shape {
+            kind: Kind::Operation(op),
+            ..
+        }) = model.shapes.get(op_id)
+        else {
+            self.problem(
+                &subject,
+                format!("{path}.operation"),
+                format!("`{op_id}` is not an operation of the model"),
+            );
+            return;
+        };
+        if !ops.iter().any(|o| o == op_id) {
+            self.problem(
+                &subject,
+                format!("{path}.operation"),
+                format!(
+                    "the discovery operation `{op_id}` must be an operation of `{}`",
+                    service.id
+                ),
+            );
+            // Its shapes are checked with the service it belongs to.
+            return;
+        }
+        let kind_of = |id: &str| model.shapes.get(id).map(|s| &s.kind);
+        if let Some(Kind::Structure { members }) = kind_of(&op.input) {
+            for m in members {
+                let fits = match m.name.as_str() {
+                    "Operation" => matches!(kind_of(&m.target), Some(Kind::Simple(Simple::String))),
+                    "Identifiers" => match kind_of(&m.target) {
+                        Some(Kind::Map { value, .. }) => {
+                            matches!(kind_of(&value.target), Some(Kind::Simple(Simple::String)))
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                };
+                if !fits {
+                    self.problem(
+                        format!("{}${}", op.input, m.name),
+                        &m.path,
+                        format!(
+                            "the input of the discovery operation `{op_id}` may have only `Operation` (a string) and `Identifiers` (a map of strings)"
+                        ),
+                    );
+                }
+            }
+        }
+        let shape_of = |id: &str| model.shapes.get(id);
+        let endpoint = match kind_of(&op.output) {
+            Some(Kind::Structure { members })
+                if members.len() == 1 && members[0].name == "Endpoints" =>
+            {
+                match kind_of(&members[0].target) {
+                    Some(Kind::List { member }) => match shape_of(&member.target) {
+                        Some(
+                            s @ Shape {
+                                kind: Kind::Structure { .. },
+                                ..
+                            },
+                        ) => Some(s),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        let Some(endpoint) = endpoint else {
+            self.problem(
+                op.output.as_str(),
+                shape_of(&op.output).map_or(path.clone(), |s| s.path.clone()),
+                format!(
+                    "the output of the discovery operation `{op_id}` must have only `Endpoints`, a list of structures"
+                ),
+            );
+            return;
+        };
+        let Kind::Structure { members } = &endpoint.kind else {
+            return;
+        };
+        let mut names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+        names.sort_unstable();
+        let typed = members.iter().all(|m| match m.name.as_str() {
+            "Address" => matches!(kind_of(&m.target), Some(Kind::Simple(Simple::String))),
+            _ => matches!(kind_of(&m.target), Some(Kind::Simple(Simple::Long))),
+        });
+        if names != ["Address", "CachePeriodInMinutes"] || !typed {
+            self.problem(
+                endpoint.id.as_str(),
+                &endpoint.path,
+                format!(
+                    "an endpoint of the discovery operation `{op_id}` must have exactly `Address` (a string) and `CachePeriodInMinutes` (a long)"
+                ),
+            );
         }
     }
 
@@ -2109,6 +2279,7 @@ pub fn validate(model: &Model) -> Result<Vec<Diagnostic>> {
     c.check_streams();
     c.check_test_ids();
     c.check_payload_structures();
+    c.check_discovered_operations();
     crate::traits::check(model, &mut c.problems, &mut c.warnings);
     if c.problems.is_empty() {
         Ok(c.warnings)

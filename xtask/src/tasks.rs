@@ -548,6 +548,8 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
             "streaming",
             "--test",
             "download_memory",
+            "--test",
+            "discovery",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"));
     run_tests(&mut cmd, "the protocol tests", tally)
@@ -564,6 +566,7 @@ fn generate_test_model_crates() -> Result<(), String> {
         "paginate_map_tokens",
         "paginate_no_items",
         "streaming",
+        "discovery",
     ]
     .iter()
     .map(|m| {

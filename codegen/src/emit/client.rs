@@ -1,6 +1,8 @@
 //! The client, its fluent builders, the operation descriptors and the error enums.
 
-use super::common::prelude::{BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING};
+use super::common::prelude::{
+    BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING, VEC,
+};
 use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
 use super::template;
 use super::template::Context::{Arm, ImplItem, Variant};
@@ -92,7 +94,8 @@ pub fn operation_module(service: &Service) -> TokenStream {
         if op.tree_hash {
             compression.extend(quote! { const TREE_HASH: bool = true; });
         }
-        let endpoint = endpoint_fns(op);
+        let mut endpoint = endpoint_fns(op);
+        endpoint.extend(discovery_fns(service, op));
         let auth = if op.auth == [crate::ir::AuthKind::SigV4] {
             quote! {}
         } else {
@@ -131,6 +134,175 @@ pub fn operation_module(service: &Service) -> TokenStream {
         #( #ops )*
         #( #paginated )*
     }
+}
+
+/// A structure of the service by Rust name.
+fn struct_named<'s>(service: &'s Service, name: &str) -> Option<&'s Struct> {
+    service.types.iter().find_map(|t| match t {
+        TypeDef::Struct(s) if s.name == name => Some(s),
+        _ => None,
+    })
+}
+
+/// The field of `s` with the wire name `wire`.
+fn field<'s>(s: &'s Struct, wire: &str) -> Option<&'s crate::ir::Field> {
+    s.fields.iter().find(|f| f.wire_name == wire)
+}
+
+/// How an operation uses endpoint discovery: its mode, and its discovery identifiers.
+fn discovery_fns(service: &Service, op: &Operation) -> TokenStream {
+    let mode = match op.discovery {
+        _ if service.discovery.is_none() => return TokenStream::new(),
+        crate::ir::DiscoveryMode::None => return TokenStream::new(),
+        crate::ir::DiscoveryMode::Optional => quote! { Optional },
+        crate::ir::DiscoveryMode::Required => quote! { Required },
+    };
+    let mut out = quote! {
+        const DISCOVERY: crate::runtime::discovery::Discovery =
+            crate::runtime::discovery::Discovery::#mode;
+    };
+    let input = input_struct(service, op);
+    let ids: Vec<TokenStream> = op
+        .discovery_ids
+        .iter()
+        .filter_map(|wire| {
+            let f = field(input?, wire)?;
+            let id = ident(&f.ident);
+            let text = match &f.ty {
+                Type::String => quote! { v.clone() },
+                Type::Named {
+                    kind: NamedKind::Enum,
+                    ..
+                } => quote! { v.as_str().to_string() },
+                _ => return None,
+            };
+            Some(if f.presence == crate::ir::Presence::Optional {
+                quote! { if let #SOME(v) = &input.#id { ids.push((#wire, #text)); } }
+            } else {
+                quote! { { let v = &input.#id; ids.push((#wire, #text)); } }
+            })
+        })
+        .collect();
+    if !ids.is_empty() {
+        out.extend(quote! {
+            fn discovery_ids(input: &Self::Input) -> #VEC<(&'static str, #STRING)> {
+                let mut ids = #VEC::new();
+                #( #ids )*
+                ids
+            }
+        });
+    }
+    out
+}
+
+/// The service's `DiscoveryMeta` and the function that calls its discovery operation,
+/// when it has one whose shapes are those Smithy prescribes.
+fn discovery_meta(service: &Service) -> Option<TokenStream> {
+    let d = service.discovery.as_ref()?;
+    let op = service
+        .operations
+        .iter()
+        .find(|o| o.type_name == d.operation)?;
+    let op_type = ident(&op.type_name);
+    // The input: what the discovery is for.
+    let mut asks = false;
+    let input = match input_struct(service, op) {
+        None => quote! { () },
+        Some(s) => {
+            let n = ident(&s.name);
+            let mut sets = TokenStream::new();
+            if let Some(f) = field(s, "Operation").filter(|f| f.ty == Type::String) {
+                let set = ident(&f.set_fn);
+                asks = true;
+                sets.extend(quote! { .#set(#SOME(request.operation.to_string())) });
+            }
+            if let Some(f) = field(s, "Identifiers") {
+                let set = ident(&f.set_fn);
+                asks = true;
+                sets.extend(quote! {
+                    .#set(#SOME(request.identifiers.into_iter().map(|(k, v)| (k.to_string(), v)).collect()))
+                });
+            }
+            let fallible = if input_build_fallible(s) {
+                quote! { ? }
+            } else {
+                quote! {}
+            };
+            quote! { crate::types::#n::builder() #sets .build() #fallible }
+        }
+    };
+    // The output: `Endpoints`, a list of `Address` and `CachePeriodInMinutes`.
+    let out = struct_named(service, op.output.as_deref()?)?;
+    let endpoints = field(out, "Endpoints")?;
+    let Type::List { member, .. } = &endpoints.ty else {
+        return None;
+    };
+    let Type::Named { name, .. } = &**member else {
+        return None;
+    };
+    let endpoint = struct_named(service, name)?;
+    let address = field(endpoint, "Address").filter(|f| f.ty == Type::String)?;
+    let period = field(endpoint, "CachePeriodInMinutes")
+        .filter(|f| matches!(f.ty, Type::Long | Type::Integer))?;
+    let optional = |f: &crate::ir::Field| f.presence == crate::ir::Presence::Optional;
+    let e = ident(&endpoints.ident);
+    let list = if optional(endpoints) {
+        quote! { output.#e.unwrap_or_default() }
+    } else {
+        quote! { output.#e }
+    };
+    let a = ident(&address.ident);
+    let address_field = address;
+    let address = if optional(address) {
+        quote! { e.#a? }
+    } else {
+        quote! { e.#a }
+    };
+    let p = ident(&period.ident);
+    let period = match (optional(period), period.ty == Type::Long) {
+        (true, true) => quote! { e.#p.unwrap_or(0) },
+        (true, false) => quote! { e.#p.map(i64::from).unwrap_or(0) },
+        (false, true) => quote! { e.#p },
+        (false, false) => quote! { i64::from(e.#p) },
+    };
+    // A required address is always there: `map`, not a `filter_map` that keeps all.
+    let each = if optional(address_field) {
+        quote! { .filter_map(|e| #SOME(crate::runtime::discovery::DiscoveredEndpoint { address: #address, cache_period_minutes: #period })) }
+    } else {
+        quote! { .map(|e| crate::runtime::discovery::DiscoveredEndpoint { address: #address, cache_period_minutes: #period }) }
+    };
+    let request = if asks {
+        quote! { request }
+    } else {
+        quote! { _request }
+    };
+    let wire = d.wire_name.as_str();
+    let error = match &d.error_code {
+        Some(code) => quote! { #SOME(#code) },
+        None => quote! { #NONE },
+    };
+    Some(quote! {
+        /// The service's endpoint discovery: the operation that gives the endpoints, and
+        /// the error that says one is no longer valid.
+        static DISCOVERY: crate::runtime::discovery::DiscoveryMeta =
+            crate::runtime::discovery::DiscoveryMeta {
+                operation: #wire,
+                invalid_endpoint_error: #error,
+                discover: discover_endpoints,
+            };
+
+        /// Calls the discovery operation.
+        fn discover_endpoints(
+            handle: &crate::runtime::Handle,
+            #request: crate::runtime::discovery::DiscoveryRequest,
+        ) -> crate::runtime::discovery::DiscoverFuture<'_> {
+            #BOX::pin(async move {
+                let input = #input;
+                let output = handle.invoke::<crate::operation::#op_type>(&input).await?;
+                #OK(#list.into_iter() #each .collect())
+            })
+        }
+    })
 }
 
 /// An operation's descriptor type.
@@ -915,6 +1087,11 @@ pub fn client_module(service: &Service) -> TokenStream {
         Some(text) => quote! { #SOME(#text) },
         None => quote! { #NONE },
     };
+    let discovery = discovery_meta(service);
+    let discovery_field = match &discovery {
+        Some(_) => quote! { #SOME(&DISCOVERY) },
+        None => quote! { #NONE },
+    };
     quote! {
         //! The client and its per-operation request builders.
         #![allow(deprecated)]
@@ -925,7 +1102,9 @@ pub fn client_module(service: &Service) -> TokenStream {
             query_compatible: #qc,
             env_name: #env_name,
             endpoint_rules: #rules,
+            endpoint_discovery: #discovery_field,
         };
+        #discovery
 
         #title_attr
         ///

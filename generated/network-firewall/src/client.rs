@@ -11,6 +11,7 @@ static SERVICE: crate::runtime::ServiceMeta = crate::runtime::ServiceMeta {
     query_compatible: false,
     env_name: "NETWORK_FIREWALL",
     endpoint_rules: None,
+    endpoint_discovery: None,
 };
 
 /// A client for AWS Network Firewall.
