@@ -22,6 +22,8 @@ pub mod discovery;
 pub mod endpoint;
 #[cfg(feature = "client")]
 pub mod error;
+#[cfg(feature = "event-stream")]
+pub mod event_stream;
 #[cfg(feature = "rest-json")]
 pub mod http_binding;
 pub mod json;
