@@ -145,6 +145,10 @@ pub enum Binding {
     Payload,
     /// `@httpResponseCode`.
     ResponseCode,
+    /// `@eventHeader`: a header of an event stream message.
+    EventHeader,
+    /// `@eventPayload`: the whole payload of an event stream message.
+    EventPayload,
 }
 
 /// An operation's `@http` trait.
@@ -246,6 +250,12 @@ pub enum ProtocolTestKind {
     Request,
     /// The output the client parses from a response.
     Response,
+    /// The events (or the error) the client reads from an event stream response
+    /// (`smithy.test#eventStreamTests`).
+    EventStream {
+        /// The Rust type of the case's expected error (`errorId`), if it names one.
+        error_type: Option<String>,
+    },
     /// The error the client parses from a response.
     Error {
         /// The variant in the operation's error enum.
@@ -474,6 +484,11 @@ pub enum Type {
     Blob,
     /// A `@streaming` blob: an operation's payload, read or written as it goes.
     Stream,
+    /// A `@streaming` union: an output's event stream, its events read as they come.
+    EventStream {
+        /// The union's Rust name.
+        union: String,
+    },
     Timestamp(TimestampFormat),
     Document,
     List {

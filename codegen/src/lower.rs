@@ -359,6 +359,9 @@ impl<'m> Lowerer<'m> {
                 name: self.names.get(&target.id)?.clone(),
                 kind: NamedKind::Struct,
             },
+            Kind::Union { .. } if target.has(STREAMING) => Type::EventStream {
+                union: self.names.get(&target.id)?.clone(),
+            },
             Kind::Union { .. } => Type::Named {
                 name: self.names.get(&target.id)?.clone(),
                 kind: NamedKind::Union,
@@ -459,7 +462,7 @@ impl<'m> Lowerer<'m> {
             // every member with `@clientOptional`; `build()` still checks required
             // members, and fills in the default of required members that have one.
             let mut build_default = None;
-            let presence = if ty == Type::Stream {
+            let presence = if matches!(ty, Type::Stream | Type::EventStream { .. }) {
                 // A streaming payload is always there, empty unless set.
                 Presence::Default(Value::String(String::new()))
             } else if is_input || client_optional {
@@ -1121,6 +1124,13 @@ impl<'m> Lowerer<'m> {
         for c in cases(op, HTTP_MALFORMED_REQUEST_TESTS) {
             add(&c, ProtocolTestKind::Request, true);
         }
+        for c in cases(op, EVENT_STREAM_TESTS) {
+            let error_type = c
+                .pointer("/expectation/failure/errorId")
+                .and_then(Value::as_str)
+                .and_then(|id| self.names.get(id).cloned());
+            add(&c, ProtocolTestKind::EventStream { error_type }, false);
+        }
         for e in op_errors.iter().chain(service_errors) {
             if !tested_errors.insert(e.clone()) {
                 continue;
@@ -1156,7 +1166,13 @@ impl<'m> Lowerer<'m> {
                     continue;
                 }
                 if matches!(t.kind, Kind::Union { .. }) {
-                    return Some(format!("its {what} member `{}` is an event stream, which this generator does not support yet", m.name));
+                    if what == "input" {
+                        return Some(format!("its input member `{}` is an event stream, which this generator does not support yet", m.name));
+                    }
+                    if self.protocol != Some(Protocol::RestJson1) {
+                        return Some(format!("its output member `{}` is an event stream, which this generator supports in restJson1 only", m.name));
+                    }
+                    continue;
                 }
                 // A streaming blob is the payload of a protocol with HTTP bindings.
                 if self.protocol != Some(Protocol::RestJson1) {

@@ -550,6 +550,8 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
             "download_memory",
             "--test",
             "discovery",
+            "--test",
+            "events",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"));
     run_tests(&mut cmd, "the protocol tests", tally)
@@ -567,6 +569,7 @@ fn generate_test_model_crates() -> Result<(), String> {
         "paginate_no_items",
         "streaming",
         "discovery",
+        "events",
     ]
     .iter()
     .map(|m| {

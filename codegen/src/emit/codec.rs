@@ -1,12 +1,13 @@
 //! The awsJson codec: a serializer per type reachable from an input, a deserializer
 //! per type reachable from an output or error, and per-operation error dispatch.
 
-use super::common::prelude::{BOX, DEFAULT, ERR, NONE, OK, RESULT, SOME, VEC};
+use super::common::prelude::{BOX, DEFAULT, ERR, NONE, OK, RESULT, SOME, STRING, VEC};
 use super::common::{allow_deprecated, ident};
 use super::template;
 use super::types::{default_expr, zero_expr, Fill, FillKind};
 use crate::ir::{
-    Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef, Union,
+    Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type,
+    TypeDef, Union,
 };
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -104,7 +105,7 @@ fn ser_value(ty: &Type, v: Val, depth: usize) -> TokenStream {
             quote! { w.blob(#e); }
         }
         // Never in a document: a streaming blob is the payload (lower checks).
-        Type::Stream => quote! { w.null(); },
+        Type::Stream | Type::EventStream { .. } => quote! { w.null(); },
         Type::Timestamp(f) => {
             let f = ts_format(*f);
             let e = v.by_ref();
@@ -212,6 +213,10 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
         Type::BigInteger | Type::BigDecimal => quote! { p.big_number()? },
         Type::Blob => quote! { p.blob()? },
         Type::Stream => quote! { { p.skip()?; crate::runtime::ByteStream::new() } },
+        Type::EventStream { union } => {
+            let empty = super::common::empty_event_receiver(union);
+            quote! { { p.skip()?; #empty } }
+        }
         Type::Timestamp(f) => {
             let f = ts_format(*f);
             quote! { p.timestamp(#f)? }
@@ -307,7 +312,7 @@ fn ser_member_shapes<'a, I: IntoIterator<Item = &'a Field>>(
 ) -> impl Iterator<Item = SerMember> + use<'a, I> {
     fields
         .into_iter()
-        .filter(|field| field.ty != Type::Stream)
+        .filter(|field| !matches!(field.ty, Type::Stream | Type::EventStream { .. }))
         .map(|field| SerMember {
             ident: field.ident.clone(),
             wire: field.json_name.clone(),
@@ -725,7 +730,7 @@ fn de_arm_shapes<'a>(
 ) -> Vec<DeArm> {
     fields
         .into_iter()
-        .filter(|field| field.ty != Type::Stream)
+        .filter(|field| !matches!(field.ty, Type::Stream | Type::EventStream { .. }))
         .map(|field| DeArm {
             ident: field.ident.clone(),
             wire: field.json_name.clone(),
@@ -1192,6 +1197,7 @@ pub fn codec_module_part(
         for op in &service.operations {
             items.push(error_dispatch(op));
         }
+        items.extend(event_stream_fns(service));
     }
     if !first {
         return quote! { #( #items )* };
@@ -1210,6 +1216,175 @@ pub fn codec_module_part(
         #bindings
         #( #items )*
     }
+}
+
+/// The unions the service's outputs stream as events.
+fn event_unions(service: &Service) -> Vec<&crate::ir::Union> {
+    let names: std::collections::BTreeSet<&str> = service
+        .types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some(s),
+            _ => None,
+        })
+        .flat_map(|s| s.fields.iter())
+        .filter_map(|f| match &f.ty {
+            Type::EventStream { union } => Some(union.as_str()),
+            _ => None,
+        })
+        .collect();
+    service
+        .types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Union(u) if names.contains(u.name.as_str()) => Some(u),
+            _ => None,
+        })
+        .collect()
+}
+
+/// For each event stream union, the function that reads one message of the stream:
+/// an event of one of its members (`:event-type`), an exception of one of its `@error`
+/// members (`:exception-type`), or the error the message is. An event's `@eventHeader`
+/// members come from the message's headers; its `@eventPayload` member is the whole
+/// payload, or else its other members are the payload's JSON object.
+fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
+    let structs: std::collections::BTreeMap<&str, &Struct> = service
+        .types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Struct(s) => Some((s.name.as_str(), s)),
+            _ => None,
+        })
+        .collect();
+    let de_fn_of = |name: &str| -> Option<proc_macro2::Ident> {
+        service.types.iter().find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == name => Some(ident(&s.de_fn)),
+            TypeDef::Union(u) if u.name == name => Some(ident(&u.de_fn)),
+            _ => None,
+        })
+    };
+    event_unions(service)
+        .into_iter()
+        .map(|u| {
+            let un = ident(&u.name);
+            let f = ident(&super::common::event_fn(&u.name));
+            let arms = u.variants.iter().map(|v| {
+                let vid = ident(&v.ident);
+                let wire = v.wire_name.as_str();
+                let target = match &v.ty {
+                    Some(Type::Named { name, kind: NamedKind::Struct }) => structs.get(name.as_str()).copied(),
+                    _ => None,
+                };
+                let Some(st) = target else {
+                    // Not a structure: only a Unit member, which carries nothing.
+                    return match &v.ty {
+                        None => quote! { es::Kind::Event(#wire) => #OK(crate::types::#un::#vid), },
+                        Some(_) => quote! {},
+                    };
+                };
+                let sn = ident(&st.name);
+                let header_value = |fd: &Field| -> TokenStream {
+                    let wire = fd.wire_name.as_str();
+                    let read = match &fd.ty {
+                        Type::Named { name, kind: NamedKind::Enum } => {
+                            let e = ident(name);
+                            quote! { es::header::<#STRING, crate::types::#un>(m, #wire)?.map(|s| crate::types::#e::from(s.as_str())) }
+                        }
+                        Type::Bool | Type::Byte | Type::Short | Type::Integer | Type::Long
+                        | Type::String | Type::Blob | Type::Timestamp(_) => {
+                            let t = super::common::rust_type(&fd.ty);
+                            quote! { es::header::<#t, crate::types::#un>(m, #wire)? }
+                        }
+                        _ => quote! { #NONE },
+                    };
+                    match fd.presence {
+                        Presence::Optional => read,
+                        Presence::Required => quote! {
+                            #read.ok_or_else(|| es::EventStreamError::Malformed(#STRING::from(concat!("the event has no `", #wire, "` header"))))?
+                        },
+                        Presence::Default(_) => quote! { #read.unwrap_or_default() },
+                    }
+                };
+                let payload = st.fields.iter().find(|fd| fd.binding == Binding::EventPayload);
+                let value = match payload {
+                    Some(pf) => {
+                        let read = match &pf.ty {
+                            Type::String => quote! { es::payload_str(m)? },
+                            Type::Blob => quote! { es::payload_blob(m) },
+                            Type::Named { name, kind: NamedKind::Struct | NamedKind::Union } => match de_fn_of(name) {
+                                Some(de) => quote! {
+                                    crate::runtime::json::parse_body(m.payload(), |p| #de(p)).map_err(|e| es::malformed(#wire, e))?
+                                },
+                                None => quote! { #DEFAULT::default() },
+                            },
+                            _ => quote! { #DEFAULT::default() },
+                        };
+                        let read = if pf.boxed { quote! { #BOX::new(#read) } } else { read };
+                        let read = if pf.presence == Presence::Optional { quote! { #SOME(#read) } } else { read };
+                        let inits = st.fields.iter().map(|fd| {
+                            let id = ident(&fd.ident);
+                            if std::ptr::eq(fd, pf) {
+                                quote! { #id: #read, }
+                            } else if fd.binding == Binding::EventHeader {
+                                let h = header_value(fd);
+                                quote! { #id: #h, }
+                            } else {
+                                quote! { #id: #DEFAULT::default(), }
+                            }
+                        });
+                        quote! { crate::types::#sn { #( #inits )* } }
+                    }
+                    None => {
+                        let de = ident(&st.de_fn);
+                        let sets = st.fields.iter().filter(|fd| fd.binding == Binding::EventHeader).map(|fd| {
+                            let id = ident(&fd.ident);
+                            let h = header_value(fd);
+                            quote! { v.#id = #h; }
+                        });
+                        let parsed = quote! {
+                            crate::runtime::json::parse_body(m.payload(), |p| #de(p)).map_err(|e| es::malformed(#wire, e))?
+                        };
+                        if st.fields.iter().any(|fd| fd.binding == Binding::EventHeader) {
+                            quote! {{
+                                let mut v = #parsed;
+                                #( #sets )*
+                                v
+                            }}
+                        } else {
+                            parsed
+                        }
+                    }
+                };
+                let value = if v.boxed { quote! { #BOX::new(#value) } } else { value };
+                if st.error.is_some() {
+                    quote! {
+                        es::Kind::Exception(#wire) => #ERR(es::EventStreamError::Modeled {
+                            event: #BOX::new(crate::types::#un::#vid(#value)),
+                            code: #STRING::from(#wire),
+                        }),
+                    }
+                } else {
+                    quote! { es::Kind::Event(#wire) => #OK(crate::types::#un::#vid(#value)), }
+                }
+            });
+            let doc = format!("Reads one message of a `{}` event stream.", u.name);
+            quote! {
+                #[doc = #doc]
+                pub(crate) fn #f(
+                    m: &crate::runtime::event_stream::Message,
+                ) -> #RESULT<crate::types::#un, crate::runtime::event_stream::EventStreamError<crate::types::#un>> {
+                    use crate::runtime::event_stream as es;
+                    match es::kind(m)? {
+                        #( #arms )*
+                        // An event this version of the client does not know.
+                        es::Kind::Event(_) => #OK(crate::types::#un::Unknown),
+                        es::Kind::Exception(other) => #ERR(es::unknown_exception(m, other)),
+                    }
+                }
+            }
+        })
+        .collect()
 }
 
 /// The types in at most `n` runs of about the same amount of codec code; a single

@@ -178,6 +178,10 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::String => quote! { #STRING },
         Type::Blob => quote! { crate::runtime::Blob },
         Type::Stream => quote! { crate::runtime::ByteStream },
+        Type::EventStream { union } => {
+            let u = ident(union);
+            quote! { crate::runtime::event_stream::EventReceiver<crate::types::#u> }
+        }
         Type::Timestamp(_) => quote! { crate::runtime::DateTime },
         Type::Document => quote! { crate::runtime::Document },
         Type::List { member, sparse } => {
@@ -325,6 +329,20 @@ impl quote::ToTokens for PreludePath {
             tokens.append(Punct::new(':', Spacing::Alone));
             tokens.append(Ident::new(part, span));
         }
+    }
+}
+
+/// The name of the function in `codec` that reads one message of the event stream
+/// union `union`.
+pub fn event_fn(union: &str) -> String {
+    format!("de_event_{union}")
+}
+
+/// A receiver of no events of the stream union `union` (the builder's default).
+pub fn empty_event_receiver(union: &str) -> TokenStream {
+    let f = ident(&event_fn(union));
+    quote! {
+        crate::runtime::event_stream::EventReceiver::new(crate::runtime::ByteStream::new(), crate::codec::#f)
     }
 }
 

@@ -763,6 +763,16 @@ fn runtime_features(service: &Service) -> String {
     if ops.iter().any(|o| o.checksum_required) {
         features.push("checksum-md5");
     }
+    let event_streams = service.types.iter().any(|t| match t {
+        crate::ir::TypeDef::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| matches!(f.ty, crate::ir::Type::EventStream { .. })),
+        _ => false,
+    });
+    if event_streams {
+        features.push("event-stream");
+    }
     let streams_in = ops.iter().any(|o| {
         service.types.iter().any(|t| match t {
             crate::ir::TypeDef::Struct(s) => {

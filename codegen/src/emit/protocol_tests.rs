@@ -83,6 +83,9 @@ fn test_fn(cx: &Ctx<'_>, op: Option<&Operation>, t: &ProtocolTest) -> TokenStrea
     let body = match &t.kind {
         ProtocolTestKind::Request => request_body(cx, op, &t.case),
         ProtocolTestKind::Response => response_body(cx, op, &t.case, None),
+        ProtocolTestKind::EventStream { error_type } => {
+            event_stream_body(cx, op, &t.case, error_type.as_deref())
+        }
         ProtocolTestKind::Error { variant, type_name } => {
             response_body(cx, op, &t.case, Some((variant, type_name)))
         }
@@ -529,6 +532,141 @@ fn contains_nan(v: &Value) -> bool {
     }
 }
 
+/// An event stream case: the response's messages (the bytes of each event, or an
+/// initial HTTP response), then the events the client reads, or the error it ends in.
+fn event_stream_body(
+    cx: &Ctx<'_>,
+    op: &Operation,
+    case: &Value,
+    error_type: Option<&str>,
+) -> TokenStream {
+    let lib = &cx.lib;
+    let (endpoint, region) = endpoint_and_region(case);
+    let f = ident(&op.fn_name);
+    let out = op.output.as_ref().and_then(|o| cx.structs.get(o.as_str()));
+    let stream = out.and_then(|s| {
+        s.fields.iter().find_map(|fd| match &fd.ty {
+            Type::EventStream { union } => Some((ident(&fd.ident), union.clone())),
+            _ => None,
+        })
+    });
+    let Some((field, union)) = stream else {
+        return quote! { panic!("the operation has no event stream output"); };
+    };
+    let events: Vec<&Value> = case
+        .get("events")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|e| str_field(e, "type") == Some("response"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let initial = case.get("initialResponse");
+    let (code, headers, body) = match initial {
+        Some(r) => (
+            r.get("code")
+                .and_then(Value::as_u64)
+                .and_then(|c| u16::try_from(c).ok())
+                .unwrap_or(200),
+            header_pairs(r),
+            str_field(r, "body").unwrap_or_default().as_bytes().to_vec(),
+        ),
+        None => (
+            200,
+            vec![(
+                "Content-Type".to_string(),
+                "application/vnd.amazon.eventstream".to_string(),
+            )],
+            events
+                .iter()
+                .filter_map(|e| str_field(e, "bytes"))
+                .filter_map(crate::validate::decode_base64)
+                .flatten()
+                .collect(),
+        ),
+    };
+    let headers = headers.iter().map(|(k, v)| quote! { (#k, #v) });
+    let body = Literal::byte_string(&body);
+    let fills = input_struct(cx, op)
+        .map(|s| required_fillers(cx, s, 0))
+        .unwrap_or_default();
+    let union_ty = Type::Named {
+        name: union.clone(),
+        kind: NamedKind::Union,
+    };
+    let call = quote! {
+        use ::#lib::runtime::protocol_test as pt;
+        let transport = pt::Capture::respond(#code, &[#( #headers ),*], #body);
+        let client = ::#lib::Client::from_conf(transport.config(#endpoint, #region));
+        let result = client.#f() #( #fills )* .send().await;
+    };
+    let failure = case.pointer("/expectation/failure").is_some();
+    if !failure {
+        let reads = events.iter().map(|e| {
+            let expected = value_expr(cx, &union_ty, e.get("params").unwrap_or(&Value::Null), 0);
+            quote! {
+                let event = output.#field.recv().await.expect("the event reads").expect("an event");
+                assert_eq!(event, #expected);
+            }
+        });
+        return quote! {
+            #call
+            let mut output = result.expect("the response parses");
+            #( #reads )*
+            assert!(output.#field.recv().await.expect("the stream ends").is_none());
+        };
+    }
+    if initial.is_some() {
+        // The initial response is the operation's error.
+        let variant = error_type
+            .and_then(|t| op.errors.iter().find(|e| e.type_name == t))
+            .map(|e| ident(&e.variant));
+        let e = ident(&op.error_enum);
+        let check = match variant {
+            Some(v) => quote! {
+                let error = result.expect_err("the response is an error").into_service_error();
+                assert!(matches!(error, ::#lib::error::#e::#v(_)), "{error:?}");
+            },
+            None => quote! {
+                assert!(result.is_err(), "the response is an error");
+            },
+        };
+        return quote! { #call #check };
+    }
+    // The stream ends in an error: the modeled exception the case names, with the
+    // event's members, or any error.
+    let expected = events
+        .iter()
+        .rev()
+        .find_map(|e| e.get("params"))
+        .map(|p| value_expr(cx, &union_ty, p, 0));
+    let check = match (error_type, expected) {
+        (Some(_), Some(expected)) => quote! {
+            let ::#lib::runtime::event_stream::EventStreamError::Modeled { event, .. } = error else {
+                panic!("expected a modeled exception, got {error:?}");
+            };
+            assert_eq!(*event, #expected);
+        },
+        (Some(_), None) => quote! {
+            assert!(matches!(error, ::#lib::runtime::event_stream::EventStreamError::Modeled { .. }), "{error:?}");
+        },
+        _ => quote! { let _ = error; },
+    };
+    quote! {
+        #call
+        let mut output = result.expect("the initial response parses");
+        let error = loop {
+            match output.#field.recv().await {
+                Ok(Some(_)) => {}
+                Ok(None) => panic!("the stream ended without an error"),
+                Err(e) => break e,
+            }
+        };
+        #check
+    }
+}
+
 fn response_body(
     cx: &Ctx<'_>,
     op: &Operation,
@@ -568,10 +706,13 @@ fn response_body(
             };
             // A streaming payload is compared by its bytes, the other members as
             // values.
-            if let Some(s) = out.filter(|s| s.fields.iter().any(|f| f.ty == Type::Stream)) {
+            if let Some(s) = out.filter(|s| super::types::has_stream(&s.fields)) {
                 let compares = s.fields.iter().map(|fd| {
                     let id = ident(&fd.ident);
-                    if fd.ty == Type::Stream {
+                    if matches!(fd.ty, Type::EventStream { .. }) {
+                        // Its events are the subject of the event stream tests.
+                        quote! {}
+                    } else if fd.ty == Type::Stream {
                         quote! {
                             let actual = ::std::mem::take(&mut output.#id).collect().await.expect("the payload reads");
                             let wanted = ::std::mem::take(&mut expected.#id).collect().await.expect("the payload reads");

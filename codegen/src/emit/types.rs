@@ -257,6 +257,7 @@ pub fn zero_expr(ty: &Type) -> Fill {
         Type::String => default(quote! { #STRING::new() }),
         Type::Blob => default(quote! { crate::runtime::Blob::default() }),
         Type::Stream => default(quote! { crate::runtime::ByteStream::new() }),
+        Type::EventStream { union } => default(super::common::empty_event_receiver(union)),
         Type::Timestamp(_) => default(quote! { crate::runtime::DateTime::UNIX_EPOCH }),
         Type::Document => default(quote! { crate::runtime::Document::Null }),
         Type::List { .. } => default(quote! { #VEC::new() }),
@@ -689,13 +690,16 @@ fn accessor(f: &MemberShape) -> TokenStream {
 /// What a builder setter takes, and how it turns it into the field's element.
 /// Whether a structure has a streaming payload.
 pub fn has_stream(fields: &[Field]) -> bool {
-    fields.iter().any(|f| f.ty == Type::Stream)
+    fields
+        .iter()
+        .any(|f| matches!(f.ty, Type::Stream | Type::EventStream { .. }))
 }
 
 fn setter_param(ty: &Type) -> (TokenStream, TokenStream) {
     match ty {
         Type::String => (quote! { impl #INTO<#STRING> }, quote! { input.into() }),
         Type::Stream
+        | Type::EventStream { .. }
         | Type::Named {
             kind: NamedKind::Enum | NamedKind::IntEnum,
             ..

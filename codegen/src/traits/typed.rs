@@ -72,6 +72,10 @@ pub fn binding(traits: &Traits) -> Binding {
         Binding::Payload
     } else if traits.contains_key(HTTP_RESPONSE_CODE) {
         Binding::ResponseCode
+    } else if traits.contains_key("smithy.api#eventHeader") {
+        Binding::EventHeader
+    } else if traits.contains_key("smithy.api#eventPayload") {
+        Binding::EventPayload
     } else {
         Binding::Body
     }

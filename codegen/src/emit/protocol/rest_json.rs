@@ -82,9 +82,9 @@ impl ProtocolEmitter for RestJson {
 
 /// The streaming payload field of a structure, if it has one.
 fn stream_field(s: &Struct) -> Option<&Field> {
-    s.fields
-        .iter()
-        .find(|f| f.ty == Type::Stream && f.binding == Binding::Payload)
+    s.fields.iter().find(|f| {
+        matches!(f.ty, Type::Stream | Type::EventStream { .. }) && f.binding == Binding::Payload
+    })
 }
 
 /// The `Operation` items of streaming payloads: the input's, moved out of the input
@@ -121,10 +121,18 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             // The body goes in first, through its setter; the members read from the
             // head, if any, follow.
             let set = ident(&f.set_fn);
+            // An event stream's messages are read from the body as they arrive.
+            let body = match &f.ty {
+                Type::EventStream { union } => {
+                    let read = ident(&crate::emit::common::event_fn(union));
+                    quote! { crate::runtime::event_stream::EventReceiver::new(body, crate::codec::#read) }
+                }
+                _ => quote! { body },
+            };
             let builder_with_body = if reads_head {
-                quote! { let mut b = crate::types::builders::#builder::default().#set(#SOME(body)); }
+                quote! { let mut b = crate::types::builders::#builder::default().#set(#SOME(#body)); }
             } else {
-                quote! { let b = crate::types::builders::#builder::default().#set(#SOME(body)); }
+                quote! { let b = crate::types::builders::#builder::default().#set(#SOME(#body)); }
             };
             let head = if reads_head {
                 quote! {

@@ -1,0 +1,144 @@
+//! An output event stream, through the client generated from
+//! `codegen/tests/models/events.json`: the initial response's members, then events
+//! with header members, a blob payload and a structure payload, read as they come,
+//! and the modeled exception that ends the stream.
+
+use aws_smithy_eventstream::frame::write_message_to;
+use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
+use bytes::Bytes;
+use m_events::types::Happenings;
+use smithy_runtime::event_stream::EventStreamError;
+use smithy_runtime::{DateTime, TransportError};
+
+/// A message as the service encodes it.
+fn message(headers: Vec<(&'static str, HeaderValue)>, payload: &[u8]) -> Vec<u8> {
+    let mut m = Message::new(Bytes::copy_from_slice(payload));
+    for (name, value) in headers {
+        m = m.add_header(Header::new(name, value));
+    }
+    let mut out = Vec::new();
+    write_message_to(&m, &mut out).unwrap();
+    out
+}
+
+fn s(text: &'static str) -> HeaderValue {
+    HeaderValue::String(text.into())
+}
+
+/// A client whose service answers with `body` and the header `x-session: s-1`.
+fn client(body: Vec<u8>) -> m_events::Client {
+    let transport =
+        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+            assert_eq!(req.uri().path(), "/watch/news");
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .header("x-session", "s-1")
+                .body(Bytes::from(body.clone()))
+                .unwrap())
+        };
+    m_events::Client::from_conf(
+        smithy_runtime::Config::builder()
+            .region("us-west-2")
+            .credentials(smithy_runtime::Credentials::new("AKID", "SECRET", None))
+            .transport(transport)
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn events_are_read_in_order_and_an_exception_ends_the_stream() {
+    let event = |t: &'static str| vec![(":message-type", s("event")), (":event-type", s(t))];
+    let mut body = Vec::new();
+    let mut note = event("Note");
+    note.push(("Seq", HeaderValue::Int64(7)));
+    note.push((
+        "At",
+        HeaderValue::Timestamp(aws_smithy_types::DateTime::from_millis(1_700_000_000_123)),
+    ));
+    body.extend(message(note, br#"{"Text":"hello"}"#));
+    body.extend(message(event("Chunk"), b"\x00\x01raw"));
+    let mut detail = event("Detail");
+    detail.push(("Kind", s("size")));
+    body.extend(message(detail, br#"{"Value":42}"#));
+    // An event type this client does not know: kept as `Unknown`, not an error.
+    body.extend(message(event("Later"), b"{}"));
+    body.extend(message(
+        vec![
+            (":message-type", s("exception")),
+            (":exception-type", s("Stop")),
+        ],
+        br#"{"Reason":"done"}"#,
+    ));
+    let mut out = client(body)
+        .watch()
+        .topic("news")
+        .send()
+        .await
+        .expect("the initial response parses");
+    assert_eq!(out.session.as_deref(), Some("s-1"));
+
+    let Happenings::Note(note) = out.events.recv().await.unwrap().unwrap() else {
+        panic!("a note first");
+    };
+    assert_eq!(note.seq, Some(7));
+    assert_eq!(note.at, Some(DateTime::from_millis(1_700_000_000_123)));
+    assert_eq!(note.text.as_deref(), Some("hello"));
+
+    let Happenings::Chunk(chunk) = out.events.recv().await.unwrap().unwrap() else {
+        panic!("a chunk second");
+    };
+    assert_eq!(chunk.bytes.unwrap().as_ref(), b"\x00\x01raw");
+
+    let Happenings::Detail(detail) = out.events.recv().await.unwrap().unwrap() else {
+        panic!("a detail third");
+    };
+    assert_eq!(detail.kind.as_deref(), Some("size"));
+    assert_eq!(detail.body.unwrap().value, Some(42));
+
+    assert_eq!(out.events.recv().await.unwrap(), Some(Happenings::Unknown));
+
+    match out.events.recv().await {
+        Err(EventStreamError::Modeled { event, code }) => {
+            assert_eq!(code, "Stop");
+            let Happenings::Stop(stopped) = *event else {
+                panic!("the Stop exception");
+            };
+            assert_eq!(stopped.reason.as_deref(), Some("done"));
+        }
+        other => panic!("expected the modeled exception, got {other:?}"),
+    }
+    // The exception ended the stream.
+    assert_eq!(out.events.recv().await.unwrap(), None);
+}
+
+/// An error message the model does not describe, and a header of the wrong type, are
+/// errors of the stream, with the service's code.
+#[tokio::test]
+async fn unmodeled_errors_and_wrong_headers_are_errors() {
+    let body = message(
+        vec![
+            (":message-type", s("error")),
+            (":error-code", s("ThrottlingException")),
+            (":error-message", s("slow down")),
+        ],
+        b"",
+    );
+    let mut out = client(body).watch().topic("news").send().await.unwrap();
+    let e = out.events.recv().await.unwrap_err();
+    assert_eq!(e.code(), Some("ThrottlingException"));
+    assert!(e.to_string().contains("slow down"), "{e}");
+
+    let body = message(
+        vec![
+            (":message-type", s("event")),
+            (":event-type", s("Note")),
+            ("Seq", s("not a number")),
+        ],
+        b"{}",
+    );
+    let mut out = client(body).watch().topic("news").send().await.unwrap();
+    let e = out.events.recv().await.unwrap_err();
+    assert!(matches!(e, EventStreamError::Malformed(_)), "{e}");
+    assert!(e.to_string().contains("Seq"), "{e}");
+}
