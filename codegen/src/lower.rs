@@ -1169,8 +1169,11 @@ impl<'m> Lowerer<'m> {
                     if what == "input" {
                         return Some(format!("its input member `{}` is an event stream, which this generator does not support yet", m.name));
                     }
-                    if self.protocol != Some(Protocol::RestJson1) {
-                        return Some(format!("its output member `{}` is an event stream, which this generator supports in restJson1 only", m.name));
+                    // awsJson sends the output's other members in an
+                    // `initial-response` event, which is not read yet.
+                    if self.protocol != Some(Protocol::RestJson1) && shape.kind.members().len() > 1
+                    {
+                        return Some(format!("its output has members beside the event stream `{}`, which awsJson sends in an `initial-response` event this generator does not read yet", m.name));
                     }
                     continue;
                 }
@@ -1446,9 +1449,11 @@ pub(crate) fn lower_with_docs<'m>(
         let Some(shape) = model.shapes.get(id) else {
             continue;
         };
+        // An event stream union is read message by message, never as a JSON value.
         let codec = Codec {
             ser: ser_set.contains(id),
-            de: de_set.contains(id),
+            de: de_set.contains(id)
+                && !(shape.has(STREAMING) && matches!(shape.kind, Kind::Union { .. })),
         };
         let def = match &shape.kind {
             Kind::Structure { members } => TypeDef::Struct(l.lower_struct(

@@ -93,6 +93,9 @@ pub struct EventReceiver<T> {
     inside: bool,
     unmarshal: Unmarshal<T>,
     done: bool,
+    /// Whether a first `initial-response` event (awsJson's output members, none
+    /// beside the stream here) is still to be passed over.
+    initial_response: bool,
 }
 
 impl<T> fmt::Debug for EventReceiver<T> {
@@ -128,6 +131,17 @@ impl<T> EventReceiver<T> {
             inside: false,
             unmarshal,
             done: false,
+            initial_response: false,
+        }
+    }
+
+    /// Events read from `body` with `unmarshal`, after an `initial-response` event
+    /// the stream may start with (the awsJson protocols send the output's other
+    /// members in it; the outputs read this way have none).
+    pub fn after_initial_response(body: ByteStream, unmarshal: Unmarshal<T>) -> Self {
+        EventReceiver {
+            initial_response: true,
+            ..EventReceiver::new(body, unmarshal)
         }
     }
 
@@ -142,6 +156,11 @@ impl<T> EventReceiver<T> {
             match self.decoder.decode_frame(&mut self.buffer) {
                 Ok(DecodedFrame::Complete(message)) => {
                     self.inside = false;
+                    if std::mem::take(&mut self.initial_response)
+                        && kind::<T>(&message).ok() == Some(Kind::Event("initial-response"))
+                    {
+                        continue;
+                    }
                     return match (self.unmarshal)(&message) {
                         Ok(event) => Ok(Some(event)),
                         Err(e) => {
@@ -336,6 +355,24 @@ mod tests {
             assert_eq!(r.recv().await.unwrap().as_deref(), Some("headers:foo"));
             assert_eq!(r.recv().await.unwrap(), None);
         }
+    }
+
+    /// awsJson's `initial-response` event is passed over when it comes first, and
+    /// read as an event anywhere else.
+    #[tokio::test]
+    async fn a_first_initial_response_is_passed_over() {
+        let initial = bytes("AAAAaAAAAFZOaBckDTptZXNzYWdlLXR5cGUHAAVldmVudAs6ZXZlbnQtdHlwZQcAEGluaXRpYWwtcmVzcG9uc2UNOmNvbnRlbnQtdHlwZQcAEGFwcGxpY2F0aW9uL2pzb257ff6ULB0=");
+        let one = bytes(STRING_HEADER);
+        let mut all = initial.clone();
+        all.extend_from_slice(&one);
+        all.extend_from_slice(&initial);
+        let mut r = EventReceiver::after_initial_response(ByteStream::from(all), read);
+        assert_eq!(r.recv().await.unwrap().as_deref(), Some("headers:foo"));
+        assert_eq!(
+            r.recv().await.unwrap().as_deref(),
+            Some("initial-response:")
+        );
+        assert_eq!(r.recv().await.unwrap(), None);
     }
 
     /// A stream cut inside a message, or a corrupted one, is an error, not an end.

@@ -570,6 +570,7 @@ fn generate_test_model_crates() -> Result<(), String> {
         "streaming",
         "discovery",
         "events",
+        "events_json",
     ]
     .iter()
     .map(|m| {

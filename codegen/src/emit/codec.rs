@@ -1175,7 +1175,14 @@ pub fn codec_module_part(
                 if s.codec.de {
                     items.push(de_struct(s));
                 }
-                if s.codec.de && s.error.is_some() {
+                // (An error only an event stream carries is read as an event.)
+                let operation_error = || {
+                    service
+                        .operations
+                        .iter()
+                        .any(|o| o.errors.iter().any(|e| e.type_name == s.name))
+                };
+                if s.codec.de && s.error.is_some() && operation_error() {
                     items.push(error_struct(s));
                 }
                 if zeroed.contains(s.name.as_str()) {

@@ -142,3 +142,60 @@ async fn unmodeled_errors_and_wrong_headers_are_errors() {
     assert!(matches!(e, EventStreamError::Malformed(_)), "{e}");
     assert!(e.to_string().contains("Seq"), "{e}");
 }
+
+/// awsJson: the stream starts with an `initial-response` event (the output's other
+/// members; this output has none), which the client passes over.
+#[tokio::test]
+async fn an_aws_json_stream_starts_after_its_initial_response() {
+    let event = |t: &'static str| vec![(":message-type", s("event")), (":event-type", s(t))];
+    let mut body = message(event("initial-response"), b"{}");
+    body.extend(message(event("Record"), br#"{"Data":"d1","Sequence":1}"#));
+    body.extend(message(event("Record"), br#"{"Data":"d2","Sequence":2}"#));
+    body.extend(message(
+        vec![
+            (":message-type", s("exception")),
+            (":exception-type", s("Gone")),
+        ],
+        br#"{"message":"feed deleted"}"#,
+    ));
+    let transport =
+        move |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+            assert_eq!(
+                req.headers()["x-amz-target"],
+                "Feed.Follow",
+                "an awsJson request"
+            );
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .body(Bytes::from(body.clone()))
+                .unwrap())
+        };
+    let client = m_events_json::Client::from_conf(
+        smithy_runtime::Config::builder()
+            .region("us-west-2")
+            .credentials(smithy_runtime::Credentials::new("AKID", "SECRET", None))
+            .transport(transport)
+            .build(),
+    );
+    let mut out = client.follow().feed("f").send().await.unwrap();
+    let mut data = Vec::new();
+    let error = loop {
+        match out.records.recv().await {
+            Ok(Some(m_events_json::types::RecordStream::Record(r))) => {
+                data.push((r.data.unwrap_or_default(), r.sequence.unwrap_or_default()))
+            }
+            Ok(other) => panic!("unexpected {other:?}"),
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(data, [("d1".to_string(), 1), ("d2".to_string(), 2)]);
+    assert_eq!(error.code(), Some("Gone"));
+    let EventStreamError::Modeled { event, .. } = error else {
+        panic!("the modeled exception");
+    };
+    let m_events_json::types::RecordStream::Gone(gone) = *event else {
+        panic!("Gone");
+    };
+    assert_eq!(gone.message.as_deref(), Some("feed deleted"));
+}

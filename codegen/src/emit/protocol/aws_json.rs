@@ -40,15 +40,42 @@ impl ProtocolEmitter for AwsJson {
             Version::V1_0 => "application/x-amz-json-1.0",
             Version::V1_1 => "application/x-amz-json-1.1",
         };
-        template::members([OperationFns {
+        let mut fns = template::members([OperationFns {
             content_type,
             target: format!("{}.{}", service.target_prefix, op.wire_name),
             query_compatible: service.query_compatible,
             ser_fn: op.input.as_deref().map(crate::names::derived::ser_fn),
             de_fn: op.output.as_deref().map(crate::names::derived::de_fn),
             error_fn: op.error_fn.clone(),
-        }])
+        }]);
+        fns.extend(event_stream_output(service, op));
+        fns
     }
+}
+
+/// An output that is an event stream (and nothing else: lower leaves out the others)
+/// is its messages, read after the `initial-response` event the stream starts with.
+fn event_stream_output(service: &Service, op: &Operation) -> Option<TokenStream> {
+    let out = service.types.iter().find_map(|t| match t {
+        crate::ir::TypeDef::Struct(s) if Some(&s.name) == op.output.as_ref() => Some(s),
+        _ => None,
+    })?;
+    let (field, union) = out.fields.iter().find_map(|f| match &f.ty {
+        crate::ir::Type::EventStream { union } => Some((f, union)),
+        _ => None,
+    })?;
+    let n = ident(&out.name);
+    let id = ident(&field.ident);
+    let read = ident(&crate::emit::common::event_fn(union));
+    Some(quote! {
+        const STREAMING_OUTPUT: bool = true;
+        #[inline]
+        fn parse_streaming(response: crate::runtime::http::Response<crate::runtime::ByteStream>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
+            #OK(crate::types::#n {
+                #id: crate::runtime::event_stream::EventReceiver::after_initial_response(response.into_body(), crate::codec::#read),
+            })
+        }
+    })
 }
 
 /// An operation's functions, the same for every operation but for its names (printed
