@@ -303,7 +303,16 @@ from_header! {
     i64 => Int64;
     String => String(|s: &aws_smithy_types::str_bytes::StrBytes| s.as_str().to_string());
     Blob => ByteArray(|b: &bytes::Bytes| Blob::new(b.to_vec()));
-    DateTime => Timestamp(|t: &aws_smithy_types::DateTime| DateTime::from_millis(t.to_millis().unwrap_or(i64::MAX)));
+}
+
+impl FromHeader for DateTime {
+    fn from_header(v: &HeaderValue) -> Option<Self> {
+        match v {
+            // Milliseconds since the epoch on the wire: always in range.
+            HeaderValue::Timestamp(t) => t.to_millis().ok().map(DateTime::from_millis),
+            _ => None,
+        }
+    }
 }
 
 /// The header `name` as a `V`; `None` when it is not there.
