@@ -107,6 +107,13 @@ impl<T> fmt::Debug for EventReceiver<T> {
     }
 }
 
+// Outputs with a stream move between tasks.
+const _: fn() = || {
+    fn send<T: Send>() {}
+    send::<EventReceiver<String>>();
+    send::<EventStreamError<String>>();
+};
+
 /// The reader of a stream that has no messages.
 fn no_messages<T>(_: &Message) -> Result<T, EventStreamError<T>> {
     Err(EventStreamError::Malformed(
