@@ -854,6 +854,7 @@ impl<'m> Checker<'m> {
     fn check_shape(&mut self, shape: &Shape, targeted: &BTreeSet<&str>) {
         let model = self.model;
         self.check_traits(&shape.id, &shape.path, &shape.traits, Some(shape), shape);
+        self.check_event_payload(shape);
         match &shape.kind {
             Kind::Simple(_) => {}
             Kind::List { .. } | Kind::Map { .. } | Kind::Structure { .. } | Kind::Union { .. } => {
@@ -1277,6 +1278,32 @@ impl<'m> Checker<'m> {
                     format!("{} @{ENDPOINT_RULE_SET}", service.id),
                     path,
                     format!("the endpoint rule set cannot be used: {}", e.message()),
+                );
+            }
+        }
+    }
+
+    /// An event structure with an `@eventPayload` member has no other members but
+    /// `@eventHeader` ones: the payload is that member alone.
+    fn check_event_payload(&mut self, shape: &Shape) {
+        let Kind::Structure { members } = &shape.kind else {
+            return;
+        };
+        let Some(payload) = members
+            .iter()
+            .find(|m| m.traits.contains_key("smithy.api#eventPayload"))
+        else {
+            return;
+        };
+        for m in members {
+            if !std::ptr::eq(m, payload) && !m.traits.contains_key("smithy.api#eventHeader") {
+                self.problem(
+                    format!("{}${}", shape.id, m.name),
+                    &m.path,
+                    format!(
+                        "`{}` is the event's `@eventPayload`, so every other member is an `@eventHeader`",
+                        payload.name
+                    ),
                 );
             }
         }

@@ -1319,6 +1319,10 @@ fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
                         let read = match &pf.ty {
                             Type::String => quote! { es::payload_str(m)? },
                             Type::Blob => quote! { es::payload_blob(m) },
+                            Type::Named { name, kind: NamedKind::Enum } => {
+                                let e = ident(name);
+                                quote! { crate::types::#e::from(es::payload_str(m)?.as_str()) }
+                            }
                             Type::Named { name, kind: NamedKind::Struct | NamedKind::Union } => match de_fn_of(name) {
                                 Some(de) => quote! {
                                     crate::runtime::json::parse_body(m.payload(), |p| #de(p)).map_err(|e| es::malformed(#wire, e))?

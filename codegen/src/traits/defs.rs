@@ -171,7 +171,7 @@ trait hostLabel on structure.member>string = {}
 
 # event streams
 trait eventPayload on structure.member>blob|string|structure|union = {}
-trait eventHeader on structure.member = {}
+trait eventHeader on structure.member>boolean|byte|short|integer|long|blob|string|timestamp = {}
 
 # serialization
 trait jsonName on structure.member union.member = string

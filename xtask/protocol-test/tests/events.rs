@@ -61,6 +61,9 @@ async fn events_are_read_in_order_and_an_exception_ends_the_stream() {
     let mut detail = event("Detail");
     detail.push(("Kind", s("size")));
     body.extend(message(detail, br#"{"Value":42}"#));
+    // An enum payload, a known value and one this client does not know.
+    body.extend(message(event("Mood"), b"CALM"));
+    body.extend(message(event("Mood"), b"GIDDY"));
     // An event type this client does not know: kept as `Unknown`, not an error.
     body.extend(message(event("Later"), b"{}"));
     body.extend(message(
@@ -95,6 +98,13 @@ async fn events_are_read_in_order_and_an_exception_ends_the_stream() {
     };
     assert_eq!(detail.kind.as_deref(), Some("size"));
     assert_eq!(detail.body.unwrap().value, Some(42));
+
+    for want in ["CALM", "GIDDY"] {
+        let Happenings::Mood(mood) = out.events.recv().await.unwrap().unwrap() else {
+            panic!("a mood");
+        };
+        assert_eq!(mood.feeling.unwrap().as_str(), want);
+    }
 
     assert_eq!(out.events.recv().await.unwrap(), Some(Happenings::Unknown));
 
