@@ -625,6 +625,19 @@ fn lib_rs(service: &Service) -> TokenStream {
         )
     };
     let intro = common::inner_doc(&format!("{intro}{left_out}"));
+    // The receiver of an output's event stream, and the error a stream ends in.
+    let event_streams = service.types.iter().any(|t| match t {
+        crate::ir::TypeDef::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| matches!(f.ty, crate::ir::Type::EventStream { .. })),
+        _ => false,
+    });
+    let event_stream_types = if event_streams {
+        quote! { pub use crate::runtime::event_stream::{EventReceiver, EventStreamError}; }
+    } else {
+        quote! {}
+    };
     quote! {
         #intro
         #![doc = ""]
@@ -646,6 +659,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         /// numbers, and the byte streams of streaming payloads.
         pub mod primitives {
             pub use crate::runtime::{Blob, ByteStream, ByteStreamError, DateTime, Document, Number, TimestampFormat};
+            #event_stream_types
 
             /// A string enum value this version of the client does not know, as the
             /// service sent it. Only the client makes these.

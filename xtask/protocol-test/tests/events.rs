@@ -6,8 +6,8 @@
 use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 use bytes::Bytes;
+use m_events::primitives::EventStreamError;
 use m_events::types::Happenings;
-use smithy_runtime::event_stream::EventStreamError;
 use smithy_runtime::{DateTime, TransportError};
 
 /// A message as the service encodes it.
