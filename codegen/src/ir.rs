@@ -57,6 +57,32 @@ pub struct Service {
     pub discovery: Option<EndpointDiscovery>,
 }
 
+impl Service {
+    /// The structure named `name` (its Rust name).
+    pub fn find_struct(&self, name: &str) -> Option<&Struct> {
+        self.types.iter().find_map(|t| match t {
+            TypeDef::Struct(s) if s.name == name => Some(s),
+            _ => None,
+        })
+    }
+
+    /// The Rust names of the unions the service's outputs stream as events.
+    pub fn event_stream_unions(&self) -> std::collections::BTreeSet<&str> {
+        self.types
+            .iter()
+            .filter_map(|t| match t {
+                TypeDef::Struct(s) => Some(s),
+                _ => None,
+            })
+            .flat_map(|s| s.fields.iter())
+            .filter_map(|f| match &f.ty {
+                Type::EventStream { union } => Some(union.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+}
+
 /// A service's endpoint discovery.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EndpointDiscovery {

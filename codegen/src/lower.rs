@@ -1352,9 +1352,8 @@ pub(crate) fn lower_with_docs<'m>(
         }
     };
     // Operations that go to discovered endpoints need the discovery operation.
-    let discovery = service
-        .traits
-        .get(CLIENT_ENDPOINT_DISCOVERY)
+    let discovery_trait = service.traits.get(CLIENT_ENDPOINT_DISCOVERY);
+    let discovery = discovery_trait
         .and_then(|t| t.get("operation"))
         .and_then(Value::as_str)
         .filter(|op| all_ops.iter().any(|o| o == op));
@@ -1650,9 +1649,7 @@ pub(crate) fn lower_with_docs<'m>(
         Some(crate::ir::EndpointDiscovery {
             operation: op.type_name.clone(),
             wire_name: op.wire_name.clone(),
-            error_code: service
-                .traits
-                .get(CLIENT_ENDPOINT_DISCOVERY)
+            error_code: discovery_trait
                 .and_then(|t| t.get("error"))
                 .and_then(Value::as_str)
                 .map(|e| shape_name(e).to_string()),

@@ -52,6 +52,8 @@ pub mod traits {
     pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
     pub const HTTP_BEARER_AUTH: &str = "smithy.api#httpBearerAuth";
     pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
+    pub const EVENT_HEADER: &str = "smithy.api#eventHeader";
+    pub const EVENT_PAYLOAD: &str = "smithy.api#eventPayload";
     pub const CLIENT_ENDPOINT_DISCOVERY: &str = "aws.api#clientEndpointDiscovery";
     pub const CLIENT_DISCOVERED_ENDPOINT: &str = "aws.api#clientDiscoveredEndpoint";
     pub const CLIENT_ENDPOINT_DISCOVERY_ID: &str = "aws.api#clientEndpointDiscoveryId";
@@ -1291,12 +1293,12 @@ impl<'m> Checker<'m> {
         };
         let Some(payload) = members
             .iter()
-            .find(|m| m.traits.contains_key("smithy.api#eventPayload"))
+            .find(|m| m.traits.contains_key(EVENT_PAYLOAD))
         else {
             return;
         };
         for m in members {
-            if !std::ptr::eq(m, payload) && !m.traits.contains_key("smithy.api#eventHeader") {
+            if !std::ptr::eq(m, payload) && !m.traits.contains_key(EVENT_HEADER) {
                 self.problem(
                     format!("{}${}", shape.id, m.name),
                     &m.path,

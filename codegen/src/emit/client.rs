@@ -7,16 +7,12 @@ use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
 use super::template;
 use super::template::Context::{Arm, ImplItem, Variant};
 use super::types::MemberShape;
-use crate::ir::{NamedKind, Operation, Service, Struct, Type, TypeDef};
+use crate::ir::{NamedKind, Operation, Service, Struct, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
 
 fn input_struct<'s>(service: &'s Service, op: &Operation) -> Option<&'s Struct> {
-    let name = op.input.as_ref()?;
-    service.types.iter().find_map(|t| match t {
-        TypeDef::Struct(s) if &s.name == name => Some(s),
-        _ => None,
-    })
+    service.find_struct(op.input.as_ref()?)
 }
 
 /// Whether building the input can fail.
@@ -136,14 +132,6 @@ pub fn operation_module(service: &Service) -> TokenStream {
     }
 }
 
-/// A structure of the service by Rust name.
-fn struct_named<'s>(service: &'s Service, name: &str) -> Option<&'s Struct> {
-    service.types.iter().find_map(|t| match t {
-        TypeDef::Struct(s) if s.name == name => Some(s),
-        _ => None,
-    })
-}
-
 /// The field of `s` with the wire name `wire`.
 fn field<'s>(s: &'s Struct, wire: &str) -> Option<&'s crate::ir::Field> {
     s.fields.iter().find(|f| f.wire_name == wire)
@@ -232,7 +220,7 @@ fn discovery_meta(service: &Service) -> Option<TokenStream> {
         }
     };
     // The output: `Endpoints`, a list of `Address` and `CachePeriodInMinutes`.
-    let out = struct_named(service, op.output.as_deref()?)?;
+    let out = service.find_struct(op.output.as_deref()?)?;
     let endpoints = field(out, "Endpoints")?;
     let Type::List { member, .. } = &endpoints.ty else {
         return None;
@@ -240,7 +228,7 @@ fn discovery_meta(service: &Service) -> Option<TokenStream> {
     let Type::Named { name, .. } = &**member else {
         return None;
     };
-    let endpoint = struct_named(service, name)?;
+    let endpoint = service.find_struct(name)?;
     let address = field(endpoint, "Address").filter(|f| f.ty == Type::String)?;
     let period = field(endpoint, "CachePeriodInMinutes")
         .filter(|f| matches!(f.ty, Type::Long | Type::Integer))?;

@@ -1227,19 +1227,7 @@ pub fn codec_module_part(
 
 /// The unions the service's outputs stream as events.
 fn event_unions(service: &Service) -> Vec<&crate::ir::Union> {
-    let names: std::collections::BTreeSet<&str> = service
-        .types
-        .iter()
-        .filter_map(|t| match t {
-            TypeDef::Struct(s) => Some(s),
-            _ => None,
-        })
-        .flat_map(|s| s.fields.iter())
-        .filter_map(|f| match &f.ty {
-            Type::EventStream { union } => Some(union.as_str()),
-            _ => None,
-        })
-        .collect();
+    let names = service.event_stream_unions();
     service
         .types
         .iter()

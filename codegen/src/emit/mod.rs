@@ -626,14 +626,7 @@ fn lib_rs(service: &Service) -> TokenStream {
     };
     let intro = common::inner_doc(&format!("{intro}{left_out}"));
     // The receiver of an output's event stream, and the error a stream ends in.
-    let event_streams = service.types.iter().any(|t| match t {
-        crate::ir::TypeDef::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| matches!(f.ty, crate::ir::Type::EventStream { .. })),
-        _ => false,
-    });
-    let event_stream_types = if event_streams {
+    let event_stream_types = if !service.event_stream_unions().is_empty() {
         quote! { pub use crate::runtime::event_stream::{EventReceiver, EventStreamError}; }
     } else {
         quote! {}
@@ -777,23 +770,14 @@ fn runtime_features(service: &Service) -> String {
     if ops.iter().any(|o| o.checksum_required) {
         features.push("checksum-md5");
     }
-    let event_streams = service.types.iter().any(|t| match t {
-        crate::ir::TypeDef::Struct(s) => s
-            .fields
-            .iter()
-            .any(|f| matches!(f.ty, crate::ir::Type::EventStream { .. })),
-        _ => false,
-    });
-    if event_streams {
+    if !service.event_stream_unions().is_empty() {
         features.push("event-stream");
     }
     let streams_in = ops.iter().any(|o| {
-        service.types.iter().any(|t| match t {
-            crate::ir::TypeDef::Struct(s) => {
-                Some(&s.name) == o.input.as_ref() && types::has_stream(&s.fields)
-            }
-            _ => false,
-        })
+        o.input
+            .as_ref()
+            .and_then(|i| service.find_struct(i))
+            .is_some_and(|s| types::has_stream(&s.fields))
     });
     if streams_in {
         features.push("fs");

@@ -72,9 +72,9 @@ pub fn binding(traits: &Traits) -> Binding {
         Binding::Payload
     } else if traits.contains_key(HTTP_RESPONSE_CODE) {
         Binding::ResponseCode
-    } else if traits.contains_key("smithy.api#eventHeader") {
+    } else if traits.contains_key(EVENT_HEADER) {
         Binding::EventHeader
-    } else if traits.contains_key("smithy.api#eventPayload") {
+    } else if traits.contains_key(EVENT_PAYLOAD) {
         Binding::EventPayload
     } else {
         Binding::Body

@@ -56,10 +56,7 @@ impl ProtocolEmitter for AwsJson {
 /// An output that is an event stream (and nothing else: lower leaves out the others)
 /// is its messages, read after the `initial-response` event the stream starts with.
 fn event_stream_output(service: &Service, op: &Operation) -> Option<TokenStream> {
-    let out = service.types.iter().find_map(|t| match t {
-        crate::ir::TypeDef::Struct(s) if Some(&s.name) == op.output.as_ref() => Some(s),
-        _ => None,
-    })?;
+    let out = service.find_struct(op.output.as_ref()?)?;
     let (field, union) = out.fields.iter().find_map(|f| match &f.ty {
         crate::ir::Type::EventStream { union } => Some((f, union)),
         _ => None,

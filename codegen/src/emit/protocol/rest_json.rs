@@ -9,20 +9,13 @@ use super::ProtocolEmitter;
 use crate::emit::codec::{de_arms, de_value_pub, from_builder, ser_members, ser_value_ref};
 use crate::emit::common::ident;
 use crate::ir::{
-    Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type, TypeDef,
+    Binding, Field, NamedKind, Operation, Presence, Service, Struct, TimestampFormat, Type,
 };
 use proc_macro2::TokenStream;
 use quote::quote;
 
 /// The restJson1 emitter.
 pub struct RestJson;
-
-fn find_struct<'s>(service: &'s Service, name: &str) -> Option<&'s Struct> {
-    service.types.iter().find_map(|t| match t {
-        TypeDef::Struct(s) if s.name == name => Some(s),
-        _ => None,
-    })
-}
 
 fn ts(f: TimestampFormat) -> TokenStream {
     match f {
@@ -94,7 +87,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
     if let Some(f) = op
         .input
         .as_deref()
-        .and_then(|i| find_struct(service, i))
+        .and_then(|i| service.find_struct(i))
         .and_then(stream_field)
     {
         let id = ident(&f.ident);
@@ -109,7 +102,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             }
         });
     }
-    if let Some(out_struct) = op.output.as_deref().and_then(|o| find_struct(service, o)) {
+    if let Some(out_struct) = op.output.as_deref().and_then(|o| service.find_struct(o)) {
         if let Some(f) = stream_field(out_struct) {
             let builder = ident(&out_struct.builder);
             let read = read_bound(out_struct, false);
@@ -163,7 +156,7 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
         Some(h) => (h.method.clone(), h.uri.clone()),
         None => ("POST".to_string(), "/".to_string()),
     };
-    let input = op.input.as_deref().and_then(|i| find_struct(service, i));
+    let input = op.input.as_deref().and_then(|i| service.find_struct(i));
     let shape_name = op.input.clone().unwrap_or_default();
     let fields: Vec<&Field> = input.map(|s| s.fields.iter().collect()).unwrap_or_default();
     let by = |pred: &dyn Fn(&Binding) -> bool| -> Vec<&Field> {
@@ -674,7 +667,7 @@ fn read_bound(s: &Struct, with_body: bool) -> TokenStream {
 }
 
 fn parse(service: &Service, op: &Operation) -> TokenStream {
-    let Some(out) = op.output.as_deref().and_then(|o| find_struct(service, o)) else {
+    let Some(out) = op.output.as_deref().and_then(|o| service.find_struct(o)) else {
         return quote! {
             #[inline]
             fn parse(_response: &crate::runtime::http::Response<crate::runtime::Bytes>) -> #RESULT<Self::Output, crate::runtime::json::JsonError> {
@@ -739,7 +732,7 @@ fn parse_error(service: &Service, op: &Operation) -> TokenStream {
         .errors
         .iter()
         .filter_map(|err| {
-            let s = find_struct(service, &err.type_name)?;
+            let s = service.find_struct(&err.type_name)?;
             if !s
                 .fields
                 .iter()
