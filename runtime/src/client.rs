@@ -1040,11 +1040,7 @@ impl Handle {
         if !applies || inner.config.endpoint_url.is_some() {
             return Ok(None);
         }
-        let request = crate::discovery::DiscoveryRequest {
-            operation,
-            identifiers: ids.to_vec(),
-        };
-        match inner.discovered.url(self, meta, request).await {
+        match inner.discovered.url(self, meta, operation, ids).await {
             Ok(url) => Ok(Some(crate::discovery::retarget(base, &url))),
             Err(_) if mode == Discovery::Optional => Ok(None),
             Err(e) => Err(format!(

@@ -308,10 +308,8 @@ impl fmt::Display for CredentialsFailure {
                     other => write!(f, "no credentials: {name} failed: {other}")?,
                 }
                 // The call's error shows only this text: give the whole chain here.
-                let mut cause = std::error::Error::source(&**error);
-                while let Some(c) = cause {
+                for c in crate::error::causes(&**error) {
                     write!(f, ": {c}")?;
-                    cause = c.source();
                 }
                 Ok(())
             }

@@ -118,24 +118,29 @@ impl DiscoveryCache {
         self.state().entries.remove(identifiers);
     }
 
-    /// The URL for a call with `request`: the cached one while it is fresh, else the
-    /// first address the discovery operation gives (one call shared by every waiting
-    /// caller).
+    /// The URL for a call of `operation` with the discovery identifiers `ids`: the
+    /// cached one while it is fresh, else the first address the discovery operation
+    /// gives (one call shared by every waiting caller).
     pub(crate) async fn url(
         &self,
         handle: &Handle,
         meta: &DiscoveryMeta,
-        request: DiscoveryRequest,
+        operation: &'static str,
+        ids: &[(&'static str, String)],
     ) -> Result<String, Arc<str>> {
-        let key = request.identifiers.clone();
         let pending = {
             let mut state = self.state();
-            if let Some(entry) = state.entries.get(&key) {
+            if let Some(entry) = state.entries.get(ids) {
                 if entry.expires > Instant::now() {
                     return Ok(entry.url.clone());
                 }
             }
-            state.pending.entry(key.clone()).or_default().clone()
+            state.pending.entry(ids.to_vec()).or_default().clone()
+        };
+        let key = ids.to_vec();
+        let request = DiscoveryRequest {
+            operation,
+            identifiers: ids.to_vec(),
         };
         let found = pending
             .get_or_init(|| async {
@@ -186,14 +191,13 @@ impl DiscoveryCache {
 /// An error with its causes, on one line.
 fn chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut text = e.to_string();
-    let mut cause = e.source();
-    while let Some(c) = cause {
+    // A cause the text already shows (an `SdkError` prints its own) is not repeated.
+    for c in crate::error::causes(e) {
         let more = c.to_string();
         if !text.contains(&more) {
             text.push_str(": ");
             text.push_str(&more);
         }
-        cause = c.source();
     }
     text
 }

@@ -409,10 +409,8 @@ impl<E: fmt::Display> fmt::Display for SdkError<E> {
             }
             SdkError::Dispatch { operation, source } => {
                 write!(f, "{operation}: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(c) = cause {
+                for c in causes(source) {
                     write!(f, ": {c}")?;
-                    cause = c.source();
                 }
                 Ok(())
             }
@@ -445,4 +443,11 @@ impl<E: std::error::Error + 'static> std::error::Error for SdkError<E> {
             SdkError::Service { error, .. } => Some(error),
         }
     }
+}
+
+/// The causes of an error, nearest first: its `source()`, that one's, and so on.
+pub(crate) fn causes<'a>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> impl Iterator<Item = &'a (dyn std::error::Error + 'static)> {
+    std::iter::successors(e.source(), |c| c.source())
 }

@@ -204,19 +204,25 @@ impl<T> EventReceiver<T> {
     }
 }
 
+/// The value of the message's header `name`, when it has one.
+fn find_header<'m>(m: &'m Message, name: &str) -> Option<&'m HeaderValue> {
+    m.headers()
+        .iter()
+        .find(|h| h.name().as_str() == name)
+        .map(|h| h.value())
+}
+
 /// A string header's value; `Malformed` when it is there with another type.
 fn string_header<'m, T>(
     m: &'m Message,
     name: &str,
 ) -> Result<Option<&'m str>, EventStreamError<T>> {
-    match m.headers().iter().find(|h| h.name().as_str() == name) {
+    match find_header(m, name) {
         None => Ok(None),
-        Some(h) => match h.value() {
-            HeaderValue::String(s) => Ok(Some(s.as_str())),
-            _ => Err(EventStreamError::Malformed(format!(
-                "the header `{name}` is not a string"
-            ))),
-        },
+        Some(HeaderValue::String(s)) => Ok(Some(s.as_str())),
+        Some(_) => Err(EventStreamError::Malformed(format!(
+            "the header `{name}` is not a string"
+        ))),
     }
 }
 
@@ -324,9 +330,9 @@ impl FromHeader for DateTime {
 
 /// The header `name` as a `V`; `None` when it is not there.
 pub fn header<V: FromHeader, T>(m: &Message, name: &str) -> Result<Option<V>, EventStreamError<T>> {
-    match m.headers().iter().find(|h| h.name().as_str() == name) {
+    match find_header(m, name) {
         None => Ok(None),
-        Some(h) => V::from_header(h.value()).map(Some).ok_or_else(|| {
+        Some(v) => V::from_header(v).map(Some).ok_or_else(|| {
             EventStreamError::Malformed(format!("the header `{name}` is not of the member's type"))
         }),
     }

@@ -143,11 +143,9 @@ fn base_settings() -> &'static SigningSettings {
 /// create canonical request" says nothing of what in it).
 fn signing_failed(e: &(dyn std::error::Error + 'static)) -> String {
     let mut message = format!("cannot sign the request: {e}");
-    let mut cause = e.source();
-    while let Some(c) = cause {
+    for c in crate::error::causes(e) {
         message.push_str(": ");
         message.push_str(&c.to_string());
-        cause = c.source();
     }
     message
 }
