@@ -1244,14 +1244,6 @@ fn event_unions(service: &Service) -> Vec<&crate::ir::Union> {
 /// members come from the message's headers; its `@eventPayload` member is the whole
 /// payload, or else its other members are the payload's JSON object.
 fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
-    let structs: std::collections::BTreeMap<&str, &Struct> = service
-        .types
-        .iter()
-        .filter_map(|t| match t {
-            TypeDef::Struct(s) => Some((s.name.as_str(), s)),
-            _ => None,
-        })
-        .collect();
     let de_fn_of = |name: &str| -> Option<proc_macro2::Ident> {
         service.types.iter().find_map(|t| match t {
             TypeDef::Struct(s) if s.name == name => Some(ident(&s.de_fn)),
@@ -1268,7 +1260,7 @@ fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
                 let vid = ident(&v.ident);
                 let wire = v.wire_name.as_str();
                 let target = match &v.ty {
-                    Some(Type::Named { name, kind: NamedKind::Struct }) => structs.get(name.as_str()).copied(),
+                    Some(Type::Named { name, kind: NamedKind::Struct }) => service.find_struct(name),
                     _ => None,
                 };
                 let Some(st) = target else {
