@@ -68,6 +68,15 @@ impl Service {
 
     /// The Rust names of the unions the service's outputs stream as events.
     pub fn event_stream_unions(&self) -> std::collections::BTreeSet<&str> {
+        self.streamed_unions(false)
+    }
+
+    /// The Rust names of the unions the service's inputs stream as events.
+    pub fn sent_event_unions(&self) -> std::collections::BTreeSet<&str> {
+        self.streamed_unions(true)
+    }
+
+    fn streamed_unions(&self, sent: bool) -> std::collections::BTreeSet<&str> {
         self.types
             .iter()
             .filter_map(|t| match t {
@@ -76,7 +85,7 @@ impl Service {
             })
             .flat_map(|s| s.fields.iter())
             .filter_map(|f| match &f.ty {
-                Type::EventStream { union } => Some(union.as_str()),
+                Type::EventStream { union, input } if *input == sent => Some(union.as_str()),
                 _ => None,
             })
             .collect()
@@ -510,10 +519,13 @@ pub enum Type {
     Blob,
     /// A `@streaming` blob: an operation's payload, read or written as it goes.
     Stream,
-    /// A `@streaming` union: an output's event stream, its events read as they come.
+    /// A `@streaming` union: an event stream, its events read (from an output) or
+    /// sent (in an input) as they come.
     EventStream {
         /// The union's Rust name.
         union: String,
+        /// Whether the stream is an input's, sent rather than read.
+        input: bool,
     },
     Timestamp(TimestampFormat),
     Document,

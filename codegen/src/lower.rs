@@ -361,6 +361,7 @@ impl<'m> Lowerer<'m> {
             },
             Kind::Union { .. } if target.has(STREAMING) => Type::EventStream {
                 union: self.names.get(&target.id)?.clone(),
+                input: false,
             },
             Kind::Union { .. } => Type::Named {
                 name: self.names.get(&target.id)?.clone(),
@@ -444,7 +445,7 @@ impl<'m> Lowerer<'m> {
         let (idents, setters) = member_idents(members);
         for ((m, ident), setter) in members.iter().zip(idents).zip(setters) {
             let subject = format!("{}${}", shape.id, m.name);
-            let Some(ty) = self.ty(m) else {
+            let Some(mut ty) = self.ty(m) else {
                 self.problem(
                     &subject,
                     &m.path,
@@ -452,6 +453,10 @@ impl<'m> Lowerer<'m> {
                 );
                 continue;
             };
+            // An input's event stream is sent.
+            if let Type::EventStream { input, .. } = &mut ty {
+                *input = is_input;
+            }
             let target = self.shape(&m.target);
             let base = unraw(&ident).to_string();
             let required = m.traits.contains_key(REQUIRED);
@@ -1166,8 +1171,10 @@ impl<'m> Lowerer<'m> {
                     continue;
                 }
                 if matches!(t.kind, Kind::Union { .. }) {
-                    if what == "input" {
-                        return Some(format!("its input member `{}` is an event stream, which this generator does not support yet", m.name));
+                    // awsJson sends the input's other members in an `initial-request`
+                    // event, which is not written yet.
+                    if what == "input" && self.protocol != Some(Protocol::RestJson1) {
+                        return Some(format!("its input member `{}` is an event stream, which this generator supports in restJson1 only", m.name));
                     }
                     // awsJson sends the output's other members in an
                     // `initial-response` event, which is not read yet.
@@ -1448,11 +1455,12 @@ pub(crate) fn lower_with_docs<'m>(
         let Some(shape) = model.shapes.get(id) else {
             continue;
         };
-        // An event stream union is read message by message, never as a JSON value.
+        // An event stream union is read and written message by message, never as a
+        // JSON value.
+        let stream_union = shape.has(STREAMING) && matches!(shape.kind, Kind::Union { .. });
         let codec = Codec {
-            ser: ser_set.contains(id),
-            de: de_set.contains(id)
-                && !(shape.has(STREAMING) && matches!(shape.kind, Kind::Union { .. })),
+            ser: ser_set.contains(id) && !stream_union,
+            de: de_set.contains(id) && !stream_union,
         };
         let def = match &shape.kind {
             Kind::Structure { members } => TypeDef::Struct(l.lower_struct(

@@ -50,6 +50,9 @@ enum Inner {
     Download(Box<crate::stall::Download>),
     /// An upload that tells its attempt's watch when the connection takes a chunk.
     Upload(Box<crate::stall::Upload>),
+    /// An input event stream: its events encoded (and signed) as they are sent.
+    #[cfg(feature = "event-stream")]
+    Events(Box<crate::event_stream::EventBody>),
 }
 
 #[cfg(feature = "fs")]
@@ -72,7 +75,7 @@ pub struct ByteStreamError {
 }
 
 impl ByteStreamError {
-    fn new(message: impl Into<String>, source: Option<BoxError>) -> Self {
+    pub(crate) fn new(message: impl Into<String>, source: Option<BoxError>) -> Self {
         ByteStreamError {
             message: message.into(),
             source,
@@ -227,6 +230,34 @@ impl ByteStream {
             Inner::Stream { length, read, .. } => length.map(|l| l.saturating_sub(*read)),
             Inner::Download(d) => d.body().content_length(),
             Inner::Upload(u) => u.body().content_length(),
+            #[cfg(feature = "event-stream")]
+            Inner::Events(_) => None,
+        }
+    }
+
+    #[cfg(feature = "event-stream")]
+    pub(crate) fn events(body: crate::event_stream::EventBody) -> ByteStream {
+        ByteStream {
+            inner: Inner::Events(Box::new(body)),
+        }
+    }
+
+    /// Whether this is an input event stream (sent as the events come, signed one by
+    /// one).
+    pub(crate) fn is_event_stream(&self) -> bool {
+        #[cfg(feature = "event-stream")]
+        if let Inner::Events(_) = &self.inner {
+            return true;
+        }
+        false
+    }
+
+    /// An input event stream's messages are signed from here on, the first with
+    /// the request's signature as the seed.
+    #[cfg(feature = "event-stream")]
+    pub(crate) fn sign_events(&mut self, signer: crate::event_stream::MessageSigner) {
+        if let Inner::Events(e) = &mut self.inner {
+            e.sign_with(signer);
         }
     }
 
@@ -333,6 +364,8 @@ impl ByteStream {
             Inner::File(f) => f.poll_chunk(cx),
             Inner::Download(d) => d.poll_chunk(cx),
             Inner::Upload(u) => u.poll_chunk(cx),
+            #[cfg(feature = "event-stream")]
+            Inner::Events(e) => e.poll_chunk(cx),
             Inner::Stream {
                 stream,
                 length,
@@ -459,6 +492,8 @@ impl fmt::Debug for ByteStream {
             #[cfg(feature = "fs")]
             Inner::File(_) => "file",
             Inner::Stream { .. } | Inner::Download(_) | Inner::Upload(_) => "stream",
+            #[cfg(feature = "event-stream")]
+            Inner::Events(_) => "event stream",
         };
         f.debug_struct("ByteStream")
             .field("kind", &kind)

@@ -685,17 +685,35 @@ impl Handle {
             );
         }
         if let Some(Auth::SigV4(identity)) = &chosen {
-            crate::sign::sign_request(
+            let signing_name = target
+                .signing_name
+                .as_deref()
+                .unwrap_or(inner.meta.signing_name);
+            let seed = crate::sign::sign_request(
                 &mut request,
                 unsigned_payload,
                 identity,
                 region,
-                target
-                    .signing_name
-                    .as_deref()
-                    .unwrap_or(inner.meta.signing_name),
+                signing_name,
                 self.service_time(now),
             )?;
+            // An input event stream's messages are signed in a chain that starts
+            // from the request's signature.
+            #[cfg(feature = "event-stream")]
+            if request.body().is_event_stream() {
+                let skew = inner.clock_skew_ms.load(Ordering::Relaxed);
+                request
+                    .body_mut()
+                    .sign_events(crate::event_stream::MessageSigner::new(
+                        identity.clone(),
+                        region,
+                        signing_name,
+                        seed,
+                        skew,
+                    ));
+            }
+            #[cfg(not(feature = "event-stream"))]
+            let _ = seed;
         }
         // The SDK's bookkeeping headers are not signed: they change between attempts
         // and mean nothing to the service's signature check. Nor is `User-Agent`
@@ -774,7 +792,8 @@ impl Handle {
         let stall = timeouts.stall_timeout();
         // An upload from a file or a stream reports its progress to a watch.
         let (request, upload) = match stall {
-            Some(_) if request.body().bytes().is_none() => {
+            // An event stream waits on the caller's events, which may pause.
+            Some(_) if request.body().bytes().is_none() && !request.body().is_event_stream() => {
                 let (parts, body) = request.into_parts();
                 let (body, progress) = crate::stall::upload(body);
                 (http::Request::from_parts(parts, body), Some(progress))

@@ -1,18 +1,33 @@
-//! Event streams (a `@streaming` union in an operation's output): the response body is
-//! a sequence of messages in the AWS event stream encoding (framing and checksums
-//! decoded by `aws-smithy-eventstream`), each an event of the union, an exception
-//! (one of its `@error` members), or an error the model does not describe.
+//! Event streams (a `@streaming` union in an operation's input or output): the body is
+//! a sequence of messages in the AWS event stream encoding (framing and checksums by
+//! `aws-smithy-eventstream`).
 //!
-//! Generated code reads each message with the helpers here: the `:message-type`,
-//! `:event-type` and `:exception-type` headers, event headers by type, the payload.
+//! An output stream is read with an [`EventReceiver`]: each message an event of the
+//! union, an exception (one of its `@error` members), or an error the model does not
+//! describe. Generated code reads each message with the helpers here: the
+//! `:message-type`, `:event-type` and `:exception-type` headers, event headers by type,
+//! the payload.
+//!
+//! An input stream is an [`EventSender`]: the caller's events, each written as a
+//! message as the connection takes it ([`MarshalEvent`], generated for the union) and,
+//! under SigV4, wrapped in a message signed with the previous one's signature (the
+//! first with the request's), the stream closed by a signed empty message, as
+//! `aws-sigv4` signs them.
 
 use crate::body::{ByteStream, ByteStreamError};
 use crate::types::{Blob, DateTime};
-use aws_smithy_eventstream::frame::{DecodedFrame, MessageFrameDecoder};
-use bytes::{Buf, BytesMut};
+use aws_smithy_eventstream::frame::{write_message_to, DecodedFrame, MessageFrameDecoder};
+use aws_smithy_runtime_api::client::identity::Identity;
+use bytes::{Buf, Bytes, BytesMut};
+use futures_core::Stream;
 use std::fmt;
+use std::marker::PhantomData;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
+use std::time::{Duration, SystemTime};
 
-pub use aws_smithy_types::event_stream::{HeaderValue, Message};
+pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
 /// Why an event stream ended in error.
 #[derive(Debug)]
@@ -338,6 +353,337 @@ pub fn header<V: FromHeader, T>(m: &Message, name: &str) -> Result<Option<V>, Ev
     }
 }
 
+/// How an event of an input stream becomes a message: generated for each union an
+/// input streams.
+pub trait MarshalEvent {
+    /// The event as a message: its `:message-type`, `:event-type` and (with a payload)
+    /// `:content-type` headers (an exception's `:exception-type`), its `@eventHeader`
+    /// members, its payload. An error when the event cannot be sent (the union's
+    /// unknown variant).
+    fn marshal(&self) -> Result<Message, String>;
+}
+
+type Messages = Pin<Box<dyn Stream<Item = Result<Message, String>> + Send>>;
+
+/// The events of a request, sent as they come.
+///
+/// Build one from the events at hand (`EventSender::from(vec![...])`), from any
+/// stream of them ([`EventSender::from_stream`]), or as a channel to send into while
+/// the call runs ([`EventSender::channel`]). The stream ends when the source does (the
+/// channel's last sender is dropped).
+pub struct EventSender<T> {
+    body: ByteStream,
+    event: PhantomData<fn(T)>,
+}
+
+impl<T: MarshalEvent + Send + 'static> EventSender<T> {
+    /// The events of `events`, each sent when the stream yields it.
+    pub fn from_stream<S>(events: S) -> Self
+    where
+        S: Stream<Item = T> + Send + 'static,
+    {
+        let messages = Marshalled {
+            events: Box::pin(events),
+        };
+        EventSender {
+            body: ByteStream::events(EventBody::new(Box::pin(messages))),
+            event: PhantomData,
+        }
+    }
+
+    /// A stream fed through a channel: the events sent into the returned sender (at
+    /// most `capacity` waiting) go out in order; dropping the last sender ends the
+    /// stream.
+    pub fn channel(capacity: usize) -> (Self, tokio::sync::mpsc::Sender<T>) {
+        let (tx, rx) = tokio::sync::mpsc::channel(capacity.max(1));
+        (EventSender::from_stream(Received(rx)), tx)
+    }
+}
+
+impl<T: MarshalEvent + Send + 'static> From<Vec<T>> for EventSender<T> {
+    fn from(events: Vec<T>) -> Self {
+        EventSender::from_stream(Listed(events.into_iter()))
+    }
+}
+
+impl<T> EventSender<T> {
+    /// The request body the events are sent as (for the generated operation).
+    #[doc(hidden)]
+    pub fn body(&self) -> &ByteStream {
+        &self.body
+    }
+
+    /// The request body the events are sent as (for the generated operation).
+    #[doc(hidden)]
+    pub fn into_body(self) -> ByteStream {
+        self.body
+    }
+}
+
+/// A stream of no events: the request's stream opens and closes.
+impl<T> Default for EventSender<T> {
+    fn default() -> Self {
+        EventSender {
+            body: ByteStream::events(EventBody::new(Box::pin(Listed(Vec::new().into_iter())))),
+            event: PhantomData,
+        }
+    }
+}
+
+impl<T> fmt::Debug for EventSender<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("EventSender").finish_non_exhaustive()
+    }
+}
+
+// Inputs with a stream move between tasks.
+const _: fn() = || {
+    fn send<T: Send + Sync>() {}
+    send::<EventSender<String>>();
+};
+
+/// The caller's events as messages.
+struct Marshalled<T> {
+    events: Pin<Box<dyn Stream<Item = T> + Send>>,
+}
+
+impl<T: MarshalEvent> Stream for Marshalled<T> {
+    type Item = Result<Message, String>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        self.events
+            .as_mut()
+            .poll_next(cx)
+            .map(|e| e.map(|e| e.marshal()))
+    }
+}
+
+/// Items of a list, as a stream.
+struct Listed<I>(I);
+
+// Never pinned structurally: the iterator is only moved out of by `next`.
+impl<I> Unpin for Listed<I> {}
+
+impl<I: Iterator> Stream for Listed<I> {
+    type Item = I::Item;
+
+    fn poll_next(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<I::Item>> {
+        Poll::Ready(self.0.next())
+    }
+}
+
+/// What a channel receives, as a stream.
+struct Received<T>(tokio::sync::mpsc::Receiver<T>);
+
+impl<T> Stream for Received<T> {
+    type Item = T;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<T>> {
+        self.0.poll_recv(cx)
+    }
+}
+
+/// The body of a request with an input event stream: each message framed (and
+/// signed, once the request is) as the connection asks for the next chunk.
+pub(crate) struct EventBody {
+    /// The `Mutex` only makes the body `Sync`; it is never locked (`get_mut`).
+    messages: Mutex<Messages>,
+    signer: Option<MessageSigner>,
+    ended: bool,
+}
+
+impl EventBody {
+    fn new(messages: Messages) -> Self {
+        EventBody {
+            messages: Mutex::new(messages),
+            signer: None,
+            ended: false,
+        }
+    }
+
+    pub(crate) fn sign_with(&mut self, signer: MessageSigner) {
+        self.signer = Some(signer);
+    }
+
+    pub(crate) fn poll_chunk(
+        &mut self,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, ByteStreamError>>> {
+        if self.ended {
+            return Poll::Ready(None);
+        }
+        let Ok(messages) = self.messages.get_mut() else {
+            self.ended = true;
+            return Poll::Ready(Some(Err(ByteStreamError::new(
+                "the event stream panicked while it was read",
+                None,
+            ))));
+        };
+        let next = match messages.as_mut().poll_next(cx) {
+            Poll::Pending => return Poll::Pending,
+            Poll::Ready(next) => next,
+        };
+        let framed = match next {
+            Some(Ok(message)) => match &mut self.signer {
+                Some(signer) => signer.sign(Some(&message)).and_then(|m| frame(&m)),
+                None => frame(&message),
+            },
+            Some(Err(why)) => Err(format!("an event cannot be sent: {why}")),
+            // The end: a signed stream closes with a signed empty message.
+            None => {
+                self.ended = true;
+                match &mut self.signer {
+                    Some(signer) => signer.sign(None).and_then(|m| frame(&m)),
+                    None => return Poll::Ready(None),
+                }
+            }
+        };
+        if framed.is_err() {
+            self.ended = true;
+        }
+        Poll::Ready(Some(framed.map_err(|e| ByteStreamError::new(e, None))))
+    }
+}
+
+/// A message in the event stream encoding.
+fn frame(message: &Message) -> Result<Bytes, String> {
+    let mut out = Vec::with_capacity(message.payload().len() + 64);
+    write_message_to(message, &mut out).map_err(|e| format!("an event cannot be encoded: {e}"))?;
+    Ok(Bytes::from(out))
+}
+
+/// Signs the messages of one request's input stream, each with the signature of the
+/// one before (the first with the request's).
+pub(crate) struct MessageSigner {
+    identity: Identity,
+    region: String,
+    name: String,
+    last: String,
+    /// How far the service's clock is ahead of ours, in milliseconds.
+    skew_ms: i64,
+}
+
+impl MessageSigner {
+    pub(crate) fn new(
+        identity: Identity,
+        region: &str,
+        name: &str,
+        seed: String,
+        skew_ms: i64,
+    ) -> Self {
+        MessageSigner {
+            identity,
+            region: region.to_string(),
+            name: name.to_string(),
+            last: seed,
+            skew_ms,
+        }
+    }
+
+    /// `message` wrapped in a signed message; `None` signs the empty message that
+    /// ends the stream.
+    fn sign(&mut self, message: Option<&Message>) -> Result<Message, String> {
+        let now = SystemTime::now();
+        let shift = Duration::from_millis(self.skew_ms.unsigned_abs());
+        let time = if self.skew_ms >= 0 {
+            now.checked_add(shift)
+        } else {
+            now.checked_sub(shift)
+        }
+        .unwrap_or(now);
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&self.identity)
+            .region(&self.region)
+            .name(&self.name)
+            .time(time)
+            .settings(())
+            .build()
+            .map_err(|e| format!("an event cannot be signed: {e}"))?;
+        let signed = match message {
+            Some(m) => aws_sigv4::event_stream::sign_message(m, &self.last, &params),
+            None => aws_sigv4::event_stream::sign_empty_message(&self.last, &params),
+        }
+        .map_err(|e| format!("an event cannot be signed: {e}"))?;
+        let (message, signature) = signed.into_parts();
+        self.last = signature;
+        Ok(message)
+    }
+}
+
+/// The headers an event of the type `event_type` starts with: `:message-type: event`
+/// and `:event-type`.
+pub fn event_headers(event_type: &'static str) -> Vec<Header> {
+    vec![
+        Header::new(":message-type", HeaderValue::String("event".into())),
+        Header::new(":event-type", HeaderValue::String(event_type.into())),
+    ]
+}
+
+/// The headers an exception of the type `exception_type` starts with:
+/// `:message-type: exception` and `:exception-type`.
+pub fn exception_headers(exception_type: &'static str) -> Vec<Header> {
+    vec![
+        Header::new(":message-type", HeaderValue::String("exception".into())),
+        Header::new(
+            ":exception-type",
+            HeaderValue::String(exception_type.into()),
+        ),
+    ]
+}
+
+/// The `:content-type` header of an event's payload.
+pub fn content_type(content_type: &'static str) -> Header {
+    Header::new(":content-type", HeaderValue::String(content_type.into()))
+}
+
+/// An event member's value as a header of its type.
+pub trait ToHeader {
+    /// The header value.
+    fn to_header(&self) -> HeaderValue;
+}
+
+macro_rules! to_header {
+    ($($t:ty => $variant:ident;)*) => {$(
+        impl ToHeader for $t {
+            fn to_header(&self) -> HeaderValue {
+                HeaderValue::$variant(*self)
+            }
+        }
+    )*};
+}
+
+to_header! {
+    bool => Bool;
+    i8 => Byte;
+    i16 => Int16;
+    i32 => Int32;
+    i64 => Int64;
+}
+
+impl ToHeader for String {
+    fn to_header(&self) -> HeaderValue {
+        HeaderValue::String(self.clone().into())
+    }
+}
+
+impl ToHeader for Blob {
+    fn to_header(&self) -> HeaderValue {
+        HeaderValue::ByteArray(Bytes::copy_from_slice(self.as_ref()))
+    }
+}
+
+impl ToHeader for DateTime {
+    fn to_header(&self) -> HeaderValue {
+        // Milliseconds since the epoch on the wire.
+        HeaderValue::Timestamp(aws_smithy_types::DateTime::from_millis(self.to_millis()))
+    }
+}
+
+/// The header `name` of an `@eventHeader` member's value.
+pub fn to_header(name: &'static str, value: &impl ToHeader) -> Header {
+    Header::new(name, value.to_header())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,6 +758,106 @@ mod tests {
             .await
             .unwrap_err();
         assert!(matches!(e, EventStreamError::Malformed(_)), "{e}");
+    }
+
+    /// A test event: a string as a `text/plain` payload.
+    struct Text(&'static str);
+
+    impl MarshalEvent for Text {
+        fn marshal(&self) -> Result<Message, String> {
+            if self.0.is_empty() {
+                return Err("an empty event".to_string());
+            }
+            let mut headers = event_headers("text");
+            headers.push(content_type("text/plain"));
+            Ok(Message::new_from_parts(headers, self.0.as_bytes().to_vec()))
+        }
+    }
+
+    async fn frames(mut body: ByteStream) -> Vec<Result<Message, String>> {
+        let mut out = Vec::new();
+        while let Some(chunk) = body.next().await {
+            out.push(
+                chunk
+                    .map_err(|e| e.to_string())
+                    .map(|c| aws_smithy_eventstream::frame::read_message_from(c).unwrap()),
+            );
+        }
+        out
+    }
+
+    /// Unsigned, each event is one message as its union marshals it, and the stream
+    /// ends when the events do.
+    #[tokio::test]
+    async fn events_are_sent_as_messages() {
+        let sender = EventSender::from(vec![Text("a"), Text("bc")]);
+        let sent = frames(sender.into_body()).await;
+        assert_eq!(sent.len(), 2);
+        let m = sent[1].as_ref().unwrap();
+        assert_eq!(&m.payload()[..], b"bc");
+        assert_eq!(kind::<()>(m).unwrap(), Kind::Event("text"));
+    }
+
+    /// Signed, each message wraps an event with `:date` and a `:chunk-signature`
+    /// chained from the seed, and a signed empty message closes the stream.
+    #[tokio::test]
+    async fn signed_events_chain_from_the_seed() {
+        let identity: Identity =
+            aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test").into();
+        let (sender, tx) = EventSender::channel(4);
+        let mut body = sender.into_body();
+        body.sign_events(MessageSigner::new(
+            identity.clone(),
+            "us-west-2",
+            "transcribe",
+            "seed".to_string(),
+            0,
+        ));
+        tx.send(Text("hello")).await.unwrap();
+        tx.send(Text("world")).await.unwrap();
+        drop(tx);
+        let sent = frames(body).await;
+        assert_eq!(sent.len(), 3, "two events and the closing message");
+        let mut last = "seed".to_string();
+        for (i, m) in sent.iter().enumerate() {
+            let m = m.as_ref().unwrap();
+            let date = find_header(m, ":date")
+                .and_then(|v| v.as_timestamp().ok())
+                .unwrap();
+            let signature = find_header(m, ":chunk-signature")
+                .and_then(|v| v.as_byte_array().ok())
+                .unwrap();
+            let params = aws_sigv4::sign::v4::SigningParams::builder()
+                .identity(&identity)
+                .region("us-west-2")
+                .name("transcribe")
+                .time(SystemTime::try_from(date).unwrap())
+                .settings(())
+                .build()
+                .unwrap();
+            let (_, expected) = if i < 2 {
+                let inner =
+                    aws_smithy_eventstream::frame::read_message_from(m.payload().clone()).unwrap();
+                assert_eq!(&inner.payload()[..], [&b"hello"[..], b"world"][i]);
+                aws_sigv4::event_stream::sign_message(&inner, &last, &params)
+            } else {
+                assert!(m.payload().is_empty());
+                aws_sigv4::event_stream::sign_empty_message(&last, &params)
+            }
+            .unwrap()
+            .into_parts();
+            assert_eq!(crate::checksum::hex(signature), expected);
+            last = expected;
+        }
+    }
+
+    /// An event that cannot be marshalled fails the body, and nothing follows it.
+    #[tokio::test]
+    async fn an_event_that_cannot_be_sent_fails_the_body() {
+        let sender = EventSender::from(vec![Text("a"), Text(""), Text("b")]);
+        let sent = frames(sender.into_body()).await;
+        assert_eq!(sent.len(), 2);
+        assert!(sent[1].as_ref().unwrap_err().contains("an empty event"));
     }
 
     fn futures_util_stream(

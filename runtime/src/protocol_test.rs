@@ -293,3 +293,125 @@ pub fn assert_endpoint(result: &Result<crate::endpoint::Endpoint, String>, expec
         (got, _, _) => panic!("expected {expect:?}, got {got:?}"),
     }
 }
+
+/// The events a request sent as its event stream body, in order. A signed stream
+/// (`x-amz-content-sha256: STREAMING-AWS4-HMAC-SHA256-EVENTS`) is checked as a
+/// service checks it: each message's `:chunk-signature` must be the one `aws-sigv4`
+/// computes for the message it wraps, chained from the request's signature with the
+/// request's credential scope and the test credentials, and the stream must close
+/// with a signed empty message. The events are the messages inside.
+#[cfg(feature = "event-stream")]
+pub fn sent_events(request: &http::Request<Bytes>) -> Vec<crate::event_stream::Message> {
+    use aws_smithy_eventstream::frame::read_message_from;
+    use aws_smithy_types::event_stream::HeaderValue;
+    let mut body = request.body().clone();
+    let mut messages = Vec::new();
+    while !body.is_empty() {
+        messages.push(read_message_from(&mut body).expect("each message of the body decodes"));
+    }
+    let signed = request
+        .headers()
+        .get("x-amz-content-sha256")
+        .is_some_and(|v| v == "STREAMING-AWS4-HMAC-SHA256-EVENTS");
+    if !signed {
+        return messages;
+    }
+    // `AWS4-HMAC-SHA256 Credential=AKID/DATE/REGION/SERVICE/aws4_request, ..., Signature=HEX`
+    let authorization = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .expect("a signed stream's request is signed");
+    let field = |name: &str| {
+        authorization
+            .split([' ', ','])
+            .find_map(|part| part.strip_prefix(name))
+            .unwrap_or_else(|| panic!("no `{name}` in {authorization}"))
+            .to_string()
+    };
+    let mut last = field("Signature=");
+    let credential = field("Credential=");
+    let scope: Vec<&str> = credential.split('/').collect();
+    assert_eq!(scope.len(), 5, "credential scope {credential}");
+    let identity =
+        aws_credential_types::Credentials::new("AKIDTEST", "SECRETTEST", None, None, "test").into();
+    let last_message = messages.pop().expect("a signed stream ends with a message");
+    let mut events = Vec::new();
+    for (i, m) in messages
+        .iter()
+        .chain(std::iter::once(&last_message))
+        .enumerate()
+    {
+        let header = |name: &str| {
+            m.headers()
+                .iter()
+                .find(|h| h.name().as_str() == name)
+                .map(|h| h.value().clone())
+                .unwrap_or_else(|| panic!("signed message {i} has no `{name}` header"))
+        };
+        let HeaderValue::Timestamp(date) = header(":date") else {
+            panic!("`:date` of message {i} is not a timestamp");
+        };
+        let HeaderValue::ByteArray(signature) = header(":chunk-signature") else {
+            panic!("`:chunk-signature` of message {i} is not bytes");
+        };
+        let params = aws_sigv4::sign::v4::SigningParams::builder()
+            .identity(&identity)
+            .region(scope[2])
+            .name(scope[3])
+            .time(std::time::SystemTime::try_from(date).expect("a time"))
+            .settings(())
+            .build()
+            .expect("signing parameters");
+        let end = i == messages.len();
+        let inner = (!end).then(|| {
+            read_message_from(m.payload().clone()).expect("the signed payload is a message")
+        });
+        let (_, expected) = match &inner {
+            Some(inner) => aws_sigv4::event_stream::sign_message(inner, &last, &params),
+            None => aws_sigv4::event_stream::sign_empty_message(&last, &params),
+        }
+        .expect("the message signs")
+        .into_parts();
+        assert_eq!(
+            crate::checksum::hex(&signature),
+            expected,
+            "the signature of message {i} (chained from the one before)"
+        );
+        if end {
+            assert!(m.payload().is_empty(), "the closing message is empty");
+        }
+        last = expected;
+        events.extend(inner);
+    }
+    events
+}
+
+/// Checks an event the client sent against the case's message (base64 `bytes`): the
+/// same headers, in any order, and the same payload, compared as JSON when the case's
+/// body is JSON.
+#[cfg(feature = "event-stream")]
+pub fn assert_event(
+    actual: &crate::event_stream::Message,
+    expected: &str,
+    media_type: Option<&str>,
+) {
+    let bytes = base64_simd::STANDARD
+        .decode_to_vec(expected)
+        .expect("the case's bytes are base64");
+    let wanted = aws_smithy_eventstream::frame::read_message_from(&bytes[..])
+        .expect("the case's bytes are a message");
+    let sorted = |m: &crate::event_stream::Message| {
+        let mut h: Vec<String> = m.headers().iter().map(|h| format!("{h:?}")).collect();
+        h.sort();
+        h
+    };
+    assert_eq!(sorted(actual), sorted(&wanted), "the event's headers");
+    if media_type.is_some_and(|m| m.contains("json")) {
+        let body = http::Request::new(actual.payload().clone());
+        let expected = std::str::from_utf8(wanted.payload()).expect("a JSON payload is UTF-8");
+        assert_body(&body, expected, media_type);
+    } else {
+        assert_eq!(actual.payload(), wanted.payload(), "the event's payload");
+    }
+}

@@ -28,7 +28,9 @@ const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security
 /// adds `x-amz-date`, `authorization` and, for temporary credentials,
 /// `x-amz-security-token` (covered by the signature).
 /// The payload is part of the signature when it is in memory and `unsigned` is not
-/// asked for; otherwise the request says `x-amz-content-sha256: UNSIGNED-PAYLOAD`.
+/// asked for; otherwise the request says `x-amz-content-sha256: UNSIGNED-PAYLOAD`. An
+/// input event stream says `STREAMING-AWS4-HMAC-SHA256-EVENTS`: its messages are
+/// signed one by one. Returns the signature (the seed of an event stream's).
 pub fn sign_request(
     request: &mut http::Request<ByteStream>,
     unsigned: bool,
@@ -36,7 +38,7 @@ pub fn sign_request(
     region: &str,
     signing_name: &str,
     time: SystemTime,
-) -> Result<(), BoxError> {
+) -> Result<String, BoxError> {
     // A SHA-256 the request already carries (computed from a file, say) is signed
     // as it is.
     let given = request
@@ -46,13 +48,15 @@ pub fn sign_request(
         .map(str::to_string);
     // The body's hash is computed here: the signer's own hex encoding goes a char at
     // a time through an iterator (a few percent of a small call).
+    let events = request.body().is_event_stream();
     let payload = match (request.body().bytes(), given) {
+        _ if events => SignableBody::Precomputed(STREAMING_EVENTS.to_string()),
         (_, Some(sha)) if !unsigned => SignableBody::Precomputed(sha),
         (Some(b), None) if !unsigned => SignableBody::Precomputed(crate::checksum::sha256_hex(b)),
         _ => SignableBody::UnsignedPayload,
     };
     let mut settings = base_settings().clone();
-    if matches!(payload, SignableBody::UnsignedPayload) {
+    if events || matches!(payload, SignableBody::UnsignedPayload) {
         settings.payload_checksum_kind = PayloadChecksumKind::XAmzSha256;
     }
     // A path of unreserved characters and slashes encodes to itself: the signer's
@@ -98,7 +102,7 @@ pub fn sign_request(
         payload,
     )
     .map_err(|e| signing_failed(&e))?;
-    let (instructions, _) = sign(signable, &params)
+    let (instructions, signature) = sign(signable, &params)
         .map_err(|e| signing_failed(&e))?
         .into_parts();
     // Applied here rather than by `apply_to_request_http1x`, which parses each header
@@ -124,8 +128,11 @@ pub fn sign_request(
         value.set_sensitive(sensitive);
         headers.insert(name, value);
     }
-    Ok(())
+    Ok(signature)
 }
+
+/// The payload hash of a request whose body is a signed event stream.
+const STREAMING_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 
 /// The signer's default settings without its list of headers to leave unsigned: those
 /// are left out before the signer sees them, rather than looked up in its list for
@@ -172,7 +179,7 @@ mod tests {
     fn signed_with_token(
         access_key: &str,
         token: &str,
-    ) -> (http::Request<ByteStream>, Result<(), super::BoxError>) {
+    ) -> (http::Request<ByteStream>, Result<String, super::BoxError>) {
         let mut r = request();
         let creds = AwsCredentials::new(access_key, "secret", Some(token.into()), None, "test");
         let at_2015 = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);

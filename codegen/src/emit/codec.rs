@@ -213,8 +213,8 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
         Type::BigInteger | Type::BigDecimal => quote! { p.big_number()? },
         Type::Blob => quote! { p.blob()? },
         Type::Stream => quote! { { p.skip()?; crate::runtime::ByteStream::new() } },
-        Type::EventStream { union } => {
-            let empty = super::common::empty_event_receiver(union);
+        Type::EventStream { union, input } => {
+            let empty = super::common::empty_event_stream(union, *input);
             quote! { { p.skip()?; #empty } }
         }
         Type::Timestamp(f) => {
@@ -368,7 +368,7 @@ fn ser_struct(s: &Struct) -> TokenStream {
         name: s.name.clone(),
         ser_fn: s.ser_fn.clone(),
         deprecated: s.uses_deprecated(),
-        uses_v: !s.fields.is_empty(),
+        uses_v: ser_member_shapes(&s.fields).next().is_some(),
         members: None,
     };
     match template::run(ser_member_shapes(&s.fields)) {
@@ -1205,6 +1205,7 @@ pub fn codec_module_part(
             items.push(error_dispatch(op));
         }
         items.extend(event_stream_fns(service));
+        items.extend(event_marshal_impls(service));
     }
     if !first {
         return quote! { #( #items )* };
@@ -1391,4 +1392,158 @@ pub fn split_codec(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
         }
     };
     super::split_runs(types, n, weight)
+}
+
+/// For each union an input streams, how its events become messages: an event of a
+/// member is `:event-type` its name (an `@error` member's, `:message-type: exception`
+/// and `:exception-type` its name), its `@eventHeader` members headers of their
+/// types, and its payload the `@eventPayload` member (bytes as they are, text, or a
+/// JSON document) or else a JSON object of its other members, if it has any.
+fn event_marshal_impls(service: &Service) -> Vec<TokenStream> {
+    let sent = service.sent_event_unions();
+    service
+        .types
+        .iter()
+        .filter_map(|t| match t {
+            TypeDef::Union(u) if sent.contains(u.name.as_str()) => Some(u),
+            _ => None,
+        })
+        .map(|u| {
+            let un = ident(&u.name);
+            let arms = u.variants.iter().map(|v| {
+                let vid = ident(&v.ident);
+                let wire = v.wire_name.as_str();
+                let target = match &v.ty {
+                    Some(Type::Named { name, kind: NamedKind::Struct }) => service.find_struct(name),
+                    _ => None,
+                };
+                let Some(st) = target else {
+                    return match &v.ty {
+                        None => quote! {
+                            crate::types::#un::#vid => #OK(es::Message::new_from_parts(es::event_headers(#wire), #VEC::new())),
+                        },
+                        // Only structures and Unit are event members (validation).
+                        Some(_) => quote! {
+                            crate::types::#un::#vid(_) => #ERR(#STRING::from(concat!("the `", #wire, "` event is not a structure"))),
+                        },
+                    };
+                };
+                // An `@error` member is sent as an exception.
+                let start = if st.error.is_some() {
+                    quote! { es::exception_headers(#wire) }
+                } else {
+                    quote! { es::event_headers(#wire) }
+                };
+                let headers = st.fields.iter().filter(|fd| fd.binding == Binding::EventHeader).map(|fd| {
+                    let id = ident(&fd.ident);
+                    let name = fd.wire_name.as_str();
+                    let value = match &fd.ty {
+                        Type::Named { kind: NamedKind::Enum, .. } => quote! { &#STRING::from(x.as_str()) },
+                        Type::Bool | Type::Byte | Type::Short | Type::Integer | Type::Long
+                        | Type::String | Type::Blob | Type::Timestamp(_) => quote! { x },
+                        // Validation allows no other header types.
+                        _ => return quote! {},
+                    };
+                    match fd.presence {
+                        Presence::Optional => quote! {
+                            if let #SOME(x) = &v.#id { headers.push(es::to_header(#name, #value)); }
+                        },
+                        _ => quote! {{ let x = &v.#id; headers.push(es::to_header(#name, #value)); }},
+                    }
+                });
+                let explicit = st.fields.iter().find(|fd| fd.binding == Binding::EventPayload);
+                let body_fields: Vec<&Field> = st
+                    .fields
+                    .iter()
+                    .filter(|fd| fd.binding != Binding::EventHeader && fd.binding != Binding::EventPayload)
+                    .collect();
+                let payload = match explicit {
+                    Some(pf) => {
+                        let id = ident(&pf.ident);
+                        let (bytes, content_type) = match &pf.ty {
+                            Type::Blob => (quote! { x.as_ref().to_vec() }, "application/octet-stream"),
+                            Type::String => (quote! { x.as_bytes().to_vec() }, "text/plain"),
+                            Type::Named { kind: NamedKind::Enum, .. } => (quote! { x.as_str().as_bytes().to_vec() }, "text/plain"),
+                            ty => {
+                                let write = ser_value_ref(ty, quote! { x });
+                                (
+                                    quote! {{
+                                        let mut writer = crate::runtime::json::Writer::new();
+                                        {
+                                            let w = &mut writer;
+                                            #write
+                                        }
+                                        writer.body().map_err(|e| e.to_string())?
+                                    }},
+                                    "application/json",
+                                )
+                            }
+                        };
+                        let rebind = if pf.boxed { quote! { let x = &**x; } } else { quote! {} };
+                        let set = quote! {
+                            headers.push(es::content_type(#content_type));
+                            #bytes
+                        };
+                        match pf.presence {
+                            Presence::Optional => quote! {
+                                let payload = match &v.#id {
+                                    #SOME(x) => { #rebind #set }
+                                    #NONE => #VEC::new(),
+                                };
+                            },
+                            _ => quote! {
+                                let payload = { let x = &v.#id; #rebind #set };
+                            },
+                        }
+                    }
+                    None if !body_fields.is_empty() => {
+                        let members = ser_members(body_fields.iter().copied());
+                        quote! {
+                            headers.push(es::content_type("application/json"));
+                            let payload = {
+                                let mut writer = crate::runtime::json::Writer::new();
+                                {
+                                    let w = &mut writer;
+                                    w.begin_object();
+                                    #members
+                                    w.end_object();
+                                }
+                                writer.body().map_err(|e| e.to_string())?
+                            };
+                        }
+                    }
+                    None => quote! { let payload: #VEC<u8> = #VEC::new(); },
+                };
+                // An event with no members reads nothing of its value.
+                let binding = if st.fields.is_empty() { quote! { _ } } else { quote! { v } };
+                let rebind = if v.boxed && !st.fields.is_empty() {
+                    quote! { let v = &**v; }
+                } else {
+                    quote! {}
+                };
+                quote! {
+                    crate::types::#un::#vid(#binding) => {
+                        #rebind
+                        let mut headers = #start;
+                        #payload
+                        #( #headers )*
+                        #OK(es::Message::new_from_parts(headers, payload))
+                    }
+                }
+            });
+            quote! {
+                impl crate::runtime::event_stream::MarshalEvent for crate::types::#un {
+                    fn marshal(&self) -> #RESULT<crate::runtime::event_stream::Message, #STRING> {
+                        use crate::runtime::event_stream as es;
+                        match self {
+                            #( #arms )*
+                            crate::types::#un::Unknown => #ERR(#STRING::from(
+                                "the `Unknown` event (read from a response) cannot be sent",
+                            )),
+                        }
+                    }
+                }
+            }
+        })
+        .collect()
 }

@@ -178,9 +178,13 @@ pub fn rust_type(ty: &Type) -> TokenStream {
         Type::String => quote! { #STRING },
         Type::Blob => quote! { crate::runtime::Blob },
         Type::Stream => quote! { crate::runtime::ByteStream },
-        Type::EventStream { union } => {
+        Type::EventStream { union, input } => {
             let u = ident(union);
-            quote! { crate::runtime::event_stream::EventReceiver<crate::types::#u> }
+            if *input {
+                quote! { crate::runtime::event_stream::EventSender<crate::types::#u> }
+            } else {
+                quote! { crate::runtime::event_stream::EventReceiver<crate::types::#u> }
+            }
         }
         Type::Timestamp(_) => quote! { crate::runtime::DateTime },
         Type::Document => quote! { crate::runtime::Document },
@@ -338,8 +342,12 @@ pub fn event_fn(union: &str) -> String {
     format!("de_event_{union}")
 }
 
-/// A receiver of no events of the stream union `union` (the builder's default).
-pub fn empty_event_receiver(union: &str) -> TokenStream {
+/// A stream of no events of the union `union` (the builder's default): a receiver, or
+/// for an input a sender.
+pub fn empty_event_stream(union: &str, input: bool) -> TokenStream {
+    if input {
+        return quote! { crate::runtime::event_stream::EventSender::default() };
+    }
     let f = ident(&event_fn(union));
     quote! {
         crate::runtime::event_stream::EventReceiver::new(crate::runtime::ByteStream::new(), crate::codec::#f)

@@ -625,12 +625,17 @@ fn lib_rs(service: &Service) -> TokenStream {
         )
     };
     let intro = common::inner_doc(&format!("{intro}{left_out}"));
-    // The receiver of an output's event stream, and the error a stream ends in.
-    let event_stream_types = if !service.event_stream_unions().is_empty() {
-        quote! { pub use crate::runtime::event_stream::{EventReceiver, EventStreamError}; }
-    } else {
-        quote! {}
-    };
+    // The receiver of an output's event stream, and the error a stream ends in; the
+    // sender of an input's.
+    let mut event_stream_types = TokenStream::new();
+    if !service.event_stream_unions().is_empty() {
+        event_stream_types.extend(
+            quote! { pub use crate::runtime::event_stream::{EventReceiver, EventStreamError}; },
+        );
+    }
+    if !service.sent_event_unions().is_empty() {
+        event_stream_types.extend(quote! { pub use crate::runtime::event_stream::EventSender; });
+    }
     quote! {
         #intro
         #![doc = ""]
@@ -770,14 +775,14 @@ fn runtime_features(service: &Service) -> String {
     if ops.iter().any(|o| o.checksum_required) {
         features.push("checksum-md5");
     }
-    if !service.event_stream_unions().is_empty() {
+    if !service.event_stream_unions().is_empty() || !service.sent_event_unions().is_empty() {
         features.push("event-stream");
     }
     let streams_in = ops.iter().any(|o| {
         o.input
             .as_ref()
             .and_then(|i| service.find_struct(i))
-            .is_some_and(|s| types::has_stream(&s.fields))
+            .is_some_and(|s| s.fields.iter().any(|f| f.ty == crate::ir::Type::Stream))
     });
     if streams_in {
         features.push("fs");

@@ -83,6 +83,9 @@ fn test_fn(cx: &Ctx<'_>, op: Option<&Operation>, t: &ProtocolTest) -> TokenStrea
     let body = match &t.kind {
         ProtocolTestKind::Request => request_body(cx, op, &t.case),
         ProtocolTestKind::Response => response_body(cx, op, &t.case, None),
+        ProtocolTestKind::EventStream { .. } if sends_events(&t.case) => {
+            event_stream_request_body(cx, op, &t.case)
+        }
         ProtocolTestKind::EventStream { error_type } => {
             event_stream_body(cx, op, &t.case, error_type.as_deref())
         }
@@ -532,6 +535,106 @@ fn contains_nan(v: &Value) -> bool {
     }
 }
 
+/// Whether an event stream case is about what the client sends: request events, or
+/// the initial request.
+fn sends_events(case: &Value) -> bool {
+    case.get("initialRequest").is_some()
+        || case
+            .get("events")
+            .and_then(Value::as_array)
+            .is_some_and(|a| a.iter().any(|e| str_field(e, "type") == Some("request")))
+}
+
+/// An event stream case of the input: the call made with the initial request's
+/// members and the case's events; then the initial request (method, path, headers)
+/// and each event sent (its headers and payload, a signed stream's signatures checked
+/// on the way) are the case's.
+fn event_stream_request_body(cx: &Ctx<'_>, op: &Operation, case: &Value) -> TokenStream {
+    let lib = &cx.lib;
+    let (endpoint, region) = endpoint_and_region(case);
+    let f = ident(&op.fn_name);
+    let Some(input) = input_struct(cx, op) else {
+        return quote! { panic!("the operation has no input"); };
+    };
+    let Some((set, union)) = input.fields.iter().find_map(|fd| match &fd.ty {
+        Type::EventStream { union, input: true } => Some((ident(&fd.set_fn), union.clone())),
+        _ => None,
+    }) else {
+        return quote! { panic!("the operation has no input event stream"); };
+    };
+    let union_ty = Type::Named {
+        name: union,
+        kind: NamedKind::Union,
+    };
+    let events: Vec<&Value> = case
+        .get("events")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|e| str_field(e, "type") == Some("request"))
+                .collect()
+        })
+        .unwrap_or_default();
+    let sent = events
+        .iter()
+        .map(|e| value_expr(cx, &union_ty, e.get("params").unwrap_or(&Value::Null), 0));
+    // The members of the initial request, and any other members `build()` checks.
+    let params = case.get("initialRequestParams");
+    let mut sets = setters(cx, input, params);
+    let given = |fd: &Field| {
+        params
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.contains_key(&fd.wire_name))
+    };
+    let fills: Vec<&Field> = input
+        .fields
+        .iter()
+        .filter(|fd| fd.checked_by_build() && !given(fd))
+        .collect();
+    for fd in fills {
+        let s = ident(&fd.set_fn);
+        let v = filler(cx, &fd.ty, 0);
+        sets.push(quote! { .#s(#SOME(#v)) });
+    }
+    let mut checks = Vec::new();
+    if let Some(initial) = case.get("initialRequest") {
+        if let Some(m) = str_field(initial, "method") {
+            checks.push(quote! { pt::assert_method(&request, #m); });
+        }
+        if let Some(uri) = str_field(initial, "uri") {
+            checks.push(quote! { pt::assert_path(&request, #uri); });
+        }
+        let headers = header_pairs(initial);
+        if !headers.is_empty() {
+            let pairs = headers.iter().map(|(k, v)| quote! { (#k, #v) });
+            checks.push(quote! { pt::assert_headers(&request, &[#( #pairs ),*]); });
+        }
+    }
+    let count = events.len();
+    let compares = events.iter().enumerate().map(|(i, e)| {
+        let bytes = str_field(e, "bytes").unwrap_or_default();
+        let media = match str_field(e, "bodyMediaType") {
+            Some(m) => quote! { #SOME(#m) },
+            None => quote! { #NONE },
+        };
+        quote! { pt::assert_event(&events[#i], #bytes, #media); }
+    });
+    quote! {
+        use ::#lib::runtime::protocol_test as pt;
+        let transport = pt::Capture::ok();
+        let client = ::#lib::Client::from_conf(transport.config(#endpoint, #region));
+        let events = vec![#( #sent ),*];
+        let result = client.#f() #( #sets )* .#set(#SOME(::#lib::primitives::EventSender::from(events))).send().await;
+        // The response does not matter to a request case.
+        let _ = result;
+        let request = transport.request();
+        #( #checks )*
+        let events = pt::sent_events(&request);
+        assert_eq!(events.len(), #count, "the events sent");
+        #( #compares )*
+    }
+}
+
 /// An event stream case: the response's messages (the bytes of each event, or an
 /// initial HTTP response), then the events the client reads, or the error it ends in.
 fn event_stream_body(
@@ -546,7 +649,10 @@ fn event_stream_body(
     let out = op.output.as_ref().and_then(|o| cx.structs.get(o.as_str()));
     let stream = out.and_then(|s| {
         s.fields.iter().find_map(|fd| match &fd.ty {
-            Type::EventStream { union } => Some((ident(&fd.ident), union.clone())),
+            Type::EventStream {
+                union,
+                input: false,
+            } => Some((ident(&fd.ident), union.clone())),
             _ => None,
         })
     });

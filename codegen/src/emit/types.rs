@@ -257,7 +257,9 @@ pub fn zero_expr(ty: &Type) -> Fill {
         Type::String => default(quote! { #STRING::new() }),
         Type::Blob => default(quote! { crate::runtime::Blob::default() }),
         Type::Stream => default(quote! { crate::runtime::ByteStream::new() }),
-        Type::EventStream { union } => default(super::common::empty_event_receiver(union)),
+        Type::EventStream { union, input } => {
+            default(super::common::empty_event_stream(union, *input))
+        }
         Type::Timestamp(_) => default(quote! { crate::runtime::DateTime::UNIX_EPOCH }),
         Type::Document => default(quote! { crate::runtime::Document::Null }),
         Type::List { .. } => default(quote! { #VEC::new() }),

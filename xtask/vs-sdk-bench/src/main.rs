@@ -32,7 +32,8 @@
 //!   (`&str` for strings and enums, `f64` for the timestamp), the ceiling of a typed
 //!   parse; `alloc_parse_1000` their allocations per parse.
 //!
-//! `BENCH_ONLY=NAME` runs only the figures whose name contains `NAME` (for a profiler).
+//! `BENCH_ONLY=NAME` runs only the figures whose name contains `NAME`, and
+//! `BENCH_SIDE=ours` (or `sdk`) times only that side: both for a profiler.
 
 use aws_sdk_networkfirewall as sdk;
 use aws_smithy_runtime_api::client::http::{
@@ -141,6 +142,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 /// Seconds per call of `a` and of `b`: the medians of interleaved rounds.
 fn side_by_side(budget: Duration, mut a: impl FnMut(), mut b: impl FnMut()) -> (f64, f64) {
+    // `BENCH_SIDE=ours` (or `sdk`) times only that side, for a profiler.
+    match std::env::var("BENCH_SIDE").as_deref() {
+        Ok("ours") => return (time_alone(budget, &mut a), f64::NAN),
+        Ok("sdk") => return (f64::NAN, time_alone(budget, &mut b)),
+        _ => {}
+    }
     let batch_a = batch_size(budget, &mut a);
     let batch_b = batch_size(budget, &mut b);
     let (mut ta, mut tb) = (Vec::new(), Vec::new());
@@ -157,6 +164,21 @@ fn side_by_side(budget: Duration, mut a: impl FnMut(), mut b: impl FnMut()) -> (
         }
     }
     (median(ta), median(tb))
+}
+
+/// Seconds per call of `f` alone: the median of as many rounds as `side_by_side` runs.
+fn time_alone(budget: Duration, f: &mut impl FnMut()) -> f64 {
+    let batch = batch_size(budget, f);
+    let times = (0..ROUNDS)
+        .map(|_| {
+            let t = Instant::now();
+            for _ in 0..batch {
+                f();
+            }
+            t.elapsed().as_secs_f64() / f64::from(batch)
+        })
+        .collect();
+    median(times)
 }
 
 /// A 200 response with the JSON content type, built as the SDK's connector below builds

@@ -58,7 +58,10 @@ impl ProtocolEmitter for AwsJson {
 fn event_stream_output(service: &Service, op: &Operation) -> Option<TokenStream> {
     let out = service.find_struct(op.output.as_ref()?)?;
     let (field, union) = out.fields.iter().find_map(|f| match &f.ty {
-        crate::ir::Type::EventStream { union } => Some((f, union)),
+        crate::ir::Type::EventStream {
+            union,
+            input: false,
+        } => Some((f, union)),
         _ => None,
     })?;
     let n = ident(&out.name);

@@ -91,14 +91,25 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
         .and_then(stream_field)
     {
         let id = ident(&f.ident);
+        // An event stream is sent as the body its sender makes.
+        let (body, take) = match f.ty {
+            Type::EventStream { .. } => (
+                quote! { input.#id.body() },
+                quote! { ::std::mem::take(&mut input.#id).into_body() },
+            ),
+            _ => (
+                quote! { &input.#id },
+                quote! { ::std::mem::take(&mut input.#id) },
+            ),
+        };
         out.extend(quote! {
             #[inline]
             fn payload(input: &Self::Input) -> #OPTION<&crate::runtime::ByteStream> {
-                #SOME(&input.#id)
+                #SOME(#body)
             }
             #[inline]
             fn take_payload(input: &mut Self::Input) -> #OPTION<crate::runtime::ByteStream> {
-                #SOME(::std::mem::take(&mut input.#id))
+                #SOME(#take)
             }
         });
     }
@@ -116,7 +127,7 @@ fn streams(service: &Service, op: &Operation) -> TokenStream {
             let set = ident(&f.set_fn);
             // An event stream's messages are read from the body as they arrive.
             let body = match &f.ty {
-                Type::EventStream { union } => {
+                Type::EventStream { union, .. } => {
                     let read = ident(&crate::emit::common::event_fn(union));
                     quote! { crate::runtime::event_stream::EventReceiver::new(body, crate::codec::#read) }
                 }
@@ -322,6 +333,14 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
     let payload = fields.iter().find(|f| f.binding == Binding::Payload);
     let body_fields = by(&|b| *b == Binding::Body);
     let body = match payload {
+        // The events, which the call path sends as they come.
+        Some(Field {
+            ty: Type::EventStream { .. },
+            ..
+        }) => quote! {
+            let body: #VEC<u8> = #VEC::new();
+            let content_type: #OPTION<&'static str> = #SOME("application/vnd.amazon.eventstream");
+        },
         Some(f) if f.ty == Type::Stream => {
             // The body is the stream itself, which the call path sends; the request
             // says what it is unless it is known to be empty.
@@ -442,7 +461,10 @@ fn serialize(service: &Service, op: &Operation) -> TokenStream {
             let content_type: #OPTION<&'static str> = #NONE;
         },
     };
-    let uses_input = !fields.is_empty();
+    // An input event stream is the body the call path sends, not read here.
+    let uses_input = fields
+        .iter()
+        .any(|f| !matches!(f.ty, Type::EventStream { .. }));
     let input_arg = if uses_input {
         quote! { input }
     } else {
