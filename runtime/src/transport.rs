@@ -68,7 +68,8 @@ mod hyper_transport {
     type Connector = HttpConnector;
 
     /// The default transport: hyper's pooled client, with rustls for `https` when the
-    /// `rustls` feature is on (plain `http` only without it).
+    /// `rustls` feature is on (plain `http` only without it), and HTTP/2 with servers
+    /// that offer it over TLS when the `http2` feature is on.
     #[derive(Clone, Debug)]
     pub struct HyperTransport {
         client: Client<Connector, RequestBody>,
@@ -85,8 +86,13 @@ mod hyper_transport {
             let connector = hyper_rustls::HttpsConnectorBuilder::new()
                 .with_tls_config(tls_config().clone())
                 .https_or_http()
-                .enable_http1()
-                .wrap_connector(http);
+                .enable_http1();
+            // Offered by ALPN: a server that speaks HTTP/2 gets it.
+            #[cfg(feature = "rustls")]
+            #[cfg(feature = "http2")]
+            let connector = connector.enable_http2();
+            #[cfg(feature = "rustls")]
+            let connector = connector.wrap_connector(http);
             #[cfg(not(feature = "rustls"))]
             let connector = http;
             HyperTransport {

@@ -262,6 +262,20 @@ pub fn test() -> Result<(), String> {
             ]);
             run_tests(&mut cmd, "cargo test --features aws-config", &mut tally)
         })
+        .and_then(|()| {
+            // HTTP/2 in the default transport: a body streamed both ways.
+            let mut cmd = cargo();
+            cmd.current_dir(&root).args([
+                "test",
+                "-p",
+                "smithy-runtime",
+                "--features",
+                "http2",
+                "--test",
+                "http2",
+            ]);
+            run_tests(&mut cmd, "cargo test --features http2", &mut tally)
+        })
         .and_then(|()| protocol_tests(&mut tally))
         .and_then(|()| compliance_suites(&mut tally))
         .and_then(|()| moto(&mut tally));

@@ -733,11 +733,13 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = ["rustls"]
+default = [{defaults}]
 # The default HTTP transport over TLS (hyper + rustls).
 rustls = ["{rt}/rustls"]
 # The default HTTP transport, plain HTTP only.
 hyper = ["{rt}/hyper"]
+# HTTP/2 in the default transport, with servers that offer it over TLS{http2_note}.
+http2 = ["{rt}/http2"]
 # Credentials from the official `aws-config` default chain (SSO, web identity,
 # container and instance credentials, `credential_process`, assumed roles).
 aws-config = ["{rt}/aws-config"]
@@ -757,7 +759,29 @@ tokio = {{ version = "1", features = ["macros", "rt-multi-thread", "net", "io-ut
         rt = RUNTIME_CRATE,
         runtime_features = runtime_features(service),
         test_deps = test_deps(service, layout),
+        defaults = default_features(service),
+        http2_note = if sends_events(service) {
+            " (the\n# service's input event streams need it)"
+        } else {
+            ""
+        },
     )
+}
+
+/// Whether an operation of the service sends an event stream: AWS serves those over
+/// HTTP/2 only.
+fn sends_events(service: &Service) -> bool {
+    !service.sent_event_unions().is_empty()
+}
+
+/// The default features of a client crate (and its paginators'): TLS, and HTTP/2 when
+/// the service takes input event streams.
+fn default_features(service: &Service) -> &'static str {
+    if sends_events(service) {
+        r#""rustls", "http2""#
+    } else {
+        r#""rustls""#
+    }
 }
 
 /// The runtime features a client needs: its protocol's, and the parts only some
@@ -819,9 +843,10 @@ license = "Apache-2.0"
 publish = false
 
 [features]
-default = ["rustls"]
+default = [{defaults}]
 rustls = ["{name}/rustls"]
 hyper = ["{name}/hyper"]
+http2 = ["{name}/http2"]
 
 [dependencies]
 {name} = {{ path = "../{name}", default-features = false }}
@@ -841,6 +866,7 @@ futures-util = {{ version = "0.3", default-features = false }}
         } else {
             String::new()
         },
+        defaults = default_features(service),
         bench_deps = if layout.test_deps {
             "bytes = \"1\"\nhttp = \"1\"\n"
         } else {

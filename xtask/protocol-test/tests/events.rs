@@ -1,7 +1,8 @@
-//! An output event stream, through the client generated from
-//! `codegen/tests/models/events.json`: the initial response's members, then events
-//! with header members, a blob payload and a structure payload, read as they come,
-//! and the modeled exception that ends the stream.
+//! Event streams, through the client generated from `codegen/tests/models/events.json`:
+//! an output stream (the initial response's members, then events with header members,
+//! a blob payload and a structure payload, read as they come, and the modeled
+//! exception that ends the stream), and a duplex one, remarks sent while replies come
+//! back, each remark signed in the chain that starts from the request's signature.
 
 use aws_smithy_eventstream::frame::write_message_to;
 use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
@@ -208,4 +209,168 @@ async fn an_aws_json_stream_starts_after_its_initial_response() {
         panic!("Gone");
     };
     assert_eq!(gone.message.as_deref(), Some("feed deleted"));
+}
+
+/// An in-process service for `Converse`: it answers at once, then replies to each
+/// remark as it arrives with a note (the line's `Seq` and text, or the audio's length),
+/// and ends its stream when the caller's ends. It keeps the request's head and the
+/// bytes of its body.
+#[derive(Clone, Default)]
+struct Echo {
+    sent: std::sync::Arc<std::sync::Mutex<Option<http::Request<Vec<u8>>>>>,
+}
+
+impl smithy_runtime::transport::Transport for Echo {
+    fn send(
+        &self,
+        request: http::Request<smithy_runtime::ByteStream>,
+    ) -> smithy_runtime::transport::BoxFuture<
+        '_,
+        Result<http::Response<smithy_runtime::ByteStream>, TransportError>,
+    > {
+        let sent = self.sent.clone();
+        Box::pin(async move {
+            let (parts, mut body) = request.into_parts();
+            *sent.lock().unwrap() = Some(http::Request::from_parts(parts, Vec::new()));
+            let (tx, rx) = tokio::sync::mpsc::channel::<Bytes>(4);
+            tokio::spawn(async move {
+                // Each chunk of this client's body is one (signed) message.
+                while let Some(chunk) = body.next().await {
+                    let chunk = chunk.unwrap();
+                    if let Some(r) = sent.lock().unwrap().as_mut() {
+                        r.body_mut().extend_from_slice(&chunk);
+                    }
+                    let outer = aws_smithy_eventstream::frame::read_message_from(chunk).unwrap();
+                    if outer.payload().is_empty() {
+                        break;
+                    }
+                    let inner =
+                        aws_smithy_eventstream::frame::read_message_from(outer.payload().clone())
+                            .unwrap();
+                    let header = |name: &str| {
+                        inner
+                            .headers()
+                            .iter()
+                            .find(|h| h.name().as_str() == name)
+                            .map(|h| h.value().clone())
+                    };
+                    let (seq, text) = match header(":event-type") {
+                        Some(HeaderValue::String(t)) if t.as_str() == "Line" => {
+                            let Some(HeaderValue::Int64(seq)) = header("Seq") else {
+                                panic!("a line has its Seq header");
+                            };
+                            let body = std::str::from_utf8(inner.payload()).unwrap();
+                            (seq, body.to_string())
+                        }
+                        other => (0, format!("{other:?} of {} bytes", inner.payload().len())),
+                    };
+                    let mut reply = vec![(":message-type", s("event")), (":event-type", s("Note"))];
+                    reply.push(("Seq", HeaderValue::Int64(seq)));
+                    let json = format!("{{\"Text\":{text:?}}}");
+                    let _ = tx.send(Bytes::from(message(reply, json.as_bytes()))).await;
+                }
+            });
+            let replies = futures_util::stream::unfold(rx, |mut rx| async move {
+                rx.recv().await.map(|b| (Ok::<_, std::io::Error>(b), rx))
+            });
+            Ok(http::Response::builder()
+                .status(200)
+                .header("content-type", "application/vnd.amazon.eventstream")
+                .body(smithy_runtime::ByteStream::from_stream(replies))
+                .unwrap())
+        })
+    }
+}
+
+#[tokio::test]
+async fn remarks_go_out_while_replies_come_back() {
+    use m_events::primitives::EventSender;
+    use m_events::types::{Audio, Line, Remarks};
+    let echo = Echo::default();
+    let client = m_events::Client::from_conf(
+        smithy_runtime::Config::builder()
+            .region("us-west-2")
+            .credentials(smithy_runtime::Credentials::new(
+                "AKIDTEST",
+                "SECRETTEST",
+                None,
+            ))
+            .transport(echo.clone())
+            .build(),
+    );
+    let (say, tx) = EventSender::channel(1);
+    let mut out = client
+        .converse()
+        .room("lobby")
+        .say(say)
+        .send()
+        .await
+        .expect("the service answers before any remark");
+
+    // Each reply comes back before the next remark is sent.
+    let line = Line::builder().seq(1).text("hi there").build().unwrap();
+    tx.send(Remarks::Line(line)).await.unwrap();
+    let Happenings::Note(note) = out.replies.recv().await.unwrap().unwrap() else {
+        panic!("a note");
+    };
+    assert_eq!(note.seq, Some(1));
+    assert_eq!(note.text.as_deref(), Some(r#"{"Text":"hi there"}"#));
+
+    let audio = Audio::builder()
+        .bytes(smithy_runtime::Blob::new(vec![1, 2, 3]))
+        .build();
+    tx.send(Remarks::Audio(audio)).await.unwrap();
+    let Happenings::Note(note) = out.replies.recv().await.unwrap().unwrap() else {
+        panic!("a note");
+    };
+    assert!(note.text.unwrap().contains("of 3 bytes"));
+
+    // The caller's stream ends; so does the service's.
+    drop(tx);
+    assert_eq!(out.replies.recv().await.unwrap(), None);
+
+    let request = echo.sent.lock().unwrap().take().unwrap();
+    assert_eq!(request.uri().path(), "/converse/lobby");
+    assert_eq!(
+        request.headers()["content-type"],
+        "application/vnd.amazon.eventstream"
+    );
+    assert_eq!(
+        request.headers()["x-amz-content-sha256"],
+        "STREAMING-AWS4-HMAC-SHA256-EVENTS"
+    );
+    // Every message's signature, chained from the request's, as a service checks them.
+    let request = request.map(Bytes::from);
+    let events = smithy_runtime::protocol_test::sent_events(&request);
+    assert_eq!(events.len(), 2);
+    let payload = std::str::from_utf8(events[0].payload()).unwrap();
+    assert_eq!(payload, r#"{"Text":"hi there"}"#);
+}
+
+/// A required event member left unset is caught by its builder; an event the client
+/// cannot send (the `Unknown` variant) fails the call rather than sending half a stream.
+#[tokio::test]
+async fn events_that_cannot_be_sent_fail_the_call() {
+    use m_events::primitives::EventSender;
+    use m_events::types::{Line, Remarks};
+    assert!(Line::builder().text("no seq").build().is_err());
+    let client = m_events::Client::from_conf(
+        smithy_runtime::Config::builder()
+            .region("us-west-2")
+            .credentials(smithy_runtime::Credentials::new("AKID", "SECRET", None))
+            .transport(
+                |req: http::Request<Bytes>| -> Result<http::Response<Bytes>, TransportError> {
+                    panic!("nothing is sent: {req:?}")
+                },
+            )
+            .build(),
+    );
+    let e = client
+        .converse()
+        .room("lobby")
+        .say(EventSender::from(vec![Remarks::Unknown]))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(e.to_string().contains("cannot be sent"), "{e}");
 }
