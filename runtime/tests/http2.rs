@@ -4,37 +4,20 @@
 #![cfg(all(feature = "rustls", feature = "http2"))]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use bytes::Bytes;
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use smithy_runtime::transport::{ByteStream, HyperTransport, Transport as _};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls")
-}
+use support::fixtures;
 
 /// An HTTPS server on 127.0.0.1 that speaks only HTTP/2 (ALPN `h2`) and answers each
 /// request at once with its own body, echoed frame by frame as it arrives.
 async fn serve_echo() -> SocketAddr {
-    let certs: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_file_iter(fixtures().join("server.pem"))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-    let key = PrivateKeyDer::from_pem_file(fixtures().join("server.key")).unwrap();
-    let mut config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(certs, key)
-    .unwrap();
+    let mut config = support::server_config();
     config.alpn_protocols = vec![b"h2".to_vec()];
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -3,37 +3,19 @@
 #![cfg(feature = "rustls")]
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use rustls::pki_types::pem::PemObject as _;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+mod support;
+
+use rustls::pki_types::ServerName;
 use smithy_runtime::transport::{ByteStream, HyperTransport, Transport as _};
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use support::{fixtures, ring};
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
-
-fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/tls")
-}
-
-fn ring() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
 
 /// An HTTPS server on 127.0.0.1 with a certificate for `localhost` that the test CA
 /// signed; it answers each request with `200 ok`.
 async fn serve() -> SocketAddr {
-    let certs: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_file_iter(fixtures().join("server.pem"))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-    let key = PrivateKeyDer::from_pem_file(fixtures().join("server.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(ring())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
+    let config = support::server_config();
     let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

@@ -233,48 +233,38 @@ pub fn test() -> Result<(), String> {
                 .args(["test", "--workspace", "--doc"]);
             run_tests(&mut cmd, "cargo test --doc", &mut tally)
         })
+        // The runtime's optional parts: conversions to the `time` and `chrono` crates;
+        // the official `aws-config` credentials chain (container credentials from a
+        // local endpoint flow into signed calls); HTTP/2 in the default transport (a
+        // body streamed both ways).
         .and_then(|()| {
-            // The optional conversions to the `time` and `chrono` crates.
-            let mut cmd = cargo();
-            cmd.current_dir(&root).args([
-                "test",
-                "-p",
-                "smithy-runtime",
-                "--lib",
-                "--features",
-                "time,chrono",
-                "types::",
-            ]);
-            run_tests(&mut cmd, "cargo test --features time,chrono", &mut tally)
+            runtime_tests(
+                &root,
+                &["--lib", "--features", "time,chrono", "types::"],
+                "cargo test --features time,chrono",
+                &mut tally,
+            )
         })
         .and_then(|()| {
-            // The official `aws-config` credentials chain behind the feature: container
-            // credentials from a local endpoint flow into signed calls.
-            let mut cmd = cargo();
-            cmd.current_dir(&root).args([
-                "test",
-                "-p",
-                "smithy-runtime",
-                "--features",
-                "test-util,aws-config",
-                "--test",
-                "credentials",
-            ]);
-            run_tests(&mut cmd, "cargo test --features aws-config", &mut tally)
+            runtime_tests(
+                &root,
+                &[
+                    "--features",
+                    "test-util,aws-config",
+                    "--test",
+                    "credentials",
+                ],
+                "cargo test --features aws-config",
+                &mut tally,
+            )
         })
         .and_then(|()| {
-            // HTTP/2 in the default transport: a body streamed both ways.
-            let mut cmd = cargo();
-            cmd.current_dir(&root).args([
-                "test",
-                "-p",
-                "smithy-runtime",
-                "--features",
-                "http2",
-                "--test",
-                "http2",
-            ]);
-            run_tests(&mut cmd, "cargo test --features http2", &mut tally)
+            runtime_tests(
+                &root,
+                &["--features", "http2", "--test", "http2"],
+                "cargo test --features http2",
+                &mut tally,
+            )
         })
         .and_then(|()| protocol_tests(&mut tally))
         .and_then(|()| compliance_suites(&mut tally))
@@ -313,6 +303,20 @@ fn known_failures() -> Result<std::collections::BTreeMap<String, String>, String
         .filter_map(|l| l.split_once(':'))
         .map(|(id, why)| (id.trim().to_string(), why.trim().to_string()))
         .collect())
+}
+
+/// `cargo test -p smithy-runtime` with `args` (features, targets), counted as `label`.
+fn runtime_tests(
+    root: &std::path::Path,
+    args: &[&str],
+    label: &str,
+    tally: &mut Tally,
+) -> Result<(), String> {
+    let mut cmd = cargo();
+    cmd.current_dir(root)
+        .args(["test", "-p", "smithy-runtime"])
+        .args(args);
+    run_tests(&mut cmd, label, tally)
 }
 
 /// The Smithy protocol compliance suites (and our own models' `smithy.test` cases):

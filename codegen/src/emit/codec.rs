@@ -1226,6 +1226,18 @@ pub fn codec_module_part(
     }
 }
 
+/// The structure an event stream union's member carries, when it is one (the other
+/// members carry nothing: `Unit`).
+fn event_struct<'s>(service: &'s Service, v: &crate::ir::Variant) -> Option<&'s Struct> {
+    match &v.ty {
+        Some(Type::Named {
+            name,
+            kind: NamedKind::Struct,
+        }) => service.find_struct(name),
+        _ => None,
+    }
+}
+
 /// The unions the service's outputs stream as events.
 fn event_unions(service: &Service) -> Vec<&crate::ir::Union> {
     let names = service.event_stream_unions();
@@ -1260,11 +1272,7 @@ fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
             let arms = u.variants.iter().map(|v| {
                 let vid = ident(&v.ident);
                 let wire = v.wire_name.as_str();
-                let target = match &v.ty {
-                    Some(Type::Named { name, kind: NamedKind::Struct }) => service.find_struct(name),
-                    _ => None,
-                };
-                let Some(st) = target else {
+                let Some(st) = event_struct(service, v) else {
                     // Not a structure: only a Unit member, which carries nothing.
                     return match &v.ty {
                         None => quote! { es::Kind::Event(#wire) => #OK(crate::types::#un::#vid), },
@@ -1413,11 +1421,7 @@ fn event_marshal_impls(service: &Service) -> Vec<TokenStream> {
             let arms = u.variants.iter().map(|v| {
                 let vid = ident(&v.ident);
                 let wire = v.wire_name.as_str();
-                let target = match &v.ty {
-                    Some(Type::Named { name, kind: NamedKind::Struct }) => service.find_struct(name),
-                    _ => None,
-                };
-                let Some(st) = target else {
+                let Some(st) = event_struct(service, v) else {
                     return match &v.ty {
                         None => quote! {
                             crate::types::#un::#vid => #OK(es::Message::new_from_parts(es::event_headers(#wire), #VEC::new())),
