@@ -128,6 +128,18 @@ impl<'m> Checker<'m> {
                 DOCUMENTATION | TITLE if !v.is_string() => {
                     self.problem(&subject_t, &tp, bad("a string"));
                 }
+                MEDIA_TYPE => match v.as_str().map(media_type_error) {
+                    None => self.problem(&subject_t, &tp, bad("a string")),
+                    Some(Some(why)) => self.problem(
+                        &subject_t,
+                        &tp,
+                        format!(
+                            "`{}` is not a media type: {why}",
+                            v.as_str().unwrap_or_default()
+                        ),
+                    ),
+                    Some(None) => {}
+                },
                 REQUIRED | CLIENT_OPTIONAL | INPUT | SENSITIVE | SPARSE | IDEMPOTENCY_TOKEN
                 | MIXIN | QUERY_COMPATIBLE | AWS_JSON_1_0 | AWS_JSON_1_1 | STREAMING
                     if !v.is_object() =>
@@ -997,7 +1009,25 @@ impl<'m> Checker<'m> {
             Kind::Operation(op) => {
                 if let Some(uri) = shape.traits.get(HTTP).and_then(|h| h.get("uri")) {
                     if let Some(uri) = uri.as_str() {
-                        self.check_http_bindings(shape, &op.input, uri);
+                        if uri.is_ascii() {
+                            self.check_http_bindings(shape, &op.input, uri);
+                        } else {
+                            self.problem(
+                                &shape.id,
+                                format!("{}.uri", trait_path(&shape.path, HTTP)),
+                                format!("the `@http` URI `{uri}` is not ASCII: write other characters percent-encoded"),
+                            );
+                        }
+                    }
+                }
+                // An operation's input and output are not errors.
+                for (what, t) in [("input", &op.input), ("output", &op.output)] {
+                    if self.model.shapes.get(t).is_some_and(|s| s.has(ERROR)) {
+                        self.problem(
+                            &shape.id,
+                            format!("{}.{what}", shape.path),
+                            format!("the {what} `{t}` is an `@error` structure, which an operation's {what} cannot be"),
+                        );
                     }
                 }
                 // A mixin's input and output would be shared by every operation that
@@ -1064,6 +1094,7 @@ impl<'m> Checker<'m> {
                 }
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
+                self.check_http_bindings_present(shape);
                 self.check_rule_set(shape);
                 self.check_endpoint_discovery(shape);
             }
@@ -1613,6 +1644,48 @@ impl<'m> Checker<'m> {
     /// What the AWS protocols ask of a service's operations: an `@httpPayload` bound
     /// to a string, enum, blob, structure, union or document; and, in the protocols
     /// with HTTP bindings (restJson1, restXml), a stream always the `@httpPayload`.
+    /// A protocol that binds operations to HTTP (its definition lists `@http` among
+    /// its traits: restJson1, restXml) needs every operation of the service to say
+    /// its method and URI, when any operation of the model has `@http` (Smithy's rule).
+    fn check_http_bindings_present(&mut self, service: &Shape) {
+        let model = self.model;
+        let binds_http = |t: &str| {
+            HTTP_BINDING_PROTOCOLS.contains(&t)
+                || model
+                    .shapes
+                    .get(t)
+                    .and_then(|d| d.traits.get(PROTOCOL_DEFINITION))
+                    .and_then(|d| d.get("traits"))
+                    .and_then(Value::as_array)
+                    .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(HTTP)))
+        };
+        let Some(protocol) = service.traits.keys().find(|t| binds_http(t)) else {
+            return;
+        };
+        if !model
+            .shapes
+            .values()
+            .any(|s| matches!(s.kind, Kind::Operation(_)) && s.has(HTTP))
+        {
+            return;
+        }
+        for op_id in crate::lower::service_operations(model, service) {
+            let Some(op) = model.shapes.get(&op_id) else {
+                continue;
+            };
+            if !op.has(HTTP) {
+                self.problem(
+                    &op.id,
+                    &op.path,
+                    format!(
+                        "the protocol `{protocol}` of `{}` sends each operation as the HTTP request its `@http` trait describes, and this operation has none",
+                        service.id
+                    ),
+                );
+            }
+        }
+    }
+
     fn check_aws_protocol_rules(&mut self, service: &Shape) {
         let Some(protocol) = AWS_PROTOCOLS.iter().find(|p| service.has(p)) else {
             return;
@@ -2341,6 +2414,74 @@ const AWS_PROTOCOLS: [&str; 6] = [
 /// The AWS protocols that bind members to HTTP (`@httpPayload` and the other binding
 /// traits).
 const HTTP_BINDING_PROTOCOLS: [&str; 2] = [REST_JSON_1, "aws.protocols#restXml"];
+
+/// Why `text` is not a media type (`type/subtype *(; name=value)`, RFC 9110's
+/// grammar: tokens, and values that are tokens or quoted strings), if it is not.
+fn media_type_error(text: &str) -> Option<String> {
+    fn tchar(c: u8) -> bool {
+        c.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&c)
+    }
+    let b = text.as_bytes();
+    let token = |i: &mut usize, what: &str| -> Result<(), String> {
+        let start = *i;
+        while *i < b.len() && tchar(b[*i]) {
+            *i += 1;
+        }
+        if *i == start {
+            return Err(match b.get(*i) {
+                Some(&c) => format!("expected {what} at `{}`", c as char),
+                None => format!("it ends where {what} should be"),
+            });
+        }
+        Ok(())
+    };
+    let ows = |i: &mut usize| {
+        while *i < b.len() && (b[*i] == b' ' || b[*i] == b'\t') {
+            *i += 1;
+        }
+    };
+    let run = || -> Result<(), String> {
+        let mut i = 0;
+        token(&mut i, "the type")?;
+        if b.get(i) != Some(&b'/') {
+            return Err("expected `/` after the type".to_string());
+        }
+        i += 1;
+        token(&mut i, "the subtype")?;
+        ows(&mut i);
+        while i < b.len() {
+            if b[i] != b';' {
+                return Err(format!("expected `;` at `{}`", b[i] as char));
+            }
+            i += 1;
+            ows(&mut i);
+            token(&mut i, "a parameter name")?;
+            if b.get(i) != Some(&b'=') {
+                return Err("expected `=` after the parameter name".to_string());
+            }
+            i += 1;
+            if b.get(i) == Some(&b'"') {
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return Err("a quoted value is not closed".to_string()),
+                        Some(b'"') => {
+                            i += 1;
+                            break;
+                        }
+                        Some(b'\\') => i += 2,
+                        Some(_) => i += 1,
+                    }
+                }
+            } else {
+                token(&mut i, "a parameter value")?;
+            }
+            ows(&mut i);
+        }
+        Ok(())
+    };
+    run().err()
+}
 
 /// How deep lists and maps may nest with no structure or union in between.
 pub const MAX_COLLECTION_NESTING: usize = 64;
