@@ -275,6 +275,8 @@ struct Inner {
     clock_skew_ms: AtomicI64,
     /// The tokens the client's retries draw on.
     retry_quota: RetryQuota,
+    /// The client-side rate limiter of the adaptive retry mode.
+    rate_limiter: Option<crate::rate_limit::RateLimiter>,
     /// The endpoints endpoint discovery found.
     discovered: crate::discovery::DiscoveryCache,
 }
@@ -419,6 +421,8 @@ impl Handle {
             }
             (None, None) => None,
         };
+        let rate_limiter = (config.retry.mode() == crate::config::RetryMode::Adaptive)
+            .then(crate::rate_limit::RateLimiter::new);
         Handle {
             inner: Arc::new(Inner {
                 config,
@@ -432,6 +436,7 @@ impl Handle {
                 resolved: std::sync::OnceLock::new(),
                 clock_skew_ms: AtomicI64::new(0),
                 retry_quota: RetryQuota::new(),
+                rate_limiter,
                 discovered: Default::default(),
             }),
         }
@@ -1114,6 +1119,12 @@ impl Handle {
                 None => body.take().unwrap_or_default(),
             };
             let can_resend = body.is_some();
+            // The adaptive mode's rate limiter holds a throttled client back.
+            if let Some(wait) = self.inner.rate_limiter.as_ref().map(|l| l.acquire()) {
+                if !wait.is_zero() {
+                    tokio::time::sleep(wait).await;
+                }
+            }
             let sent = SystemTime::now();
             let request = self
                 .request(op_request, this_body, attempt, &invocation, call, sent)
@@ -1133,6 +1144,9 @@ impl Handle {
                     let status = response.status().as_u16();
                     if (200..300).contains(&status) {
                         quota.succeeded(held);
+                        if let Some(l) = &self.inner.rate_limiter {
+                            l.update(false);
+                        }
                         return Ok(response);
                     }
                     let response = response.map(ByteStream::into_buffered);
@@ -1143,6 +1157,9 @@ impl Handle {
                             && skew.is_some_and(|ms| ms.abs() > SKEW_THRESHOLD_MS))
                         .then_some(RetryKind::Transient)
                     });
+                    if let Some(l) = &self.inner.rate_limiter {
+                        l.update(kind == Some(RetryKind::Throttled));
+                    }
                     // The wait the service asks for, in milliseconds.
                     let asked = response
                         .headers()

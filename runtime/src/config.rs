@@ -93,8 +93,15 @@ impl fmt::Debug for Credentials {
 ///   is not also flooded with retries. A call that succeeds after retrying gives its
 ///   tokens back, one that succeeds at once adds a token, and with the bucket empty a
 ///   failed attempt is the call's error.
+///
+/// The adaptive mode ([`RetryMode::Adaptive`]; `AWS_RETRY_MODE=adaptive` or the
+/// profile's `retry_mode`) adds the AWS SDKs' client-side rate limiter: once the service
+/// throttles the client, each attempt takes a token from a bucket whose fill rate drops
+/// to 70% of the rate the client was sending at, then grows back along a cubic curve,
+/// so that a throttled client slows down by itself rather than by failed attempts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RetryConfig {
+    mode: RetryMode,
     /// `None`: the service's default.
     max_attempts: Option<u32>,
     throttling_backoff: Duration,
@@ -106,6 +113,30 @@ pub struct RetryConfig {
 impl Default for RetryConfig {
     fn default() -> Self {
         RetryConfig::standard()
+    }
+}
+
+/// How a client retries: the two modes the AWS SDKs share.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum RetryMode {
+    /// Backoff with jitter and a retry quota.
+    #[default]
+    Standard,
+    /// The standard mode and a client-side rate limiter that slows a throttled client
+    /// down.
+    Adaptive,
+}
+
+impl RetryMode {
+    /// The mode a setting names (`standard`, `adaptive`; `legacy`, which the AWS SDKs
+    /// for Rust do not have, is the standard mode), in any case.
+    pub fn from_setting(text: &str) -> Option<RetryMode> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "standard" | "legacy" => Some(RetryMode::Standard),
+            "adaptive" => Some(RetryMode::Adaptive),
+            _ => None,
+        }
     }
 }
 
@@ -126,11 +157,29 @@ impl RetryConfig {
     /// The standard mode with the service's defaults.
     pub fn standard() -> Self {
         RetryConfig {
+            mode: RetryMode::Standard,
             max_attempts: None,
             throttling_backoff: Duration::from_secs(1),
             transient_backoff: None,
             max_backoff: Duration::from_secs(20),
         }
+    }
+
+    /// The adaptive mode with the service's defaults: the standard mode and a client-side
+    /// rate limiter.
+    pub fn adaptive() -> Self {
+        RetryConfig::standard().with_mode(RetryMode::Adaptive)
+    }
+
+    /// Sets the mode.
+    pub fn with_mode(mut self, mode: RetryMode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    /// The mode.
+    pub fn mode(&self) -> RetryMode {
+        self.mode
     }
 
     /// One attempt: no retries.
@@ -681,6 +730,13 @@ impl ConfigBuilder {
         {
             b.config.retry = b.config.retry.with_max_attempts(n);
         }
+        // A mode the setting does not name is left as it is.
+        if let Some(mode) = non_empty("AWS_RETRY_MODE")
+            .or_else(|| files.config_get("retry_mode"))
+            .and_then(|v| RetryMode::from_setting(&v))
+        {
+            b.config.retry = b.config.retry.with_mode(mode);
+        }
         b
     }
 }
@@ -959,6 +1015,36 @@ mod tests {
         vars.remove("AWS_ENDPOINT_URL_DYNAMODB");
         vars.insert("AWS_PROFILE", "off".into());
         assert_eq!(endpoint("KINESIS", &vars), None);
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn the_retry_mode_comes_from_the_variable_or_the_profile() {
+        let (dir, mut vars) = shared_files(
+            "retry",
+            "[profile p]\nretry_mode = adaptive\nmax_attempts = 5\n",
+            None,
+            "p",
+        );
+        let retry = |vars: &HashMap<&str, String>| {
+            ConfigBuilder::from_env_with("X", |k| vars.get(k).cloned())
+                .build()
+                .retry_config()
+                .clone()
+        };
+        let r = retry(&vars);
+        assert_eq!((r.mode(), r.max_attempts()), (RetryMode::Adaptive, 5));
+        for (setting, mode) in [
+            ("Standard", RetryMode::Standard),
+            ("legacy", RetryMode::Standard),
+            ("ADAPTIVE", RetryMode::Adaptive),
+        ] {
+            vars.insert("AWS_RETRY_MODE", setting.into());
+            assert_eq!(retry(&vars).mode(), mode, "{setting}");
+        }
+        // A mode no SDK has changes nothing.
+        vars.insert("AWS_RETRY_MODE", "fast".into());
+        assert_eq!(retry(&vars).mode(), RetryMode::Standard);
         std::fs::remove_dir_all(dir).unwrap();
     }
 

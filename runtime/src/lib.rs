@@ -34,6 +34,8 @@ pub mod protocol;
 #[cfg(feature = "test-util")]
 pub mod protocol_test;
 #[cfg(feature = "client")]
+mod rate_limit;
+#[cfg(feature = "client")]
 pub mod sign;
 #[cfg(feature = "client")]
 mod stall;
@@ -52,7 +54,7 @@ pub use bytes::Bytes;
 pub use client::{AuthScheme, Handle, Operation, ServiceMeta};
 #[cfg(feature = "client")]
 pub use config::{
-    CompressionConfig, Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
+    CompressionConfig, Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig,
 };
 #[cfg(feature = "client")]
 pub use credentials::{CredentialsFailure, ProvideCredentials, SharedCredentialsProvider};

@@ -650,7 +650,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         pub mod operation;
         pub mod types;
 
-        pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+        pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig};
         pub use client::Client;
 
         /// Value types of the Smithy data model: timestamps, blobs, documents, big
@@ -695,7 +695,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         /// crate) is here, so that it needs no other dependency.
         pub mod config {
             pub use crate::runtime::transport::{http, BoxFuture, ByteStream, Bytes, Request, Response, Transport, TransportError, TransportErrorKind};
-            pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+            pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig};
         }
 
         #[doc(hidden)]

@@ -45,7 +45,10 @@ pub mod operation;
 pub mod types;
 
 #[rustfmt::skip]
-pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig};
+pub use crate::runtime::{
+    Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig,
+};
+
 #[rustfmt::skip]
 pub use client::Client;
 
@@ -99,7 +102,7 @@ pub mod config {
     };
 
     pub use crate::runtime::{
-        Config, ConfigBuilder, Credentials, RetryConfig, TimeoutConfig,
+        Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig,
     };
 }
 

@@ -311,6 +311,40 @@ mod errors {
         assert_eq!(e.meta().code(), Some("AWS.NotFound"));
     }
 
+    /// In the adaptive retry mode a throttled client waits for its rate limiter before
+    /// it retries (two seconds here: the bucket fills at half a token a second when the
+    /// client has no measured rate yet); in the standard mode only the backoff.
+    #[tokio::test(start_paused = true)]
+    async fn the_adaptive_mode_holds_a_throttled_client_back() {
+        for (mode, at_least, below) in [
+            (smithy_runtime::RetryMode::Adaptive, 1.9, 2.5),
+            (smithy_runtime::RetryMode::Standard, 0.0, 0.5),
+        ] {
+            let (config, recorded) = config(|req| {
+                if req.headers()["amz-sdk-request"]
+                    .to_str()
+                    .unwrap()
+                    .starts_with("attempt=1")
+                {
+                    (429, vec![], r#"{"__type":"ThrottlingException"}"#.into())
+                } else {
+                    (200, vec![], "{}".into())
+                }
+            });
+            let retry = config.retry_config().clone().with_mode(mode);
+            let client =
+                m_errors::Client::from_conf(config.to_builder().retry_config(retry).build());
+            let start = tokio::time::Instant::now();
+            client.do_it().send().await.expect("the retry succeeds");
+            let waited = start.elapsed().as_secs_f64();
+            assert_eq!(recorded.lock().unwrap().len(), 2);
+            assert!(
+                waited >= at_least && waited < below,
+                "{mode:?}: waited {waited} s"
+            );
+        }
+    }
+
     #[test]
     fn service_level_errors_and_odd_names_have_variants() {
         let meta = |code: &str| {
