@@ -259,6 +259,56 @@ pub struct Operation {
     pub discovery: DiscoveryMode,
     /// The input members marked `aws.api#clientEndpointDiscoveryId`, by wire name.
     pub discovery_ids: Vec<String>,
+    /// The operation's waiters (`smithy.waiters#waitable`), by name.
+    pub waiters: Vec<Waiter>,
+}
+
+/// A waiter of an operation (`smithy.waiters#waitable`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiter {
+    /// Its name in the model (`TableExists`).
+    pub name: String,
+    /// The fluent builder's method (`wait_until_table_exists`).
+    pub fn_name: String,
+    /// Its documentation.
+    pub docs: String,
+    /// The shortest and longest delay between polls, in seconds.
+    pub min_delay: u64,
+    /// See `min_delay`.
+    pub max_delay: u64,
+    /// Whether it is deprecated.
+    pub deprecated: bool,
+    /// Its acceptors, in order.
+    pub acceptors: Vec<Acceptor>,
+}
+
+/// One acceptor of a waiter.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acceptor {
+    /// `success`, `failure` or `retry`.
+    pub state: String,
+    /// What it matches.
+    pub matcher: WaitMatcher,
+}
+
+/// What an acceptor matches.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WaitMatcher {
+    /// A JMESPath over the output (`input: false`) or over the input and output.
+    Path {
+        /// Over `{"input", "output"}` rather than the output.
+        input: bool,
+        /// The expression.
+        path: String,
+        /// The value compared with.
+        expected: String,
+        /// The comparator (`stringEquals`, ...).
+        comparator: String,
+    },
+    /// Success or failure of the call.
+    Success(bool),
+    /// An error code.
+    ErrorType(String),
 }
 
 /// One `smithy.test` case that applies to this client.

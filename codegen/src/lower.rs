@@ -1223,6 +1223,65 @@ fn label_default(service: &Shape, member: &str) -> Option<&'static str> {
     }
 }
 
+/// The waiters of an operation (`smithy.waiters#waitable`, checked by validation), in
+/// name order.
+fn waiters(op: &Shape) -> Vec<crate::ir::Waiter> {
+    let Some(Value::Object(all)) = op.traits.get(WAITABLE) else {
+        return Vec::new();
+    };
+    let mut out: Vec<crate::ir::Waiter> = all
+        .iter()
+        .map(|(name, w)| {
+            let delay = |k: &str, d: u64| w.get(k).and_then(Value::as_u64).unwrap_or(d);
+            let acceptors = w
+                .get("acceptors")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|a| {
+                    let state = a.get("state")?.as_str()?.to_string();
+                    let m = a.get("matcher")?;
+                    let path = |input: bool, p: &Value| {
+                        let text = |k: &str| p.get(k).and_then(Value::as_str).map(str::to_string);
+                        Some(crate::ir::WaitMatcher::Path {
+                            input,
+                            path: text("path")?,
+                            expected: text("expected")?,
+                            comparator: text("comparator")?,
+                        })
+                    };
+                    let matcher = if let Some(p) = m.get("output") {
+                        path(false, p)?
+                    } else if let Some(p) = m.get("inputOutput") {
+                        path(true, p)?
+                    } else if let Some(b) = m.get("success").and_then(Value::as_bool) {
+                        crate::ir::WaitMatcher::Success(b)
+                    } else {
+                        crate::ir::WaitMatcher::ErrorType(m.get("errorType")?.as_str()?.to_string())
+                    };
+                    Some(crate::ir::Acceptor { state, matcher })
+                })
+                .collect();
+            crate::ir::Waiter {
+                name: name.clone(),
+                fn_name: format!("wait_until_{}", crate::names::snake_case(name)),
+                docs: rustdoc(
+                    w.get("documentation")
+                        .and_then(Value::as_str)
+                        .unwrap_or_default(),
+                ),
+                min_delay: delay("minDelay", 2),
+                max_delay: delay("maxDelay", 120),
+                deprecated: w.get("deprecated").and_then(Value::as_bool) == Some(true),
+                acceptors,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
 /// Why a service's protocol cannot be generated: the protocol traits it has, or that
 /// it has none.
 fn unsupported_protocol(service: &Shape) -> String {
@@ -1599,6 +1658,7 @@ pub(crate) fn lower_with_docs<'m>(
             _ => Vec::new(),
         };
         operations.push(Operation {
+            waiters: waiters(shape),
             discovery: discovery_mode,
             discovery_ids,
             checksum_required: shape.has("smithy.api#httpChecksumRequired"),

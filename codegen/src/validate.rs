@@ -67,6 +67,7 @@ pub mod traits {
     pub const EVENT_STREAM_TESTS: &str = "smithy.test#eventStreamTests";
     pub const PROTOCOL_DEFINITION: &str = "smithy.api#protocolDefinition";
     pub const AUTH_DEFINITION: &str = "smithy.api#authDefinition";
+    pub const WAITABLE: &str = "smithy.waiters#waitable";
 }
 use traits::*;
 
@@ -1020,6 +1021,7 @@ impl<'m> Checker<'m> {
                         }
                     }
                 }
+                self.check_waiters(shape, op);
                 // An operation's input and output are not errors.
                 for (what, t) in [("input", &op.input), ("output", &op.output)] {
                     if self.model.shapes.get(t).is_some_and(|s| s.has(ERROR)) {
@@ -1095,6 +1097,7 @@ impl<'m> Checker<'m> {
                 self.check_renames(shape, svc);
                 self.check_aws_protocol_rules(shape);
                 self.check_http_bindings_present(shape);
+                self.check_waiter_names(shape);
                 self.check_rule_set(shape);
                 self.check_endpoint_discovery(shape);
             }
@@ -1644,6 +1647,135 @@ impl<'m> Checker<'m> {
     /// What the AWS protocols ask of a service's operations: an `@httpPayload` bound
     /// to a string, enum, blob, structure, union or document; and, in the protocols
     /// with HTTP bindings (restJson1, restXml), a stream always the `@httpPayload`.
+    /// Smithy's rules for `@waitable`: waiter names in UpperCamelCase, the shortest
+    /// delay no longer than the longest, a success acceptor in every waiter, paths
+    /// that parse (with the JMESPath the clients evaluate them with), `booleanEquals`
+    /// comparing with `true` or `false`, an input or output for the paths to read, and
+    /// no waiter on an operation that streams.
+    fn check_waiters(&mut self, shape: &Shape, op: &crate::model::Operation) {
+        let Some(all) = shape.traits.get(WAITABLE) else {
+            return;
+        };
+        let tp = trait_path(&shape.path, WAITABLE);
+        let Some(all) = all.as_object() else {
+            return self.problem(
+                &shape.id,
+                &tp,
+                "`@waitable` must be an object of waiters by name",
+            );
+        };
+        let model = self.model;
+        let streams = [&op.input, &op.output].into_iter().any(|io| {
+            model.shapes.get(io.as_str()).is_some_and(|s| {
+                s.kind.members().iter().any(|m| {
+                    model
+                        .shapes
+                        .get(&m.target)
+                        .is_some_and(|t| t.has(STREAMING))
+                })
+            })
+        });
+        if streams {
+            self.problem(
+                &shape.id,
+                &tp,
+                "an operation with a streaming input or output cannot have waiters",
+            );
+        }
+        for (name, w) in all {
+            let at = format!("{tp}.{name}");
+            let mut chars = name.chars();
+            let camel = chars.next().is_some_and(|c| c.is_ascii_uppercase())
+                && chars.all(|c| c.is_ascii_alphanumeric());
+            if !camel {
+                self.problem(
+                    &shape.id,
+                    &at,
+                    format!(
+                        "the waiter name `{name}` is not UpperCamelCase (`^[A-Z]+[A-Za-z0-9]*$`)"
+                    ),
+                );
+            }
+            let delay = |k: &str| w.get(k).and_then(Value::as_u64);
+            if let (Some(min), Some(max)) = (
+                delay("minDelay").or(Some(2)),
+                delay("maxDelay").or(Some(120)),
+            ) {
+                if min > max {
+                    self.problem(&shape.id, &at, format!("the waiter `{name}` has a `minDelay` of {min}, longer than its `maxDelay` of {max}"));
+                }
+            }
+            let acceptors = w
+                .get("acceptors")
+                .and_then(Value::as_array)
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            if !acceptors
+                .iter()
+                .any(|a| a.get("state").and_then(Value::as_str) == Some("success"))
+            {
+                self.problem(
+                    &shape.id,
+                    &at,
+                    format!("the waiter `{name}` has no acceptor with the `success` state"),
+                );
+            }
+            for (i, a) in acceptors.iter().enumerate() {
+                let ap = format!("{at}.acceptors[{i}].matcher");
+                let Some(m) = a.get("matcher") else { continue };
+                for (key, io, target) in [
+                    ("output", "output", &op.output),
+                    ("inputOutput", "input and output", &op.input),
+                ] {
+                    let Some(p) = m.get(key) else { continue };
+                    let no_io = target == "smithy.api#Unit"
+                        || (key == "inputOutput" && op.output == "smithy.api#Unit");
+                    // Smithy's danger, not an error: the path reads an empty document.
+                    if no_io {
+                        self.warnings.push(Diagnostic::new(&shape.id, &ap, format!("the waiter `{name}` reads the {io} of an operation that has none: its path finds nothing")));
+                    }
+                    if let Some(path) = p.get("path").and_then(Value::as_str) {
+                        if let Err(e) = smithy_runtime::jmespath::Expr::parse(path) {
+                            self.problem(&shape.id, format!("{ap}.{key}.path"), format!("the waiter `{name}` has a JMESPath that does not parse, `{path}`: {e}"));
+                        }
+                    }
+                    let comparator = p.get("comparator").and_then(Value::as_str);
+                    let expected = p.get("expected").and_then(Value::as_str);
+                    if comparator == Some("booleanEquals")
+                        && !matches!(expected, Some("true" | "false"))
+                    {
+                        self.problem(&shape.id, format!("{ap}.{key}.expected"), format!("the waiter `{name}` compares with `booleanEquals`, so `expected` must be `true` or `false`"));
+                    }
+                }
+            }
+        }
+    }
+
+    /// Waiter names are unique in a service, whatever their case (Smithy's rule): a
+    /// client's waiters are named by them.
+    fn check_waiter_names(&mut self, service: &Shape) {
+        let mut seen: BTreeMap<String, (String, &str)> = BTreeMap::new();
+        for op_id in crate::lower::service_operations(self.model, service) {
+            let Some(op) = self.model.shapes.get(&op_id) else {
+                continue;
+            };
+            let Some(Value::Object(all)) = op.traits.get(WAITABLE) else {
+                continue;
+            };
+            for name in all.keys() {
+                match seen.get(&name.to_ascii_lowercase()) {
+                    Some((other, other_op)) => {
+                        let message = format!("the waiter `{name}` and the waiter `{other}` of `{other_op}` have the same name but for case, in the service `{}`", service.id);
+                        self.problem(&op.id, trait_path(&op.path, WAITABLE), message);
+                    }
+                    None => {
+                        seen.insert(name.to_ascii_lowercase(), (name.clone(), op.id.as_str()));
+                    }
+                }
+            }
+        }
+    }
+
     /// A protocol that binds operations to HTTP (its definition lists `@http` among
     /// its traits: restJson1, restXml) needs every operation of the service to say
     /// its method and URI, when any operation of the model has `@http` (Smithy's rule).

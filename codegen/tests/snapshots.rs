@@ -204,3 +204,27 @@ fn a_rename_outside_the_service_is_a_warning() {
     // The rename the service reaches is applied.
     assert!(out.files.values().any(|f| f.contains("pub struct Item")));
 }
+
+/// A waiter that reads the output of an operation without one can only
+/// find nothing: Smithy warns and generates it, and so do we.
+#[test]
+fn a_waiter_on_a_missing_output_is_a_warning() {
+    let model = br#"{"smithy": "2.0", "shapes": {
+        "ex#S": {"type": "service", "version": "1", "traits": {"aws.protocols#awsJson1_0": {}},
+            "operations": [{"target": "ex#Nothing"}]},
+        "ex#Nothing": {"type": "operation", "traits": {"smithy.waiters#waitable": {
+            "NoOutput": {"acceptors": [{"state": "success",
+                "matcher": {"output": {"path": "a", "expected": "x", "comparator": "stringEquals"}}}]}}}}
+    }}"#;
+    let out = generate(model, &Options::default(), &layout()).unwrap();
+    let warned: Vec<&String> = out
+        .warnings
+        .iter()
+        .filter(|w| w.contains("`NoOutput` reads the output of an operation that has none"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{:?}", out.warnings);
+    assert!(out
+        .files
+        .values()
+        .any(|f| f.contains("fn wait_until_no_output")));
+}

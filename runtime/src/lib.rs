@@ -26,6 +26,7 @@ pub mod error;
 pub mod event_stream;
 #[cfg(feature = "rest-json")]
 pub mod http_binding;
+pub mod jmespath;
 pub mod json;
 #[cfg(feature = "client")]
 pub mod paginate;
@@ -44,6 +45,8 @@ pub mod test_util;
 #[cfg(feature = "client")]
 pub mod transport;
 pub mod types;
+#[cfg(feature = "client")]
+pub mod waiter;
 
 #[cfg(feature = "client")]
 pub use body::{ByteStream, ByteStreamError};

@@ -570,6 +570,8 @@ fn protocol_tests(tally: &mut Tally) -> Result<(), String> {
             "discovery",
             "--test",
             "events",
+            "--test",
+            "waiters",
         ])
         .env("CARGO_TARGET_DIR", root.join("target"));
     run_tests(&mut cmd, "the protocol tests", tally)
@@ -589,6 +591,7 @@ fn generate_test_model_crates() -> Result<(), String> {
         "discovery",
         "events",
         "events_json",
+        "waiters",
     ]
     .iter()
     .map(|m| {

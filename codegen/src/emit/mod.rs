@@ -10,6 +10,7 @@ pub mod protocol;
 mod protocol_tests;
 mod template;
 mod types;
+mod waiters;
 
 use crate::error::{Error, Result};
 use crate::ir::{Service, TypeDef};
@@ -636,6 +637,13 @@ fn lib_rs(service: &Service) -> TokenStream {
     if !service.sent_event_unions().is_empty() {
         event_stream_types.extend(quote! { pub use crate::runtime::event_stream::EventSender; });
     }
+    // The waiters, and the error a wait ends in.
+    let waiter_mod = if waiters::has_waiters(service) {
+        event_stream_types.extend(quote! { pub use crate::runtime::waiter::WaiterError; });
+        quote! { mod waiters; }
+    } else {
+        quote! {}
+    };
     quote! {
         #intro
         #![doc = ""]
@@ -648,6 +656,7 @@ fn lib_rs(service: &Service) -> TokenStream {
         mod codec;
         pub mod error;
         pub mod operation;
+        #waiter_mod
         pub mod types;
 
         pub use crate::runtime::{Config, ConfigBuilder, Credentials, RetryConfig, RetryMode, TimeoutConfig};
@@ -984,6 +993,14 @@ fn emit_with(
             format!("{c}/tests/protocol_tests.rs"),
             false,
             Box::new(|| protocol_tests::protocol_tests_file(service)),
+            vec![],
+        ));
+    }
+    if waiters::has_waiters(service) {
+        files.push((
+            src("waiters.rs"),
+            short,
+            Box::new(|| waiters::waiters_module(service)),
             vec![],
         ));
     }
