@@ -5,8 +5,8 @@
 //! A Pratt parser (the binding powers of the specification's reference grammar) builds
 //! an [`Expr`]; evaluating it follows the specification's projections: a projection
 //! (`[*]`, `[]`, `.*`, `[?...]`) applies what follows it to each element and drops the
-//! nulls. Every function of the specification but those that take an expression
-//! reference (`sort_by`, `max_by`, `min_by`, `map`) is here. The generator parses each
+//! nulls. Every function of the specification is here, those that take an expression
+//! reference (`sort_by(l, &key)`, `max_by`, `min_by`, `map`) too. The generator parses each
 //! waiter's paths with this parser, so a path it cannot read is an error in the model,
 //! not at run time.
 
@@ -63,6 +63,8 @@ enum Node {
     List(Vec<Node>),
     Hash(Vec<(String, Node)>),
     Call(String, Vec<Node>),
+    /// `&expr`, an argument of `sort_by`, `min_by`, `max_by` and `map`.
+    ExprRef(Box<Node>),
     Compare(Cmp, Box<Node>, Box<Node>),
     And(Box<Node>, Box<Node>),
     Or(Box<Node>, Box<Node>),
@@ -348,9 +350,7 @@ impl Parser {
                 self.expect(Tok::RParen, "`)`")?;
                 e
             }
-            Tok::Amp => {
-                return self.fail_at(at, "expression references (`&expr`) are not supported")
-            }
+            Tok::Amp => Node::ExprRef(Box::new(self.expression(0)?)),
             Tok::End => return self.fail_at(at, "the expression ends where a value should be"),
             other => return self.fail_at(at, format!("unexpected {}", describe(&other))),
         })
@@ -415,7 +415,7 @@ impl Parser {
                     }
                 }
                 self.next();
-                check_function(&name, args.len()).or_else(|m| self.fail_at(at, m))?;
+                check_function(&name, &args).or_else(|m| self.fail_at(at, m))?;
                 Node::Call(name, args)
             }
             other => return self.fail(format!("unexpected {}", describe(&other))),
@@ -542,19 +542,51 @@ fn arity(name: &str) -> Option<Option<usize>> {
     Some(match name {
         "abs" | "avg" | "ceil" | "floor" | "keys" | "length" | "max" | "min" | "reverse"
         | "sort" | "sum" | "to_array" | "to_number" | "to_string" | "type" | "values" => Some(1),
-        "contains" | "ends_with" | "join" | "starts_with" => Some(2),
+        "contains" | "ends_with" | "join" | "starts_with" | "map" | "max_by" | "min_by"
+        | "sort_by" => Some(2),
         "merge" | "not_null" => None,
         _ => return None,
     })
 }
 
-fn check_function(name: &str, args: usize) -> Result<(), String> {
-    match arity(name) {
-        None => Err(format!("unknown function `{name}`")),
-        Some(Some(n)) if n != args => Err(format!("`{name}` takes {n} argument(s), not {args}")),
-        Some(None) if args == 0 => Err(format!("`{name}` takes at least one argument")),
-        _ => Ok(()),
+/// Which argument of a function is an expression reference (`&expr`), if one is.
+fn expref_at(name: &str) -> Option<usize> {
+    match name {
+        "map" => Some(0),
+        "max_by" | "min_by" | "sort_by" => Some(1),
+        _ => None,
     }
+}
+
+fn check_function(name: &str, args: &[Node]) -> Result<(), String> {
+    let n = args.len();
+    match arity(name) {
+        None => return Err(format!("unknown function `{name}`")),
+        Some(Some(want)) if want != n => {
+            return Err(format!("`{name}` takes {want} argument(s), not {n}"))
+        }
+        Some(None) if n == 0 => return Err(format!("`{name}` takes at least one argument")),
+        _ => {}
+    }
+    let want = expref_at(name);
+    for (i, a) in args.iter().enumerate() {
+        match (matches!(a, Node::ExprRef(_)), want == Some(i)) {
+            (false, true) => {
+                return Err(format!(
+                    "argument {} of `{name}` must be an expression reference (`&expr`)",
+                    i + 1
+                ))
+            }
+            (true, false) => {
+                return Err(format!(
+                    "argument {} of `{name}` cannot be an expression reference",
+                    i + 1
+                ))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 impl Expr {
@@ -728,10 +760,56 @@ fn eval(node: &Node, cur: &Document) -> Document {
         }
         Node::Not(e) => Document::Bool(!truthy(&eval(e, cur))),
         Node::Pipe(l, r) => eval(r, &eval(l, cur)),
-        Node::Call(name, args) => {
-            let args: Vec<Document> = args.iter().map(|a| eval(a, cur)).collect();
-            call(name, &args)
+        Node::Call(name, args) => match (name.as_str(), args.as_slice()) {
+            ("map", [Node::ExprRef(e), list]) => match eval(list, cur) {
+                // Unlike a projection, `map` keeps the nulls.
+                Document::Array(a) => Document::Array(a.iter().map(|v| eval(e, v)).collect()),
+                _ => Document::Null,
+            },
+            (_, [list, Node::ExprRef(key)]) => by(name, eval(list, cur), key),
+            _ => {
+                let args: Vec<Document> = args.iter().map(|a| eval(a, cur)).collect();
+                call(name, &args)
+            }
+        },
+        // Only a function's argument; anywhere else it has no value.
+        Node::ExprRef(_) => Document::Null,
+    }
+}
+
+/// `sort_by`, `max_by`, `min_by`: the elements of `list` ordered by the value of `key`
+/// on each, which must be all numbers or all strings (`null` otherwise).
+fn by(name: &str, list: Document, key: &Node) -> Document {
+    let Document::Array(items) = list else {
+        return Document::Null;
+    };
+    let keys: Vec<Document> = items.iter().map(|v| eval(key, v)).collect();
+    let numbers = keys.iter().all(|k| matches!(k, Document::Number(_)));
+    let strings = keys.iter().all(|k| matches!(k, Document::String(_)));
+    if !numbers && !strings {
+        return Document::Null;
+    }
+    let order = |a: &Document, b: &Document| match (a, b) {
+        (Document::Number(x), Document::Number(y)) => x.as_f64().total_cmp(&y.as_f64()),
+        (Document::String(x), Document::String(y)) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    };
+    let mut ranked: Vec<(Document, Document)> = keys.into_iter().zip(items).collect();
+    // Stable, as the specification asks: equal keys keep their order.
+    ranked.sort_by(|(a, _), (b, _)| order(a, b));
+    match name {
+        "sort_by" => Document::Array(ranked.into_iter().map(|(_, v)| v).collect()),
+        // The first of the greatest keys, as the reference implementation picks it.
+        "max_by" => {
+            let Some(top) = ranked.last().map(|(k, _)| k.clone()) else {
+                return Document::Null;
+            };
+            ranked
+                .into_iter()
+                .find(|(k, _)| order(k, &top).is_eq())
+                .map_or(Document::Null, |(_, v)| v)
         }
+        _ => ranked.into_iter().next().map_or(Document::Null, |(_, v)| v),
     }
 }
 
@@ -973,7 +1051,10 @@ mod tests {
             ("l[?n > `1`].s", r#"["B","A"]"#),
             ("l[?!(n == `2`)] | length(@)", "2"),
             ("length(l[?s=='A']) == `2`", "true"),
-            ("o.*.v", r#"["p","q"]"#),
+            // Objects have no order: their values are sorted to compare.
+            ("sort(o.*.v)", r#"["p","q"]"#),
+            ("sort(keys(o))", r#"["k1","k2"]"#),
+            ("length(values(o))", "2"),
             ("nested[]", "[1,2,3,[4]]"),
             ("nested[][]", "[1,2,3,4]"),
             ("l[:2].n", "[1,2]"),
@@ -1011,6 +1092,29 @@ mod tests {
         ));
     }
 
+    /// The functions that take an expression reference: ordered by a key, stable,
+    /// `null` when the keys are of mixed types; `map` keeps its nulls.
+    #[test]
+    fn expression_references_order_and_map() {
+        let people = r#"{"p":[{"n":"b","a":30},{"n":"a","a":20},{"n":"c","a":30},{"n":"d"}]}"#;
+        let cases = [
+            ("sort_by(p[:3], &a)[].n", r#"["a","b","c"]"#),
+            ("sort_by(p[:3], &n)[].n", r#"["a","b","c"]"#),
+            ("sort_by(p, &a)", "null"),
+            ("max_by(p[:3], &a).n", r#""b""#),
+            ("min_by(p[:3], &a).n", r#""a""#),
+            ("max_by(p[:3], &n).n", r#""c""#),
+            ("max_by(p[:0], &a)", "null"),
+            ("map(&a, p)", "[30,20,30,null]"),
+            ("map(&n, `[]`)", "[]"),
+            ("length(sort_by(p[?a], &a))", "3"),
+        ];
+        for (expr, want) in cases {
+            let got = search(expr, people);
+            assert!(equal(&got, &doc(want)), "{expr}: {got:?}, not {want}");
+        }
+    }
+
     /// What does not parse says where and why; nothing panics on odd input.
     #[test]
     fn bad_expressions_are_errors_that_say_where() {
@@ -1022,7 +1126,9 @@ mod tests {
             ("x.length(a, b)", 2),
             ("`{bad`", 0),
             ("a == ", 5),
-            ("sort_by(l, &n)", 11),
+            ("sort_by(l, n)", 0),
+            ("map(l, &n)", 0),
+            ("length(&n)", 0),
             ("#", 0),
         ] {
             let e = Expr::parse(expr).expect_err(expr);
