@@ -129,23 +129,19 @@ async fn dynamodb_against_moto() {
     let table = created.table_description().expect("the created table");
     assert_eq!(table.table_name(), Some("things"));
 
-    // Described until it is ACTIVE (moto makes it so at once).
-    let mut active = None;
-    for _ in 0..40 {
-        let out = client
-            .describe_table()
-            .table_name("things")
-            .send()
-            .await
-            .unwrap();
-        let table = out.table().expect("a table description").clone();
-        if table.table_status() == Some(&TableStatus::Active) {
-            active = Some(table);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(250)).await;
-    }
-    let table = active.expect("the table did not become ACTIVE");
+    // The model's `TableExists` waiter: DescribeTable until the status is ACTIVE
+    // (moto makes it so at once), its last output the table.
+    let table = client
+        .describe_table()
+        .table_name("things")
+        .wait_until_table_exists(Duration::from_secs(60))
+        .await
+        .expect("the table exists")
+        .expect("the output that matched")
+        .table()
+        .expect("a table description")
+        .clone();
+    assert_eq!(table.table_status(), Some(&TableStatus::Active));
     let schema: Vec<(&str, &KeyType)> = table
         .key_schema()
         .iter()
@@ -524,6 +520,14 @@ async fn dynamodb_against_moto() {
         DescribeTableError::ResourceNotFoundException(_) => {}
         other => panic!("expected ResourceNotFoundException, got {other:?}"),
     }
+    // `TableNotExists` succeeds on that error: no output to hand back.
+    let gone = client
+        .describe_table()
+        .table_name("things")
+        .wait_until_table_not_exists(Duration::from_secs(60))
+        .await
+        .expect("the table is gone");
+    assert!(gone.is_none());
     drop(moto);
 }
 

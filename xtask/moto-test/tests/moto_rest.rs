@@ -6,6 +6,7 @@
 
 use moto_test::Moto;
 use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
 
 const ACCOUNT: &str = "123456789012";
 
@@ -276,6 +277,34 @@ async fn eks_against_moto() {
         .expect("the VPC configuration");
     assert_eq!(vpc.subnet_ids(), &subnets.map(String::from)[..]);
 
+    // The model's waiters: `ClusterActive` succeeds at once (moto makes clusters
+    // ACTIVE as they are created), with the output that matched; `ClusterDeleted` on a
+    // cluster that is still ACTIVE stops at its failure acceptor.
+    let active = client
+        .describe_cluster()
+        .name("cluster-2")
+        .wait_until_cluster_active(Duration::from_secs(120))
+        .await
+        .expect("the cluster is active")
+        .expect("the output that matched");
+    assert_eq!(active.cluster().and_then(|c| c.name()), Some("cluster-2"));
+    let e = client
+        .describe_cluster()
+        .name("cluster-2")
+        .wait_until_cluster_deleted(Duration::from_secs(120))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            e,
+            eks::primitives::WaiterError::Failure {
+                waiter: "ClusterDeleted",
+                error: None
+            }
+        ),
+        "{e}"
+    );
+
     // A missing one: the modeled error.
     let err = client
         .describe_cluster()
@@ -410,6 +439,14 @@ async fn eks_against_moto() {
         service_error.is_resource_not_found_exception(),
         "{service_error:?}"
     );
+    // Now `ClusterDeleted` succeeds, on that error: there is no output to hand back.
+    let gone = client
+        .describe_cluster()
+        .name("cluster-2")
+        .wait_until_cluster_deleted(Duration::from_secs(120))
+        .await
+        .expect("the cluster is deleted");
+    assert!(gone.is_none());
     let left: BTreeSet<String> = client
         .list_clusters()
         .into_paginator()
