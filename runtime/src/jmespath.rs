@@ -259,6 +259,9 @@ fn lbp(t: &Tok) -> u8 {
     }
 }
 
+/// The most tokens an expression may have.
+const MAX_TOKENS: usize = 1000;
+
 /// Below this a token ends a projection's right-hand side.
 const PROJECTION_STOP: u8 = 10;
 
@@ -398,10 +401,15 @@ impl Parser {
             ),
             Tok::LParen => {
                 // The name, the token before `(`.
-                let at = self.toks[self.pos.saturating_sub(2)].1;
+                let (before, at) = &self.toks[self.pos.saturating_sub(2)];
+                // A function's name is a bare identifier: `"f"(x)` calls nothing.
+                let (bare, at) = (matches!(before, Tok::Ident(_)), *at);
                 let Node::Field(name) = left else {
                     return self.fail_at(at, "only a function name can be called");
                 };
+                if !bare {
+                    return self.fail_at(at, "only a function name can be called");
+                }
                 let mut args = Vec::new();
                 while *self.peek() != Tok::RParen {
                     args.push(self.expression(0)?);
@@ -592,10 +600,20 @@ fn check_function(name: &str, args: &[Node]) -> Result<(), String> {
 impl Expr {
     /// Parses an expression.
     pub fn parse(text: &str) -> Result<Expr, ParseError> {
-        let mut p = Parser {
-            toks: lex(text)?,
-            pos: 0,
-        };
+        let toks = lex(text)?;
+        // Parsing and evaluating recurse as deep as the expression nests, which is at
+        // most its number of tokens: a bound on those keeps a hostile expression from
+        // overflowing the stack. AWS's longest waiter paths have some fifty.
+        if toks.len() > MAX_TOKENS {
+            return Err(ParseError {
+                offset: toks[MAX_TOKENS].1,
+                message: format!(
+                    "the expression is too long: {} tokens, at most {MAX_TOKENS}",
+                    toks.len() - 1
+                ),
+            });
+        }
+        let mut p = Parser { toks, pos: 0 };
         let node = p.expression(0)?;
         if *p.peek() != Tok::End {
             return p.fail(format!("unexpected {}", describe(p.peek())));
@@ -1123,6 +1141,7 @@ mod tests {
             ("a[", 2),
             ("l[?a == 'x'", 11),
             ("foo(@)", 0),
+            ("\"length\"(@)", 0),
             ("x.length(a, b)", 2),
             ("`{bad`", 0),
             ("a == ", 5),
@@ -1134,6 +1153,21 @@ mod tests {
             let e = Expr::parse(expr).expect_err(expr);
             assert_eq!(e.offset, offset, "{expr}: {e}");
         }
+        // Nesting as deep as the input is long: an error, not a stack overflow.
+        for deep in [
+            format!("{}a{}", "(".repeat(100_000), ")".repeat(100_000)),
+            format!("{}a", "!".repeat(100_000)),
+            "a.".repeat(100_000) + "a",
+        ] {
+            let e = Expr::parse(&deep).expect_err("too deep");
+            assert!(e.message.contains("too long"), "{e}");
+        }
+        // Up to the bound, nesting parses and evaluates.
+        let chain = "a.".repeat(499) + "a";
+        assert!(equal(
+            &Expr::parse(&chain).unwrap().search(&doc(r#"{"a":1}"#)),
+            &Document::Null
+        ));
         for junk in [
             "[[[[",
             "a.b.[c",
