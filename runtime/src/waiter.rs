@@ -225,16 +225,26 @@ pub struct Waiter {
     pub acceptors: &'static [Acceptor],
 }
 
-/// Why a wait ended without success.
+/// The result of the poll that ended a wait in the failure state: the output (to read
+/// why, a status reason, say) or the error that matched.
+#[derive(Debug)]
+pub enum LastPoll<O, E> {
+    /// The operation's output.
+    Output(Box<O>),
+    /// The operation's error.
+    Error(SdkError<E>),
+}
+
+/// Why a wait ended without success (`O` is the operation's output, `E` its error).
 #[derive(Debug)]
 #[non_exhaustive]
-pub enum WaiterError<E> {
+pub enum WaiterError<O, E> {
     /// An acceptor in the failure state matched: the resource will not get there.
     Failure {
         /// The waiter.
         waiter: &'static str,
-        /// The last poll's error, when the match was on an error.
-        error: Option<SdkError<E>>,
+        /// The poll that matched.
+        last: LastPoll<O, E>,
     },
     /// The longest wait passed before an acceptor decided.
     TimedOut {
@@ -258,12 +268,12 @@ pub enum WaiterError<E> {
     },
 }
 
-impl<E: std::error::Error + 'static> fmt::Display for WaiterError<E> {
+impl<O, E: std::error::Error + 'static> fmt::Display for WaiterError<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WaiterError::Failure { waiter, error } => {
+            WaiterError::Failure { waiter, last } => {
                 write!(f, "the waiter `{waiter}` reached its failure state")?;
-                if let Some(e) = error {
+                if let LastPoll::Error(e) = last {
                     write!(f, ": {e}")?;
                 }
                 Ok(())
@@ -289,10 +299,14 @@ impl<E: std::error::Error + 'static> fmt::Display for WaiterError<E> {
     }
 }
 
-impl<E: std::error::Error + 'static> std::error::Error for WaiterError<E> {
+impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaiterError<O, E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            WaiterError::Failure { error: Some(e), .. } | WaiterError::Operation(e) => Some(e),
+            WaiterError::Failure {
+                last: LastPoll::Error(e),
+                ..
+            }
+            | WaiterError::Operation(e) => Some(e),
             _ => None,
         }
     }
@@ -399,7 +413,7 @@ pub async fn wait<O: Operation>(
     input: &O::Input,
     waiter: &Waiter,
     max_wait: Duration,
-) -> Result<Option<O::Output>, WaiterError<O::Error>>
+) -> Result<Option<O::Output>, WaiterError<O::Output, O::Error>>
 where
     O::Input: ToDocument,
     O::Output: ToDocument,
@@ -422,7 +436,10 @@ where
             Some(State::Failure) => {
                 return Err(WaiterError::Failure {
                     waiter: waiter.name,
-                    error: result.err(),
+                    last: match result {
+                        Ok(output) => LastPoll::Output(Box::new(output)),
+                        Err(e) => LastPoll::Error(e),
+                    },
                 })
             }
             Some(State::Retry) => {}

@@ -639,7 +639,8 @@ fn lib_rs(service: &Service) -> TokenStream {
     }
     // The waiters, and the error a wait ends in.
     let waiter_mod = if waiters::has_waiters(service) {
-        event_stream_types.extend(quote! { pub use crate::runtime::waiter::WaiterError; });
+        event_stream_types
+            .extend(quote! { pub use crate::runtime::waiter::{LastPoll, WaiterError}; });
         quote! { mod waiters; }
     } else {
         quote! {}

@@ -241,7 +241,7 @@ fn methods(service: &Service) -> Vec<TokenStream> {
                     format!("every {}–{} s (growing, with jitter)", wt.min_delay, wt.max_delay)
                 };
                 let mut doc = format!(
-                    "Waits until the `{}` waiter's success state: calls `{}` with this input {every} until an acceptor decides, for at most `max_wait`. The output is the last one, or `None` when the success was an error the waiter expects.",
+                    "Waits until the `{}` waiter's success state: calls `{}` with this input {every} until an acceptor decides, for at most `max_wait`. The output is the last one, or `None` when the success was an error the waiter expects; a failure state ends in `WaiterError::Failure` with the poll that matched.",
                     wt.name, op.wire_name
                 );
                 if !wt.docs.is_empty() {
@@ -252,7 +252,7 @@ fn methods(service: &Service) -> Vec<TokenStream> {
                 quote! {
                     #doc
                     #deprecated
-                    pub async fn #f(self, max_wait: ::std::time::Duration) -> #RESULT<#OPTION<#output>, w::WaiterError<crate::error::#e>> {
+                    pub async fn #f(self, max_wait: ::std::time::Duration) -> #RESULT<#OPTION<#output>, w::WaiterError<#output, crate::error::#e>> {
                         let (client, builder) = self.into_parts();
                         let input = #build;
                         w::wait::<crate::operation::#o>(client.handle(), &input, &#t, max_wait).await

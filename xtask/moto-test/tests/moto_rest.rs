@@ -294,15 +294,17 @@ async fn eks_against_moto() {
         .wait_until_cluster_deleted(Duration::from_secs(120))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            eks::primitives::WaiterError::Failure {
-                waiter: "ClusterDeleted",
-                error: None
-            }
-        ),
-        "{e}"
+    // The poll that matched comes back: the cluster, still ACTIVE.
+    let eks::primitives::WaiterError::Failure {
+        waiter: "ClusterDeleted",
+        last: eks::primitives::LastPoll::Output(out),
+    } = e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(
+        out.cluster().and_then(|c| c.status()).map(|s| s.as_str()),
+        Some("ACTIVE")
     );
 
     // A missing one: the modeled error.

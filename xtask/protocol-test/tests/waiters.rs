@@ -3,7 +3,7 @@
 //! pass at once while still counting them.
 
 use bytes::Bytes;
-use m_waiters::primitives::WaiterError;
+use m_waiters::primitives::{LastPoll, WaiterError};
 use m_waiters::types::Status;
 use smithy_runtime::TransportError;
 use std::sync::{Arc, Mutex};
@@ -98,16 +98,15 @@ async fn failure_states_and_unexpected_errors_end_the_wait() {
         .wait_until_thing_ready(Duration::from_secs(60))
         .await
         .unwrap_err();
-    assert!(
-        matches!(
-            e,
-            WaiterError::Failure {
-                waiter: "ThingReady",
-                error: None
-            }
-        ),
-        "{e}"
-    );
+    // The output that matched comes back, to read why.
+    let WaiterError::Failure {
+        waiter: "ThingReady",
+        last: LastPoll::Output(out),
+    } = e
+    else {
+        panic!("{e}")
+    };
+    assert_eq!(out.thing.and_then(|t| t.status), Some(Status::Broken));
 
     let (client, calls) = scripted(&[Err("AccessDenied")]);
     let e = client
