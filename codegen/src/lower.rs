@@ -1258,7 +1258,10 @@ fn waiters(op: &Shape) -> Vec<crate::ir::Waiter> {
                     } else if let Some(b) = m.get("success").and_then(Value::as_bool) {
                         crate::ir::WaitMatcher::Success(b)
                     } else {
-                        crate::ir::WaitMatcher::ErrorType(m.get("errorType")?.as_str()?.to_string())
+                        // An absolute shape ID or a bare name: errors travel by name.
+                        let id = m.get("errorType")?.as_str()?;
+                        let name = id.rsplit_once('#').map_or(id, |(_, name)| name);
+                        crate::ir::WaitMatcher::ErrorType(name.to_string())
                     };
                     Some(crate::ir::Acceptor { state, matcher })
                 })
