@@ -738,14 +738,7 @@ impl Handle {
 
     /// `now` on the service's clock: our time plus the skew the last response showed.
     fn service_time(&self, now: SystemTime) -> SystemTime {
-        let skew = self.inner.clock_skew_ms.load(Ordering::Relaxed);
-        let shift = Duration::from_millis(skew.unsigned_abs());
-        if skew >= 0 {
-            now.checked_add(shift)
-        } else {
-            now.checked_sub(shift)
-        }
-        .unwrap_or(now)
+        crate::sign::on_service_clock(now, self.inner.clock_skew_ms.load(Ordering::Relaxed))
     }
 
     /// Learns how far the service's clock is from ours from a response's `Date`

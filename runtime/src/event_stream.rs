@@ -25,7 +25,7 @@ use std::marker::PhantomData;
 use std::pin::Pin;
 use std::sync::Mutex;
 use std::task::{Context, Poll};
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 pub use aws_smithy_types::event_stream::{Header, HeaderValue, Message};
 
@@ -583,31 +583,90 @@ impl MessageSigner {
     /// `message` wrapped in a signed message; `None` signs the empty message that
     /// ends the stream.
     fn sign(&mut self, message: Option<&Message>) -> Result<Message, String> {
-        let now = SystemTime::now();
-        let shift = Duration::from_millis(self.skew_ms.unsigned_abs());
-        let time = if self.skew_ms >= 0 {
-            now.checked_add(shift)
-        } else {
-            now.checked_sub(shift)
-        }
-        .unwrap_or(now);
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&self.identity)
-            .region(&self.region)
-            .name(&self.name)
-            .time(time)
-            .settings(())
-            .build()
-            .map_err(|e| format!("an event cannot be signed: {e}"))?;
-        let signed = match message {
-            Some(m) => aws_sigv4::event_stream::sign_message(m, &self.last, &params),
-            None => aws_sigv4::event_stream::sign_empty_message(&self.last, &params),
-        }
-        .map_err(|e| format!("an event cannot be signed: {e}"))?;
-        let (message, signature) = signed.into_parts();
+        let time = crate::sign::on_service_clock(SystemTime::now(), self.skew_ms);
+        let (message, signature) = sign_in_chain(
+            message,
+            &self.last,
+            &self.identity,
+            &self.region,
+            &self.name,
+            time,
+        )?;
         self.last = signature;
         Ok(message)
     }
+}
+
+/// `message` (or, with `None`, the empty message that closes a stream) signed at `time`
+/// in the chain after the signature `prior`, with the request's credential scope: the
+/// signed message and its signature.
+fn sign_in_chain(
+    message: Option<&Message>,
+    prior: &str,
+    identity: &Identity,
+    region: &str,
+    name: &str,
+    time: SystemTime,
+) -> Result<(Message, String), String> {
+    let params = aws_sigv4::sign::v4::SigningParams::builder()
+        .identity(identity)
+        .region(region)
+        .name(name)
+        .time(time)
+        .settings(())
+        .build()
+        .map_err(|e| format!("an event cannot be signed: {e}"))?;
+    let signed = match message {
+        Some(m) => aws_sigv4::event_stream::sign_message(m, prior, &params),
+        None => aws_sigv4::event_stream::sign_empty_message(prior, &params),
+    }
+    .map_err(|e| format!("an event cannot be signed: {e}"))?;
+    Ok(signed.into_parts())
+}
+
+/// The events of a signed stream's `messages`, checked as a service checks them: each
+/// message's `:chunk-signature` must be the one computed, at its `:date`, for the
+/// message it wraps, chained from `seed` (the request's signature), and the stream
+/// must close with a signed empty message. Panics at the first message that is not so.
+#[cfg(any(test, feature = "test-util"))]
+pub(crate) fn verify_chain(
+    mut messages: Vec<Message>,
+    seed: String,
+    identity: &Identity,
+    region: &str,
+    name: &str,
+) -> Vec<Message> {
+    let closing = messages.pop().expect("a signed stream ends with a message");
+    assert!(closing.payload().is_empty(), "the closing message is empty");
+    let mut last = seed;
+    let mut events = Vec::new();
+    for (i, m) in messages.iter().chain(std::iter::once(&closing)).enumerate() {
+        let HeaderValue::Timestamp(date) = find_header(m, ":date")
+            .unwrap_or_else(|| panic!("signed message {i} has no `:date` header"))
+        else {
+            panic!("`:date` of message {i} is not a timestamp");
+        };
+        let HeaderValue::ByteArray(signature) = find_header(m, ":chunk-signature")
+            .unwrap_or_else(|| panic!("signed message {i} has no `:chunk-signature` header"))
+        else {
+            panic!("`:chunk-signature` of message {i} is not bytes");
+        };
+        let inner = (i < messages.len()).then(|| {
+            aws_smithy_eventstream::frame::read_message_from(m.payload().clone())
+                .expect("the signed payload is a message")
+        });
+        let time = SystemTime::try_from(*date).expect("a time");
+        let (_, expected) = sign_in_chain(inner.as_ref(), &last, identity, region, name, time)
+            .expect("the message signs");
+        assert_eq!(
+            crate::checksum::hex(signature),
+            expected,
+            "the signature of message {i} (chained from the one before)"
+        );
+        last = expected;
+        events.extend(inner);
+    }
+    events
 }
 
 /// The headers an event of the type `event_type` starts with: `:message-type: event`
@@ -816,39 +875,17 @@ mod tests {
         tx.send(Text("hello")).await.unwrap();
         tx.send(Text("world")).await.unwrap();
         drop(tx);
-        let sent = frames(body).await;
+        let sent: Vec<Message> = frames(body).await.into_iter().map(Result::unwrap).collect();
         assert_eq!(sent.len(), 3, "two events and the closing message");
-        let mut last = "seed".to_string();
-        for (i, m) in sent.iter().enumerate() {
-            let m = m.as_ref().unwrap();
-            let date = find_header(m, ":date")
-                .and_then(|v| v.as_timestamp().ok())
-                .unwrap();
-            let signature = find_header(m, ":chunk-signature")
-                .and_then(|v| v.as_byte_array().ok())
-                .unwrap();
-            let params = aws_sigv4::sign::v4::SigningParams::builder()
-                .identity(&identity)
-                .region("us-west-2")
-                .name("transcribe")
-                .time(SystemTime::try_from(date).unwrap())
-                .settings(())
-                .build()
-                .unwrap();
-            let (_, expected) = if i < 2 {
-                let inner =
-                    aws_smithy_eventstream::frame::read_message_from(m.payload().clone()).unwrap();
-                assert_eq!(&inner.payload()[..], [&b"hello"[..], b"world"][i]);
-                aws_sigv4::event_stream::sign_message(&inner, &last, &params)
-            } else {
-                assert!(m.payload().is_empty());
-                aws_sigv4::event_stream::sign_empty_message(&last, &params)
-            }
-            .unwrap()
-            .into_parts();
-            assert_eq!(crate::checksum::hex(signature), expected);
-            last = expected;
-        }
+        let events = verify_chain(
+            sent,
+            "seed".to_string(),
+            &identity,
+            "us-west-2",
+            "transcribe",
+        );
+        let payloads: Vec<&[u8]> = events.iter().map(|m| &m.payload()[..]).collect();
+        assert_eq!(payloads, [&b"hello"[..], b"world"]);
     }
 
     /// An event that cannot be marshalled fails the body, and nothing follows it.

@@ -303,7 +303,6 @@ pub fn assert_endpoint(result: &Result<crate::endpoint::Endpoint, String>, expec
 #[cfg(feature = "event-stream")]
 pub fn sent_events(request: &http::Request<Bytes>) -> Vec<crate::event_stream::Message> {
     use aws_smithy_eventstream::frame::read_message_from;
-    use aws_smithy_types::event_stream::HeaderValue;
     let mut body = request.body().clone();
     let mut messages = Vec::new();
     while !body.is_empty() {
@@ -329,62 +328,13 @@ pub fn sent_events(request: &http::Request<Bytes>) -> Vec<crate::event_stream::M
             .unwrap_or_else(|| panic!("no `{name}` in {authorization}"))
             .to_string()
     };
-    let mut last = field("Signature=");
+    let seed = field("Signature=");
     let credential = field("Credential=");
     let scope: Vec<&str> = credential.split('/').collect();
     assert_eq!(scope.len(), 5, "credential scope {credential}");
     let identity =
         aws_credential_types::Credentials::new("AKIDTEST", "SECRETTEST", None, None, "test").into();
-    let last_message = messages.pop().expect("a signed stream ends with a message");
-    let mut events = Vec::new();
-    for (i, m) in messages
-        .iter()
-        .chain(std::iter::once(&last_message))
-        .enumerate()
-    {
-        let header = |name: &str| {
-            m.headers()
-                .iter()
-                .find(|h| h.name().as_str() == name)
-                .map(|h| h.value().clone())
-                .unwrap_or_else(|| panic!("signed message {i} has no `{name}` header"))
-        };
-        let HeaderValue::Timestamp(date) = header(":date") else {
-            panic!("`:date` of message {i} is not a timestamp");
-        };
-        let HeaderValue::ByteArray(signature) = header(":chunk-signature") else {
-            panic!("`:chunk-signature` of message {i} is not bytes");
-        };
-        let params = aws_sigv4::sign::v4::SigningParams::builder()
-            .identity(&identity)
-            .region(scope[2])
-            .name(scope[3])
-            .time(std::time::SystemTime::try_from(date).expect("a time"))
-            .settings(())
-            .build()
-            .expect("signing parameters");
-        let end = i == messages.len();
-        let inner = (!end).then(|| {
-            read_message_from(m.payload().clone()).expect("the signed payload is a message")
-        });
-        let (_, expected) = match &inner {
-            Some(inner) => aws_sigv4::event_stream::sign_message(inner, &last, &params),
-            None => aws_sigv4::event_stream::sign_empty_message(&last, &params),
-        }
-        .expect("the message signs")
-        .into_parts();
-        assert_eq!(
-            crate::checksum::hex(&signature),
-            expected,
-            "the signature of message {i} (chained from the one before)"
-        );
-        if end {
-            assert!(m.payload().is_empty(), "the closing message is empty");
-        }
-        last = expected;
-        events.extend(inner);
-    }
-    events
+    crate::event_stream::verify_chain(messages, seed, &identity, scope[2], scope[3])
 }
 
 /// Checks an event the client sent against the case's message (base64 `bytes`): the

@@ -131,6 +131,18 @@ pub fn sign_request(
     Ok(signature)
 }
 
+/// `now` on the service's clock, `skew_ms` milliseconds ahead of ours (behind when
+/// negative): the time requests and event stream messages are signed at.
+pub(crate) fn on_service_clock(now: SystemTime, skew_ms: i64) -> SystemTime {
+    let shift = std::time::Duration::from_millis(skew_ms.unsigned_abs());
+    if skew_ms >= 0 {
+        now.checked_add(shift)
+    } else {
+        now.checked_sub(shift)
+    }
+    .unwrap_or(now)
+}
+
 /// The payload hash of a request whose body is a signed event stream.
 const STREAMING_EVENTS: &str = "STREAMING-AWS4-HMAC-SHA256-EVENTS";
 
