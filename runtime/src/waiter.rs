@@ -299,6 +299,13 @@ impl<O, E: std::error::Error + 'static> fmt::Display for WaiterError<O, E> {
     }
 }
 
+/// An error of the operation: the wait ends with it (`?` on a call's result).
+impl<O, E> From<SdkError<E>> for WaiterError<O, E> {
+    fn from(e: SdkError<E>) -> Self {
+        WaiterError::Operation(e)
+    }
+}
+
 impl<O: fmt::Debug, E: std::error::Error + 'static> std::error::Error for WaiterError<O, E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {

@@ -3,7 +3,7 @@
 use super::common::prelude::{
     BOX, DEFAULT, INTO, MATCHES, NONE, OK, OPTION, RESULT, SOME, STRING, VEC,
 };
-use super::common::{allow_deprecated, doc, field_type, ident, rust_type};
+use super::common::{allow_deprecated, doc, field_type, ident, rust_type, shape_type};
 use super::template;
 use super::template::Context::{Arm, ImplItem, Variant};
 use super::types::MemberShape;
@@ -13,6 +13,25 @@ use quote::quote;
 
 fn input_struct<'s>(service: &'s Service, op: &Operation) -> Option<&'s Struct> {
     service.find_struct(op.input.as_ref()?)
+}
+
+/// The input built from `builder` (an expression) for a call of `operation`: when
+/// building can fail, its error is the call's construction error, returned with `?`.
+pub(super) fn build_input(
+    operation: &proc_macro2::Ident,
+    builder: TokenStream,
+    fallible: bool,
+) -> TokenStream {
+    if fallible {
+        quote! {
+            #builder.build().map_err(|e| crate::runtime::SdkError::Construction {
+                operation: <crate::operation::#operation as crate::runtime::Operation>::NAME,
+                source: #BOX::new(e),
+            })?
+        }
+    } else {
+        quote! { #builder.build() }
+    }
 }
 
 /// Whether building the input can fail.
@@ -351,14 +370,10 @@ impl template::Shape for OperationHead {
     }
 
     fn tokens(&self) -> TokenStream {
-        let shape = |name: &Option<String>| match name {
-            Some(n) => {
-                let n = ident(n);
-                quote! { crate::types::#n }
-            }
-            None => quote! { () },
-        };
-        let (input, output) = (shape(&self.input), shape(&self.output));
+        let (input, output) = (
+            shape_type(self.input.as_deref()),
+            shape_type(self.output.as_deref()),
+        );
         let e = ident(&self.error_enum);
         let wire = self.wire.as_str();
         let retryable = &self.retryable;
@@ -823,13 +838,7 @@ fn fluent_builder(service: &Service, op: &Operation) -> TokenStream {
         crate::names::unraw(&op.fn_name)
     );
     let doc_text_attr = super::common::doc(&doc_text);
-    let output = match &op.output {
-        Some(out) => {
-            let out = ident(out);
-            quote! { crate::types::#out }
-        }
-        None => quote! { () },
-    };
+    let output = shape_type(op.output.as_deref());
     let Some(input) = input_struct(service, op) else {
         return quote! {
             #doc_text_attr
@@ -969,23 +978,8 @@ impl FluentSend {
         let e = ident(&self.error_enum);
         let input_name = ident(&self.input);
         let builder = ident(&self.builder);
-        let output = match &self.output {
-            Some(out) => {
-                let out = ident(out);
-                quote! { crate::types::#out }
-            }
-            None => quote! { () },
-        };
-        let build = if self.fallible {
-            quote! {
-                self.inner.build().map_err(|e| crate::runtime::SdkError::Construction {
-                    operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
-                    source: #BOX::new(e),
-                })?
-            }
-        } else {
-            quote! { self.inner.build() }
-        };
+        let output = shape_type(self.output.as_deref());
+        let build = build_input(&o, quote! { self.inner }, self.fallible);
         let invoke = if self.streaming {
             quote! { self.client.handle().invoke_owned::<crate::operation::#o>(input).await }
         } else {

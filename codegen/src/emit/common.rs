@@ -13,6 +13,17 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// The type of an operation's input or output shape (its Rust name), `()` for none.
+pub fn shape_type(name: Option<&str>) -> TokenStream {
+    match name {
+        Some(n) => {
+            let n = ident(n);
+            quote! { crate::types::#n }
+        }
+        None => quote! { () },
+    }
+}
+
 /// The lines of a doc comment, each with the space that follows `///`.
 pub(super) fn doc_lines(text: &str) -> Vec<String> {
     crate::docs::clean_chars(text)

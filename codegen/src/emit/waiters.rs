@@ -5,7 +5,7 @@
 //! waiters, and what they contain).
 
 use super::common::ident;
-use super::common::prelude::{BOX, OPTION, RESULT, STRING};
+use super::common::prelude::{OPTION, RESULT, STRING};
 use crate::ir::{Service, Type, TypeDef, WaitMatcher, Waiter};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -210,28 +210,14 @@ fn methods(service: &Service) -> Vec<TokenStream> {
             let fb = ident(&op.fluent_builder);
             let o = ident(&op.type_name);
             let e = ident(&op.error_enum);
-            let output = match &op.output {
-                Some(out) => {
-                    let out = ident(out);
-                    quote! { crate::types::#out }
-                }
-                None => quote! { () },
-            };
+            let output = super::common::shape_type(op.output.as_deref());
             let fallible = op
                 .input
                 .as_deref()
                 .and_then(|i| service.find_struct(i))
                 .is_some_and(super::client::input_build_fallible);
-            let build = if fallible {
-                quote! {
-                    builder.build().map_err(|e| w::WaiterError::Operation(crate::runtime::SdkError::Construction {
-                        operation: <crate::operation::#o as crate::runtime::Operation>::NAME,
-                        source: #BOX::new(e),
-                    }))?
-                }
-            } else {
-                quote! { builder.build() }
-            };
+            // A construction error ends the wait as the operation's error (`From`).
+            let build = super::client::build_input(&o, quote! { builder }, fallible);
             let fns = op.waiters.iter().map(|wt| {
                 let f = ident(&wt.fn_name);
                 let t = table_name(wt);
