@@ -1223,6 +1223,12 @@ fn label_default(service: &Shape, member: &str) -> Option<&'static str> {
     }
 }
 
+/// A waiter's delays between polls when the model gives none, in seconds (Smithy's
+/// defaults).
+pub(crate) const DEFAULT_MIN_DELAY: u64 = 2;
+/// See [`DEFAULT_MIN_DELAY`].
+pub(crate) const DEFAULT_MAX_DELAY: u64 = 120;
+
 /// The waiters of an operation (`smithy.waiters#waitable`, checked by validation), in
 /// name order.
 fn waiters(op: &Shape) -> Vec<crate::ir::Waiter> {
@@ -1260,8 +1266,7 @@ fn waiters(op: &Shape) -> Vec<crate::ir::Waiter> {
                     } else {
                         // An absolute shape ID or a bare name: errors travel by name.
                         let id = m.get("errorType")?.as_str()?;
-                        let name = id.rsplit_once('#').map_or(id, |(_, name)| name);
-                        crate::ir::WaitMatcher::ErrorType(name.to_string())
+                        crate::ir::WaitMatcher::ErrorType(shape_name(id).to_string())
                     };
                     Some(crate::ir::Acceptor { state, matcher })
                 })
@@ -1274,8 +1279,8 @@ fn waiters(op: &Shape) -> Vec<crate::ir::Waiter> {
                         .and_then(Value::as_str)
                         .unwrap_or_default(),
                 ),
-                min_delay: delay("minDelay", 2),
-                max_delay: delay("maxDelay", 120),
+                min_delay: delay("minDelay", DEFAULT_MIN_DELAY),
+                max_delay: delay("maxDelay", DEFAULT_MAX_DELAY),
                 deprecated: w.get("deprecated").and_then(Value::as_bool) == Some(true),
                 acceptors,
             }

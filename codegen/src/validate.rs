@@ -1644,14 +1644,11 @@ impl<'m> Checker<'m> {
         }
     }
 
-    /// What the AWS protocols ask of a service's operations: an `@httpPayload` bound
-    /// to a string, enum, blob, structure, union or document; and, in the protocols
-    /// with HTTP bindings (restJson1, restXml), a stream always the `@httpPayload`.
     /// Smithy's rules for `@waitable`: waiter names in UpperCamelCase, the shortest
     /// delay no longer than the longest, a success acceptor in every waiter, paths
     /// that parse (with the JMESPath the clients evaluate them with), `booleanEquals`
-    /// comparing with `true` or `false`, an input or output for the paths to read, and
-    /// no waiter on an operation that streams.
+    /// comparing with `true` or `false`, and no waiter on an operation that streams; a
+    /// path over an input or output the operation lacks is a warning.
     fn check_waiters(&mut self, shape: &Shape, op: &crate::model::Operation) {
         let Some(all) = shape.traits.get(WAITABLE) else {
             return;
@@ -1696,14 +1693,11 @@ impl<'m> Checker<'m> {
                     ),
                 );
             }
-            let delay = |k: &str| w.get(k).and_then(Value::as_u64);
-            if let (Some(min), Some(max)) = (
-                delay("minDelay").or(Some(2)),
-                delay("maxDelay").or(Some(120)),
-            ) {
-                if min > max {
-                    self.problem(&shape.id, &at, format!("the waiter `{name}` has a `minDelay` of {min}, longer than its `maxDelay` of {max}"));
-                }
+            let delay = |k: &str, default| w.get(k).and_then(Value::as_u64).unwrap_or(default);
+            let min = delay("minDelay", crate::lower::DEFAULT_MIN_DELAY);
+            let max = delay("maxDelay", crate::lower::DEFAULT_MAX_DELAY);
+            if min > max {
+                self.problem(&shape.id, &at, format!("the waiter `{name}` has a `minDelay` of {min}, longer than its `maxDelay` of {max}"));
             }
             let acceptors = w
                 .get("acceptors")
@@ -1818,6 +1812,9 @@ impl<'m> Checker<'m> {
         }
     }
 
+    /// What the AWS protocols ask of a service's operations: an `@httpPayload` bound
+    /// to a string, enum, blob, structure, union or document; and, in the protocols
+    /// with HTTP bindings (restJson1, restXml), a stream always the `@httpPayload`.
     fn check_aws_protocol_rules(&mut self, service: &Shape) {
         let Some(protocol) = AWS_PROTOCOLS.iter().find(|p| service.has(p)) else {
             return;
