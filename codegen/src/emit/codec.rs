@@ -1238,9 +1238,13 @@ fn event_struct<'s>(service: &'s Service, v: &crate::ir::Variant) -> Option<&'s 
     }
 }
 
-/// The unions the service's outputs stream as events.
-fn event_unions(service: &Service) -> Vec<&crate::ir::Union> {
-    let names = service.event_stream_unions();
+/// The unions the service's outputs stream as events, or (`sent`) its inputs.
+fn event_unions(service: &Service, sent: bool) -> Vec<&crate::ir::Union> {
+    let names = if sent {
+        service.sent_event_unions()
+    } else {
+        service.event_stream_unions()
+    };
     service
         .types
         .iter()
@@ -1264,7 +1268,7 @@ fn event_stream_fns(service: &Service) -> Vec<TokenStream> {
             _ => None,
         })
     };
-    event_unions(service)
+    event_unions(service, false)
         .into_iter()
         .map(|u| {
             let un = ident(&u.name);
@@ -1408,14 +1412,8 @@ pub fn split_codec(types: &[TypeDef], n: usize) -> Vec<&[TypeDef]> {
 /// types, and its payload the `@eventPayload` member (bytes as they are, text, or a
 /// JSON document) or else a JSON object of its other members, if it has any.
 fn event_marshal_impls(service: &Service) -> Vec<TokenStream> {
-    let sent = service.sent_event_unions();
-    service
-        .types
-        .iter()
-        .filter_map(|t| match t {
-            TypeDef::Union(u) if sent.contains(u.name.as_str()) => Some(u),
-            _ => None,
-        })
+    event_unions(service, true)
+        .into_iter()
         .map(|u| {
             let un = ident(&u.name);
             let arms = u.variants.iter().map(|v| {

@@ -161,17 +161,32 @@ fn required_fillers(cx: &Ctx<'_>, s: &Struct, depth: usize) -> Vec<TokenStream> 
     s.fields
         .iter()
         .filter(|f| f.checked_by_build())
-        .map(|f| {
-            let set = ident(&f.set_fn);
-            let value = filler(cx, &f.ty, depth);
-            let value = if f.boxed {
-                quote! { #BOX::new(#value) }
-            } else {
-                value
-            };
-            quote! { .#set(#SOME(#value)) }
-        })
+        .map(|f| fill_call(cx, f, depth))
         .collect()
+}
+
+/// `.set_x(Some(v))` with a value of the member's type that `build()` accepts.
+fn fill_call(cx: &Ctx<'_>, f: &Field, depth: usize) -> TokenStream {
+    let set = ident(&f.set_fn);
+    let value = filler(cx, &f.ty, depth);
+    let value = if f.boxed {
+        quote! { #BOX::new(#value) }
+    } else {
+        value
+    };
+    quote! { .#set(#SOME(#value)) }
+}
+
+/// The events of an event stream case that go one way: `request` or `response`.
+fn case_events<'c>(case: &'c Value, direction: &str) -> Vec<&'c Value> {
+    case.get("events")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter(|e| str_field(e, "type") == Some(direction))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn filler(cx: &Ctx<'_>, ty: &Type, depth: usize) -> TokenStream {
@@ -538,11 +553,7 @@ fn contains_nan(v: &Value) -> bool {
 /// Whether an event stream case is about what the client sends: request events, or
 /// the initial request.
 fn sends_events(case: &Value) -> bool {
-    case.get("initialRequest").is_some()
-        || case
-            .get("events")
-            .and_then(Value::as_array)
-            .is_some_and(|a| a.iter().any(|e| str_field(e, "type") == Some("request")))
+    case.get("initialRequest").is_some() || !case_events(case, "request").is_empty()
 }
 
 /// An event stream case of the input: the call made with the initial request's
@@ -566,15 +577,7 @@ fn event_stream_request_body(cx: &Ctx<'_>, op: &Operation, case: &Value) -> Toke
         name: union,
         kind: NamedKind::Union,
     };
-    let events: Vec<&Value> = case
-        .get("events")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|e| str_field(e, "type") == Some("request"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let events = case_events(case, "request");
     let sent = events
         .iter()
         .map(|e| value_expr(cx, &union_ty, e.get("params").unwrap_or(&Value::Null), 0));
@@ -586,16 +589,13 @@ fn event_stream_request_body(cx: &Ctx<'_>, op: &Operation, case: &Value) -> Toke
             .and_then(Value::as_object)
             .is_some_and(|p| p.contains_key(&fd.wire_name))
     };
-    let fills: Vec<&Field> = input
-        .fields
-        .iter()
-        .filter(|fd| fd.checked_by_build() && !given(fd))
-        .collect();
-    for fd in fills {
-        let s = ident(&fd.set_fn);
-        let v = filler(cx, &fd.ty, 0);
-        sets.push(quote! { .#s(#SOME(#v)) });
-    }
+    sets.extend(
+        input
+            .fields
+            .iter()
+            .filter(|fd| fd.checked_by_build() && !given(fd))
+            .map(|fd| fill_call(cx, fd, 0)),
+    );
     let mut checks = Vec::new();
     if let Some(initial) = case.get("initialRequest") {
         if let Some(m) = str_field(initial, "method") {
@@ -659,15 +659,7 @@ fn event_stream_body(
     let Some((field, union)) = stream else {
         return quote! { panic!("the operation has no event stream output"); };
     };
-    let events: Vec<&Value> = case
-        .get("events")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter(|e| str_field(e, "type") == Some("response"))
-                .collect()
-        })
-        .unwrap_or_default();
+    let events = case_events(case, "response");
     let initial = case.get("initialResponse");
     let (code, headers, body) = match initial {
         Some(r) => (
