@@ -10,7 +10,6 @@ use bytes::Bytes;
 use smithy_runtime::transport::{ByteStream, HyperTransport, Transport as _};
 use std::net::SocketAddr;
 use std::pin::Pin;
-use std::sync::Arc;
 use std::task::{Context, Poll};
 use support::fixtures;
 
@@ -19,29 +18,17 @@ use support::fixtures;
 async fn serve_echo() -> SocketAddr {
     let mut config = support::server_config();
     config.alpn_protocols = vec![b"h2".to_vec()];
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((tcp, _)) = listener.accept().await {
-            let acceptor = acceptor.clone();
-            tokio::spawn(async move {
-                let Ok(tls) = acceptor.accept(tcp).await else {
-                    return;
-                };
-                let echo = hyper::service::service_fn(
-                    |request: http::Request<hyper::body::Incoming>| async move {
-                        Ok::<_, std::convert::Infallible>(http::Response::new(request.into_body()))
-                    },
-                );
-                let _ =
-                    hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
-                        .serve_connection(hyper_util::rt::TokioIo::new(tls), echo)
-                        .await;
-            });
-        }
-    });
-    addr
+    support::serve_tls(config, |tls| async move {
+        let echo = hyper::service::service_fn(
+            |request: http::Request<hyper::body::Incoming>| async move {
+                Ok::<_, std::convert::Infallible>(http::Response::new(request.into_body()))
+            },
+        );
+        let _ = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+            .serve_connection(hyper_util::rt::TokioIo::new(tls), echo)
+            .await;
+    })
+    .await
 }
 
 /// What a channel receives, as a stream of body chunks.

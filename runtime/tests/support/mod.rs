@@ -17,6 +17,30 @@ pub fn ring() -> Arc<rustls::crypto::CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// An HTTPS server on 127.0.0.1 with `config`: each connection's TLS stream, once the
+/// handshake is done, goes to `handle` on a task of its own.
+pub async fn serve_tls<F, Fut>(config: rustls::ServerConfig, handle: F) -> std::net::SocketAddr
+where
+    F: Fn(tokio_rustls::server::TlsStream<tokio::net::TcpStream>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let handle = Arc::new(handle);
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, handle) = (acceptor.clone(), handle.clone());
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    handle(tls).await;
+                }
+            });
+        }
+    });
+    addr
+}
+
 /// A server configuration for `localhost`, with the certificate the test CA signed.
 pub fn server_config() -> rustls::ServerConfig {
     let certs: Vec<CertificateDer<'static>> =

@@ -156,29 +156,25 @@ fn side_by_side(budget: Duration, mut a: impl FnMut(), mut b: impl FnMut()) -> (
             (&mut a as &mut dyn FnMut(), batch_a, &mut ta),
             (&mut b as &mut dyn FnMut(), batch_b, &mut tb),
         ] {
-            let t = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            times.push(t.elapsed().as_secs_f64() / f64::from(batch));
+            times.push(per_call(batch, f));
         }
     }
     (median(ta), median(tb))
 }
 
+/// Seconds per call of `f` over one round of `batch` calls.
+fn per_call<F: FnMut() + ?Sized>(batch: u32, f: &mut F) -> f64 {
+    let t = Instant::now();
+    for _ in 0..batch {
+        f();
+    }
+    t.elapsed().as_secs_f64() / f64::from(batch)
+}
+
 /// Seconds per call of `f` alone: the median of as many rounds as `side_by_side` runs.
 fn time_alone(budget: Duration, f: &mut impl FnMut()) -> f64 {
     let batch = batch_size(budget, f);
-    let times = (0..ROUNDS)
-        .map(|_| {
-            let t = Instant::now();
-            for _ in 0..batch {
-                f();
-            }
-            t.elapsed().as_secs_f64() / f64::from(batch)
-        })
-        .collect();
-    median(times)
+    median((0..ROUNDS).map(|_| per_call(batch, f)).collect())
 }
 
 /// A 200 response with the JSON content type, built as the SDK's connector below builds
