@@ -551,7 +551,7 @@ impl Handle {
         op_request: &http::Request<Bytes>,
         body: ByteStream,
         attempt: u32,
-        invocation: &http::HeaderValue,
+        invocation: &str,
         call: &CallParts<'_>,
         now: SystemTime,
     ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
@@ -728,7 +728,10 @@ impl Handle {
             http::header::USER_AGENT,
             http::HeaderValue::from_static(concat!("smithy-runtime/", env!("CARGO_PKG_VERSION"))),
         );
-        headers.insert(AMZ_SDK_INVOCATION_ID, invocation.clone());
+        headers.insert(
+            AMZ_SDK_INVOCATION_ID,
+            http::HeaderValue::from_str(invocation)?,
+        );
         headers.insert(
             AMZ_SDK_REQUEST,
             attempt_header(attempt, inner.config.retry.max_attempts())?,
@@ -773,67 +776,90 @@ impl Handle {
     /// Sends one attempt. The response body is read in full (within the attempt
     /// timeout) unless `stream` asks for a successful response as soon as its head is
     /// in. Bodies in flight are watched for stalls (`stall`).
-    async fn attempt(
+    ///
+    /// The request goes to the transport before the returned future starts, so that
+    /// the future holds the transport's future rather than the request (an `async fn`
+    /// keeps room for its arguments beside its locals, and every caller's state holds
+    /// this one's).
+    fn attempt(
         &self,
         request: http::Request<ByteStream>,
         stream: bool,
-    ) -> Result<http::Response<ByteStream>, TransportError> {
-        let Some(transport) = self.inner.transport.as_ref() else {
-            return Err(TransportError::new(
-                TransportErrorKind::Other,
-                "no transport: enable the `hyper` or `rustls` feature, or set one with `transport` on the config builder",
-            ));
-        };
-        // For the message of a failed attempt (a cheap clone: shared bytes).
-        let host = request.uri().authority().cloned();
+    ) -> impl std::future::Future<Output = Result<http::Response<ByteStream>, TransportError>> + '_
+    {
         let timeouts = &self.inner.config.timeouts;
         let stall = timeouts.stall_timeout();
-        // An upload from a file or a stream reports its progress to a watch.
-        let (request, upload) = match stall {
-            // An event stream waits on the caller's events, which may pause.
-            Some(_) if request.body().bytes().is_none() && !request.body().is_event_stream() => {
-                let (parts, body) = request.into_parts();
-                let (body, progress) = crate::stall::upload(body);
-                (http::Request::from_parts(parts, body), Some(progress))
-            }
-            _ => (request, None),
+        // For the message of a failed attempt (a cheap clone: shared bytes).
+        let host = request.uri().authority().cloned();
+        let sent = match self.inner.transport.as_ref() {
+            None => Err(TransportError::new(
+                TransportErrorKind::Other,
+                "no transport: enable the `hyper` or `rustls` feature, or set one with `transport` on the config builder",
+            )),
+            // An upload from a file or a stream reports its progress to a watch; an
+            // event stream waits on the caller's events, which may pause.
+            Some(transport) => Ok(match stall {
+                Some(_)
+                    if request.body().bytes().is_none() && !request.body().is_event_stream() =>
+                {
+                    let (parts, body) = request.into_parts();
+                    let (body, progress) = crate::stall::upload(body);
+                    (
+                        transport.send(http::Request::from_parts(parts, body)),
+                        Some(progress),
+                    )
+                }
+                _ => (transport.send(request), None),
+            }),
         };
-        let exchange = async move {
-            let sent = transport.send(request);
-            let response = match (upload, stall) {
-                (Some(progress), Some(limit)) => crate::stall::watch(sent, progress, limit)
-                    .await
-                    .map_err(|stalled| {
-                        TransportError::new(TransportErrorKind::Timeout, stalled)
-                    })??,
-                _ => sent.await?,
-            };
-            let response = match stall {
-                Some(limit) => response.map(|body| body.guard_download(limit)),
-                None => response,
-            };
-            if stream && response.status().is_success() {
-                return Ok(response);
-            }
-            let (parts, body) = response.into_parts();
-            let body = body.collect().await.map_err(|e| {
-                let kind = if e.is_stall() {
-                    TransportErrorKind::Timeout
-                } else {
-                    TransportErrorKind::Io
+        let limit = timeouts.attempt_timeout();
+        async move {
+            // Built in place and polled with the timer beside it, rather than moved
+            // into `tokio::time::timeout` on one branch and awaited on the other: each
+            // move of a future keeps room for it again in this one's state.
+            let mut exchange = std::pin::pin!(async move {
+                let (sent, upload) = sent?;
+                let response = match (upload, stall) {
+                    (Some(progress), Some(limit)) => crate::stall::watch(sent, progress, limit)
+                        .await
+                        .map_err(|stalled| {
+                            TransportError::new(TransportErrorKind::Timeout, stalled)
+                        })??,
+                    _ => sent.await?,
                 };
-                TransportError::new(kind, e)
-            })?;
-            Ok(http::Response::from_parts(parts, ByteStream::from(body)))
-        };
-        let result = match timeouts.attempt_timeout() {
-            Some(limit) => match tokio::time::timeout(limit, exchange).await {
-                Ok(r) => r,
-                Err(_) => Err(TransportError::timeout()),
-            },
-            None => exchange.await,
-        };
-        result.map_err(|e| e.at(host))
+                let response = match stall {
+                    Some(limit) => response.map(|body| body.guard_download(limit)),
+                    None => response,
+                };
+                if stream && response.status().is_success() {
+                    return Ok(response);
+                }
+                let (parts, body) = response.into_parts();
+                let body = body.collect().await.map_err(|e| {
+                    let kind = if e.is_stall() {
+                        TransportErrorKind::Timeout
+                    } else {
+                        TransportErrorKind::Io
+                    };
+                    TransportError::new(kind, e)
+                })?;
+                Ok(http::Response::from_parts(parts, ByteStream::from(body)))
+            });
+            let mut timer = limit.map(|limit| Box::pin(tokio::time::sleep(limit)));
+            std::future::poll_fn(|cx| {
+                use std::future::Future as _;
+                use std::task::Poll;
+                if let Poll::Ready(r) = exchange.as_mut().poll(cx) {
+                    return Poll::Ready(r);
+                }
+                match timer.as_mut().map(|t| t.as_mut().poll(cx)) {
+                    Some(Poll::Ready(())) => Poll::Ready(Err(TransportError::timeout())),
+                    _ => Poll::Pending,
+                }
+            })
+            .await
+            .map_err(|e| e.at(host))
+        }
     }
 
     /// Gzips the body when the configuration says it is large enough; the encoding
@@ -872,7 +898,7 @@ impl Handle {
         &self,
         input: &O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
-        let op_request = serialize::<O>(input)?;
+        let mut op_request = serialize::<O>(input)?;
         // A streaming payload is sent from a copy, when it can be read again.
         let payload = match O::payload(input) {
             None => None,
@@ -881,10 +907,7 @@ impl Handle {
                 source: "the input's streaming payload is a stream, which can be sent once: send the input by value (the fluent builder's `send` does)".into(),
             })?),
         };
-        // Boxed: the call's state is some kilobytes, which every caller's future would
-        // otherwise hold inline and move whole each time it is moved (by `block_on`,
-        // by `spawn`); one allocation costs less than those copies.
-        Box::pin(self.call::<O>(input, op_request, payload)).await
+        self.call::<O>(input, &mut op_request, payload).await
     }
 
     /// Runs an operation with an input it may consume: a `@streaming` payload is moved
@@ -893,22 +916,24 @@ impl Handle {
         &self,
         mut input: O::Input,
     ) -> Result<O::Output, SdkError<O::Error>> {
-        let op_request = serialize::<O>(&input)?;
+        let mut op_request = serialize::<O>(&input)?;
         let payload = O::take_payload(&mut input);
-        Box::pin(self.call::<O>(&input, op_request, payload)).await
+        self.call::<O>(&input, &mut op_request, payload).await
     }
 
+    /// The call after serializing. The request is the caller's: an `async fn` keeps
+    /// room for its arguments beside its locals, and a request is some hundred bytes.
     async fn call<O: Operation>(
         &self,
         input: &O::Input,
-        mut op_request: http::Request<Bytes>,
+        op_request: &mut http::Request<Bytes>,
         payload: Option<ByteStream>,
     ) -> Result<O::Output, SdkError<O::Error>> {
         let prefix = O::host_prefix(input).map_err(|e| SdkError::Construction {
             operation: O::NAME,
             source: Box::new(e),
         })?;
-        let target = self
+        let mut target = self
             .target_of::<O>(input)
             .map_err(|e| SdkError::Construction {
                 operation: O::NAME,
@@ -918,22 +943,20 @@ impl Handle {
             crate::discovery::Discovery::None => None,
             mode => Some((mode, O::discovery_ids(input))),
         };
-        let discovered = match &discovery_ids {
-            None => None,
-            Some((mode, ids)) => self
+        if let Some((mode, ids)) = &discovery_ids {
+            let discovered = self
                 .discovered_target(*mode, O::NAME, ids, &target)
                 .await
                 .map_err(|source| SdkError::Construction {
                     operation: O::NAME,
                     source,
-                })?,
-        };
-        let target = match discovered {
-            Some(t) => Cow::Owned(t),
-            None => target,
-        };
+                })?;
+            if let Some(t) = discovered {
+                target = Cow::Owned(t);
+            }
+        }
         let encoding = if O::REQUEST_COMPRESSION && payload.is_none() {
-            self.compress(&mut op_request)
+            self.compress(op_request)
                 .map_err(|e| SdkError::Construction {
                     operation: O::NAME,
                     source: Box::new(e),
@@ -983,7 +1006,7 @@ impl Handle {
             None => ByteStream::from(std::mem::take(op_request.body_mut())),
         };
         match self
-            .send(&op_request, body, O::STREAMING_OUTPUT, O::RETRYABLE, &call)
+            .send(op_request, body, O::STREAMING_OUTPUT, O::RETRYABLE, &call)
             .await
         {
             Ok(response) if O::STREAMING_OUTPUT => {
@@ -1094,11 +1117,10 @@ impl Handle {
         retryable_codes: &'static [&'static str],
         call: &CallParts<'_>,
     ) -> Result<http::Response<ByteStream>, Failure> {
-        let invocation = {
-            let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
-            http::HeaderValue::from_str(crate::random_uuid_in(&mut text))
-                .map_err(|e| Failure::Construction(e.into()))?
-        };
+        // Kept as text: a header value made from it for each attempt is one
+        // allocation, where a clone of one value is another (its bytes become shared).
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let invocation: &str = crate::random_uuid_in(&mut text);
         let retry = &self.inner.config.retry;
         let quota = &self.inner.retry_quota;
         let mut attempt = 1;
@@ -1120,7 +1142,7 @@ impl Handle {
             }
             let sent = SystemTime::now();
             let request = self
-                .request(op_request, this_body, attempt, &invocation, call, sent)
+                .request(op_request, this_body, attempt, invocation, call, sent)
                 .await
                 .map_err(Failure::Construction)?;
             let (failure, kind, asked) = match self.attempt(request, stream_output).await {
@@ -1192,20 +1214,26 @@ fn attempt_header(
     attempt: u32,
     max: u32,
 ) -> Result<http::HeaderValue, http::header::InvalidHeaderValue> {
-    // Written by hand: this is on every call, and the formatting machinery is not
-    // cheap next to it.
-    fn push_number(out: &mut String, n: u32) {
-        if n >= 10 {
-            push_number(out, n / 10);
-        }
-        out.push(char::from(b'0' + (n % 10) as u8));
+    // Written by hand on the stack: this is on every call, and the formatting
+    // machinery is not cheap next to it, nor a `String` that the header value would
+    // copy or share.
+    fn push(out: &mut [u8; 40], len: &mut usize, bytes: &[u8]) {
+        out[*len..*len + bytes.len()].copy_from_slice(bytes);
+        *len += bytes.len();
     }
-    let mut text = String::with_capacity(24);
-    text.push_str("attempt=");
-    push_number(&mut text, attempt);
-    text.push_str("; max=");
-    push_number(&mut text, max);
-    http::HeaderValue::try_from(text)
+    fn push_number(out: &mut [u8; 40], len: &mut usize, n: u32) {
+        if n >= 10 {
+            push_number(out, len, n / 10);
+        }
+        push(out, len, &[b'0' + (n % 10) as u8]);
+    }
+    // `attempt=` and `; max=` and two numbers of at most 10 digits.
+    let (mut text, mut len) = ([0u8; 40], 0);
+    push(&mut text, &mut len, b"attempt=");
+    push_number(&mut text, &mut len, attempt);
+    push(&mut text, &mut len, b"; max=");
+    push_number(&mut text, &mut len, max);
+    http::HeaderValue::from_bytes(&text[..len])
 }
 
 /// How a call failed, before the operation's types are involved.
@@ -1547,9 +1575,15 @@ mod tests {
                 auth: &[],
                 optional_auth: false,
             };
-            let id = http::HeaderValue::from_static("id");
             let r = handle
-                .request(&op, ByteStream::default(), 1, &id, &call, SystemTime::now())
+                .request(
+                    &op,
+                    ByteStream::default(),
+                    1,
+                    "id",
+                    &call,
+                    SystemTime::now(),
+                )
                 .await;
             (target.root.is_some(), r)
         };
@@ -1624,9 +1658,9 @@ mod tests {
             call: CallParts<'_>,
         ) -> Result<http::Request<ByteStream>, Box<dyn std::error::Error + Send + Sync>> {
             let stream = ByteStream::from(body.body().clone());
-            let invocation = http::HeaderValue::from_static("id");
+            let invocation = "id";
             handle
-                .request(body, stream, 1, &invocation, &call, SystemTime::now())
+                .request(body, stream, 1, invocation, &call, SystemTime::now())
                 .await
         }
         let call = |auth: &'static [AuthScheme], optional_auth: bool| CallParts {

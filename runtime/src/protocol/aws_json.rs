@@ -4,6 +4,10 @@
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 
+// Made when compiled rather than checked on every call.
+const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+const X_AMZN_QUERY_MODE: HeaderName = HeaderName::from_static("x-amzn-query-mode");
+
 /// The request of an awsJson operation: `POST /` with the content type, the target
 /// (`Service.Operation`), `x-amzn-query-mode` for `@awsQueryCompatible` services, and
 /// the body. The generator passes only identifiers and fixed content types, which
@@ -19,15 +23,9 @@ pub fn request(
     *request.uri_mut() = http::Uri::from_static("/");
     let headers = request.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    headers.insert(
-        HeaderName::from_static("x-amz-target"),
-        HeaderValue::from_static(target),
-    );
+    headers.insert(X_AMZ_TARGET, HeaderValue::from_static(target));
     if query_compatible {
-        headers.insert(
-            HeaderName::from_static("x-amzn-query-mode"),
-            HeaderValue::from_static("true"),
-        );
+        headers.insert(X_AMZN_QUERY_MODE, HeaderValue::from_static("true"));
     }
     request
 }
