@@ -239,7 +239,7 @@ fn de_value(ty: &Type, depth: usize) -> TokenStream {
                 {
                     let mut #v = #VEC::new();
                     p.begin_array()?;
-                    while p.next_element()? {
+                    while p.next_item(&mut #v)? {
                         if p.null()? {
                             #on_null
                         } else {

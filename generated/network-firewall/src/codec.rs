@@ -154,7 +154,7 @@ pub(crate) fn de_ListFlowOperationsResponse(
                     b.flow_operations = Some({
                         let mut list0 = Vec::new();
                         p.begin_array()?;
-                        while p.next_element()? {
+                        while p.next_item(&mut list0)? {
                             if p.null()? {} else {
                                 list0.push(crate::codec::de_FlowOperationMetadata(p)?);
                             }
