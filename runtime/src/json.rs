@@ -402,7 +402,9 @@ impl<'a> Parser<'a> {
         let span = self.pos.saturating_sub(self.list_start).max(1);
         let rest = self.b.len().saturating_sub(self.pos);
         let by_bytes = rest.saturating_mul(4) / std::mem::size_of::<T>().max(1);
-        list.reserve((rest / span).min(by_bytes));
+        // An estimate: if that much memory is not to be had, the list grows as it is
+        // read instead.
+        let _ = list.try_reserve((rest / span).min(by_bytes));
     }
 
     /// Reads a string, borrowed from the input when it has no escapes.
