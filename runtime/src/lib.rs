@@ -26,6 +26,7 @@ pub mod error;
 pub mod event_stream;
 #[cfg(feature = "rest-json")]
 pub mod http_binding;
+#[cfg(feature = "jmespath")]
 pub mod jmespath;
 pub mod json;
 #[cfg(feature = "client")]
@@ -45,7 +46,7 @@ pub mod test_util;
 #[cfg(feature = "client")]
 pub mod transport;
 pub mod types;
-#[cfg(feature = "client")]
+#[cfg(feature = "waiters")]
 pub mod waiter;
 
 #[cfg(feature = "client")]

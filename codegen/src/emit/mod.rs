@@ -795,7 +795,7 @@ fn default_features(service: &Service) -> &'static str {
 }
 
 /// The runtime features a client needs: its protocol's, and the parts only some
-/// operations use (gzip, MD5, file bodies), so that a crate compiles no more.
+/// operations use (gzip, MD5, file bodies, waiters), so that a crate compiles no more.
 fn runtime_features(service: &Service) -> String {
     let mut features: Vec<&str> = service
         .protocol
@@ -811,6 +811,9 @@ fn runtime_features(service: &Service) -> String {
     }
     if !service.event_stream_unions().is_empty() || !service.sent_event_unions().is_empty() {
         features.push("event-stream");
+    }
+    if waiters::has_waiters(service) {
+        features.push("waiters");
     }
     let streams_in = ops.iter().any(|o| {
         o.input
