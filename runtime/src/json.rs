@@ -156,8 +156,10 @@ pub struct Parser<'a> {
     /// Bit `n` for the `n`th open object or array (from 0, the outermost): whether its
     /// next item is the first.
     first: u128,
-    /// Where the first element of the open list of the document or of its top-level
-    /// object began, for [`Parser::next_item`]'s estimate.
+    /// The depth of the outermost open array (counted as `depth` is), 0 when none is
+    /// open: the one list that [`Parser::next_item`] reserves room for.
+    outer_list: usize,
+    /// Where the first element of that list began, for [`Parser::next_item`]'s estimate.
     list_start: usize,
 }
 
@@ -181,6 +183,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             depth: 0,
             first: 0,
+            outer_list: 0,
             list_start: 0,
         }
     }
@@ -295,6 +298,9 @@ impl<'a> Parser<'a> {
         self.expect_byte(open, what)?;
         self.first |= 1 << self.depth;
         self.depth += 1;
+        if open == b'[' && self.outer_list == 0 {
+            self.outer_list = self.depth;
+        }
         Ok(())
     }
 
@@ -311,6 +317,9 @@ impl<'a> Parser<'a> {
     /// Closes the innermost object or array (its closing byte is at `pos`).
     #[inline]
     fn end(&mut self) {
+        if self.depth == self.outer_list {
+            self.outer_list = 0;
+        }
         self.pos += 1;
         self.depth -= 1;
     }
@@ -378,16 +387,16 @@ impl<'a> Parser<'a> {
     }
 
     /// [`Parser::next_element`] for a list read into `list`. A list of the document or
-    /// of its top-level object (the items of a page) has room reserved after its first
-    /// element: as many more as the rest of the input would hold at that element's
-    /// size, in at most four times as many bytes as the rest of the input (a value
-    /// takes more room in memory than in compact JSON), rather than growing through a
-    /// dozen copies. Nested lists grow as they are read, as they are
+    /// of its top-level object (the items of a page), inside no other list, has room
+    /// reserved after its first element: as many more as the rest of the input would
+    /// hold at that element's size, in at most four times as many bytes as the rest of
+    /// the input (a value takes more room in memory than in compact JSON), rather than
+    /// growing through a dozen copies. Nested lists grow as they are read, as they are
     /// usually short and the rest of the input is not theirs.
     #[inline]
     pub fn next_item<T>(&mut self, list: &mut Vec<T>) -> Result<bool> {
         let more = self.next_element()?;
-        if more && self.depth <= 2 {
+        if more && self.depth <= 2 && self.depth == self.outer_list {
             match list.len() {
                 0 => self.list_start = self.pos,
                 1 => self.reserve_rest(list),
@@ -1190,6 +1199,33 @@ mod tests {
         );
         // The nested lists grow as they are read: the rest of the input is not theirs.
         assert!(inner_caps.iter().all(|&c| c < 8), "{inner_caps:?}");
+    }
+
+    #[test]
+    fn lists_inside_a_top_level_list_grow_as_they_are_read() {
+        // `[[0,1],[1,2],...]`: the outer list reserves its room, the inner ones (at the
+        // depth of a page's list, but inside another list) do not.
+        let pairs: Vec<String> = (0..600).map(|i| format!("[{i},{}]", i + 1)).collect();
+        let doc = format!("[{}]", pairs.join(","));
+        let mut p = Parser::new(doc.as_bytes());
+        let mut outer: Vec<Vec<i64>> = Vec::new();
+        p.begin_array().unwrap();
+        while p.next_item(&mut outer).unwrap() {
+            let mut inner = Vec::new();
+            p.begin_array().unwrap();
+            while p.next_item(&mut inner).unwrap() {
+                inner.push(p.i64().unwrap());
+            }
+            assert!(inner.capacity() < 8, "inner capacity {}", inner.capacity());
+            outer.push(inner);
+        }
+        assert_eq!(outer.len(), 600);
+        assert_eq!(outer[599], [599, 600]);
+        assert!(
+            (600..=1000).contains(&outer.capacity()),
+            "outer capacity {}",
+            outer.capacity()
+        );
     }
 
     #[test]
