@@ -141,9 +141,6 @@ fn valid_prefix(b: &[u8]) -> &str {
     }
 }
 
-// One bit per open object or array (see `Parser::first`).
-const _: () = assert!(MAX_DEPTH <= 128);
-
 /// A pull parser over one JSON document.
 pub struct Parser<'a> {
     b: &'a [u8],
@@ -153,9 +150,11 @@ pub struct Parser<'a> {
     pos: usize,
     /// How many objects and arrays are open.
     depth: usize,
-    /// Bit `n` for the `n`th open object or array (from 0, the outermost): whether its
-    /// next item is the first.
-    first: u128,
+    /// Whether the next item of the innermost open object or array is its first. One
+    /// flag is enough: an object or array opens only as an item of its parent, after
+    /// that item's key or comma is read, so when it closes its parent's next item is
+    /// never the first.
+    first: bool,
     /// The depth of the outermost open array (counted as `depth` is), 0 when none is
     /// open: the one list that [`Parser::next_item`] reserves room for.
     outer_list: usize,
@@ -165,11 +164,11 @@ pub struct Parser<'a> {
 
 impl fmt::Debug for Parser<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let first: Vec<bool> = (0..self.depth).map(|n| self.first >> n & 1 != 0).collect();
         f.debug_struct("Parser")
             .field("b", &self.b)
             .field("pos", &self.pos)
-            .field("first", &first)
+            .field("depth", &self.depth)
+            .field("first", &self.first)
             .finish()
     }
 }
@@ -182,7 +181,7 @@ impl<'a> Parser<'a> {
             text: valid_prefix(bytes),
             pos: 0,
             depth: 0,
-            first: 0,
+            first: false,
             outer_list: 0,
             list_start: 0,
         }
@@ -296,7 +295,7 @@ impl<'a> Parser<'a> {
             return self.err("JSON nested too deeply");
         }
         self.expect_byte(open, what)?;
-        self.first |= 1 << self.depth;
+        self.first = true;
         self.depth += 1;
         if open == b'[' && self.outer_list == 0 {
             self.outer_list = self.depth;
@@ -308,10 +307,10 @@ impl<'a> Parser<'a> {
     /// (clearing that), or `None` when none is open.
     #[inline]
     fn take_first(&mut self) -> Option<bool> {
-        let bit = 1u128 << self.depth.checked_sub(1)?;
-        let first = self.first & bit != 0;
-        self.first &= !bit;
-        Some(first)
+        if self.depth == 0 {
+            return None;
+        }
+        Some(std::mem::take(&mut self.first))
     }
 
     /// Closes the innermost object or array (its closing byte is at `pos`).
@@ -322,6 +321,7 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         self.depth -= 1;
+        self.first = false;
     }
 
     /// Starts an object: reads `{`.
@@ -423,8 +423,9 @@ impl<'a> Parser<'a> {
         self.str_body()
     }
 
-    /// The rest of a string whose opening quote is read.
-    #[inline]
+    /// The rest of a string whose opening quote is read. Inlined where it is called
+    /// (object keys, string values): a call of its own cost as much as the scan of a key.
+    #[inline(always)]
     fn str_body(&mut self) -> Result<Cow<'a, str>> {
         let start = self.pos;
         let i = scan_plain(self.b, start);
@@ -1281,6 +1282,13 @@ mod tests {
             b"[1 2]",
             b"{,}",
             b"tru",
+            // A comma is needed after a nested value, and none before a first item,
+            // at every depth.
+            b"[[1][2]]",
+            b"{\"a\":{\"b\":1}\"c\":2}",
+            b"[{\"a\":[]},,{}]",
+            b"[[,1]]",
+            b"{\"a\":[{},{\"b\":[1,]}]}",
         ] {
             let mut p = Parser::new(bad);
             let r = p.skip().and_then(|_| p.finish());
@@ -1290,6 +1298,22 @@ mod tests {
                 String::from_utf8_lossy(bad)
             );
         }
+    }
+
+    #[test]
+    fn nested_values_read_with_their_commas() {
+        let doc = br#"{"a":[[1,2],[],[3]],"b":{"c":{},"d":[{"e":1},{}]},"f":2}"#;
+        let mut p = Parser::new(doc);
+        p.skip().unwrap();
+        p.finish().unwrap();
+        let mut p = Parser::new(doc);
+        p.begin_object().unwrap();
+        let mut keys = Vec::new();
+        while let Some(k) = p.next_key().unwrap() {
+            keys.push(k.into_owned());
+            p.skip().unwrap();
+        }
+        assert_eq!(keys, ["a", "b", "f"]);
     }
 
     #[test]
