@@ -279,6 +279,8 @@ struct Inner {
     rate_limiter: Option<crate::rate_limit::RateLimiter>,
     /// The endpoints endpoint discovery found.
     discovered: crate::discovery::DiscoveryCache,
+    /// `amz-sdk-request` of a first attempt, made once: its clones share the bytes.
+    first_attempt: Option<http::HeaderValue>,
 }
 
 /// The retry quota of the standard retry mode (see [`RetryConfig`](crate::RetryConfig)):
@@ -423,6 +425,7 @@ impl Handle {
         };
         let rate_limiter = (config.retry.mode() == crate::config::RetryMode::Adaptive)
             .then(crate::rate_limit::RateLimiter::new);
+        let first_attempt = attempt_header(1, config.retry.max_attempts()).ok();
         Handle {
             inner: Arc::new(Inner {
                 config,
@@ -438,6 +441,7 @@ impl Handle {
                 retry_quota: RetryQuota::new(),
                 rate_limiter,
                 discovered: Default::default(),
+                first_attempt,
             }),
         }
     }
@@ -732,10 +736,11 @@ impl Handle {
             AMZ_SDK_INVOCATION_ID,
             http::HeaderValue::from_str(invocation)?,
         );
-        headers.insert(
-            AMZ_SDK_REQUEST,
-            attempt_header(attempt, inner.config.retry.max_attempts())?,
-        );
+        let attempt_value = match &inner.first_attempt {
+            Some(first) if attempt == 1 => first.clone(),
+            _ => attempt_header(attempt, inner.config.retry.max_attempts())?,
+        };
+        headers.insert(AMZ_SDK_REQUEST, attempt_value);
         Ok(request)
     }
 

@@ -76,15 +76,20 @@ pub fn sign_request(
         .settings(settings)
         .build()?
         .into();
-    let mut headers = Vec::with_capacity(request.headers().len());
-    for (k, v) in request.headers() {
-        if !UNSIGNED_HEADERS.contains(k) {
-            let v = v.to_str().map_err(|_| {
-                format!("the header `{k}` has a value that is not visible ASCII, which SigV4 cannot sign")
-            })?;
-            headers.push((k.as_str(), v));
-        }
+    // Checked here, then handed to the signer as they are (no list of them is made).
+    let signed = || {
+        request
+            .headers()
+            .iter()
+            .filter(|(k, _)| !UNSIGNED_HEADERS.contains(k))
+    };
+    if let Some((k, _)) = signed().find(|(_, v)| v.to_str().is_err()) {
+        return Err(format!(
+            "the header `{k}` has a value that is not visible ASCII, which SigV4 cannot sign"
+        )
+        .into());
     }
+    let headers = signed().map(|(k, v)| (k.as_str(), v.to_str().unwrap_or_default()));
     // With the `Host` header there, the signer reads only the path and query of the
     // URI: those alone are cheaper for it to parse than the whole URL.
     let whole;
@@ -95,13 +100,8 @@ pub fn sign_request(
             whole.as_str()
         }
     };
-    let signable = SignableRequest::new(
-        request.method().as_str(),
-        signed_uri,
-        headers.into_iter(),
-        payload,
-    )
-    .map_err(|e| signing_failed(&e))?;
+    let signable = SignableRequest::new(request.method().as_str(), signed_uri, headers, payload)
+        .map_err(|e| signing_failed(&e))?;
     let (instructions, signature) = sign(signable, &params)
         .map_err(|e| signing_failed(&e))?
         .into_parts();
@@ -204,6 +204,38 @@ mod tests {
             at_2015,
         );
         (r, signed)
+    }
+
+    /// A signed header whose value is not visible ASCII is an error that names it; one
+    /// SigV4 leaves unsigned (`User-Agent`) may be anything a header can hold.
+    #[test]
+    fn headers_that_cannot_be_signed_are_named() {
+        let creds = AwsCredentials::new("AKIDEXAMPLE", "secret", None, None, "test");
+        let identity = creds.into();
+        let sign = |r: &mut http::Request<ByteStream>| {
+            sign_request(
+                r,
+                false,
+                &identity,
+                "us-east-1",
+                "svc",
+                SystemTime::UNIX_EPOCH,
+            )
+        };
+        let accented = http::HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap();
+        let mut r = request();
+        r.headers_mut()
+            .insert(http::header::USER_AGENT, accented.clone());
+        sign(&mut r).unwrap();
+        assert!(r.headers().contains_key(http::header::AUTHORIZATION));
+        let mut r = request();
+        r.headers_mut().insert("x-custom", accented);
+        let e = sign(&mut r).unwrap_err().to_string();
+        assert!(
+            e.contains("`x-custom`") && e.contains("visible ASCII"),
+            "{e}"
+        );
+        assert!(!r.headers().contains_key(http::header::AUTHORIZATION));
     }
 
     /// The signature's headers land on the request, the authorization header marked

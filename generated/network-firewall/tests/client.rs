@@ -320,9 +320,17 @@ async fn throttling_and_server_errors_are_retried_then_succeed() {
     let requests = server.requests();
     assert_eq!(requests.len(), 3);
     assert!(requests.iter().all(|r| r.signature_valid.is_ok()));
+    let attempts: Vec<_> = requests
+        .iter()
+        .map(|r| r.header("amz-sdk-request"))
+        .collect();
     assert_eq!(
-        requests[2].header("amz-sdk-request"),
-        Some("attempt=3; max=3")
+        attempts,
+        [
+            Some("attempt=1; max=3"),
+            Some("attempt=2; max=3"),
+            Some("attempt=3; max=3")
+        ]
     );
     let ids: Vec<_> = requests
         .iter()
