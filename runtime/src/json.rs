@@ -8,6 +8,7 @@ use crate::types::{scan_epoch_seconds, Blob, DateTime, Document, Number, Timesta
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::OnceLock;
 
 /// How deep objects and arrays may nest before the input is refused.
 pub const MAX_DEPTH: usize = 128;
@@ -138,6 +139,74 @@ fn valid_prefix(b: &[u8]) -> &str {
     match std::str::from_utf8(b) {
         Ok(s) => s,
         Err(e) => std::str::from_utf8(&b[..e.valid_up_to()]).unwrap_or_default(),
+    }
+}
+
+/// The order in which a service writes the keys of one kind of object, learned from the
+/// first such object read (its first [`KeyOrder::MAX_KEYS`] keys that have no escapes
+/// and are at most [`KeyOrder::MAX_KEY_LEN`] bytes: what a broken or hostile server
+/// sends first is not kept in bulk for the life of the process). A
+/// generated deserializer keeps one in a `static` and reads its objects' keys with
+/// [`Parser::next_key_in`], which compares the input with the key expected next before
+/// it scans for the key's end: a page of a thousand objects of one kind is read mostly
+/// without scanning its keys. What is read does not depend on it, only how fast.
+#[derive(Debug, Default)]
+pub struct KeyOrder {
+    learned: OnceLock<Box<[Box<str>]>>,
+}
+
+impl KeyOrder {
+    /// The most keys learned for one kind of object.
+    pub const MAX_KEYS: usize = 64;
+    /// The longest key learned, in bytes.
+    pub const MAX_KEY_LEN: usize = 128;
+
+    /// An order not learned yet.
+    pub const fn new() -> Self {
+        KeyOrder {
+            learned: OnceLock::new(),
+        }
+    }
+
+    /// A cursor for reading one object's keys in this order (or learning it).
+    pub fn cursor(&'static self) -> KeyCursor {
+        KeyCursor {
+            order: self,
+            keys: self.learned.get().map(|k| &**k),
+            next: 0,
+            learning: Vec::new(),
+        }
+    }
+
+    /// The keys learned, if any yet.
+    pub fn learned(&self) -> Option<&[Box<str>]> {
+        self.learned.get().map(|k| &**k)
+    }
+}
+
+/// Where [`Parser::next_key_in`] is in one object's keys (see [`KeyOrder`]).
+#[derive(Debug)]
+pub struct KeyCursor {
+    order: &'static KeyOrder,
+    /// The learned order, once there is one.
+    keys: Option<&'static [Box<str>]>,
+    /// The index in `keys` of the key expected next.
+    next: usize,
+    /// The keys read so far while there is no order yet.
+    learning: Vec<Box<str>>,
+}
+
+impl KeyCursor {
+    /// At the end of an object read without an order: its keys are the order.
+    #[cold]
+    fn learned(&mut self) {
+        if !self.learning.is_empty() {
+            // Another thread may have learned it meanwhile: either order serves.
+            let _ = self
+                .order
+                .learned
+                .set(std::mem::take(&mut self.learning).into_boxed_slice());
+        }
     }
 }
 
@@ -351,12 +420,112 @@ impl<'a> Parser<'a> {
         }
         self.pos += 1;
         let key = self.str_body()?;
-        if self.b.get(self.pos) == Some(&b':') {
-            self.pos += 1;
-        } else {
-            self.expect_byte(b':', "`:` after an object key")?;
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// [`Parser::next_key`] for an object whose keys likely come in `cursor`'s order:
+    /// the key expected next is compared with the input first, and only a key that is
+    /// not it is scanned. The key read is the same either way. Its common case is
+    /// inlined where it is called: a call would cost as much as the comparison.
+    #[inline(always)]
+    pub fn next_key_in(&mut self, cursor: &mut KeyCursor) -> Result<Option<Cow<'a, str>>> {
+        // The common case: no whitespace, a comma unless the key is the first, and the
+        // key expected next. A learned key has no quote, backslash or control
+        // character (it was read without escapes), so input that holds it between
+        // quotes holds that key.
+        if let Some(want) = cursor.keys.and_then(|keys| keys.get(cursor.next)) {
+            let want: &'static str = want;
+            let start = self.pos + usize::from(!self.first);
+            let end = start + 1 + want.len();
+            let fits = self.depth > 0
+                && (self.first || self.b.get(self.pos) == Some(&b','))
+                && self.b.get(start) == Some(&b'"')
+                && self.b.get(start + 1..end) == Some(want.as_bytes())
+                && self.b.get(end..end + 2) == Some(b"\":");
+            if fits {
+                self.first = false;
+                self.pos = end + 2;
+                cursor.next += 1;
+                return Ok(Some(Cow::Borrowed(want)));
+            }
+        }
+        self.next_key_learning(cursor)
+    }
+
+    /// [`Parser::next_key_in`] for any other input: read as [`Parser::next_key`]
+    /// reads it; the key after the one read is expected next, or the keys are learned.
+    #[inline(never)]
+    fn next_key_learning(&mut self, cursor: &mut KeyCursor) -> Result<Option<Cow<'a, str>>> {
+        let Some(first) = self.take_first() else {
+            return self.err("not inside an object");
+        };
+        match self.peek() {
+            Some(b'}') => {
+                self.end();
+                if cursor.keys.is_none() {
+                    cursor.learned();
+                }
+                return Ok(None);
+            }
+            Some(b',') if !first => self.pos += 1,
+            Some(_) if first => {}
+            Some(_) => return self.err("expected `,` or `}`"),
+            None => return self.err("unterminated object"),
+        }
+        if self.peek() != Some(b'"') {
+            return self.err("expected an object key");
+        }
+        self.pos += 1;
+        if let Some(want) = cursor.keys.and_then(|keys| keys.get(cursor.next)) {
+            let want: &'static str = want;
+            let end = self.pos + want.len();
+            if self.b.get(self.pos..end) == Some(want.as_bytes()) && self.b.get(end) == Some(&b'"')
+            {
+                self.pos = end + 1;
+                cursor.next += 1;
+                self.colon()?;
+                return Ok(Some(Cow::Borrowed(want)));
+            }
+        }
+        self.key_out_of_order(cursor)
+    }
+
+    /// The rest of [`Parser::next_key_in`] for a key that is not the one expected (or
+    /// with no order learned yet): read as [`Parser::next_key`] reads it; the key
+    /// after it is expected next, or it is learned.
+    fn key_out_of_order(&mut self, cursor: &mut KeyCursor) -> Result<Option<Cow<'a, str>>> {
+        let key = self.str_body()?;
+        self.colon()?;
+        match cursor.keys {
+            // A member left out, or one more: the key after this one is expected next.
+            Some(keys) => {
+                if let Some(i) = keys.iter().position(|k| **k == *key) {
+                    cursor.next = i + 1;
+                }
+            }
+            None => {
+                if let Cow::Borrowed(k) = &key {
+                    if cursor.learning.len() < KeyOrder::MAX_KEYS
+                        && k.len() <= KeyOrder::MAX_KEY_LEN
+                    {
+                        cursor.learning.push(Box::from(*k));
+                    }
+                }
+            }
         }
         Ok(Some(key))
+    }
+
+    /// Reads the `:` after an object key.
+    #[inline]
+    fn colon(&mut self) -> Result<()> {
+        if self.b.get(self.pos) == Some(&b':') {
+            self.pos += 1;
+            Ok(())
+        } else {
+            self.expect_byte(b':', "`:` after an object key")
+        }
     }
 
     /// Starts an array: reads `[`.
@@ -1292,6 +1461,172 @@ mod tests {
         ] {
             let mut p = Parser::new(bad);
             let r = p.skip().and_then(|_| p.finish());
+            assert!(
+                r.is_err(),
+                "{:?} was accepted",
+                String::from_utf8_lossy(bad)
+            );
+        }
+    }
+
+    /// `doc` without its whitespace outside strings.
+    fn compact(doc: &str) -> String {
+        let (mut out, mut in_string, mut escaped) = (String::new(), false, false);
+        for c in doc.chars() {
+            if in_string {
+                in_string = escaped || c != '"';
+                escaped = !escaped && c == '\\';
+            } else if c.is_ascii_whitespace() {
+                continue;
+            } else {
+                in_string = c == '"';
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    /// Every key of every object in `doc` (an array of objects), read with
+    /// `next_key_in` and `order`, and the same read with `next_key`.
+    fn keys_both_ways(doc: &str, order: &'static KeyOrder) -> (Vec<Vec<String>>, Vec<Vec<String>>) {
+        let read = |learned: bool| -> Vec<Vec<String>> {
+            let mut p = Parser::new(doc.as_bytes());
+            let mut out = Vec::new();
+            p.begin_array().unwrap();
+            while p.next_element().unwrap() {
+                let mut keys = Vec::new();
+                p.begin_object().unwrap();
+                if learned {
+                    let mut cursor = order.cursor();
+                    while let Some(k) = p.next_key_in(&mut cursor).unwrap() {
+                        keys.push(k.into_owned());
+                        p.skip().unwrap();
+                    }
+                } else {
+                    while let Some(k) = p.next_key().unwrap() {
+                        keys.push(k.into_owned());
+                        p.skip().unwrap();
+                    }
+                }
+                out.push(keys);
+            }
+            p.finish().unwrap();
+            out
+        };
+        (read(true), read(false))
+    }
+
+    #[test]
+    fn keys_read_in_a_learned_order_are_the_keys() {
+        static ORDER: KeyOrder = KeyOrder::new();
+        let doc = r#"[
+            {"Id": 1, "Type": "a", "Status": "b"},
+            {"Id": 2, "Type": "a", "Status": "b"},
+            {"Type": "a", "Id": 3},
+            {"Id": 4, "Extra": {"Id": 5}, "Status": "c"},
+            {"I\u0064": 6, "Type\"x": 7, "Typ": 8, "TypeX": 9, "Type": 10},
+            {"Status": 11, "Id": 12},
+            {},
+            {"Id": 13, "Type": "a", "Status": "b"}
+        ]"#;
+        let (learned, plain) = keys_both_ways(doc, &ORDER);
+        assert_eq!(learned, plain);
+        assert_eq!(learned[4], ["Id", "Type\"x", "Typ", "TypeX", "Type"]);
+        let order: Vec<&str> = ORDER.learned().unwrap().iter().map(|k| &**k).collect();
+        assert_eq!(order, ["Id", "Type", "Status"]);
+        // Compact, as services write it: the keys expected are read without a scan.
+        let compact = compact(doc);
+        assert!(compact.starts_with(r#"[{"Id":1,"Type":"a","Status":"b"},{"Id":2"#));
+        let (learned, plain) = keys_both_ways(&compact, &ORDER);
+        assert_eq!(learned, plain);
+        assert_eq!(learned[4], ["Id", "Type\"x", "Typ", "TypeX", "Type"]);
+    }
+
+    #[test]
+    fn an_order_learns_only_keys_without_escapes_and_at_most_its_limit() {
+        static ESCAPED: KeyOrder = KeyOrder::new();
+        let (learned, plain) =
+            keys_both_ways(r#"[{"a\n": 1, "b": 2}, {"a\n": 1, "b": 2}]"#, &ESCAPED);
+        assert_eq!(learned, plain);
+        assert_eq!(ESCAPED.learned().unwrap().len(), 1);
+        static MANY: KeyOrder = KeyOrder::new();
+        let keys: Vec<String> = (0..100).map(|i| format!("\"k{i}\": {i}")).collect();
+        let doc = format!("[{{{}}}, {{{}}}]", keys.join(","), keys.join(","));
+        let (learned, plain) = keys_both_ways(&doc, &MANY);
+        assert_eq!(learned, plain);
+        assert_eq!(MANY.learned().unwrap().len(), KeyOrder::MAX_KEYS);
+        static LONG: KeyOrder = KeyOrder::new();
+        let long = "k".repeat(KeyOrder::MAX_KEY_LEN + 1);
+        let doc = format!(r#"[{{"{long}":1,"a":2}},{{"{long}":1,"a":2}}]"#);
+        let (learned, plain) = keys_both_ways(&doc, &LONG);
+        assert_eq!(learned, plain);
+        let order: Vec<&str> = LONG.learned().unwrap().iter().map(|k| &**k).collect();
+        assert_eq!(order, ["a"]);
+    }
+
+    #[test]
+    fn keys_in_any_order_read_alike_either_way() {
+        static ORDER: KeyOrder = KeyOrder::new();
+        let names = ["a", "ab", "abc", "b", "a\\u0062", "\\\"", "é", ""];
+        let mut rng = fastrand::Rng::with_seed(11);
+        let objects: Vec<String> = (0..300)
+            .map(|_| {
+                let n = rng.usize(0..6);
+                let members: Vec<String> = (0..n)
+                    .map(|_| format!("\"{}\" : {}", names[rng.usize(..names.len())], rng.u8(..)))
+                    .collect();
+                format!("{{{}}}", members.join(", "))
+            })
+            .collect();
+        let doc = format!("[{}]", objects.join(",\n"));
+        for doc in [compact(&doc), doc] {
+            let (learned, plain) = keys_both_ways(&doc, &ORDER);
+            assert_eq!(learned, plain);
+        }
+        assert!(ORDER.learned().is_some());
+    }
+
+    #[test]
+    fn malformed_keys_are_refused_in_a_learned_order_too() {
+        static ORDER: KeyOrder = KeyOrder::new();
+        let mut p = Parser::new(br#"{"a": 1, "b": 2}"#);
+        p.begin_object().unwrap();
+        let mut cursor = ORDER.cursor();
+        while p.next_key_in(&mut cursor).unwrap().is_some() {
+            p.skip().unwrap();
+        }
+        let bad_docs = [
+            &br#"{"a" 1}"#[..],
+            br#"{"a": 1,}"#,
+            br#"{"a": 1 "b": 2}"#,
+            br#"{"a"#,
+            br#"{"a": 1, "b"#,
+            br#"{"a":1"b":2}"#,
+            br#"{"a":1,,"b":2}"#,
+            br#"{,"a":1}"#,
+            br#"{"a"1}"#,
+            br#"{"a":1,"b""#,
+        ];
+        for bad in bad_docs {
+            let mut p = Parser::new(bad);
+            p.begin_object().unwrap();
+            let mut cursor = ORDER.cursor();
+            let mut r = Ok(());
+            loop {
+                match p.next_key_in(&mut cursor) {
+                    Ok(Some(_)) => {
+                        if let Err(e) = p.skip() {
+                            r = Err(e);
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        r = Err(e);
+                        break;
+                    }
+                }
+            }
             assert!(
                 r.is_err(),
                 "{:?} was accepted",

@@ -525,10 +525,14 @@ impl DeStruct {
             // error path instead of one per member keeps the generated code small.
             Some((arms, inits)) => {
                 let builder = ident(&self.builder);
+                // The keys in the order the service writes them, learned from the
+                // first object: the later ones are read without scanning their keys.
                 quote! {
+                    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
                     let mut b = crate::types::builders::#builder::default();
                     p.begin_object()?;
-                    while let #SOME(key) = p.next_key()? {
+                    let mut keys = ORDER.cursor();
+                    while let #SOME(key) = p.next_key_in(&mut keys)? {
                         match &*key {
                             #arms
                             _ => p.skip()?,

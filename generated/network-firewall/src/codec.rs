@@ -14,9 +14,11 @@
 pub(crate) fn de_FlowOperationMetadata(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::FlowOperationMetadata, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::FlowOperationMetadataBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "FlowOperationId" => b.flow_operation_id = p.opt_string()?,
             "FlowOperationType" => {
@@ -52,9 +54,11 @@ pub(crate) fn de_FlowOperationMetadata(
 pub(crate) fn de_InternalServerError(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::InternalServerError, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::InternalServerErrorBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
@@ -84,9 +88,11 @@ fn error_struct_InternalServerError(
 pub(crate) fn de_InvalidRequestException(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::InvalidRequestException, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::InvalidRequestExceptionBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
@@ -145,9 +151,11 @@ pub(crate) fn ser_ListFlowOperationsRequest(
 pub(crate) fn de_ListFlowOperationsResponse(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::ListFlowOperationsResponse, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::ListFlowOperationsResponseBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "FlowOperations" => {
                 if !p.null()? {
@@ -177,9 +185,11 @@ pub(crate) fn de_ListFlowOperationsResponse(
 pub(crate) fn de_ResourceNotFoundException(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::ResourceNotFoundException, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::ResourceNotFoundExceptionBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
@@ -209,9 +219,11 @@ fn error_struct_ResourceNotFoundException(
 pub(crate) fn de_ThrottlingException(
     p: &mut crate::runtime::json::Parser<'_>,
 ) -> Result<crate::types::ThrottlingException, crate::runtime::json::JsonError> {
+    static ORDER: crate::runtime::json::KeyOrder = crate::runtime::json::KeyOrder::new();
     let mut b = crate::types::builders::ThrottlingExceptionBuilder::default();
     p.begin_object()?;
-    while let Some(key) = p.next_key()? {
+    let mut keys = ORDER.cursor();
+    while let Some(key) = p.next_key_in(&mut keys)? {
         match &*key {
             "message" | "Message" => b.message = p.opt_string()?,
             _ => p.skip()?,
