@@ -145,8 +145,9 @@ fn valid_prefix(b: &[u8]) -> &str {
 /// The order in which a service writes the keys of one kind of object, learned from the
 /// first such object read (its first [`KeyOrder::MAX_KEYS`] keys that have no escapes
 /// and are at most [`KeyOrder::MAX_KEY_LEN`] bytes: what a broken or hostile server
-/// sends first is not kept in bulk for the life of the process). A
-/// generated deserializer keeps one in a `static` and reads its objects' keys with
+/// sends first is not kept in bulk for the life of the process).
+///
+/// A generated deserializer keeps one in a `static` and reads its objects' keys with
 /// [`Parser::next_key_in`], which compares the input with the key expected next before
 /// it scans for the key's end: a page of a thousand objects of one kind is read mostly
 /// without scanning its keys. What is read does not depend on it, only how fast.
