@@ -173,7 +173,7 @@ impl KeyOrder {
     pub fn cursor(&'static self) -> KeyCursor {
         KeyCursor {
             order: self,
-            keys: self.learned.get().map(|k| &**k),
+            keys: self.learned(),
             next: 0,
             learning: Vec::new(),
         }
@@ -403,13 +403,25 @@ impl<'a> Parser<'a> {
     /// The next key of the current object, or `None` at its end (`}` is read).
     #[inline]
     pub fn next_key(&mut self) -> Result<Option<Cow<'a, str>>> {
+        if !self.key_opens()? {
+            return Ok(None);
+        }
+        let key = self.str_body()?;
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// Reads what comes before an object's next key, up to and including its opening
+    /// quote: `true`; or the object's closing `}`: `false`.
+    #[inline]
+    fn key_opens(&mut self) -> Result<bool> {
         let Some(first) = self.take_first() else {
             return self.err("not inside an object");
         };
         match self.peek() {
             Some(b'}') => {
                 self.end();
-                return Ok(None);
+                return Ok(false);
             }
             Some(b',') if !first => self.pos += 1,
             Some(_) if first => {}
@@ -420,9 +432,7 @@ impl<'a> Parser<'a> {
             return self.err("expected an object key");
         }
         self.pos += 1;
-        let key = self.str_body()?;
-        self.colon()?;
-        Ok(Some(key))
+        Ok(true)
     }
 
     /// [`Parser::next_key`] for an object whose keys likely come in `cursor`'s order:
@@ -458,26 +468,12 @@ impl<'a> Parser<'a> {
     /// reads it; the key after the one read is expected next, or the keys are learned.
     #[inline(never)]
     fn next_key_learning(&mut self, cursor: &mut KeyCursor) -> Result<Option<Cow<'a, str>>> {
-        let Some(first) = self.take_first() else {
-            return self.err("not inside an object");
-        };
-        match self.peek() {
-            Some(b'}') => {
-                self.end();
-                if cursor.keys.is_none() {
-                    cursor.learned();
-                }
-                return Ok(None);
+        if !self.key_opens()? {
+            if cursor.keys.is_none() {
+                cursor.learned();
             }
-            Some(b',') if !first => self.pos += 1,
-            Some(_) if first => {}
-            Some(_) => return self.err("expected `,` or `}`"),
-            None => return self.err("unterminated object"),
+            return Ok(None);
         }
-        if self.peek() != Some(b'"') {
-            return self.err("expected an object key");
-        }
-        self.pos += 1;
         if let Some(want) = cursor.keys.and_then(|keys| keys.get(cursor.next)) {
             let want: &'static str = want;
             let end = self.pos + want.len();
@@ -489,13 +485,6 @@ impl<'a> Parser<'a> {
                 return Ok(Some(Cow::Borrowed(want)));
             }
         }
-        self.key_out_of_order(cursor)
-    }
-
-    /// The rest of [`Parser::next_key_in`] for a key that is not the one expected (or
-    /// with no order learned yet): read as [`Parser::next_key`] reads it; the key
-    /// after it is expected next, or it is learned.
-    fn key_out_of_order(&mut self, cursor: &mut KeyCursor) -> Result<Option<Cow<'a, str>>> {
         let key = self.str_body()?;
         self.colon()?;
         match cursor.keys {
