@@ -97,13 +97,8 @@ impl Target {
 
     fn from_endpoint(e: crate::endpoint::Endpoint) -> Self {
         let mut t = Target::url(&e.url);
-        for (k, vs) in e.headers {
-            for v in vs {
-                t.headers.push((k.clone(), v));
-            }
-        }
         // The first SigV4 auth scheme says how to sign.
-        if let Some(crate::types::Document::Array(schemes)) = e.properties.get("authSchemes") {
+        if let Some(crate::types::Document::Array(schemes)) = e.property("authSchemes") {
             let sigv4 = schemes.iter().find_map(|s| match s {
                 crate::types::Document::Object(o)
                     if matches!(o.get("name"), Some(crate::types::Document::String(n)) if n == "sigv4") =>
@@ -119,6 +114,11 @@ impl Target {
                 if let Some(crate::types::Document::String(r)) = o.get("signingRegion") {
                     t.signing_region = Some(r.clone());
                 }
+            }
+        }
+        for (k, vs) in e.headers {
+            for v in vs {
+                t.headers.push((k.clone(), v));
             }
         }
         t
@@ -474,8 +474,8 @@ impl Handle {
                 }
             }
         }
-        for (k, v) in &config.endpoint_params {
-            params.set(k.as_str(), v.clone());
+        for (k, v) in config.endpoint_params.iter() {
+            params.set(k, v.clone());
         }
         params
     }
@@ -1124,7 +1124,7 @@ impl Handle {
     ) -> Result<http::Response<ByteStream>, Failure> {
         // Kept as text: a header value made from it for each attempt is one
         // allocation, where a clone of one value is another (its bytes become shared).
-        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let mut text = [0u8; crate::UUID_LEN];
         let invocation: &str = crate::random_uuid_in(&mut text);
         let retry = &self.inner.config.retry;
         let quota = &self.inner.retry_quota;

@@ -7,7 +7,6 @@ use crate::credentials::{
 };
 use crate::transport::Transport;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -334,7 +333,7 @@ pub struct Config {
     pub(crate) disable_host_prefix: bool,
     /// `None`: endpoint discovery only for the operations that require it.
     pub(crate) endpoint_discovery: Option<bool>,
-    pub(crate) endpoint_params: BTreeMap<String, crate::endpoint::ParamValue>,
+    pub(crate) endpoint_params: crate::endpoint::Params,
 }
 
 /// Request compression for operations with `@requestCompression`: on, from 10 KiB of
@@ -617,9 +616,7 @@ impl ConfigBuilder {
         name: impl Into<String>,
         value: impl Into<crate::endpoint::ParamValue>,
     ) -> Self {
-        self.config
-            .endpoint_params
-            .insert(name.into(), value.into());
+        self.config.endpoint_params.set(name, value);
         self
     }
 
@@ -741,7 +738,58 @@ impl ConfigBuilder {
     }
 }
 
-type Profiles = BTreeMap<String, BTreeMap<String, String>>;
+/// The sections of a shared config or credentials file, as [`parse_profiles`] reads
+/// them: each name once, in the order of their first header.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profiles {
+    sections: Vec<(String, Section)>,
+}
+
+/// The keys of one section: each once, the last value given, in the order of their
+/// first line.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    keys: Vec<(String, String)>,
+}
+
+impl Profiles {
+    /// The section `name` (`dev` for `[profile dev]`, `services local` for
+    /// `[services local]`).
+    pub fn get(&self, name: &str) -> Option<&Section> {
+        self.sections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, s)| s)
+    }
+
+    fn section_mut(&mut self, name: &str) -> &mut Section {
+        let i = match self.sections.iter().position(|(n, _)| n == name) {
+            Some(i) => i,
+            None => {
+                self.sections.push((name.to_string(), Section::default()));
+                self.sections.len() - 1
+            }
+        };
+        &mut self.sections[i].1
+    }
+}
+
+impl Section {
+    /// The value of `key` (lower case; `s3.endpoint_url` for a sub-property).
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.keys
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn insert(&mut self, key: String, value: String) {
+        match self.keys.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = value,
+            None => self.keys.push((key, value)),
+        }
+    }
+}
 
 /// The selected profile of the shared config and credentials files.
 pub(crate) struct ProfileFiles {
@@ -799,7 +847,7 @@ impl ProfileFiles {
         }
     }
 
-    fn section<'a>(&'a self, file: &'a Option<Profiles>) -> Option<&'a BTreeMap<String, String>> {
+    fn section<'a>(&'a self, file: &'a Option<Profiles>) -> Option<&'a Section> {
         file.as_ref().and_then(|f| f.get(&self.profile_name))
     }
 
@@ -808,12 +856,14 @@ impl ProfileFiles {
         self.section(&self.creds)
             .and_then(|p| p.get(key))
             .or_else(|| self.section(&self.config).and_then(|p| p.get(key)))
-            .cloned()
+            .map(str::to_string)
     }
 
     /// A key of the profile in the config file.
     pub(crate) fn config_get(&self, key: &str) -> Option<String> {
-        self.section(&self.config).and_then(|p| p.get(key)).cloned()
+        self.section(&self.config)
+            .and_then(|p| p.get(key))
+            .map(str::to_string)
     }
 
     /// A setting of one service in the `[services name]` section the profile names with
@@ -827,7 +877,7 @@ impl ProfileFiles {
             .get(&format!("services {}", services.trim()))?;
         section
             .get(&format!("{}.{key}", service_env.to_ascii_lowercase()))
-            .cloned()
+            .map(str::to_string)
     }
 
     /// Whether either file has the profile.
@@ -869,8 +919,8 @@ impl ProfileFiles {
 /// ```
 ///
 /// gives the section `services local` the key `dynamodb.endpoint_url`.
-pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMap<String, String>> {
-    let mut out: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+pub fn parse_profiles(text: &str, config_file: bool) -> Profiles {
+    let mut out = Profiles::default();
     let mut current: Option<String> = None;
     // The last key of the section whose value was empty: it takes sub-properties.
     let mut parent: Option<String> = None;
@@ -914,9 +964,7 @@ pub fn parse_profiles(text: &str, config_file: bool) -> BTreeMap<String, BTreeMa
                 k
             }
         };
-        out.entry(section.clone())
-            .or_default()
-            .insert(key, v.to_string());
+        out.section_mut(section).insert(key, v.to_string());
     }
     out
 }
@@ -930,16 +978,35 @@ mod tests {
     fn sub_properties_stay_under_their_key() {
         let text = "[profile dev]\nregion = eu-west-3\nendpoint_url = http://127.0.0.1:5124\ns3 =\n    endpoint_url = http://127.0.0.1:9\n    addressing_style = path\nservices = local\n\n[services local]\ndynamodb =\n  endpoint_url = http://localhost:8000\n[default]\n  indented = a key of its own\n";
         let p = parse_profiles(text, true);
-        let dev = &p["dev"];
-        assert_eq!(dev["endpoint_url"], "http://127.0.0.1:5124");
-        assert_eq!(dev["s3.endpoint_url"], "http://127.0.0.1:9");
-        assert_eq!(dev["s3.addressing_style"], "path");
-        assert_eq!(dev["services"], "local");
+        let dev = p.get("dev").unwrap();
+        assert_eq!(dev.get("endpoint_url"), Some("http://127.0.0.1:5124"));
+        assert_eq!(dev.get("s3.endpoint_url"), Some("http://127.0.0.1:9"));
+        assert_eq!(dev.get("s3.addressing_style"), Some("path"));
+        assert_eq!(dev.get("services"), Some("local"));
         assert_eq!(
-            p["services local"]["dynamodb.endpoint_url"],
-            "http://localhost:8000"
+            p.get("services local")
+                .and_then(|s| s.get("dynamodb.endpoint_url")),
+            Some("http://localhost:8000")
         );
-        assert_eq!(p["default"]["indented"], "a key of its own");
+        assert_eq!(
+            p.get("default").and_then(|s| s.get("indented")),
+            Some("a key of its own")
+        );
+        assert_eq!(p.get("staging"), None);
+    }
+
+    #[test]
+    fn a_repeated_section_or_key_merges_and_the_last_value_wins() {
+        let text = "[profile a]\nregion = us-east-1\nREGION = eu-west-1\n[profile b]\nregion = b\n[profile a]\noutput = json\n";
+        let p = parse_profiles(text, true);
+        let a = p.get("a").unwrap();
+        assert_eq!(a.get("region"), Some("eu-west-1"));
+        assert_eq!(a.get("output"), Some("json"));
+        assert_eq!(p.get("b").and_then(|s| s.get("region")), Some("b"));
+        // In the credentials file a section is named as it is written.
+        let creds = parse_profiles("[profile a]\nk = 1\n[a]\nk = 2\n", false);
+        assert_eq!(creds.get("profile a").and_then(|s| s.get("k")), Some("1"));
+        assert_eq!(creds.get("a").and_then(|s| s.get("k")), Some("2"));
     }
 
     /// A folder of this process (named with `tag`) holding a shared config file and,

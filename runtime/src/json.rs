@@ -1276,8 +1276,7 @@ impl Writer {
             }
             Document::Object(map) => {
                 self.begin_object();
-                let mut keys: Vec<&String> = map.keys().collect();
-                keys.sort();
+                let keys = crate::types::sorted_keys(map);
                 for k in keys {
                     self.key(k);
                     if let Some(v) = map.get(k) {

@@ -269,8 +269,7 @@ pub fn assert_endpoint(result: &Result<crate::endpoint::Endpoint, String>, expec
                         })
                         .collect();
                     let got: Vec<&str> = e
-                        .headers
-                        .get(k)
+                        .header(k)
                         .map(|g| g.iter().map(String::as_str).collect())
                         .unwrap_or_default();
                     assert_eq!(got, want, "header `{k}`");
@@ -279,8 +278,7 @@ pub fn assert_endpoint(result: &Result<crate::endpoint::Endpoint, String>, expec
             if let Some(Document::Object(props)) = want.get("properties") {
                 for (k, v) in props {
                     let got = e
-                        .properties
-                        .get(k)
+                        .property(k)
                         .unwrap_or_else(|| panic!("property `{k}` missing"));
                     assert!(
                         same_json(got, v),

@@ -747,6 +747,14 @@ pub enum Document {
     Object(HashMap<String, Document>),
 }
 
+/// The keys of a document object in byte order: where the output must not depend
+/// on the map's hashing. (One function, so that one sort is compiled for them all.)
+pub(crate) fn sorted_keys(map: &HashMap<String, Document>) -> Vec<&String> {
+    let mut keys: Vec<&String> = map.keys().collect();
+    keys.sort_unstable();
+    keys
+}
+
 impl From<&str> for Document {
     fn from(s: &str) -> Self {
         Document::String(s.to_string())

@@ -305,7 +305,7 @@ fn required_defaults_and_types() {
     let ep = resolve(&rules, &p).unwrap();
     assert_eq!(ep.url, "https://svc.us-west-2.amazonaws.com");
     assert_eq!(
-        ep.properties.get("global"),
+        ep.property("global"),
         Some(&Document::String("us-east-1".into()))
     );
     assert!(ep.headers.is_empty());
@@ -346,7 +346,7 @@ fn arns_headers_and_properties() {
     let ep = resolve(&rules, &p).unwrap();
     assert_eq!(ep.url, "https://123456789012.my table.example.com");
     assert_eq!(
-        ep.headers["x-arn"],
+        ep.header("x-arn").unwrap(),
         [
             "dynamodb",
             "arn%3Aaws%3Adynamodb%3Aus-east-1%3A123456789012%3Atable%2Fmy%20table"
@@ -358,7 +358,7 @@ fn arns_headers_and_properties() {
     scheme.insert("disableDoubleEncoding".to_string(), Document::from(true));
     scheme.insert("weight".to_string(), Document::from(2));
     assert_eq!(
-        ep.properties["authSchemes"],
+        *ep.property("authSchemes").unwrap(),
         Document::Array(vec![Document::Object(scheme)])
     );
     let mut meta = HashMap::new();
@@ -366,7 +366,12 @@ fn arns_headers_and_properties() {
         "nested".to_string(),
         Document::Array(vec!["a".into(), "aws".into()]),
     );
-    assert_eq!(ep.properties["meta"], Document::Object(meta));
+    assert_eq!(*ep.property("meta").unwrap(), Document::Object(meta));
+    // Sorted by name, each once, whatever the rule set's order.
+    let names: Vec<&str> = ep.properties.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names, ["authSchemes", "meta"]);
+    assert_eq!(ep.header("x-missing"), None);
+    assert_eq!(ep.property("missing"), None);
     // Not an ARN: the tree's conditions fail and later rules run.
     let p = Params::new()
         .with("Mode", "arn")

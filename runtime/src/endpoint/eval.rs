@@ -4,7 +4,7 @@
 //! they can, so a typical resolution allocates little beyond the resulting endpoint.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use super::functions::{self, Arn, Url};
 use super::partitions::Partitions;
@@ -192,17 +192,18 @@ impl<'a> Evaluator<'a> {
 
     fn endpoint(&self, t: &'a EndpointTemplate) -> Result<Endpoint> {
         let url = self.string(&t.url, "the endpoint URL")?.into_owned();
-        let mut headers = BTreeMap::new();
+        // The template's names are sorted and each there once (see `rules::endpoint`).
+        let mut headers = Vec::with_capacity(t.headers.len());
         for (name, values) in &t.headers {
             let mut out = Vec::with_capacity(values.len());
             for v in values {
                 out.push(self.string(v, "a header value")?.into_owned());
             }
-            headers.insert(name.clone(), out);
+            headers.push((name.clone(), out));
         }
-        let mut properties = BTreeMap::new();
+        let mut properties = Vec::with_capacity(t.properties.len());
         for (name, p) in &t.properties {
-            properties.insert(name.clone(), self.property(p)?);
+            properties.push((name.clone(), self.property(p)?));
         }
         Ok(Endpoint {
             url,

@@ -33,7 +33,6 @@ pub mod functions;
 pub mod partitions;
 pub mod rules;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::types::Document;
@@ -145,10 +144,29 @@ impl Params {
 pub struct Endpoint {
     /// The URL requests go to (`https://dynamodb.us-east-1.amazonaws.com`).
     pub url: String,
-    /// Headers to add to requests.
-    pub headers: BTreeMap<String, Vec<String>>,
-    /// Endpoint properties, such as `authSchemes` (signing name and region overrides).
-    pub properties: BTreeMap<String, Document>,
+    /// Headers to add to requests, by name: sorted, each name once.
+    pub headers: Vec<(String, Vec<String>)>,
+    /// Endpoint properties, such as `authSchemes` (signing name and region overrides),
+    /// by name: sorted, each name once.
+    pub properties: Vec<(String, Document)>,
+}
+
+impl Endpoint {
+    /// The values of header `name`.
+    pub fn header(&self, name: &str) -> Option<&[String]> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_slice())
+    }
+
+    /// Property `name`.
+    pub fn property(&self, name: &str) -> Option<&Document> {
+        self.properties
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
+    }
 }
 
 /// Why an endpoint could not be resolved.

@@ -357,12 +357,10 @@ impl Partitions {
                 ))
             })?;
             let regions = match field(d, "regions") {
-                Some(Document::Object(m)) => {
-                    let mut names: Vec<Cow<'static, str>> =
-                        m.keys().map(|k| Cow::Owned(k.clone())).collect();
-                    names.sort();
-                    names
-                }
+                Some(Document::Object(m)) => crate::types::sorted_keys(m)
+                    .into_iter()
+                    .map(|k| Cow::Owned(k.clone()))
+                    .collect(),
                 None => Vec::new(),
                 Some(_) => return Err(at("`regions` must be an object")),
             };

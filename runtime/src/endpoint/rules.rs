@@ -174,8 +174,7 @@ impl RuleSet {
             .ok_or_else(|| RuleSetError::new("", "missing `parameters`"))?;
         let params_obj = object(params_doc, "parameters")?;
         // Sorted, so that parameter order (and so the slots) does not depend on hashing.
-        let mut names: Vec<&String> = params_obj.keys().collect();
-        names.sort();
+        let names = crate::types::sorted_keys(params_obj);
         let mut parameters = Vec::with_capacity(names.len());
         for name in names {
             let path = format!("parameters.{name}");
@@ -756,8 +755,7 @@ fn endpoint(doc: &Document, path: &str, scope: &mut Scope) -> Result<EndpointTem
     if let Some(h) = obj.get("headers") {
         let hpath = format!("{path}.headers");
         let hobj = object(h, &hpath)?;
-        let mut names: Vec<&String> = hobj.keys().collect();
-        names.sort();
+        let names = crate::types::sorted_keys(hobj);
         for name in names {
             let vpath = format!("{hpath}.{name}");
             let values = array(&hobj[name], &vpath)?
@@ -772,8 +770,7 @@ fn endpoint(doc: &Document, path: &str, scope: &mut Scope) -> Result<EndpointTem
     if let Some(p) = obj.get("properties") {
         let ppath = format!("{path}.properties");
         let pobj = object(p, &ppath)?;
-        let mut names: Vec<&String> = pobj.keys().collect();
-        names.sort();
+        let names = crate::types::sorted_keys(pobj);
         for name in names {
             properties.push((
                 name.clone(),
@@ -801,8 +798,7 @@ fn property(doc: &Document, path: &str, scope: &Scope) -> Result<Property> {
                 .collect::<Result<_>>()?,
         ),
         Document::Object(map) => {
-            let mut names: Vec<&String> = map.keys().collect();
-            names.sort();
+            let names = crate::types::sorted_keys(map);
             let mut fields = Vec::with_capacity(names.len());
             for name in names {
                 fields.push((
