@@ -26,7 +26,9 @@ pub struct ServiceMeta {
     pub query_compatible: bool,
     /// The suffix of the service-specific `AWS_ENDPOINT_URL_<SERVICE>` variable.
     pub env_name: &'static str,
-    /// The model's `smithy.rules#endpointRuleSet`, as JSON text, when it has one.
+    /// The model's `smithy.rules#endpointRuleSet`, when it has one, in the compact
+    /// form the generator writes ([`RuleSet::to_compact`](crate::endpoint::RuleSet),
+    /// read with [`RuleSet::from_compact`](crate::endpoint::RuleSet::from_compact)).
     pub endpoint_rules: Option<&'static str>,
     /// The service's endpoint discovery (`aws.api#clientEndpointDiscovery`), when it
     /// has one.
@@ -433,7 +435,7 @@ impl Handle {
                 transport,
                 endpoint,
                 rules: meta.endpoint_rules.map(|text| {
-                    crate::endpoint::RuleSet::from_json(text)
+                    crate::endpoint::RuleSet::from_compact(text)
                         .map_err(|e| format!("the service's endpoint rules are not valid: {e}"))
                 }),
                 resolved: std::sync::OnceLock::new(),

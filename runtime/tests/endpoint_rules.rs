@@ -9,8 +9,13 @@ use smithy_runtime::Document;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
+/// `SMITHY_MODELS` when set (as `.ci/run` sets it), else `../shared/models` beside the
+/// checkout.
 fn models_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+    match std::env::var_os("SMITHY_MODELS") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/models"),
+    }
 }
 
 fn obj(d: &Document) -> Option<&HashMap<String, Document>> {
@@ -165,6 +170,14 @@ fn aws_model_endpoint_tests() {
                     total_failed += 1;
                     continue;
                 }
+            };
+            // The cases run on the rule set as a generated client reads it: written in
+            // the compact form and read back, the same rule set.
+            let compact = rules.to_compact();
+            let rules = match RuleSet::from_compact(&compact) {
+                Ok(back) if back == rules => back,
+                Ok(_) => panic!("{name}: the compact form reads back as another rule set"),
+                Err(e) => panic!("{name}: the compact form does not read back: {e}"),
             };
             let cases: &[Document] = match traits
                 .and_then(|t| t.get("smithy.rules#endpointTests"))
@@ -553,4 +566,98 @@ fn resolve_timing() {
         cases.len(),
         start.elapsed() / calls
     );
+}
+
+/// Every mode of `SMALL`, so that evaluation walks each of its rules.
+fn small_params() -> Vec<Params> {
+    let arns: &[&str] = &["arn:aws:dynamodb:us-east-1:123456789012:table/t"];
+    ["fail", "arn", "url", "v11", "tree", "region"]
+        .iter()
+        .map(|mode| {
+            Params::new()
+                .with("Mode", *mode)
+                .with("Region", "us-west-2")
+                .with("Bucket", "https://example.com/a")
+                .with("Arns", arns)
+        })
+        .collect()
+}
+
+#[test]
+fn the_compact_form_reads_back_and_resolves_alike() {
+    let rules = small();
+    let compact = rules.to_compact();
+    assert!(compact.starts_with("R1"), "{compact}");
+    let back = RuleSet::from_compact(&compact).unwrap();
+    assert_eq!(back, rules);
+    for p in small_params() {
+        assert_eq!(resolve(&back, &p), resolve(&rules, &p));
+    }
+    // Text in documentation survives as it is: colons, digits, quotes, non-ASCII.
+    let odd = SMALL.replace("\"region\"", "\"12:34; \\\"é\\\" -\"");
+    let rules = RuleSet::from_json(&odd).unwrap();
+    assert_eq!(RuleSet::from_compact(&rules.to_compact()).unwrap(), rules);
+}
+
+#[test]
+fn broken_compact_forms_are_refused_with_where_never_a_panic() {
+    let compact = small().to_compact();
+    // Every truncation is refused.
+    for end in 0..compact.len() {
+        if let Some(prefix) = compact.get(..end) {
+            let e = RuleSet::from_compact(prefix).expect_err("a truncated rule set is refused");
+            assert!(
+                e.to_string().contains("not a compact rule set (byte "),
+                "{e}"
+            );
+        }
+    }
+    // Any one byte changed: refused, or read as some other rule set that evaluates
+    // to a result or an error (never a panic).
+    let params = small_params();
+    for at in 0..compact.len() {
+        if !compact.is_char_boundary(at) || !compact.is_char_boundary(at + 1) {
+            continue;
+        }
+        for b in [
+            "0", "9", ";", ":", "-", "s", "r", "c", "T", "E", "a", "g", "n", "x",
+        ] {
+            let mut text = compact.clone();
+            text.replace_range(at..at + 1, b);
+            if let Ok(rules) = RuleSet::from_compact(&text) {
+                for p in &params {
+                    let _ = resolve(&rules, p);
+                }
+            }
+        }
+    }
+    // What evaluation relies on is checked as the text is read.
+    let refused = |text: &str, why: &str| {
+        let e = RuleSet::from_compact(text).expect_err(text);
+        assert!(e.to_string().contains(why), "{text}: {e}");
+    };
+    refused("", "does not start with");
+    refused("{\"version\":\"1.0\"}", "does not start with");
+    // One slot, and a reference to a second.
+    refused("R13:1.01;0;1;E0;r1:A1;0;0;-", "past the rule set's slots");
+    // `not` takes one argument.
+    refused(
+        "R13:1.01;0;1;X1;c3:not2;tf-sx1:e-",
+        "wrong number of arguments",
+    );
+    refused("R13:1.01;0;1;X1;c4:nope0;-sx1:e-", "unknown function");
+    refused("R13:1.00;0;0;junk", "text after the rule set");
+    refused("R13:1.00;0;99999999999999999999999;", "out of range");
+    refused("R13:1.00;0;5;", "more items than bytes left");
+    // A parameter whose default is of another type.
+    refused("R13:1.01;1;1:Ab-0s1:x--0;", "another type");
+    // Nesting beyond the limit: trees in trees.
+    let deep = format!("R13:1.00;0;{}", "1;T0;".repeat(100_000));
+    refused(&deep, "nested too deep");
+    let deep_expr = format!("R13:1.00;0;1;X0;{}", "a1;".repeat(100_000));
+    refused(&deep_expr, "nested too deep");
+    // Within the limit it reads: an error rule, then `rules` never matches.
+    let ok = "R13:1.00;0;1;X0;s1;x2:ok-";
+    let rules = RuleSet::from_compact(ok).unwrap();
+    assert_eq!(resolve(&rules, &Params::new()).unwrap_err().message(), "ok");
 }

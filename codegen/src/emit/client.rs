@@ -1065,9 +1065,18 @@ pub fn client_module(service: &Service) -> TokenStream {
         "Reads the region, credentials and endpoint from the standard AWS environment\n(`AWS_REGION`, `AWS_ACCESS_KEY_ID`, `AWS_PROFILE`, `AWS_ENDPOINT_URL`,\n`AWS_ENDPOINT_URL_{env_name}`, the shared config and credentials files). Credentials come from\nthe environment, then the profile; with the `aws-config` feature, from the official\n`aws-config` default chain (SSO, web identity, container and instance credentials, ...)."
     );
     let example_doc_attr = super::common::doc(&example_doc);
-    let rules = match &service.endpoint_rules {
-        Some(text) => quote! { #SOME(#text) },
-        None => quote! { #NONE },
+    // The rule set in the compact form the client reads. It was read and checked with
+    // the same reader when the model was validated, so it reads again here.
+    let rules = match service
+        .endpoint_rules
+        .as_deref()
+        .map(smithy_runtime::endpoint::RuleSet::from_json)
+    {
+        Some(Ok(rules)) => {
+            let text = rules.to_compact();
+            quote! { #SOME(#text) }
+        }
+        Some(Err(_)) | None => quote! { #NONE },
     };
     let discovery = discovery_meta(service);
     let discovery_field = match &discovery {
