@@ -7,16 +7,19 @@
 //! `supportsDualStack` to be false there. A client that needs other data passes its own
 //! [`Partitions`] to [`resolve_with`](super::resolve_with).
 
+#[cfg(feature = "endpoint-json")]
 use crate::types::Document;
 use std::borrow::Cow;
 use std::sync::OnceLock;
 
+#[cfg(feature = "endpoint-json")]
 fn is_plain(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
+#[cfg(feature = "endpoint-json")]
 fn field<'d>(doc: &'d Document, key: &str) -> Option<&'d Document> {
     match doc {
         Document::Object(m) => m.get(key),
@@ -24,6 +27,7 @@ fn field<'d>(doc: &'d Document, key: &str) -> Option<&'d Document> {
     }
 }
 
+#[cfg(feature = "endpoint-json")]
 fn text_field(doc: &Document, key: &str) -> Option<String> {
     match field(doc, key) {
         Some(Document::String(s)) => Some(s.clone()),
@@ -69,7 +73,9 @@ impl RegionPattern {
     }
 
     /// The prefixes of a `partitions.json` pattern such as `^(us|eu)\-\w+\-\d+$` or
-    /// `^eusc\-(de)\-\w+\-\d+$`; `None` for any other shape of pattern.
+    /// `^eusc\-(de)\-\w+\-\d+$`; `None` for any other shape of pattern. (With the
+    /// `endpoint-json` feature.)
+    #[cfg(feature = "endpoint-json")]
     pub fn from_regex(regex: &str) -> Option<Self> {
         let body = regex.strip_prefix('^')?;
         let head = [r"\-\w+\-\d+$", r"-\w+-\d+$"]
@@ -334,7 +340,9 @@ impl Partitions {
     ///
     /// `regionRegex` must have the shape AWS uses, `^(p1|p2)\-\w+\-\d+$` (prefixes may
     /// contain escaped `-` and one group of alternatives); other patterns are refused, as
-    /// this crate carries no regular expression engine.
+    /// this crate carries no regular expression engine. (With the `endpoint-json`
+    /// feature.)
+    #[cfg(feature = "endpoint-json")]
     pub fn from_json(text: &str) -> Result<Partitions, String> {
         let mut p = crate::json::Parser::new(text.as_bytes());
         let doc = p
@@ -479,6 +487,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "endpoint-json")]
     fn patterns_from_regexes() {
         let p = RegionPattern::from_regex(r"^(us|eu|ap)\-\w+\-\d+$").unwrap();
         assert_eq!(p, RegionPattern::with_prefixes(["us", "eu", "ap"]));
@@ -503,6 +512,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "endpoint-json")]
     fn partitions_from_json() {
         let text = r#"{"version": "1.1", "partitions": [
             {"id": "aws", "regionRegex": "^(us|eu)\\-\\w+\\-\\d+$",
