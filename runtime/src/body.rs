@@ -26,8 +26,8 @@ const FILE_CHUNK: usize = 64 * 1024;
 
 /// A body: bytes in memory, a file, or any stream of byte chunks.
 ///
-/// Build one from bytes (`ByteStream::from(vec)`), a file
-/// ([`ByteStream::from_path`]) or a stream ([`ByteStream::from_stream`]). Read one
+/// Build one from bytes (`ByteStream::from(vec)`), a file (`ByteStream::from_path`,
+/// with the `fs` feature) or a stream ([`ByteStream::from_stream`]). Read one
 /// chunk by chunk with [`ByteStream::next`], whole with [`ByteStream::collect`], or
 /// as a `tokio::io::AsyncRead` with [`ByteStream::into_async_read`].
 pub struct ByteStream {

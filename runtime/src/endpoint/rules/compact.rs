@@ -37,7 +37,7 @@ const MAX_DEPTH: usize = 256;
 const MAGIC: &str = "R1";
 
 impl RuleSet {
-    /// Reads a rule set from its compact form (see [`RuleSet::to_compact`]), as a
+    /// Reads a rule set from its compact form (what `RuleSet::to_compact` writes), as a
     /// generated client does.
     pub fn from_compact(text: &str) -> Result<Self> {
         let mut r = Reader {
