@@ -762,15 +762,15 @@ impl Profiles {
             .map(|(_, s)| s)
     }
 
-    fn section_mut(&mut self, name: &str) -> &mut Section {
-        let i = match self.sections.iter().position(|(n, _)| n == name) {
+    /// Where section `name` is, added if it is not there.
+    fn index_of(&mut self, name: &str) -> usize {
+        match self.sections.iter().position(|(n, _)| n == name) {
             Some(i) => i,
             None => {
                 self.sections.push((name.to_string(), Section::default()));
                 self.sections.len() - 1
             }
-        };
-        &mut self.sections[i].1
+        }
     }
 }
 
@@ -922,6 +922,9 @@ impl ProfileFiles {
 pub fn parse_profiles(text: &str, config_file: bool) -> Profiles {
     let mut out = Profiles::default();
     let mut current: Option<String> = None;
+    // Where `current` is in `out`, from its first key on (a section without keys is
+    // not kept).
+    let mut current_index: Option<usize> = None;
     // The last key of the section whose value was empty: it takes sub-properties.
     let mut parent: Option<String> = None;
     for raw in text.lines() {
@@ -932,6 +935,7 @@ pub fn parse_profiles(text: &str, config_file: bool) -> Profiles {
         if let Some(section) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
             let section = section.trim();
             parent = None;
+            current_index = None;
             current = if config_file {
                 let named = |prefix: &str| {
                     section
@@ -964,7 +968,8 @@ pub fn parse_profiles(text: &str, config_file: bool) -> Profiles {
                 k
             }
         };
-        out.section_mut(section).insert(key, v.to_string());
+        let i = *current_index.get_or_insert_with(|| out.index_of(section));
+        out.sections[i].1.insert(key, v.to_string());
     }
     out
 }
@@ -1003,6 +1008,11 @@ mod tests {
         assert_eq!(a.get("region"), Some("eu-west-1"));
         assert_eq!(a.get("output"), Some("json"));
         assert_eq!(p.get("b").and_then(|s| s.get("region")), Some("b"));
+        // A section without keys is not there.
+        assert_eq!(
+            parse_profiles("[profile empty]\n# nothing\n", true).get("empty"),
+            None
+        );
         // In the credentials file a section is named as it is written.
         let creds = parse_profiles("[profile a]\nk = 1\n[a]\nk = 2\n", false);
         assert_eq!(creds.get("profile a").and_then(|s| s.get("k")), Some("1"));
