@@ -50,11 +50,7 @@ impl RuleSet {
         let version = r.str()?.to_string();
         let slots = r.uint()?;
         r.slots = slots;
-        let n = r.uint()?;
-        let mut parameters = Vec::with_capacity(n.min(64));
-        for _ in 0..n {
-            parameters.push(r.parameter()?);
-        }
+        let parameters = r.list(Reader::parameter)?;
         if parameters.len() > slots {
             return Err(r.error("more parameters than slots"));
         }
@@ -134,11 +130,15 @@ impl<'t> Reader<'t> {
         self.digits(b';')
     }
 
+    /// Whether the next byte is `b`, read if it is.
+    fn eat(&mut self, b: u8) -> bool {
+        let here = self.text.as_bytes().get(self.at) == Some(&b);
+        self.at += usize::from(here);
+        here
+    }
+
     fn int(&mut self) -> Result<i64> {
-        let negative = self.text.as_bytes().get(self.at) == Some(&b'-');
-        if negative {
-            self.at += 1;
-        }
+        let negative = self.eat(b'-');
         let n = i64::try_from(self.uint()?).map_err(|_| self.error("a number out of range"))?;
         Ok(if negative { -n } else { n })
     }
@@ -167,20 +167,30 @@ impl<'t> Reader<'t> {
     }
 
     fn opt_str(&mut self) -> Result<Option<String>> {
-        if self.text.as_bytes().get(self.at) == Some(&b'-') {
-            self.at += 1;
+        if self.eat(b'-') {
             return Ok(None);
         }
         Ok(Some(self.str()?.to_string()))
     }
 
-    /// A count of items that follow, each at least one byte long.
-    fn count(&mut self) -> Result<usize> {
+    /// A count, then that many items read with `item` (each at least one byte long, so
+    /// a count larger than the bytes left is refused before anything is reserved).
+    fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> Result<T>) -> Result<Vec<T>> {
         let n = self.uint()?;
         if n > self.text.len() - self.at {
             return Err(self.error("more items than bytes left"));
         }
-        Ok(n)
+        let mut items = Vec::with_capacity(n);
+        for _ in 0..n {
+            items.push(item(self)?);
+        }
+        Ok(items)
+    }
+
+    /// A name, then what `value` reads.
+    fn named<T>(&mut self, value: impl FnOnce(&mut Self) -> Result<T>) -> Result<(String, T)> {
+        let name = self.str()?.to_string();
+        Ok((name, value(self)?))
     }
 
     fn nested<T>(&mut self, read: impl FnOnce(&mut Self) -> Result<T>) -> Result<T> {
@@ -207,14 +217,9 @@ impl<'t> Reader<'t> {
             b'-' => None,
             b's' => Some(ParamValue::String(self.str()?.to_string())),
             b'b' => Some(ParamValue::Bool(self.bool()?)),
-            b'a' => {
-                let n = self.count()?;
-                let mut items = Vec::with_capacity(n);
-                for _ in 0..n {
-                    items.push(self.str()?.to_string());
-                }
-                Some(ParamValue::StringArray(items))
-            }
+            b'a' => Some(ParamValue::StringArray(
+                self.list(|r| r.str().map(str::to_string))?,
+            )),
             _ => return Err(self.error("a parameter default expected")),
         };
         if default.as_ref().is_some_and(|d| d.kind() != kind) {
@@ -241,29 +246,20 @@ impl<'t> Reader<'t> {
     }
 
     fn rules(&mut self) -> Result<Vec<Rule>> {
-        let n = self.count()?;
-        let mut rules = Vec::with_capacity(n);
-        for _ in 0..n {
-            rules.push(self.nested(Self::rule)?);
-        }
-        Ok(rules)
+        self.list(|r| r.nested(Self::rule))
     }
 
     fn rule(&mut self) -> Result<Rule> {
         let kind = self.tag()?;
-        let n = self.count()?;
-        let mut conditions = Vec::with_capacity(n);
-        for _ in 0..n {
-            let call = self.expr()?;
-            let assign = match self.text.as_bytes().get(self.at) {
-                Some(b'-') => {
-                    self.at += 1;
-                    None
-                }
-                _ => Some(self.reference()?),
+        let conditions = self.list(|r| {
+            let call = r.expr()?;
+            let assign = if r.eat(b'-') {
+                None
+            } else {
+                Some(r.reference()?)
             };
-            conditions.push(Condition { call, assign });
-        }
+            Ok(Condition { call, assign })
+        })?;
         let rule = match kind {
             b'E' => {
                 let endpoint = self.endpoint()?;
@@ -305,23 +301,8 @@ impl<'t> Reader<'t> {
 
     fn endpoint(&mut self) -> Result<EndpointTemplate> {
         let url = self.expr()?;
-        let n = self.count()?;
-        let mut headers = Vec::with_capacity(n);
-        for _ in 0..n {
-            let name = self.str()?.to_string();
-            let m = self.count()?;
-            let mut values = Vec::with_capacity(m);
-            for _ in 0..m {
-                values.push(self.expr()?);
-            }
-            headers.push((name, values));
-        }
-        let n = self.count()?;
-        let mut properties = Vec::with_capacity(n);
-        for _ in 0..n {
-            let name = self.str()?.to_string();
-            properties.push((name, self.property()?));
-        }
+        let headers = self.list(|r| r.named(Self::exprs))?;
+        let properties = self.list(|r| r.named(Self::property))?;
         Ok(EndpointTemplate {
             url,
             headers,
@@ -343,15 +324,11 @@ impl<'t> Reader<'t> {
             b'r' => Expr::Ref(self.reference()?),
             b'g' => {
                 let target = Box::new(self.expr()?);
-                let n = self.count()?;
-                let mut path = Vec::with_capacity(n);
-                for _ in 0..n {
-                    path.push(match self.tag()? {
-                        b'k' => PathPart::Key(self.str()?.to_string()),
-                        b'n' => PathPart::Index(self.int()?),
-                        _ => return Err(self.error("a getAttr path part expected")),
-                    });
-                }
+                let path = self.list(|r| match r.tag()? {
+                    b'k' => Ok(PathPart::Key(r.str()?.to_string())),
+                    b'n' => Ok(PathPart::Index(r.int()?)),
+                    _ => Err(r.error("a getAttr path part expected")),
+                })?;
                 Expr::GetAttr { target, path }
             }
             b'c' => {
@@ -369,24 +346,15 @@ impl<'t> Reader<'t> {
     }
 
     fn exprs(&mut self) -> Result<Vec<Expr>> {
-        let n = self.count()?;
-        let mut out = Vec::with_capacity(n);
-        for _ in 0..n {
-            out.push(self.expr()?);
-        }
-        Ok(out)
+        self.list(Self::expr)
     }
 
     fn template(&mut self) -> Result<Template> {
-        let n = self.count()?;
-        let mut parts = Vec::with_capacity(n);
-        for _ in 0..n {
-            parts.push(match self.tag()? {
-                b'x' => TemplatePart::Text(self.str()?.to_string()),
-                b'v' => TemplatePart::Value(self.expr()?),
-                _ => return Err(self.error("a template part expected")),
-            });
-        }
+        let parts = self.list(|r| match r.tag()? {
+            b'x' => Ok(TemplatePart::Text(r.str()?.to_string())),
+            b'v' => Ok(TemplatePart::Value(r.expr()?)),
+            _ => Err(r.error("a template part expected")),
+        })?;
         Ok(Template { parts })
     }
 
@@ -399,23 +367,8 @@ impl<'t> Reader<'t> {
                 b'n' => Property::Number(
                     Number::parse(r.str()?).ok_or_else(|| r.error("a number expected"))?,
                 ),
-                b'a' => {
-                    let n = r.count()?;
-                    let mut items = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        items.push(r.property()?);
-                    }
-                    Property::Array(items)
-                }
-                b'o' => {
-                    let n = r.count()?;
-                    let mut fields = Vec::with_capacity(n);
-                    for _ in 0..n {
-                        let name = r.str()?.to_string();
-                        fields.push((name, r.property()?));
-                    }
-                    Property::Object(fields)
-                }
+                b'a' => Property::Array(r.list(Self::property)?),
+                b'o' => Property::Object(r.list(|r| r.named(Self::property))?),
                 _ => return Err(r.error("a property expected")),
             })
         })
@@ -435,10 +388,7 @@ mod write {
             w.0.push_str(MAGIC);
             w.str(&self.version);
             w.uint(self.slots);
-            w.uint(self.parameters.len());
-            for p in &self.parameters {
-                w.parameter(p);
-            }
+            w.list(&self.parameters, Writer::parameter);
             w.rules(&self.rules);
             w.0
         }
@@ -462,6 +412,20 @@ mod write {
         fn str(&mut self, s: &str) {
             let _ = write!(self.0, "{}:", s.len());
             self.0.push_str(s);
+        }
+
+        /// The count, then each item as `item` writes it.
+        fn list<T>(&mut self, items: &[T], mut item: impl FnMut(&mut Self, &T)) {
+            self.uint(items.len());
+            for i in items {
+                item(self, i);
+            }
+        }
+
+        /// A name, then its value as `value` writes it.
+        fn named<T>(&mut self, (name, v): &(String, T), value: impl FnOnce(&mut Self, &T)) {
+            self.str(name);
+            value(self, v);
         }
 
         fn opt_str(&mut self, s: Option<&str>) {
@@ -492,10 +456,7 @@ mod write {
                 }
                 Some(ParamValue::StringArray(items)) => {
                     self.0.push('a');
-                    self.uint(items.len());
-                    for s in items {
-                        self.str(s);
-                    }
+                    self.list(items, |w, s| w.str(s));
                 }
             }
             self.opt_str(p.documentation.as_deref());
@@ -510,10 +471,7 @@ mod write {
         }
 
         fn rules(&mut self, rules: &[Rule]) {
-            self.uint(rules.len());
-            for rule in rules {
-                self.rule(rule);
-            }
+            self.list(rules, Self::rule);
         }
 
         fn rule(&mut self, rule: &Rule) {
@@ -522,15 +480,13 @@ mod write {
                 Rule::Error { .. } => 'X',
                 Rule::Tree { .. } => 'T',
             });
-            let conditions = rule.conditions();
-            self.uint(conditions.len());
-            for c in conditions {
-                self.expr(&c.call);
+            self.list(rule.conditions(), |w, c| {
+                w.expr(&c.call);
                 match &c.assign {
-                    Some(r) => self.reference(r),
-                    None => self.0.push('-'),
+                    Some(r) => w.reference(r),
+                    None => w.0.push('-'),
                 }
-            }
+            });
             let documentation = match rule {
                 Rule::Endpoint {
                     endpoint,
@@ -567,19 +523,8 @@ mod write {
 
         fn endpoint(&mut self, e: &EndpointTemplate) {
             self.expr(&e.url);
-            self.uint(e.headers.len());
-            for (name, values) in &e.headers {
-                self.str(name);
-                self.uint(values.len());
-                for v in values {
-                    self.expr(v);
-                }
-            }
-            self.uint(e.properties.len());
-            for (name, p) in &e.properties {
-                self.str(name);
-                self.property(p);
-            }
+            self.list(&e.headers, |w, h| w.named(h, |w, v| w.list(v, Self::expr)));
+            self.list(&e.properties, |w, p| w.named(p, Self::property));
         }
 
         fn expr(&mut self, e: &Expr) {
@@ -595,10 +540,7 @@ mod write {
                 }
                 Expr::Array(items) => {
                     self.0.push('a');
-                    self.uint(items.len());
-                    for i in items {
-                        self.expr(i);
-                    }
+                    self.list(items, Self::expr);
                 }
                 Expr::Ref(r) => {
                     self.0.push('r');
@@ -607,45 +549,36 @@ mod write {
                 Expr::GetAttr { target, path } => {
                     self.0.push('g');
                     self.expr(target);
-                    self.uint(path.len());
-                    for part in path {
-                        match part {
-                            PathPart::Key(k) => {
-                                self.0.push('k');
-                                self.str(k);
-                            }
-                            PathPart::Index(i) => {
-                                self.0.push('n');
-                                self.int(*i);
-                            }
+                    self.list(path, |w, part| match part {
+                        PathPart::Key(k) => {
+                            w.0.push('k');
+                            w.str(k);
                         }
-                    }
+                        PathPart::Index(i) => {
+                            w.0.push('n');
+                            w.int(*i);
+                        }
+                    });
                 }
                 Expr::Call { function, args } => {
                     self.0.push('c');
                     self.str(function.name());
-                    self.uint(args.len());
-                    for a in args {
-                        self.expr(a);
-                    }
+                    self.list(args, Self::expr);
                 }
             }
         }
 
         fn template(&mut self, t: &Template) {
-            self.uint(t.parts.len());
-            for part in &t.parts {
-                match part {
-                    TemplatePart::Text(s) => {
-                        self.0.push('x');
-                        self.str(s);
-                    }
-                    TemplatePart::Value(e) => {
-                        self.0.push('v');
-                        self.expr(e);
-                    }
+            self.list(&t.parts, |w, part| match part {
+                TemplatePart::Text(s) => {
+                    w.0.push('x');
+                    w.str(s);
                 }
-            }
+                TemplatePart::Value(e) => {
+                    w.0.push('v');
+                    w.expr(e);
+                }
+            });
         }
 
         fn property(&mut self, p: &Property) {
@@ -661,18 +594,11 @@ mod write {
                 }
                 Property::Array(items) => {
                     self.0.push('a');
-                    self.uint(items.len());
-                    for i in items {
-                        self.property(i);
-                    }
+                    self.list(items, Self::property);
                 }
                 Property::Object(fields) => {
                     self.0.push('o');
-                    self.uint(fields.len());
-                    for (k, v) in fields {
-                        self.str(k);
-                        self.property(v);
-                    }
+                    self.list(fields, |w, f| w.named(f, Self::property));
                 }
             }
         }
