@@ -756,10 +756,7 @@ impl Profiles {
     /// The section `name` (`dev` for `[profile dev]`, `services local` for
     /// `[services local]`).
     pub fn get(&self, name: &str) -> Option<&Section> {
-        self.sections
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, s)| s)
+        crate::types::by_name(&self.sections, name)
     }
 
     /// Where section `name` is, added if it is not there.
@@ -777,17 +774,7 @@ impl Profiles {
 impl Section {
     /// The value of `key` (lower case; `s3.endpoint_url` for a sub-property).
     pub fn get(&self, key: &str) -> Option<&str> {
-        self.keys
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn insert(&mut self, key: String, value: String) {
-        match self.keys.iter_mut().find(|(k, _)| *k == key) {
-            Some(slot) => slot.1 = value,
-            None => self.keys.push((key, value)),
-        }
+        crate::types::by_name(&self.keys, key).map(String::as_str)
     }
 }
 
@@ -969,7 +956,7 @@ pub fn parse_profiles(text: &str, config_file: bool) -> Profiles {
             }
         };
         let i = *current_index.get_or_insert_with(|| out.index_of(section));
-        out.sections[i].1.insert(key, v.to_string());
+        crate::types::set_by_name(&mut out.sections[i].1.keys, key, v.to_string());
     }
     out
 }

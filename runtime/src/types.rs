@@ -755,6 +755,21 @@ pub(crate) fn sorted_keys(map: &HashMap<String, Document>) -> Vec<&String> {
     keys
 }
 
+/// The value named `name` in a list of named values (each name once): the lists that
+/// stand for small maps here (endpoint parameters, headers and properties, profile
+/// sections and keys).
+pub(crate) fn by_name<'a, V>(list: &'a [(String, V)], name: &str) -> Option<&'a V> {
+    list.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+}
+
+/// Sets the value named `name` in such a list: in place of an earlier one, else last.
+pub(crate) fn set_by_name<V>(list: &mut Vec<(String, V)>, name: String, value: V) {
+    match list.iter_mut().find(|(n, _)| *n == name) {
+        Some(slot) => slot.1 = value,
+        None => list.push((name, value)),
+    }
+}
+
 impl From<&str> for Document {
     fn from(s: &str) -> Self {
         Document::String(s.to_string())

@@ -107,12 +107,7 @@ impl Params {
 
     /// Sets `name` to `value`, replacing an earlier value.
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> &mut Self {
-        let name = name.into();
-        let value = value.into();
-        match self.values.iter_mut().find(|(n, _)| *n == name) {
-            Some(slot) => slot.1 = value,
-            None => self.values.push((name, value)),
-        }
+        crate::types::set_by_name(&mut self.values, name.into(), value.into());
         self
     }
 
@@ -130,7 +125,7 @@ impl Params {
 
     /// The value of `name`.
     pub fn get(&self, name: &str) -> Option<&ParamValue> {
-        self.values.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+        crate::types::by_name(&self.values, name)
     }
 
     /// All values, in the order they were first set.
@@ -154,18 +149,12 @@ pub struct Endpoint {
 impl Endpoint {
     /// The values of header `name`.
     pub fn header(&self, name: &str) -> Option<&[String]> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_slice())
+        crate::types::by_name(&self.headers, name).map(Vec::as_slice)
     }
 
     /// Property `name`.
     pub fn property(&self, name: &str) -> Option<&Document> {
-        self.properties
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v)
+        crate::types::by_name(&self.properties, name)
     }
 }
 
